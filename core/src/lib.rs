@@ -1,0 +1,17 @@
+//! # commissio-core
+//!
+//! The Commissio engine. It knows nothing of plan text: the DSL crate lowers checked plans into
+//! [`plan::Plan`], and this crate evaluates them.
+//!
+//! Flow: input tables → [`load`] (validated, columnar [`dataset::Dataset`]) →
+//! evaluate(plan, dataset, period range) → results with a trace behind every line.
+//!
+//! Money and rates are [`rust_decimal::Decimal`] throughout; rounding happens only where the
+//! plan says ([`money::Rounding`]).
+
+pub mod dataset;
+pub mod money;
+pub mod period;
+pub mod plan;
+
+pub use rust_decimal::Decimal;

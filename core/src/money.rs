@@ -1,0 +1,194 @@
+//! Exact money and explicit rounding.
+//!
+//! Every amount and rate is a [`Decimal`]. Nothing here rounds unless asked to, and every
+//! rounding names its mode and scale.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// How a value is rounded to a number of decimal places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Ties go to the even neighbour (banker's rounding).
+    HalfEven,
+    /// Ties go away from zero.
+    HalfUp,
+    /// Ties go towards zero.
+    HalfDown,
+    /// Towards zero (truncate).
+    Down,
+    /// Away from zero.
+    Up,
+    /// Towards negative infinity.
+    Floor,
+    /// Towards positive infinity.
+    Ceiling,
+}
+
+impl RoundingMode {
+    /// Every mode, in the order the language reference lists them.
+    pub const ALL: [RoundingMode; 7] = [
+        RoundingMode::HalfEven,
+        RoundingMode::HalfUp,
+        RoundingMode::HalfDown,
+        RoundingMode::Down,
+        RoundingMode::Up,
+        RoundingMode::Floor,
+        RoundingMode::Ceiling,
+    ];
+
+    /// The keyword used in plan text (`half_even`, `half_up`, ...).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RoundingMode::HalfEven => "half_even",
+            RoundingMode::HalfUp => "half_up",
+            RoundingMode::HalfDown => "half_down",
+            RoundingMode::Down => "down",
+            RoundingMode::Up => "up",
+            RoundingMode::Floor => "floor",
+            RoundingMode::Ceiling => "ceiling",
+        }
+    }
+
+    /// Parses a plan keyword; `None` when it is not a rounding mode.
+    pub fn from_keyword(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.keyword() == word)
+    }
+
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+            RoundingMode::Floor => RoundingStrategy::ToNegativeInfinity,
+            RoundingMode::Ceiling => RoundingStrategy::ToPositiveInfinity,
+        }
+    }
+
+    /// Rounds `value` to `scale` decimal places with this mode. Exact: never fails, because
+    /// rounding only removes digits.
+    pub fn round(self, value: Decimal, scale: u32) -> Decimal {
+        let mut rounded = value.round_dp_with_strategy(scale, self.strategy());
+        // Keep a fixed number of places so "2.50" prints as "2.50", not "2.5".
+        if rounded.scale() < scale {
+            rounded.rescale(scale);
+        }
+        rounded
+    }
+}
+
+/// The point at which amounts are rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingStage {
+    /// Each result line is rounded once; totals are sums of rounded lines.
+    Line,
+    /// Lines keep full precision; each component's payee-period total is rounded once.
+    Component,
+    /// Lines and components keep full precision; each payee-period payout is rounded once.
+    Payout,
+}
+
+impl RoundingStage {
+    /// The keyword used in plan text.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RoundingStage::Line => "line",
+            RoundingStage::Component => "component",
+            RoundingStage::Payout => "payout",
+        }
+    }
+    /// Parses a plan keyword.
+    pub fn from_keyword(word: &str) -> Option<Self> {
+        [RoundingStage::Line, RoundingStage::Component, RoundingStage::Payout]
+            .into_iter()
+            .find(|s| s.keyword() == word)
+    }
+}
+
+/// A plan's rounding rule: mode, scale and stage, all stated in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Rounding {
+    /// How ties and remainders go.
+    pub mode: RoundingMode,
+    /// Decimal places kept.
+    pub scale: u32,
+    /// Where rounding happens.
+    pub stage: RoundingStage,
+}
+
+impl Rounding {
+    /// Rounds a value with this rule's mode and scale.
+    pub fn apply(&self, value: Decimal) -> Decimal {
+        self.mode.round(value, self.scale)
+    }
+}
+
+/// An ISO 4217 currency with the number of minor units data may carry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Currency {
+    /// Three upper-case letters, e.g. `USD`.
+    pub code: String,
+    /// Decimal places allowed in input amounts (2 for USD and EUR, 0 for JPY, 3 for KWD).
+    pub minor_units: u32,
+}
+
+impl Currency {
+    /// A currency by code, with the ISO 4217 minor units for the codes that are not 2.
+    pub fn new(code: &str) -> Self {
+        let minor_units = match code {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            "CLF" | "UYW" => 4,
+            _ => 2,
+        };
+        Currency { code: code.to_string(), minor_units }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn p20_rounding_audit() {
+        let up: Vec<String> = ["2.675", "1.005", "0.125"]
+            .iter()
+            .map(|v| RoundingMode::HalfUp.round(d(v), 2).to_string())
+            .collect();
+        assert_eq!(up, ["2.68", "1.01", "0.13"]);
+        let even: Vec<String> = ["2.675", "1.005", "0.125"]
+            .iter()
+            .map(|v| RoundingMode::HalfEven.round(d(v), 2).to_string())
+            .collect();
+        assert_eq!(even, ["2.68", "1.00", "0.12"]);
+    }
+
+    #[test]
+    fn every_mode_on_negative_tie() {
+        let got: Vec<String> =
+            RoundingMode::ALL.iter().map(|m| m.round(d("-2.345"), 2).to_string()).collect();
+        assert_eq!(got, ["-2.34", "-2.35", "-2.34", "-2.34", "-2.35", "-2.35", "-2.34"]);
+    }
+
+    #[test]
+    fn keeps_scale() {
+        assert_eq!(RoundingMode::HalfEven.round(d("2.5"), 2).to_string(), "2.50");
+    }
+
+    #[test]
+    fn currency_minor_units() {
+        assert_eq!(Currency::new("USD").minor_units, 2);
+        assert_eq!(Currency::new("JPY").minor_units, 0);
+        assert_eq!(Currency::new("KWD").minor_units, 3);
+    }
+}
