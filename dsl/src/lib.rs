@@ -1,1 +1,16 @@
-//! placeholder
+//! # commissio-dsl
+//!
+//! The Commissio plan language. Stages, one direction only:
+//!
+//! 1. [`parse`]: text → pest parse tree → spanned [`ast`] (with size and depth limits);
+//! 2. [`check`]: names, types, tier tables, ranges — every error collected, each a
+//!    [`diagnostic::Diagnostic`] with a stable code — then lowering to the typed
+//!    [`commissio_core::plan::Plan`];
+//! 3. [`format`]: the canonical layout of a plan (idempotent).
+
+pub mod ast;
+pub mod diagnostic;
+pub mod parse;
+
+pub use diagnostic::{Diagnostic, LineIndex};
+pub use parse::{parse, parse_with_limits, Limits};

@@ -1,0 +1,305 @@
+//! Diagnostics as data: a stable code, a message, spans and a hint.
+//!
+//! The checker returns every problem at once as [`Diagnostic`] values. [`LineIndex`] turns a
+//! byte span into line and column, both in UTF-8 bytes and in UTF-16 code units (what
+//! JavaScript editors count). [`Diagnostic::to_json`] and [`Diagnostic::render`] are the two
+//! outputs: one for tools, one for people at a terminal.
+
+use crate::ast::Span;
+use serde::Serialize;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The plan is refused.
+    Error,
+    /// The plan is accepted, but something looks wrong.
+    Warning,
+}
+
+/// A span with an optional note about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What about it (may be empty).
+    pub message: String,
+}
+
+/// One problem found in a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `E0301`. The list is in docs/language.md.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One sentence saying what is wrong.
+    pub message: String,
+    /// The place the problem is.
+    pub primary: Label,
+    /// Related places (the earlier definition of a duplicate, the neighbouring tier, ...).
+    pub secondary: Vec<Label>,
+    /// How to fix it, when there is something useful to say.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: Label {
+                span,
+                message: String::new(),
+            },
+            secondary: Vec::new(),
+            hint: None,
+        }
+    }
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    /// Adds a note to the primary span.
+    pub fn with_label(mut self, message: impl Into<String>) -> Self {
+        self.primary.message = message.into();
+        self
+    }
+    /// Adds a related span.
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// The diagnostic with every span resolved to lines and columns, for JSON.
+    pub fn located(&self, index: &LineIndex) -> LocatedDiagnostic {
+        LocatedDiagnostic {
+            code: self.code,
+            severity: self.severity,
+            message: self.message.clone(),
+            primary: index.label(&self.primary),
+            secondary: self.secondary.iter().map(|l| index.label(l)).collect(),
+            hint: self.hint.clone(),
+        }
+    }
+
+    /// JSON for tools: code, severity, message, spans with byte offsets, lines and columns
+    /// (UTF-8 and UTF-16), hint.
+    pub fn to_json(&self, index: &LineIndex) -> serde_json::Value {
+        serde_json::to_value(self.located(index)).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// A human rendering: `error[E0301]: message`, the file, line and column, the source line
+    /// and a caret under the span, then secondary notes and the hint.
+    pub fn render(&self, index: &LineIndex, file_name: &str) -> String {
+        let mut out = String::new();
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!("{kind}[{}]: {}\n", self.code, self.message));
+        let p = index.position(self.primary.span.start as usize);
+        out.push_str(&format!(
+            "  --> {file_name}:{}:{}\n",
+            p.line, p.column_chars
+        ));
+        render_snippet(&mut out, index, &self.primary, '^');
+        for s in &self.secondary {
+            let sp = index.position(s.span.start as usize);
+            out.push_str(&format!(
+                "  note: {}:{}:{}\n",
+                file_name, sp.line, sp.column_chars
+            ));
+            render_snippet(&mut out, index, s, '-');
+        }
+        if let Some(h) = &self.hint {
+            out.push_str(&format!("  = help: {h}\n"));
+        }
+        out
+    }
+}
+
+fn render_snippet(out: &mut String, index: &LineIndex, label: &Label, mark: char) {
+    let p = index.position(label.span.start as usize);
+    let line_text = index.line_text(p.line);
+    let gutter = p.line.to_string();
+    let pad = " ".repeat(gutter.len());
+    out.push_str(&format!("{pad} |\n{gutter} | {line_text}\n"));
+    // Underline the span's part on its first line, counting characters, not bytes.
+    let line_start = index.line_start(p.line);
+    let start = label.span.start as usize;
+    let line_end = line_start + line_text.len();
+    let end = (label.span.end as usize).clamp(start, line_end.max(start));
+    let before = index
+        .source
+        .get(line_start..start)
+        .map(|s| s.chars().count())
+        .unwrap_or(0);
+    let width = index
+        .source
+        .get(start..end)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        .max(1);
+    out.push_str(&format!(
+        "{pad} | {}{}",
+        " ".repeat(before),
+        mark.to_string().repeat(width)
+    ));
+    if !label.message.is_empty() {
+        out.push(' ');
+        out.push_str(&label.message);
+    }
+    out.push('\n');
+}
+
+/// A position in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column in UTF-8 bytes.
+    pub column: u32,
+    /// 1-based column in UTF-16 code units (for JavaScript editors).
+    pub column_utf16: u32,
+    /// 1-based column in characters (Unicode scalar values), for people.
+    pub column_chars: u32,
+}
+
+/// A span resolved to positions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocatedSpan {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+    /// Position of `start`.
+    pub from: Position,
+    /// Position of `end`.
+    pub to: Position,
+    /// Note about the span.
+    pub message: String,
+}
+
+/// A diagnostic with resolved positions: the JSON shape every binding returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocatedDiagnostic {
+    /// Stable code.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    pub primary: LocatedSpan,
+    /// Related places.
+    pub secondary: Vec<LocatedSpan>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// Maps byte offsets of one source text to lines and columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    source: String,
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes a source text.
+    pub fn new(source: &str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in source.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        LineIndex {
+            source: source.to_string(),
+            line_starts,
+        }
+    }
+
+    /// Position of a byte offset (clamped to the text; a non-boundary offset is moved back to
+    /// the character start).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.source.len());
+        while offset > 0 && !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line0 = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line0).copied().unwrap_or(0);
+        let prefix = self.source.get(start..offset).unwrap_or("");
+        Position {
+            line: line0 as u32 + 1,
+            column: (offset - start) as u32 + 1,
+            column_utf16: prefix.encode_utf16().count() as u32 + 1,
+            column_chars: prefix.chars().count() as u32 + 1,
+        }
+    }
+
+    fn line_start(&self, line: u32) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Text of a 1-based line without its line break.
+    pub fn line_text(&self, line: u32) -> &str {
+        let start = self.line_start(line);
+        let rest = self.source.get(start..).unwrap_or("");
+        let text = rest.split('\n').next().unwrap_or("");
+        text.strip_suffix('\r').unwrap_or(text)
+    }
+
+    fn label(&self, l: &Label) -> LocatedSpan {
+        LocatedSpan {
+            start: l.span.start,
+            end: l.span.end,
+            from: self.position(l.span.start as usize),
+            to: self.position(l.span.end as usize),
+            message: l.message.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns() {
+        let src = "a\n€😀x";
+        let idx = LineIndex::new(src);
+        let x = src.find('x').unwrap_or(0);
+        let p = idx.position(x);
+        assert_eq!(
+            (p.line, p.column, p.column_utf16, p.column_chars),
+            (2, 8, 4, 3)
+        );
+    }
+
+    #[test]
+    fn render_has_caret() {
+        let src = "plan \"x\" {\n  currency usd\n}\n";
+        let idx = LineIndex::new(src);
+        let start = src.find("usd").unwrap_or(0);
+        let d = Diagnostic::error("E0001", Span::new(start, start + 3), "bad currency")
+            .with_hint("use USD");
+        assert_eq!(
+            d.render(&idx, "p.comp"),
+            "error[E0001]: bad currency\n  --> p.comp:2:12\n  |\n2 |   currency usd\n  |            ^^^\n  = help: use USD\n"
+        );
+    }
+}
