@@ -9,8 +9,10 @@
 //! 3. [`format`]: the canonical layout of a plan (idempotent).
 
 pub mod ast;
+pub mod check;
 pub mod diagnostic;
 pub mod parse;
 
+pub use check::{check, compile};
 pub use diagnostic::{Diagnostic, LineIndex};
 pub use parse::{parse, parse_with_limits, Limits};
