@@ -13,21 +13,31 @@ use std::collections::HashMap;
 pub type Sym = u32;
 
 /// Interned text: each distinct string stored once.
+///
+/// Symbols are numbered in first-seen order, so they are deterministic whatever the hasher's
+/// seed; foldhash is used because loading a million ids through SipHash took most of the load.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    strings: Vec<String>,
-    index: HashMap<String, Sym>,
+    strings: Vec<std::sync::Arc<str>>,
+    index: HashMap<std::sync::Arc<str>, Sym, foldhash::fast::RandomState>,
 }
 
 impl Interner {
+    /// Makes room for `additional` more distinct strings.
+    pub fn reserve(&mut self, additional: usize) {
+        self.strings.reserve(additional);
+        self.index.reserve(additional);
+    }
+
     /// The symbol for `text`, adding it when new.
     pub fn intern(&mut self, text: &str) -> Sym {
         if let Some(&s) = self.index.get(text) {
             return s;
         }
         let s = self.strings.len() as Sym;
-        self.strings.push(text.to_string());
-        self.index.insert(text.to_string(), s);
+        let shared: std::sync::Arc<str> = std::sync::Arc::from(text);
+        self.strings.push(shared.clone());
+        self.index.insert(shared, s);
         s
     }
     /// The symbol for `text` if it was interned.
@@ -36,7 +46,10 @@ impl Interner {
     }
     /// The text of a symbol (empty for an unknown symbol).
     pub fn resolve(&self, sym: Sym) -> &str {
-        self.strings.get(sym as usize).map(String::as_str).unwrap_or("")
+        self.strings
+            .get(sym as usize)
+            .map(|s| &**s)
+            .unwrap_or("")
     }
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
@@ -149,11 +162,19 @@ impl Dataset {
     /// Row of a payee by id.
     pub fn payee_row(&self, id: &str) -> Option<u32> {
         let sym = self.texts.get(id)?;
-        self.payees.id.iter().position(|&s| s == sym).map(|i| i as u32)
+        self.payees
+            .id
+            .iter()
+            .position(|&s| s == sym)
+            .map(|i| i as u32)
     }
     /// Row of a deal by id.
     pub fn deal_row(&self, id: &str) -> Option<u32> {
         let sym = self.texts.get(id)?;
-        self.deals.id.iter().position(|&s| s == sym).map(|i| i as u32)
+        self.deals
+            .id
+            .iter()
+            .position(|&s| s == sym)
+            .map(|i| i as u32)
     }
 }

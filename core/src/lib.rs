@@ -10,8 +10,10 @@
 //! plan says ([`money::Rounding`]).
 
 pub mod dataset;
+pub mod load;
 pub mod money;
 pub mod period;
 pub mod plan;
 
 pub use rust_decimal::Decimal;
+

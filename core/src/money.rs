@@ -103,9 +103,13 @@ impl RoundingStage {
     }
     /// Parses a plan keyword.
     pub fn from_keyword(word: &str) -> Option<Self> {
-        [RoundingStage::Line, RoundingStage::Component, RoundingStage::Payout]
-            .into_iter()
-            .find(|s| s.keyword() == word)
+        [
+            RoundingStage::Line,
+            RoundingStage::Component,
+            RoundingStage::Payout,
+        ]
+        .into_iter()
+        .find(|s| s.keyword() == word)
     }
 }
 
@@ -146,7 +150,10 @@ impl Currency {
             "CLF" | "UYW" => 4,
             _ => 2,
         };
-        Currency { code: code.to_string(), minor_units }
+        Currency {
+            code: code.to_string(),
+            minor_units,
+        }
     }
 }
 
@@ -175,14 +182,22 @@ mod tests {
 
     #[test]
     fn every_mode_on_negative_tie() {
-        let got: Vec<String> =
-            RoundingMode::ALL.iter().map(|m| m.round(d("-2.345"), 2).to_string()).collect();
-        assert_eq!(got, ["-2.34", "-2.35", "-2.34", "-2.34", "-2.35", "-2.35", "-2.34"]);
+        let got: Vec<String> = RoundingMode::ALL
+            .iter()
+            .map(|m| m.round(d("-2.345"), 2).to_string())
+            .collect();
+        assert_eq!(
+            got,
+            ["-2.34", "-2.35", "-2.34", "-2.34", "-2.35", "-2.35", "-2.34"]
+        );
     }
 
     #[test]
     fn keeps_scale() {
-        assert_eq!(RoundingMode::HalfEven.round(d("2.5"), 2).to_string(), "2.50");
+        assert_eq!(
+            RoundingMode::HalfEven.round(d("2.5"), 2).to_string(),
+            "2.50"
+        );
     }
 
     #[test]

@@ -174,7 +174,9 @@ impl Grain {
     }
     /// Parses a plan keyword.
     pub fn from_keyword(word: &str) -> Option<Grain> {
-        [Grain::Month, Grain::Quarter, Grain::Half, Grain::Year].into_iter().find(|g| g.keyword() == word)
+        [Grain::Month, Grain::Quarter, Grain::Half, Grain::Year]
+            .into_iter()
+            .find(|g| g.keyword() == word)
     }
 }
 
@@ -199,8 +201,17 @@ impl Period {
     pub fn containing(date: Date, grain: Grain, fiscal_start_month: u8) -> Period {
         let (y, m, _) = date.ymd();
         let fs = u32::from(fiscal_start_month.clamp(1, 12));
-        let (fiscal_year, month_in_year) = if m >= fs { (y, m - fs) } else { (y - 1, m + 12 - fs) };
-        Period { fiscal_year, index: month_in_year / grain.months() + 1, grain, fiscal_start_month: fs as u8 }
+        let (fiscal_year, month_in_year) = if m >= fs {
+            (y, m - fs)
+        } else {
+            (y - 1, m + 12 - fs)
+        };
+        Period {
+            fiscal_year,
+            index: month_in_year / grain.months() + 1,
+            grain,
+            fiscal_start_month: fs as u8,
+        }
     }
 
     /// First and last day of the period.
@@ -213,7 +224,8 @@ impl Period {
         let end_year = self.fiscal_year + (last_month0 / 12) as i32;
         let end_month = (last_month0 % 12) as u32 + 1;
         let start = Date::from_ymd(start_year, start_month, 1).unwrap_or_default();
-        let end = Date::from_ymd(end_year, end_month, days_in_month(end_year, end_month)).unwrap_or_default();
+        let end = Date::from_ymd(end_year, end_month, days_in_month(end_year, end_month))
+            .unwrap_or_default();
         DateRange { start, end }
     }
 
@@ -221,9 +233,16 @@ impl Period {
     pub fn next(&self) -> Period {
         let per_year = 12 / self.grain.months();
         if self.index >= per_year {
-            Period { fiscal_year: self.fiscal_year + 1, index: 1, ..*self }
+            Period {
+                fiscal_year: self.fiscal_year + 1,
+                index: 1,
+                ..*self
+            }
         } else {
-            Period { index: self.index + 1, ..*self }
+            Period {
+                index: self.index + 1,
+                ..*self
+            }
         }
     }
 
@@ -272,7 +291,11 @@ pub struct PeriodParseError {
     pub reason: String,
 }
 
-fn parse_one_period(text: &str, grain: Grain, fiscal_start_month: u8) -> Result<(Period, Period), String> {
+fn parse_one_period(
+    text: &str,
+    grain: Grain,
+    fiscal_start_month: u8,
+) -> Result<(Period, Period), String> {
     let t = text.trim();
     let (fy_prefixed, rest) = match t.strip_prefix("FY") {
         Some(r) => (true, r),
@@ -296,7 +319,12 @@ fn parse_one_period(text: &str, grain: Grain, fiscal_start_month: u8) -> Result<
         if index == 0 || index > max {
             return Err(format!("index {index} out of range 1..={max}"));
         }
-        Ok(Period { fiscal_year: year, index, grain: grain_of, fiscal_start_month })
+        Ok(Period {
+            fiscal_year: year,
+            index,
+            grain: grain_of,
+            fiscal_start_month,
+        })
     };
     // A label of a coarser grain expands to every plan period inside it.
     let (lo_grain, lo_index) = match suffix {
@@ -338,7 +366,10 @@ pub fn parse_period_range(
     grain: Grain,
     fiscal_start_month: u8,
 ) -> Result<(Period, Period), PeriodParseError> {
-    let err = |reason: String| PeriodParseError { text: text.to_string(), reason };
+    let err = |reason: String| PeriodParseError {
+        text: text.to_string(),
+        reason,
+    };
     let (a, b) = match text.split_once("..") {
         Some((a, b)) => (a, b),
         None => (text, text),
@@ -357,7 +388,13 @@ mod tests {
 
     #[test]
     fn date_round_trip() {
-        for text in ["1970-01-01", "2024-02-29", "2026-12-31", "0001-01-01", "9999-12-31"] {
+        for text in [
+            "1970-01-01",
+            "2024-02-29",
+            "2026-12-31",
+            "0001-01-01",
+            "9999-12-31",
+        ] {
             let d = Date::parse(text).unwrap_or_default();
             assert_eq!(d.to_string(), text);
         }
@@ -376,16 +413,22 @@ mod tests {
         assert_eq!(fq.label(), "FY2026-Q1");
         assert_eq!(fq.range().start.to_string(), "2026-02-01");
         assert_eq!(fq.range().end.to_string(), "2026-04-30");
-        let jan = Period::containing(Date::parse("2026-01-10").unwrap_or_default(), Grain::Quarter, 2);
+        let jan = Period::containing(
+            Date::parse("2026-01-10").unwrap_or_default(),
+            Grain::Quarter,
+            2,
+        );
         assert_eq!(jan.label(), "FY2025-Q4");
         assert_eq!(jan.next().label(), "FY2026-Q1");
     }
 
     #[test]
     fn period_ranges() {
-        let (a, b) = parse_period_range("2026", Grain::Quarter, 1).unwrap_or_else(|e| panic!("{e}"));
+        let (a, b) =
+            parse_period_range("2026", Grain::Quarter, 1).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((a.label(), b.label()), ("2026-Q1".into(), "2026-Q4".into()));
-        let (a, b) = parse_period_range("2026-01..2026-12", Grain::Month, 1).unwrap_or_else(|e| panic!("{e}"));
+        let (a, b) = parse_period_range("2026-01..2026-12", Grain::Month, 1)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((a.label(), b.label()), ("2026-01".into(), "2026-12".into()));
         assert!(parse_period_range("2026-03", Grain::Quarter, 1).is_err());
         assert!(parse_period_range("2026-Q5", Grain::Quarter, 1).is_err());

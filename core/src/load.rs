@@ -1,0 +1,2023 @@
+//! Loading input tables into a validated [`Dataset`].
+//!
+//! Every binding hands its rows over as [`Table`]s of [`Cell`]s (or as CSV / JSON text through
+//! [`read_csv`] and [`read_json`]); [`build_dataset`] checks them against a plan version's
+//! schema, currency and calendar, and either returns a [`Dataset`] the evaluator can trust or
+//! every problem it found ([`DataErrors`], at most [`MAX_ERRORS`] listed plus a count of the
+//! rest). Nothing here panics on any input, and no value ever passes through `f32`/`f64`.
+//!
+//! # Tables and columns
+//!
+//! Columns are matched by exact name; extra columns are ignored. Built-in columns of payees
+//! and deals may be renamed by the plan ([`RecordSchema::builtin_column`]).
+//!
+//! | table | built-in columns | then |
+//! | --- | --- | --- |
+//! | `payees` | `id` (required), `manager`, `start`, `end` (optional columns; empty cells allowed) | every `schema.payee.fields` column |
+//! | `deals` | `id`, `payee` (the owner), `date` (all required) | every `schema.deal.fields` column |
+//! | `credits` (optional) | `deal`, `payee`, `share` (required), `role` (optional) | — |
+//! | `quotas` (optional) | `payee`, `period`, `amount` (required) | — |
+//!
+//! A deal with credit rows is credited to exactly those payees (the owner is not added); their
+//! shares must sum to exactly 1 unless the plan is an overlay plan. A deal without credit rows
+//! is credited to its owner with share 1. The resulting [`crate::dataset::Credits`] are ordered
+//! by deal row, then input order.
+//!
+//! # Values
+//!
+//! An empty cell ([`Cell::Null`], or text that is empty) in a declared field is an error: all
+//! declared fields are required. Typed values (numbers, dates, bools) may be surrounded by
+//! spaces; ids and text values are taken exactly as written.
+//!
+//! | type | accepted |
+//! | --- | --- |
+//! | money | a plain decimal (`1234.50`, `-5`; no `+`, no thousands separators, no exponent) with at most `currency.minor_units` decimals that are not zero (`1.500` is fine in USD, `1.505` is not); integer and decimal cells |
+//! | number | any plain decimal; integer and decimal cells |
+//! | percent | `30%` (= 0.30) or a plain decimal `0.30`; integer and decimal cells |
+//! | integer | a whole number (`12`, also `12.0`); integer cells, decimal cells without fraction |
+//! | date | ISO `YYYY-MM-DD`, strictly |
+//! | text | any non-empty text; integer and decimal cells are taken as their written form |
+//! | bool | `true` or `false` in any letter case (`TRUE`, `True`); bool cells. `1`/`0`, `yes`/`no` are rejected as ambiguous |
+//! | id (payee, deal, manager references) | non-empty text or an integer cell |
+//! | share | like percent, and `0 < share <= 1` |
+//! | period (quotas) | a label read by [`parse_period_range`] with the plan calendar that names exactly one plan period (`2026-Q1`) |
+//!
+//! Decimals hold at most 28 significant digits; anything larger is an error, never a rounded
+//! value.
+//!
+//! # Error codes
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | `D0001` | CSV or JSON text is malformed (with line and column) |
+//! | `D0002` | JSON is not an array of flat objects (nested value, duplicate key, ...) |
+//! | `D0101` | a required column is missing |
+//! | `D0102` | a value has the wrong type or cannot be read as its type |
+//! | `D0103` | money with more decimals than the currency allows |
+//! | `D0104` | a required value is empty |
+//! | `D0105` | a number is out of range or written with an exponent |
+//! | `D0106` | a column used by the plan appears more than once in the header |
+//! | `D0107` | a row has a different number of cells than the header |
+//! | `D0108` | a table has more rows than can be indexed (2³² − 1) |
+//! | `D0201` | duplicate id (payee or deal) |
+//! | `D0202` | unknown payee (deal owner, credit, quota) |
+//! | `D0203` | unknown deal (credit) |
+//! | `D0204` | the credit shares of a deal do not sum to exactly 1 (non-overlay plan) |
+//! | `D0205` | the same payee is credited twice on one deal |
+//! | `D0206` | a credit share is not in `(0, 1]` |
+//! | `D0207` | unknown manager |
+//! | `D0208` | manager cycle (a payee is their own direct or indirect manager) |
+//! | `D0209` | a payee's `start` is after their `end` |
+//! | `D0301` | a quota period cannot be read or does not name exactly one plan period |
+//! | `D0302` | two quotas for the same payee and period |
+//!
+//! Row numbers count data rows from 1 (the first row after a CSV header is row 1).
+
+use crate::dataset::{Column, Credits, Dataset, Deals, Interner, Payees, Quota, Sym};
+use crate::period::{parse_period_range, Date, Period};
+use crate::plan::{FieldDef, FieldType, PlanVersion, RecordSchema};
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::{Deserializer, Serialize};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+/// Most errors listed in one [`DataErrors`]; the rest are only counted.
+pub const MAX_ERRORS: usize = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+/// One cell of input, as any binding can produce it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Cell {
+    /// No value (an empty CSV cell, JSON `null`, Python `None`).
+    #[default]
+    Null,
+    /// Text, read according to the column's declared type.
+    Text(String),
+    /// An exact decimal.
+    Decimal(Decimal),
+    /// A whole number.
+    Integer(i64),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// A table: column names and rows of cells (each row has one cell per column).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    /// Column names, in order.
+    pub columns: Vec<String>,
+    /// Rows; `rows[r][c]` is the cell of column `columns[c]`.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// A table with the given columns and no rows.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        Table {
+            columns: columns.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row (builder style).
+    pub fn with_row(mut self, row: Vec<Cell>) -> Self {
+        self.rows.push(row);
+        self
+    }
+}
+
+/// The input tables of one evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Inputs {
+    /// Payees (required).
+    pub payees: Table,
+    /// Deals (required; may have no rows).
+    pub deals: Table,
+    /// Credit splits; without it every deal is credited to its owner.
+    pub credits: Option<Table>,
+    /// Quotas per payee and period.
+    pub quotas: Option<Table>,
+}
+
+impl Inputs {
+    /// Reads every table from CSV text; errors name the table they come from.
+    pub fn from_csv(
+        payees: &str,
+        deals: &str,
+        credits: Option<&str>,
+        quotas: Option<&str>,
+    ) -> Result<Inputs, DataErrors> {
+        Self::read_all(read_csv, payees, deals, credits, quotas)
+    }
+
+    /// Reads every table from JSON text (arrays of objects); errors name their table.
+    pub fn from_json(
+        payees: &str,
+        deals: &str,
+        credits: Option<&str>,
+        quotas: Option<&str>,
+    ) -> Result<Inputs, DataErrors> {
+        Self::read_all(read_json, payees, deals, credits, quotas)
+    }
+
+    fn read_all(
+        read: fn(&str) -> Result<Table, DataError>,
+        payees: &str,
+        deals: &str,
+        credits: Option<&str>,
+        quotas: Option<&str>,
+    ) -> Result<Inputs, DataErrors> {
+        let mut sink = Sink::default();
+        let mut one = |kind: TableKind, text: &str| match read(text) {
+            Ok(t) => t,
+            Err(e) => {
+                sink.push(e.in_table(kind));
+                Table::default()
+            }
+        };
+        let inputs = Inputs {
+            payees: one(TableKind::Payees, payees),
+            deals: one(TableKind::Deals, deals),
+            credits: credits.map(|t| one(TableKind::Credits, t)),
+            quotas: quotas.map(|t| one(TableKind::Quotas, t)),
+        };
+        sink.finish(inputs)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// Which input table an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// `payees`
+    Payees,
+    /// `deals`
+    Deals,
+    /// `credits`
+    Credits,
+    /// `quotas`
+    Quotas,
+}
+
+impl TableKind {
+    /// The table's name as users write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Payees => "payees",
+            TableKind::Deals => "deals",
+            TableKind::Credits => "credits",
+            TableKind::Quotas => "quotas",
+        }
+    }
+}
+
+impl fmt::Display for TableKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The kind of a data error; each has a stable code (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataErrorCode {
+    /// `D0001` malformed CSV or JSON.
+    Syntax,
+    /// `D0002` JSON is not an array of flat objects.
+    Shape,
+    /// `D0101` required column missing.
+    MissingColumn,
+    /// `D0102` wrong type.
+    WrongType,
+    /// `D0103` too many decimals for the currency.
+    TooManyDecimals,
+    /// `D0104` required value empty.
+    MissingValue,
+    /// `D0105` number out of range or with an exponent.
+    OutOfRange,
+    /// `D0106` duplicate column.
+    DuplicateColumn,
+    /// `D0107` row length differs from the header.
+    RowLength,
+    /// `D0108` too many rows.
+    TooManyRows,
+    /// `D0201` duplicate id.
+    DuplicateId,
+    /// `D0202` unknown payee.
+    UnknownPayee,
+    /// `D0203` unknown deal.
+    UnknownDeal,
+    /// `D0204` shares do not sum to 1.
+    ShareSum,
+    /// `D0205` payee credited twice on one deal.
+    DuplicateCredit,
+    /// `D0206` share outside `(0, 1]`.
+    ShareRange,
+    /// `D0207` unknown manager.
+    UnknownManager,
+    /// `D0208` manager cycle.
+    ManagerCycle,
+    /// `D0209` start after end.
+    StartAfterEnd,
+    /// `D0301` bad quota period.
+    BadPeriod,
+    /// `D0302` duplicate quota.
+    DuplicateQuota,
+}
+
+impl DataErrorCode {
+    /// The stable code, e.g. `D0101`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataErrorCode::Syntax => "D0001",
+            DataErrorCode::Shape => "D0002",
+            DataErrorCode::MissingColumn => "D0101",
+            DataErrorCode::WrongType => "D0102",
+            DataErrorCode::TooManyDecimals => "D0103",
+            DataErrorCode::MissingValue => "D0104",
+            DataErrorCode::OutOfRange => "D0105",
+            DataErrorCode::DuplicateColumn => "D0106",
+            DataErrorCode::RowLength => "D0107",
+            DataErrorCode::TooManyRows => "D0108",
+            DataErrorCode::DuplicateId => "D0201",
+            DataErrorCode::UnknownPayee => "D0202",
+            DataErrorCode::UnknownDeal => "D0203",
+            DataErrorCode::ShareSum => "D0204",
+            DataErrorCode::DuplicateCredit => "D0205",
+            DataErrorCode::ShareRange => "D0206",
+            DataErrorCode::UnknownManager => "D0207",
+            DataErrorCode::ManagerCycle => "D0208",
+            DataErrorCode::StartAfterEnd => "D0209",
+            DataErrorCode::BadPeriod => "D0301",
+            DataErrorCode::DuplicateQuota => "D0302",
+        }
+    }
+}
+
+impl fmt::Display for DataErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DataErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem in the input data, located as precisely as possible.
+///
+/// Displays as e.g. `[D0103] deals row 3 (id "D7"), field "amount": expected money with at
+/// most 2 decimals, got "12.345"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("[{code}] {}{message}", self.location())]
+pub struct DataError {
+    /// Stable code (`D0103`).
+    pub code: DataErrorCode,
+    /// The table, when known (a reader called on its own does not know it).
+    pub table: Option<TableKind>,
+    /// 1-based data row (the first row after the header is 1); `None` for whole-table errors.
+    pub row: Option<u64>,
+    /// The record's id when known: the payee or deal id; for credits the deal id, for quotas
+    /// the payee id.
+    pub id: Option<String>,
+    /// The column (field) concerned.
+    pub field: Option<String>,
+    /// What was expected, when a type or form was (`money with at most 2 decimals`).
+    pub expected: Option<String>,
+    /// What is wrong, in words (includes the offending value).
+    pub message: String,
+}
+
+impl DataError {
+    fn new(code: DataErrorCode, message: impl Into<String>) -> Self {
+        DataError {
+            code,
+            table: None,
+            row: None,
+            id: None,
+            field: None,
+            expected: None,
+            message: message.into(),
+        }
+    }
+
+    /// The same error, attributed to `table` (used when a reader's output is known to be a
+    /// given table).
+    pub fn in_table(mut self, table: TableKind) -> Self {
+        self.table = Some(table);
+        self
+    }
+
+    /// `deals row 3 (id "D7"), field "amount": ` — the part before the message.
+    fn location(&self) -> String {
+        let mut out = String::new();
+        if let Some(t) = self.table {
+            out.push_str(t.name());
+        }
+        if let Some(r) = self.row {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!("row {r}"));
+        }
+        if let Some(id) = &self.id {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!("(id {id:?})"));
+        }
+        if let Some(field) = &self.field {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("field {field:?}"));
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out
+    }
+}
+
+/// Every problem found in the input (at most [`MAX_ERRORS`] listed, the rest counted).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, thiserror::Error)]
+pub struct DataErrors {
+    /// The errors, in table order (payees, deals, credits, quotas), then row order.
+    pub errors: Vec<DataError>,
+    /// How many further errors were found but not listed.
+    pub omitted: usize,
+}
+
+impl DataErrors {
+    /// Errors found in total (listed and omitted).
+    pub fn total(&self) -> usize {
+        self.errors.len() + self.omitted
+    }
+}
+
+impl fmt::Display for DataErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        if self.omitted > 0 {
+            let s = if self.omitted == 1 { "" } else { "s" };
+            write!(f, "\nand {} more error{s}", self.omitted)?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects errors up to [`MAX_ERRORS`].
+#[derive(Default)]
+struct Sink {
+    errors: Vec<DataError>,
+    omitted: usize,
+}
+
+impl Sink {
+    fn push(&mut self, e: DataError) {
+        if self.errors.len() < MAX_ERRORS {
+            self.errors.push(e);
+        } else {
+            self.omitted += 1;
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.errors.is_empty() && self.omitted == 0
+    }
+    fn finish<T>(self, value: T) -> Result<T, DataErrors> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(DataErrors {
+                errors: self.errors,
+                omitted: self.omitted,
+            })
+        }
+    }
+}
+
+/// A value problem before it is located (table, row, id and field are added by the caller).
+#[derive(Debug)]
+struct Bad {
+    code: DataErrorCode,
+    expected: Option<String>,
+    message: String,
+}
+
+impl Bad {
+    fn new(code: DataErrorCode, expected: impl Into<String>, message: impl Into<String>) -> Bad {
+        Bad {
+            code,
+            expected: Some(expected.into()),
+            message: message.into(),
+        }
+    }
+}
+
+/// A short, quoted rendering of a cell for messages.
+fn show(cell: &Cell) -> String {
+    match cell {
+        Cell::Null => "an empty cell".to_string(),
+        Cell::Text(s) => {
+            const MAX: usize = 60;
+            if s.chars().count() > MAX {
+                let cut: String = s.chars().take(MAX).collect();
+                format!("{:?}…", cut)
+            } else {
+                format!("{s:?}")
+            }
+        }
+        Cell::Decimal(d) => d.to_string(),
+        Cell::Integer(i) => i.to_string(),
+        Cell::Bool(b) => b.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value parsing
+// ---------------------------------------------------------------------------------------------
+
+/// Why decimal text could not be read.
+enum NumErr {
+    /// Not a plain decimal.
+    Syntax,
+    /// A plain decimal, but too large or too precise for [`Decimal`].
+    Range,
+}
+
+/// Parses a plain decimal: optional `-`, digits, optionally `.` and digits. Exact or an error.
+fn parse_plain_decimal(text: &str) -> Result<Decimal, NumErr> {
+    let t = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    let b = t.as_bytes();
+    let body = match b.first() {
+        Some(b'-') => b.get(1..).unwrap_or_default(),
+        _ => b,
+    };
+    let mut int_digits = 0usize;
+    let mut frac_digits = 0usize;
+    let mut seen_point = false;
+    for &c in body {
+        match c {
+            b'0'..=b'9' if seen_point => frac_digits += 1,
+            b'0'..=b'9' => int_digits += 1,
+            b'.' if !seen_point => seen_point = true,
+            _ => return Err(NumErr::Syntax),
+        }
+    }
+    if int_digits == 0 || (seen_point && frac_digits == 0) {
+        return Err(NumErr::Syntax);
+    }
+    let mut d = Decimal::from_str_exact(t).map_err(|_| NumErr::Range)?;
+    if d.is_zero() {
+        // `-0` and `-0.00` are zero; keep no sign that could print as "-0.00".
+        d.set_sign_positive(true);
+    }
+    Ok(d)
+}
+
+/// What a declared type is called in messages.
+fn type_name(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Money => "money",
+        FieldType::Number => "number",
+        FieldType::Percent => "percent",
+        FieldType::Integer => "integer",
+        FieldType::Date => "date (YYYY-MM-DD)",
+        FieldType::Text => "text",
+        FieldType::Bool => "bool (true or false)",
+    }
+}
+
+fn is_empty(cell: &Cell) -> bool {
+    match cell {
+        Cell::Null => true,
+        Cell::Text(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn missing(expected: &str) -> Bad {
+    Bad::new(
+        DataErrorCode::MissingValue,
+        expected,
+        format!("missing value (expected {expected})"),
+    )
+}
+
+fn wrong(expected: &str, cell: &Cell) -> Bad {
+    Bad::new(
+        DataErrorCode::WrongType,
+        expected,
+        format!("expected {expected}, got {}", show(cell)),
+    )
+}
+
+fn out_of_range(expected: &str, cell: &Cell) -> Bad {
+    Bad::new(
+        DataErrorCode::OutOfRange,
+        expected,
+        format!(
+            "{} is out of range (at most 28 significant digits)",
+            show(cell)
+        ),
+    )
+}
+
+/// A decimal value of a number-like cell (`expected` names the type for messages).
+fn decimal_of(cell: &Cell, expected: &str) -> Result<Decimal, Bad> {
+    match cell {
+        Cell::Decimal(d) => Ok(*d),
+        Cell::Integer(i) => Ok(Decimal::from(*i)),
+        Cell::Text(s) if !s.is_empty() => parse_plain_decimal(s).map_err(|e| match e {
+            NumErr::Syntax => wrong(expected, cell),
+            NumErr::Range => out_of_range(expected, cell),
+        }),
+        Cell::Null | Cell::Text(_) => Err(missing(expected)),
+        Cell::Bool(_) => Err(wrong(expected, cell)),
+    }
+}
+
+/// A money value with at most `minor_units` significant decimals.
+fn money_of(cell: &Cell, minor_units: u32) -> Result<Decimal, Bad> {
+    let d = decimal_of(cell, "money")?;
+    if d.normalize().scale() > minor_units {
+        let expected = match minor_units {
+            0 => "money with no decimals".to_string(),
+            1 => "money with at most 1 decimal".to_string(),
+            n => format!("money with at most {n} decimals"),
+        };
+        let message = format!("expected {expected}, got {}", show(cell));
+        return Err(Bad {
+            code: DataErrorCode::TooManyDecimals,
+            expected: Some(expected),
+            message,
+        });
+    }
+    Ok(d)
+}
+
+/// A percent value: `30%` is 0.30; plain decimals are taken as fractions.
+fn percent_of(cell: &Cell, expected: &str) -> Result<Decimal, Bad> {
+    if let Cell::Text(s) = cell {
+        let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+        if let Some(num) = t.strip_suffix('%') {
+            let mut d = parse_plain_decimal(num).map_err(|e| match e {
+                NumErr::Syntax => wrong(expected, cell),
+                NumErr::Range => out_of_range(expected, cell),
+            })?;
+            d.set_scale(d.scale() + 2)
+                .map_err(|_| out_of_range(expected, cell))?;
+            return Ok(d);
+        }
+    }
+    decimal_of(cell, expected)
+}
+
+fn integer_of(cell: &Cell) -> Result<Decimal, Bad> {
+    let expected = "integer";
+    let d = decimal_of(cell, expected)?;
+    if !d.is_integer() {
+        return Err(wrong("integer (a whole number)", cell));
+    }
+    Ok(d.normalize())
+}
+
+fn date_of(cell: &Cell, expected: &str) -> Result<Date, Bad> {
+    match cell {
+        _ if is_empty(cell) => Err(missing(expected)),
+        Cell::Text(s) => Date::parse(s.trim_matches(|c: char| c.is_ascii_whitespace()))
+            .ok_or_else(|| wrong(expected, cell)),
+        _ => Err(wrong(expected, cell)),
+    }
+}
+
+fn bool_of(cell: &Cell) -> Result<bool, Bad> {
+    let expected = type_name(FieldType::Bool);
+    match cell {
+        Cell::Bool(b) => Ok(*b),
+        _ if is_empty(cell) => Err(missing(expected)),
+        Cell::Text(s) => {
+            let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+            if t.eq_ignore_ascii_case("true") {
+                Ok(true)
+            } else if t.eq_ignore_ascii_case("false") {
+                Ok(false)
+            } else {
+                Err(wrong(expected, cell))
+            }
+        }
+        _ => Err(wrong(expected, cell)),
+    }
+}
+
+/// Text of a text value or an id (`integers` allowed; decimals too when `decimals`).
+fn text_of<'c>(cell: &'c Cell, expected: &str, decimals: bool) -> Result<Cow<'c, str>, Bad> {
+    match cell {
+        _ if is_empty(cell) => Err(missing(expected)),
+        Cell::Text(s) => Ok(Cow::Borrowed(s.as_str())),
+        Cell::Integer(i) => Ok(Cow::Owned(i.to_string())),
+        Cell::Decimal(d) if decimals => Ok(Cow::Owned(d.to_string())),
+        _ => Err(wrong(expected, cell)),
+    }
+}
+
+const ID: &str = "an id (text)";
+
+fn id_of(cell: &Cell) -> Result<Cow<'_, str>, Bad> {
+    text_of(cell, ID, false)
+}
+
+/// A credit share: like a percent, and in `(0, 1]`.
+fn share_of(cell: &Cell) -> Result<Decimal, Bad> {
+    let expected = "share (0 < share <= 1, or a percentage)";
+    let d = percent_of(cell, expected)?;
+    if d <= Decimal::ZERO || d > Decimal::ONE {
+        return Err(Bad::new(
+            DataErrorCode::ShareRange,
+            expected,
+            format!(
+                "a share must be greater than 0 and at most 1 (100%), got {}",
+                show(cell)
+            ),
+        ));
+    }
+    Ok(d)
+}
+
+/// Parses `cell` as `ty` and appends it to `col` (a default value on error, so rows stay
+/// aligned while further errors are collected).
+fn push_value<'t>(
+    col: &mut Column,
+    ty: FieldType,
+    cell: &'t Cell,
+    minor_units: u32,
+    texts: &mut Interner,
+    cache: &mut TextCache<'t>,
+) -> Result<(), Bad> {
+    match col {
+        Column::Decimal(v) => {
+            let r = match ty {
+                FieldType::Money => money_of(cell, minor_units),
+                FieldType::Percent => percent_of(cell, type_name(ty)),
+                FieldType::Integer => integer_of(cell),
+                _ => decimal_of(cell, type_name(ty)),
+            };
+            v.push(*r.as_ref().unwrap_or(&Decimal::ZERO));
+            r.map(|_| ())
+        }
+        Column::Bool(v) => {
+            let r = bool_of(cell);
+            v.push(*r.as_ref().unwrap_or(&false));
+            r.map(|_| ())
+        }
+        Column::Date(v) => {
+            let r = date_of(cell, type_name(ty));
+            v.push(*r.as_ref().unwrap_or(&Date::default()));
+            r.map(|_| ())
+        }
+        Column::Text(v) => {
+            let r = match cell {
+                Cell::Text(s) if !s.is_empty() => Ok(cache.intern(texts, s)),
+                _ => text_of(cell, type_name(ty), true).map(|t| texts.intern(&t)),
+            };
+            v.push(*r.as_ref().unwrap_or(&0));
+            r.map(|_| ())
+        }
+    }
+}
+
+/// A fast front for [`Interner`] over one text column: most text columns repeat a few values
+/// (products, regions), and the interner's SipHash would dominate loading time.
+#[derive(Default)]
+struct TextCache<'t> {
+    map: FoldMap<&'t str, Sym>,
+}
+
+impl<'t> TextCache<'t> {
+    /// Entries kept per column; past this a high-cardinality column goes straight to the
+    /// interner rather than doubling its memory.
+    const LIMIT: usize = 1 << 16;
+
+    fn intern(&mut self, texts: &mut Interner, text: &'t str) -> Sym {
+        if let Some(&sym) = self.map.get(text) {
+            return sym;
+        }
+        let sym = texts.intern(text);
+        if self.map.len() < Self::LIMIT {
+            self.map.insert(text, sym);
+        }
+        sym
+    }
+}
+
+type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+fn empty_column(ty: FieldType, rows: usize) -> Column {
+    match ty {
+        FieldType::Money | FieldType::Number | FieldType::Percent | FieldType::Integer => {
+            Column::Decimal(Vec::with_capacity(rows))
+        }
+        FieldType::Bool => Column::Bool(Vec::with_capacity(rows)),
+        FieldType::Date => Column::Date(Vec::with_capacity(rows)),
+        FieldType::Text => Column::Text(Vec::with_capacity(rows)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the dataset
+// ---------------------------------------------------------------------------------------------
+
+static NULL: Cell = Cell::Null;
+
+/// Rows per table are limited to fit a `u32` row index (with `u32::MAX` to spare).
+const NONE: u32 = u32::MAX;
+
+/// Column lookup and row access for one table.
+struct Reader<'t> {
+    kind: TableKind,
+    table: &'t Table,
+    index: HashMap<&'t str, usize>,
+    duplicated: Vec<&'t str>,
+}
+
+impl<'t> Reader<'t> {
+    fn new(kind: TableKind, table: &'t Table, sink: &mut Sink) -> Reader<'t> {
+        let mut index = HashMap::with_capacity(table.columns.len());
+        let mut duplicated = Vec::new();
+        for (i, name) in table.columns.iter().enumerate() {
+            // The first occurrence of a name is the one used.
+            if index.contains_key(name.as_str()) {
+                duplicated.push(name.as_str());
+            } else {
+                index.insert(name.as_str(), i);
+            }
+        }
+        if table.rows.len() >= NONE as usize {
+            sink.push(DataError {
+                table: Some(kind),
+                ..DataError::new(
+                    DataErrorCode::TooManyRows,
+                    format!(
+                        "{} rows; at most {} are supported",
+                        table.rows.len(),
+                        NONE - 1
+                    ),
+                )
+            });
+        }
+        Reader {
+            kind,
+            table,
+            index,
+            duplicated,
+        }
+    }
+
+    /// Index of a column; `None` (and an error when `required`) when it is absent.
+    fn column(
+        &mut self,
+        name: &str,
+        required: bool,
+        expected: Option<&str>,
+        sink: &mut Sink,
+    ) -> Option<usize> {
+        match self.index.get(name) {
+            Some(&i) => {
+                if let Some(pos) = self.duplicated.iter().position(|d| *d == name) {
+                    self.duplicated.remove(pos);
+                    sink.push(DataError {
+                        table: Some(self.kind),
+                        field: Some(name.to_string()),
+                        ..DataError::new(
+                            DataErrorCode::DuplicateColumn,
+                            format!("column {name:?} appears more than once; the first is used"),
+                        )
+                    });
+                }
+                Some(i)
+            }
+            None => {
+                if required {
+                    sink.push(DataError {
+                        table: Some(self.kind),
+                        field: Some(name.to_string()),
+                        expected: expected.map(str::to_string),
+                        ..DataError::new(
+                            DataErrorCode::MissingColumn,
+                            format!("missing column {name:?}"),
+                        )
+                    });
+                }
+                None
+            }
+        }
+    }
+
+    /// True when row `r` has one cell per column; otherwise reports it (`D0107`), and the
+    /// caller skips the row's values.
+    fn row_ok(&self, r: usize, row: &[Cell], sink: &mut Sink) -> bool {
+        if row.len() == self.table.columns.len() {
+            return true;
+        }
+        sink.push(DataError {
+            table: Some(self.kind),
+            row: Some(r as u64 + 1),
+            ..DataError::new(
+                DataErrorCode::RowLength,
+                format!(
+                    "row has {} cells, the header has {} columns",
+                    row.len(),
+                    self.table.columns.len()
+                ),
+            )
+        });
+        false
+    }
+}
+
+fn cell(row: &[Cell], col: Option<usize>) -> &Cell {
+    col.and_then(|c| row.get(c)).unwrap_or(&NULL)
+}
+
+/// Context for locating value errors.
+struct At<'a> {
+    kind: TableKind,
+    row: usize,
+    id: Option<&'a str>,
+}
+
+impl At<'_> {
+    fn err(&self, field: &str, bad: Bad) -> DataError {
+        DataError {
+            code: bad.code,
+            table: Some(self.kind),
+            row: Some(self.row as u64 + 1),
+            id: self.id.map(str::to_string),
+            field: Some(field.to_string()),
+            expected: bad.expected,
+            message: bad.message,
+        }
+    }
+}
+
+/// Row of the record whose id is `text`, if any.
+fn lookup(map: &FoldMap<Cow<'_, str>, u32>, text: &str) -> Option<u32> {
+    map.get(text).copied()
+}
+
+/// Records `row` for `sym` in a symbol → row map (grown as needed); returns the row already
+/// recorded when there is one.
+fn claim(map: &mut Vec<u32>, sym: Sym, row: u32) -> Option<u32> {
+    let i = sym as usize;
+    if map.len() <= i {
+        map.resize(i + 1, NONE);
+    }
+    match map.get_mut(i) {
+        Some(slot) if *slot == NONE => {
+            *slot = row;
+            None
+        }
+        Some(slot) => Some(*slot),
+        None => None,
+    }
+}
+
+/// Row of the deal whose id is `text`, if any.
+fn lookup_sym(texts: &Interner, map: &[u32], text: &str) -> Option<u32> {
+    let sym = texts.get(text)?;
+    map.get(sym as usize).copied().filter(|&r| r != NONE)
+}
+
+/// Builds a validated [`Dataset`] from input tables, checked against `plan`'s schema,
+/// currency (decimals of money) and calendar (quota periods). Returns every problem found
+/// (up to [`MAX_ERRORS`], the rest counted) rather than the first.
+pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, DataErrors> {
+    let mut b = Builder {
+        plan,
+        sink: Sink::default(),
+        texts: Interner::default(),
+        payee_of: FoldMap::default(),
+        deal_of: Vec::new(),
+        payee_ids_known: true,
+        deal_ids_known: true,
+    };
+    let payees = b.payees(&inputs.payees);
+    let deals = b.deals(&inputs.deals);
+    let credits = b.credits(inputs.credits.as_ref(), &payees, &deals);
+    let quotas = b.quotas(inputs.quotas.as_ref());
+    let Builder { sink, texts, .. } = b;
+    sink.finish(Dataset {
+        texts,
+        payees,
+        deals,
+        credits,
+        quotas,
+    })
+}
+
+struct Builder<'p, 't> {
+    plan: &'p PlanVersion,
+    sink: Sink,
+    texts: Interner,
+    /// Payee id → payee row.
+    payee_of: FoldMap<Cow<'t, str>, u32>,
+    /// Deal id symbol → deal row (`NONE` for symbols that are not deal ids). Deal ids are
+    /// interned anyway, so this costs no second hash of a million ids.
+    deal_of: Vec<u32>,
+    /// False when the payees table has no id column (references are then not checked).
+    payee_ids_known: bool,
+    /// False when the deals table has no id column.
+    deal_ids_known: bool,
+}
+
+impl<'t> Builder<'_, 't> {
+    fn minor_units(&self) -> u32 {
+        self.plan.currency.minor_units
+    }
+
+    /// Resolves the attribute columns of a record schema.
+    fn field_columns(
+        &mut self,
+        reader: &mut Reader<'_>,
+        schema: &RecordSchema,
+    ) -> Vec<Option<usize>> {
+        schema
+            .fields
+            .iter()
+            .map(|f| reader.column(&f.column, true, Some(type_name(f.ty)), &mut self.sink))
+            .collect()
+    }
+
+    /// Reads the attribute cells of one row into `attrs`.
+    #[allow(clippy::too_many_arguments)]
+    fn read_attrs(
+        &mut self,
+        at: &At<'_>,
+        row: &'t [Cell],
+        fields: &[FieldDef],
+        cols: &[Option<usize>],
+        attrs: &mut [Column],
+        caches: &mut [TextCache<'t>],
+    ) {
+        let minor = self.minor_units();
+        for (((f, col), column), cache) in fields
+            .iter()
+            .zip(cols)
+            .zip(attrs.iter_mut())
+            .zip(caches.iter_mut())
+        {
+            let Some(c) = col else { continue };
+            if let Err(bad) = push_value(
+                column,
+                f.ty,
+                cell(row, Some(*c)),
+                minor,
+                &mut self.texts,
+                cache,
+            ) {
+                self.sink.push(at.err(&f.column, bad));
+            }
+        }
+    }
+
+    /// Interns an id and claims it in `map`; reports duplicates.
+    fn register_id(
+        &mut self,
+        at: &At<'_>,
+        field: &str,
+        id: Cow<'t, str>,
+        row: u32,
+        deal: bool,
+    ) -> Sym {
+        let sym = self.texts.intern(&id);
+        let first = if deal {
+            claim(&mut self.deal_of, sym, row)
+        } else {
+            match self.payee_of.entry(id) {
+                std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(row);
+                    None
+                }
+            }
+        };
+        if let Some(first) = first {
+            let id = self.texts.resolve(sym).to_string();
+            let what = if deal { "deal" } else { "payee" };
+            self.sink.push(at.err(
+                field,
+                Bad {
+                    code: DataErrorCode::DuplicateId,
+                    expected: None,
+                    message: format!(
+                        "duplicate {what} id {id:?} (first at row {})",
+                        first as u64 + 1
+                    ),
+                },
+            ));
+        }
+        sym
+    }
+
+    fn payees(&mut self, table: &'t Table) -> Payees {
+        let kind = TableKind::Payees;
+        let schema = &self.plan.schema.payee;
+        let mut reader = Reader::new(kind, table, &mut self.sink);
+        let id_name = schema.builtin_column("id");
+        let mgr_name = schema.builtin_column("manager");
+        let start_name = schema.builtin_column("start");
+        let end_name = schema.builtin_column("end");
+        let id_c = reader.column(id_name, true, Some(ID), &mut self.sink);
+        let mgr_c = reader.column(mgr_name, false, None, &mut self.sink);
+        let start_c = reader.column(start_name, false, None, &mut self.sink);
+        let end_c = reader.column(end_name, false, None, &mut self.sink);
+        let field_cs = self.field_columns(&mut reader, schema);
+        self.payee_ids_known = id_c.is_some();
+        self.payee_of.reserve(table.rows.len());
+        let mut caches: Vec<TextCache<'t>> =
+            schema.fields.iter().map(|_| TextCache::default()).collect();
+
+        let n = table.rows.len();
+        let mut p = Payees {
+            id: Vec::with_capacity(n),
+            manager: vec![None; n],
+            start: Vec::with_capacity(n),
+            end: Vec::with_capacity(n),
+            attrs: schema
+                .fields
+                .iter()
+                .map(|f| empty_column(f.ty, n))
+                .collect(),
+        };
+        let optional_date = |cell: &Cell| -> Result<Option<Date>, Bad> {
+            if is_empty(cell) {
+                Ok(None)
+            } else {
+                date_of(cell, type_name(FieldType::Date)).map(Some)
+            }
+        };
+        for (r, row) in table.rows.iter().enumerate() {
+            if !reader.row_ok(r, row, &mut self.sink) {
+                p.id.push(0);
+                p.start.push(None);
+                p.end.push(None);
+                continue;
+            }
+            let (id_text, id_bad) = split(id_c.map(|c| id_of(cell(row, Some(c)))));
+            let at = At {
+                kind,
+                row: r,
+                id: id_text.as_deref(),
+            };
+            match &id_text {
+                Some(t) => {
+                    let sym = self.register_id(&at, id_name, t.clone(), r as u32, false);
+                    p.id.push(sym);
+                }
+                None => p.id.push(0),
+            }
+            if let Some(bad) = id_bad {
+                self.sink.push(at.err(id_name, bad));
+            }
+            let start = optional_date(cell(row, start_c));
+            let end = optional_date(cell(row, end_c));
+            if let (Ok(Some(s)), Ok(Some(e))) = (&start, &end) {
+                if s > e {
+                    self.sink.push(at.err(
+                        end_name,
+                        Bad {
+                            code: DataErrorCode::StartAfterEnd,
+                            expected: None,
+                            message: format!("end {e} is before start {s}"),
+                        },
+                    ));
+                }
+            }
+            for (value, name, out) in [
+                (start, start_name, &mut p.start),
+                (end, end_name, &mut p.end),
+            ] {
+                match value {
+                    Ok(v) => out.push(v),
+                    Err(bad) => {
+                        out.push(None);
+                        self.sink.push(at.err(name, bad));
+                    }
+                }
+            }
+            self.read_attrs(
+                &at,
+                row,
+                &schema.fields,
+                &field_cs,
+                &mut p.attrs,
+                &mut caches,
+            );
+        }
+
+        // Managers, once every id is known.
+        if let Some(mc) = mgr_c {
+            for (r, row) in table.rows.iter().enumerate() {
+                let c = cell(row, Some(mc));
+                if is_empty(c) || row.len() != table.columns.len() {
+                    continue;
+                }
+                let own_id = id_c.and_then(|i| row.get(i)).and_then(|c| id_of(c).ok());
+                let at = At {
+                    kind,
+                    row: r,
+                    id: own_id.as_deref(),
+                };
+                match id_of(c) {
+                    Err(bad) => self.sink.push(at.err(mgr_name, bad)),
+                    Ok(m) => match lookup(&self.payee_of, &m) {
+                        Some(mr) => {
+                            if let Some(slot) = p.manager.get_mut(r) {
+                                *slot = Some(mr);
+                            }
+                        }
+                        None if self.payee_ids_known => self.sink.push(at.err(
+                            mgr_name,
+                            Bad {
+                                code: DataErrorCode::UnknownManager,
+                                expected: None,
+                                message: format!("unknown manager {m:?} (no payee has this id)"),
+                            },
+                        )),
+                        None => {}
+                    },
+                }
+            }
+            self.manager_cycles(&p, mgr_name);
+        }
+        p
+    }
+
+    /// Reports each manager cycle once, at its lowest row.
+    fn manager_cycles(&mut self, p: &Payees, mgr_name: &str) {
+        let n = p.manager.len();
+        // 0 = unvisited, 1 = on the current path, 2 = done.
+        let mut state = vec![0u8; n];
+        let mut path: Vec<usize> = Vec::new();
+        for startrow in 0..n {
+            if state.get(startrow) != Some(&0) {
+                continue;
+            }
+            path.clear();
+            let mut cur = Some(startrow);
+            while let Some(c) = cur {
+                match state.get(c) {
+                    Some(0) => {
+                        if let Some(s) = state.get_mut(c) {
+                            *s = 1;
+                        }
+                        path.push(c);
+                        cur = p.manager.get(c).copied().flatten().map(|m| m as usize);
+                    }
+                    Some(1) => {
+                        // A cycle: the path from `c` on.
+                        let from = path.iter().position(|&x| x == c).unwrap_or(0);
+                        let cycle = path.get(from..).unwrap_or_default();
+                        self.report_cycle(p, cycle, mgr_name);
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            for &x in &path {
+                if let Some(s) = state.get_mut(x) {
+                    *s = 2;
+                }
+            }
+        }
+    }
+
+    fn report_cycle(&mut self, p: &Payees, cycle: &[usize], mgr_name: &str) {
+        let Some(low) = cycle
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, &r)| r)
+            .map(|(i, _)| i)
+        else {
+            return;
+        };
+        let (a, b) = cycle.split_at(low);
+        let ordered: Vec<usize> = b.iter().chain(a).copied().collect();
+        let name = |r: usize| {
+            self.texts
+                .resolve(p.id.get(r).copied().unwrap_or(0))
+                .to_string()
+        };
+        const SHOWN: usize = 10;
+        let mut chain: Vec<String> = ordered
+            .iter()
+            .take(SHOWN)
+            .map(|&r| format!("{:?}", name(r)))
+            .collect();
+        if ordered.len() > SHOWN {
+            chain.push(format!("… ({} payees)", ordered.len()));
+        }
+        let first = ordered.first().copied().unwrap_or(0);
+        chain.push(format!("{:?}", name(first)));
+        let id = name(first);
+        let message = if ordered.len() == 1 {
+            format!("payee {id:?} is their own manager")
+        } else {
+            format!("manager cycle: {}", chain.join(" → "))
+        };
+        let at = At {
+            kind: TableKind::Payees,
+            row: first,
+            id: Some(&id),
+        };
+        let e = at.err(
+            mgr_name,
+            Bad {
+                code: DataErrorCode::ManagerCycle,
+                expected: None,
+                message,
+            },
+        );
+        self.sink.push(e);
+    }
+
+    fn deals(&mut self, table: &'t Table) -> Deals {
+        let kind = TableKind::Deals;
+        let schema = &self.plan.schema.deal;
+        let mut reader = Reader::new(kind, table, &mut self.sink);
+        let id_name = schema.builtin_column("id");
+        let payee_name = schema.builtin_column("payee");
+        let date_name = schema.builtin_column("date");
+        let id_c = reader.column(id_name, true, Some(ID), &mut self.sink);
+        let payee_c = reader.column(payee_name, true, Some(ID), &mut self.sink);
+        let date_c = reader.column(
+            date_name,
+            true,
+            Some(type_name(FieldType::Date)),
+            &mut self.sink,
+        );
+        let field_cs = self.field_columns(&mut reader, schema);
+        self.deal_ids_known = id_c.is_some();
+        self.deal_of.reserve(self.texts.len() + table.rows.len());
+        let mut caches: Vec<TextCache<'t>> =
+            schema.fields.iter().map(|_| TextCache::default()).collect();
+
+        let n = table.rows.len();
+        let mut d = Deals {
+            id: Vec::with_capacity(n),
+            owner: Vec::with_capacity(n),
+            date: Vec::with_capacity(n),
+            attrs: schema
+                .fields
+                .iter()
+                .map(|f| empty_column(f.ty, n))
+                .collect(),
+        };
+        for (r, row) in table.rows.iter().enumerate() {
+            if !reader.row_ok(r, row, &mut self.sink) {
+                d.id.push(0);
+                d.owner.push(0);
+                d.date.push(Date::default());
+                continue;
+            }
+            let (id_text, id_bad) = split(id_c.map(|c| id_of(cell(row, Some(c)))));
+            let at = At {
+                kind,
+                row: r,
+                id: id_text.as_deref(),
+            };
+            match &id_text {
+                Some(t) => {
+                    let sym = self.register_id(&at, id_name, t.clone(), r as u32, true);
+                    d.id.push(sym);
+                }
+                None => d.id.push(0),
+            }
+            if let Some(bad) = id_bad {
+                self.sink.push(at.err(id_name, bad));
+            }
+            let mut owner = 0;
+            if payee_c.is_some() {
+                match id_of(cell(row, payee_c)) {
+                    Err(bad) => self.sink.push(at.err(payee_name, bad)),
+                    Ok(t) => match lookup(&self.payee_of, &t) {
+                        Some(pr) => owner = pr,
+                        None if self.payee_ids_known => {
+                            self.sink.push(at.err(payee_name, unknown_payee(&t)))
+                        }
+                        None => {}
+                    },
+                }
+            }
+            d.owner.push(owner);
+            let mut date = Date::default();
+            if date_c.is_some() {
+                match date_of(cell(row, date_c), type_name(FieldType::Date)) {
+                    Ok(v) => date = v,
+                    Err(bad) => self.sink.push(at.err(date_name, bad)),
+                }
+            }
+            d.date.push(date);
+            self.read_attrs(
+                &at,
+                row,
+                &schema.fields,
+                &field_cs,
+                &mut d.attrs,
+                &mut caches,
+            );
+        }
+        d
+    }
+
+    fn credits(&mut self, table: Option<&'t Table>, payees: &Payees, deals: &Deals) -> Credits {
+        let nd = deals.id.len();
+        let none_role = self.texts.intern("");
+        // Credit rows that passed their own checks, grouped later by deal.
+        struct Line {
+            deal: u32,
+            payee: u32,
+            share: Decimal,
+            role: Sym,
+            row: usize,
+        }
+        let mut lines: Vec<Line> = Vec::new();
+        // Deals with a rejected credit row: their share sums are not checked.
+        let mut tainted = vec![false; nd];
+        if let Some(table) = table {
+            let kind = TableKind::Credits;
+            let mut reader = Reader::new(kind, table, &mut self.sink);
+            let deal_c = reader.column("deal", true, Some(ID), &mut self.sink);
+            let payee_c = reader.column("payee", true, Some(ID), &mut self.sink);
+            let share_c = reader.column("share", true, Some("share"), &mut self.sink);
+            let role_c = reader.column("role", false, None, &mut self.sink);
+            let complete = deal_c.is_some() && payee_c.is_some() && share_c.is_some();
+            lines.reserve(table.rows.len());
+            for (r, row) in table.rows.iter().enumerate() {
+                let deal_cell = cell(row, deal_c);
+                let deal_text = id_of(deal_cell).ok();
+                let at = At {
+                    kind,
+                    row: r,
+                    id: deal_text.as_deref(),
+                };
+                let deal_row = deal_text
+                    .as_deref()
+                    .and_then(|t| lookup_sym(&self.texts, &self.deal_of, t));
+                if !reader.row_ok(r, row, &mut self.sink) {
+                    if let Some(t) = deal_row.and_then(|d| tainted.get_mut(d as usize)) {
+                        *t = true;
+                    }
+                    continue;
+                }
+                let mut ok = complete;
+                if deal_c.is_some() {
+                    match (&deal_text, deal_row) {
+                        (None, _) => {
+                            if let Err(bad) = id_of(deal_cell) {
+                                self.sink.push(at.err("deal", bad));
+                            }
+                            ok = false;
+                        }
+                        (Some(t), None) => {
+                            if self.deal_ids_known {
+                                self.sink.push(at.err(
+                                    "deal",
+                                    Bad {
+                                        code: DataErrorCode::UnknownDeal,
+                                        expected: None,
+                                        message: format!(
+                                            "unknown deal {t:?} (no deal has this id)"
+                                        ),
+                                    },
+                                ));
+                            }
+                            ok = false;
+                        }
+                        (Some(_), Some(_)) => {}
+                    }
+                }
+                let mut payee_row = None;
+                if payee_c.is_some() {
+                    match id_of(cell(row, payee_c)) {
+                        Err(bad) => self.sink.push(at.err("payee", bad)),
+                        Ok(t) => match lookup(&self.payee_of, &t) {
+                            Some(p) => payee_row = Some(p),
+                            None if self.payee_ids_known => {
+                                self.sink.push(at.err("payee", unknown_payee(&t)))
+                            }
+                            None => {}
+                        },
+                    }
+                }
+                let mut share = None;
+                if share_c.is_some() {
+                    match share_of(cell(row, share_c)) {
+                        Ok(s) => share = Some(s),
+                        Err(bad) => self.sink.push(at.err("share", bad)),
+                    }
+                }
+                let role_cell = cell(row, role_c);
+                let role = if is_empty(role_cell) {
+                    Some(none_role)
+                } else {
+                    match text_of(role_cell, "text", true) {
+                        Ok(t) => Some(self.texts.intern(&t)),
+                        Err(bad) => {
+                            self.sink.push(at.err("role", bad));
+                            None
+                        }
+                    }
+                };
+                match (ok, deal_row, payee_row, share, role) {
+                    (true, Some(deal), Some(payee), Some(share), Some(role)) => {
+                        lines.push(Line {
+                            deal,
+                            payee,
+                            share,
+                            role,
+                            row: r,
+                        });
+                    }
+                    (_, Some(deal), ..) => {
+                        if let Some(t) = tainted.get_mut(deal as usize) {
+                            *t = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+
+        // Group by deal (counting sort keeps input order within a deal).
+        let mut start = vec![0usize; nd + 1];
+        for l in &lines {
+            if let Some(s) = start.get_mut(l.deal as usize + 1) {
+                *s += 1;
+            }
+        }
+        for i in 0..nd {
+            let prev = start.get(i).copied().unwrap_or(0);
+            if let Some(s) = start.get_mut(i + 1) {
+                *s += prev;
+            }
+        }
+        let mut fill = start.clone();
+        let mut order = vec![0usize; lines.len()];
+        for (i, l) in lines.iter().enumerate() {
+            if let Some(f) = fill.get_mut(l.deal as usize) {
+                if let Some(o) = order.get_mut(*f) {
+                    *o = i;
+                }
+                *f += 1;
+            }
+        }
+
+        let total = nd + lines.len();
+        let mut c = Credits {
+            deal: Vec::with_capacity(total),
+            payee: Vec::with_capacity(total),
+            share: Vec::with_capacity(total),
+            role: Vec::with_capacity(total),
+        };
+        let mut group: Vec<&Line> = Vec::new();
+        for deal in 0..nd {
+            let (a, b) = (
+                start.get(deal).copied().unwrap_or(0),
+                start.get(deal + 1).copied().unwrap_or(0),
+            );
+            group.clear();
+            group.extend(
+                order
+                    .get(a..b)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|&i| lines.get(i)),
+            );
+            if group.is_empty() {
+                if !tainted.get(deal).copied().unwrap_or(false) {
+                    c.deal.push(deal as u32);
+                    c.payee.push(deals.owner.get(deal).copied().unwrap_or(0));
+                    c.share.push(Decimal::ONE);
+                    c.role.push(none_role);
+                }
+                continue;
+            }
+            let deal_id = self
+                .texts
+                .resolve(deals.id.get(deal).copied().unwrap_or(0))
+                .to_string();
+            // The same payee twice on one deal.
+            let mut dup = false;
+            if group.len() > 1 {
+                let mut seen: HashMap<u32, usize> = HashMap::with_capacity(group.len());
+                for l in &group {
+                    if let Some(first) = seen.insert(l.payee, l.row) {
+                        seen.insert(l.payee, first);
+                        dup = true;
+                        let payee_sym = payees.id.get(l.payee as usize).copied().unwrap_or(0);
+                        let payee = self.texts.resolve(payee_sym).to_string();
+                        let at = At {
+                            kind: TableKind::Credits,
+                            row: l.row,
+                            id: Some(&deal_id),
+                        };
+                        self.sink.push(at.err(
+                            "payee",
+                            Bad {
+                                code: DataErrorCode::DuplicateCredit,
+                                expected: None,
+                                message: format!(
+                                    "payee {payee:?} is credited twice on deal {deal_id:?} (first at row {})",
+                                    first as u64 + 1
+                                ),
+                            },
+                        ));
+                    }
+                }
+            }
+            if !self.plan.overlay && !dup && !tainted.get(deal).copied().unwrap_or(false) {
+                let sum = group
+                    .iter()
+                    .try_fold(Decimal::ZERO, |acc, l| acc.checked_add(l.share));
+                if sum != Some(Decimal::ONE) {
+                    let shown = sum
+                        .map(|s| s.normalize().to_string())
+                        .unwrap_or_else(|| "too much".into());
+                    let first = group.first().map(|l| l.row).unwrap_or(0);
+                    let at = At {
+                        kind: TableKind::Credits,
+                        row: first,
+                        id: Some(&deal_id),
+                    };
+                    self.sink.push(at.err(
+                        "share",
+                        Bad {
+                            code: DataErrorCode::ShareSum,
+                            expected: Some("shares summing to 1 (100%)".into()),
+                            message: format!(
+                                "the shares of deal {deal_id:?} sum to {shown}; they must sum to exactly 1 (100%) unless the plan is an overlay"
+                            ),
+                        },
+                    ));
+                }
+            }
+            for l in &group {
+                c.deal.push(l.deal);
+                c.payee.push(l.payee);
+                c.share.push(l.share);
+                c.role.push(l.role);
+            }
+        }
+        c
+    }
+
+    fn quotas(&mut self, table: Option<&'t Table>) -> Vec<Quota> {
+        let Some(table) = table else {
+            return Vec::new();
+        };
+        let kind = TableKind::Quotas;
+        let cal = self.plan.calendar;
+        let mut reader = Reader::new(kind, table, &mut self.sink);
+        let payee_c = reader.column("payee", true, Some(ID), &mut self.sink);
+        let period_c = reader.column("period", true, Some("period"), &mut self.sink);
+        let amount_c = reader.column("amount", true, Some("money"), &mut self.sink);
+        let mut out = Vec::with_capacity(table.rows.len());
+        let mut seen: HashMap<(u32, Period), usize> = HashMap::new();
+        for (r, row) in table.rows.iter().enumerate() {
+            if !reader.row_ok(r, row, &mut self.sink) {
+                continue;
+            }
+            let (payee_text, payee_bad) = split(payee_c.map(|c| id_of(cell(row, Some(c)))));
+            let at = At {
+                kind,
+                row: r,
+                id: payee_text.as_deref(),
+            };
+            let mut payee = None;
+            if let Some(t) = &payee_text {
+                match lookup(&self.payee_of, t) {
+                    Some(p) => payee = Some(p),
+                    None if self.payee_ids_known => {
+                        self.sink.push(at.err("payee", unknown_payee(t)))
+                    }
+                    None => {}
+                }
+            }
+            if let Some(bad) = payee_bad {
+                self.sink.push(at.err("payee", bad));
+            }
+            let mut period = None;
+            if period_c.is_some() {
+                let pc = cell(row, period_c);
+                match text_of(pc, "a period label", false) {
+                    Err(bad) => self.sink.push(at.err("period", bad)),
+                    Ok(t) => match parse_period_range(t.trim(), cal.grain, cal.fiscal_year_start_month) {
+                        Ok((a, b)) if a == b => period = Some(a),
+                        Ok((a, b)) => self.sink.push(at.err(
+                            "period",
+                            Bad::new(
+                                DataErrorCode::BadPeriod,
+                                format!("one {} period", cal.grain.keyword()),
+                                format!(
+                                    "period {t:?} covers {a} to {b}; a quota needs exactly one {} period",
+                                    cal.grain.keyword()
+                                ),
+                            ),
+                        )),
+                        Err(e) => self.sink.push(at.err(
+                            "period",
+                            Bad::new(
+                                DataErrorCode::BadPeriod,
+                                format!("one {} period", cal.grain.keyword()),
+                                format!("period {t:?} cannot be read: {}", e.reason),
+                            ),
+                        )),
+                    },
+                }
+            }
+            let mut amount = None;
+            if amount_c.is_some() {
+                match money_of(cell(row, amount_c), self.minor_units()) {
+                    Ok(a) => amount = Some(a),
+                    Err(bad) => self.sink.push(at.err("amount", bad)),
+                }
+            }
+            if let (Some(payee), Some(period), Some(amount)) = (payee, period, amount) {
+                if let Some(first) = seen.insert((payee, period), r) {
+                    seen.insert((payee, period), first);
+                    self.sink.push(at.err(
+                        "period",
+                        Bad {
+                            code: DataErrorCode::DuplicateQuota,
+                            expected: None,
+                            message: format!(
+                                "a second quota for this payee in {period} (first at row {})",
+                                first as u64 + 1
+                            ),
+                        },
+                    ));
+                } else {
+                    out.push(Quota {
+                        payee,
+                        period,
+                        amount,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Splits an optional result into its value and its error.
+fn split<T>(r: Option<Result<T, Bad>>) -> (Option<T>, Option<Bad>) {
+    match r {
+        Some(Ok(v)) => (Some(v), None),
+        Some(Err(b)) => (None, Some(b)),
+        None => (None, None),
+    }
+}
+
+fn unknown_payee(id: &str) -> Bad {
+    Bad {
+        code: DataErrorCode::UnknownPayee,
+        expected: None,
+        message: format!("unknown payee {id:?} (no payee has this id)"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readers
+// ---------------------------------------------------------------------------------------------
+
+fn csv_error(e: &csv::Error) -> DataError {
+    let row = e.position().map(|p| p.record()).filter(|&r| r > 0);
+    let line = e.position().map(|p| p.line());
+    let message = match line {
+        Some(l) => format!("malformed CSV at line {l}: {e}"),
+        None => format!("malformed CSV: {e}"),
+    };
+    DataError {
+        row,
+        ..DataError::new(DataErrorCode::Syntax, message)
+    }
+}
+
+/// Reads CSV text (RFC 4180: a header row, `"`-quoting with `""` escapes, quoted fields may
+/// hold commas and line breaks) into a [`Table`]. Every cell becomes [`Cell::Text`], except
+/// empty cells, which become [`Cell::Null`]. A leading UTF-8 byte-order mark is skipped and
+/// header names are trimmed; cells are kept as written. Rows may have a different number of
+/// cells than the header here; [`build_dataset`] reports them (`D0107`). Like most CSV
+/// readers, this one is lenient with stray quotes: an unclosed quote runs to the end of the
+/// text rather than failing, so check the row count if that matters.
+pub fn read_csv(text: &str) -> Result<Table, DataError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::Headers)
+        .from_reader(text.as_bytes());
+    let columns: Vec<String> = rdr
+        .headers()
+        .map_err(|e| csv_error(&e))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(true) => rows.push(
+                record
+                    .iter()
+                    .map(|f| {
+                        if f.is_empty() {
+                            Cell::Null
+                        } else {
+                            Cell::Text(f.to_string())
+                        }
+                    })
+                    .collect(),
+            ),
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(&e)),
+        }
+    }
+    Ok(Table { columns, rows })
+}
+
+/// Reads JSON text — an array of flat objects — into a [`Table`]. Columns are the keys in
+/// order of first appearance; a key absent from an object is [`Cell::Null`] there. Strings
+/// become [`Cell::Text`], `true`/`false` [`Cell::Bool`], `null` [`Cell::Null`]; numbers are
+/// read from their exact text, never through floating point: whole numbers that fit an `i64`
+/// become [`Cell::Integer`], others [`Cell::Decimal`]. Numbers with an exponent (`1e3`) or
+/// beyond [`Decimal`]'s 28 significant digits are rejected (`D0105`), as are nested arrays
+/// and objects and duplicate keys (`D0002`).
+pub fn read_json(text: &str) -> Result<Table, DataError> {
+    let mut state = JsonState::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = TableSeed(&mut state)
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    match result {
+        Ok(()) => {
+            let n = state.columns.len();
+            for row in &mut state.rows {
+                row.resize(n, Cell::Null);
+            }
+            Ok(Table {
+                columns: state.columns,
+                rows: state.rows,
+            })
+        }
+        Err(e) => Err(state.failure.take().unwrap_or_else(|| {
+            let code = match e.classify() {
+                serde_json::error::Category::Data => DataErrorCode::Shape,
+                _ => DataErrorCode::Syntax,
+            };
+            DataError {
+                row: state.current_row,
+                ..DataError::new(code, format!("malformed JSON: {e}"))
+            }
+        })),
+    }
+}
+
+#[derive(Default)]
+struct JsonState {
+    columns: Vec<String>,
+    index: HashMap<String, usize>,
+    rows: Vec<Vec<Cell>>,
+    /// For each column, the last row (1-based) that set it, to find duplicate keys.
+    last_set: Vec<u64>,
+    current_row: Option<u64>,
+    /// A precise error recorded before serde unwinds with a generic one.
+    failure: Option<DataError>,
+}
+
+impl JsonState {
+    fn fail<E: de::Error>(
+        &mut self,
+        code: DataErrorCode,
+        field: Option<&str>,
+        message: String,
+    ) -> E {
+        let e = DataError {
+            row: self.current_row,
+            field: field.map(str::to_string),
+            ..DataError::new(code, message)
+        };
+        let text = e.to_string();
+        self.failure = Some(e);
+        E::custom(text)
+    }
+}
+
+struct TableSeed<'s>(&'s mut JsonState);
+
+impl<'de> DeserializeSeed<'de> for TableSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TableSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of objects")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        loop {
+            self.0.current_row = Some(self.0.rows.len() as u64 + 1);
+            if seq.next_element_seed(RowSeed(&mut *self.0))?.is_none() {
+                break;
+            }
+        }
+        self.0.current_row = None;
+        Ok(())
+    }
+}
+
+struct RowSeed<'s>(&'s mut JsonState);
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+/// A map key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object (one row)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let st = self.0;
+        let row_no = st.current_row.unwrap_or(0);
+        let mut row: Vec<Cell> = vec![Cell::Null; st.columns.len()];
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let raw: &'de serde_json::value::RawValue = map.next_value()?;
+            let col = match st.index.get(key.as_ref()) {
+                Some(&c) => c,
+                None => {
+                    let c = st.columns.len();
+                    st.columns.push(key.to_string());
+                    st.index.insert(key.to_string(), c);
+                    st.last_set.push(0);
+                    c
+                }
+            };
+            match st.last_set.get_mut(col) {
+                Some(last) if *last == row_no => {
+                    return Err(st.fail(
+                        DataErrorCode::Shape,
+                        Some(&key),
+                        format!("duplicate key {key:?}"),
+                    ));
+                }
+                Some(last) => *last = row_no,
+                None => {}
+            }
+            let value = match json_cell(raw.get()) {
+                Ok(v) => v,
+                Err((code, message)) => return Err(st.fail(code, Some(&key), message)),
+            };
+            if row.len() <= col {
+                row.resize(col + 1, Cell::Null);
+            }
+            if let Some(slot) = row.get_mut(col) {
+                *slot = value;
+            }
+        }
+        st.rows.push(row);
+        Ok(())
+    }
+}
+
+/// The cell for one raw JSON value (already syntax-checked by serde_json).
+fn json_cell(raw: &str) -> Result<Cell, (DataErrorCode, String)> {
+    let raw = raw.trim();
+    match raw.as_bytes().first() {
+        Some(b'"') => {
+            let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+            if inner.contains('\\') {
+                serde_json::from_str::<String>(raw)
+                    .map(Cell::Text)
+                    .map_err(|e| (DataErrorCode::Syntax, format!("malformed JSON string: {e}")))
+            } else {
+                Ok(Cell::Text(inner.to_string()))
+            }
+        }
+        Some(b't') => Ok(Cell::Bool(true)),
+        Some(b'f') => Ok(Cell::Bool(false)),
+        Some(b'n') => Ok(Cell::Null),
+        Some(b'[') | Some(b'{') => Err((
+            DataErrorCode::Shape,
+            "nested arrays and objects are not supported; each value must be a string, number, bool or null"
+                .to_string(),
+        )),
+        _ => {
+            if raw.contains(['e', 'E']) {
+                return Err((
+                    DataErrorCode::OutOfRange,
+                    format!("number {raw} is written with an exponent; write it as a plain decimal"),
+                ));
+            }
+            if !raw.contains('.') {
+                if let Ok(i) = raw.parse::<i64>() {
+                    return Ok(Cell::Integer(i));
+                }
+            }
+            match parse_plain_decimal(raw) {
+                Ok(d) => Ok(Cell::Decimal(d)),
+                Err(_) => Err((
+                    DataErrorCode::OutOfRange,
+                    format!("number {raw} is out of range (at most 28 significant digits)"),
+                )),
+            }
+        }
+    }
+}
