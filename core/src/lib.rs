@@ -10,10 +10,14 @@
 //! plan says ([`money::Rounding`]).
 
 pub mod dataset;
+pub mod eval;
 pub mod load;
 pub mod money;
 pub mod period;
 pub mod plan;
+pub mod results;
 
 pub use rust_decimal::Decimal;
 
+pub use eval::{evaluate, evaluate_with, EvalOptions};
+pub use results::{EvalError, Line, Results, Trace};

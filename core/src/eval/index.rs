@@ -1,0 +1,306 @@
+//! Indexes built once per evaluation: credit lines grouped by payee in line order, the
+//! reporting hierarchy, and quotas by payee.
+
+use super::expr::{fault, R};
+use crate::dataset::Dataset;
+use crate::period::{Date, Period};
+use crate::plan::SourceRef;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// Sort key of an id: all-digit ids order numerically, other ids bytewise, all-digit first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdKey {
+    /// 0: all digits, fits u128; 1: all digits, longer; 2: anything else.
+    class: u8,
+    num: u128,
+}
+
+pub(crate) fn id_key(s: &str) -> IdKey {
+    let b = s.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return IdKey { class: 2, num: 0 };
+    }
+    let mut n: u128 = 0;
+    for &c in b {
+        match n.checked_mul(10).and_then(|v| v.checked_add(u128::from(c - b'0'))) {
+            Some(v) => n = v,
+            None => return IdKey { class: 1, num: 0 },
+        }
+    }
+    IdKey { class: 0, num: n }
+}
+
+fn strip_zeros(s: &str) -> &str {
+    let t = s.trim_start_matches('0');
+    if t.is_empty() {
+        "0"
+    } else {
+        t
+    }
+}
+
+/// Total order on ids (see [`IdKey`]); ties of equal numbers ("007" vs "7") break bytewise.
+pub(crate) fn id_cmp(ka: IdKey, a: &str, kb: IdKey, b: &str) -> Ordering {
+    let da = ka.class == 2;
+    let db = kb.class == 2;
+    match (da, db) {
+        (false, true) => Ordering::Less,
+        (true, false) => Ordering::Greater,
+        (true, true) => a.as_bytes().cmp(b.as_bytes()),
+        (false, false) => {
+            let num = if ka.class == 0 && kb.class == 0 {
+                ka.num.cmp(&kb.num)
+            } else {
+                let (sa, sb) = (strip_zeros(a), strip_zeros(b));
+                sa.len().cmp(&sb.len()).then_with(|| sa.as_bytes().cmp(sb.as_bytes()))
+            };
+            num.then_with(|| a.as_bytes().cmp(b.as_bytes()))
+        }
+    }
+}
+
+/// Credit lines grouped by payee, each payee's lines in (deal date, deal id) order, stored
+/// column by column. Lines of deals dated outside every plan version are left out.
+#[derive(Debug, Default)]
+pub(crate) struct LineIndex {
+    /// `starts[p]..starts[p + 1]` are payee `p`'s line positions.
+    pub starts: Vec<u32>,
+    pub deal: Vec<u32>,
+    pub date: Vec<Date>,
+    pub share: Vec<Decimal>,
+}
+
+impl LineIndex {
+    pub fn range(&self, payee: u32) -> std::ops::Range<usize> {
+        let p = payee as usize;
+        let s = self.starts.get(p).copied().unwrap_or(0) as usize;
+        let e = self.starts.get(p + 1).copied().unwrap_or(0) as usize;
+        s..e.max(s)
+    }
+    /// Positions of payee `p`'s lines dated in `[from, to]`.
+    pub fn dated(&self, payee: u32, from: Date, to: Date) -> std::ops::Range<usize> {
+        let r = self.range(payee);
+        let dates = self.date.get(r.clone()).unwrap_or(&[]);
+        let a = dates.partition_point(|d| *d < from);
+        let b = dates.partition_point(|d| *d <= to);
+        (r.start + a)..(r.start + b.max(a))
+    }
+}
+
+/// Checks that the dataset's columns agree in length and its row references are in range.
+pub(crate) fn validate(data: &Dataset) -> R<()> {
+    let bad = |m: &str| fault("R0003", format!("dataset is inconsistent: {m}"), SourceRef::default());
+    let np = data.payees.id.len();
+    let nd = data.deals.id.len();
+    if data.payees.manager.len() != np || data.payees.start.len() != np || data.payees.end.len() != np {
+        return Err(bad("payee columns differ in length"));
+    }
+    if data.deals.owner.len() != nd || data.deals.date.len() != nd {
+        return Err(bad("deal columns differ in length"));
+    }
+    let nc = data.credits.deal.len();
+    if data.credits.payee.len() != nc || data.credits.share.len() != nc {
+        return Err(bad("credit columns differ in length"));
+    }
+    if data.credits.deal.iter().any(|&d| d as usize >= nd) {
+        return Err(bad("a credit refers to a missing deal"));
+    }
+    if data.credits.payee.iter().any(|&p| p as usize >= np) {
+        return Err(bad("a credit refers to a missing payee"));
+    }
+    if data.payees.manager.iter().flatten().any(|&m| m as usize >= np) {
+        return Err(bad("a manager refers to a missing payee"));
+    }
+    if data.quotas.iter().any(|q| q.payee as usize >= np) {
+        return Err(bad("a quota refers to a missing payee"));
+    }
+    if np >= u32::MAX as usize || nd >= u32::MAX as usize || nc >= u32::MAX as usize {
+        return Err(bad("too many rows"));
+    }
+    Ok(())
+}
+
+/// Deal rows in (date, id) order.
+pub(crate) fn deal_order(data: &Dataset) -> Vec<u32> {
+    let ids = &data.deals.id;
+    let keys: Vec<IdKey> = ids.iter().map(|&s| id_key(data.texts.resolve(s))).collect();
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    let date = |d: u32| data.deals.date.get(d as usize).copied().unwrap_or_default();
+    let key = |d: u32| keys.get(d as usize).copied().unwrap_or(IdKey { class: 2, num: 0 });
+    let text = |d: u32| data.texts.resolve(ids.get(d as usize).copied().unwrap_or(0));
+    order.sort_unstable_by(|&a, &b| {
+        date(a)
+            .cmp(&date(b))
+            .then_with(|| {
+                let (ka, kb) = (key(a), key(b));
+                if ka.class == 0 && kb.class == 0 && ka.num != kb.num {
+                    ka.num.cmp(&kb.num)
+                } else {
+                    id_cmp(ka, text(a), kb, text(b))
+                }
+            })
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// Builds the per-payee line index. `keep(date)` says whether a deal date is in force under
+/// some plan version.
+pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIndex {
+    let np = data.payees.id.len();
+    let nd = data.deals.id.len();
+    let cr = &data.credits;
+    // Credits grouped by deal (counting sort).
+    let mut by_deal_start = vec![0u32; nd + 1];
+    for &d in &cr.deal {
+        if let Some(c) = by_deal_start.get_mut(d as usize + 1) {
+            *c += 1;
+        }
+    }
+    for i in 0..nd {
+        let prev = by_deal_start.get(i).copied().unwrap_or(0);
+        if let Some(c) = by_deal_start.get_mut(i + 1) {
+            *c += prev;
+        }
+    }
+    let mut cursor = by_deal_start.clone();
+    let mut by_deal = vec![0u32; cr.deal.len()];
+    for (i, &d) in cr.deal.iter().enumerate() {
+        if let Some(c) = cursor.get_mut(d as usize) {
+            if let Some(slot) = by_deal.get_mut(*c as usize) {
+                *slot = i as u32;
+            }
+            *c += 1;
+        }
+    }
+    let kept = |c: u32| -> bool {
+        let d = cr.deal.get(c as usize).copied().unwrap_or(0);
+        data.deals.date.get(d as usize).map(|x| keep(*x)).unwrap_or(false)
+    };
+    // Count lines per payee.
+    let mut starts = vec![0u32; np + 1];
+    for (i, &p) in cr.payee.iter().enumerate() {
+        if kept(i as u32) {
+            if let Some(c) = starts.get_mut(p as usize + 1) {
+                *c += 1;
+            }
+        }
+    }
+    for i in 0..np {
+        let prev = starts.get(i).copied().unwrap_or(0);
+        if let Some(c) = starts.get_mut(i + 1) {
+            *c += prev;
+        }
+    }
+    let total = starts.get(np).copied().unwrap_or(0) as usize;
+    let mut ix = LineIndex {
+        starts: starts.clone(),
+        deal: vec![0; total],
+        date: vec![Date::default(); total],
+        share: vec![Decimal::ZERO; total],
+    };
+    let mut cur = starts;
+    for d in deal_order(data) {
+        let date = data.deals.date.get(d as usize).copied().unwrap_or_default();
+        if !keep(date) {
+            continue;
+        }
+        let a = by_deal_start.get(d as usize).copied().unwrap_or(0) as usize;
+        let b = by_deal_start.get(d as usize + 1).copied().unwrap_or(0) as usize;
+        for &c in by_deal.get(a..b).unwrap_or(&[]) {
+            let p = cr.payee.get(c as usize).copied().unwrap_or(0) as usize;
+            if let Some(slot) = cur.get_mut(p) {
+                let pos = *slot as usize;
+                *slot += 1;
+                if let (Some(x), Some(y), Some(z)) =
+                    (ix.deal.get_mut(pos), ix.date.get_mut(pos), ix.share.get_mut(pos))
+                {
+                    *x = d;
+                    *y = date;
+                    *z = cr.share.get(c as usize).copied().unwrap_or(Decimal::ZERO);
+                }
+            }
+        }
+    }
+    ix
+}
+
+/// Payee rows in id order.
+pub(crate) fn payee_order(data: &Dataset) -> Vec<u32> {
+    let ids = &data.payees.id;
+    let keys: Vec<IdKey> = ids.iter().map(|&s| id_key(data.texts.resolve(s))).collect();
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    let key = |d: u32| keys.get(d as usize).copied().unwrap_or(IdKey { class: 2, num: 0 });
+    let text = |d: u32| data.texts.resolve(ids.get(d as usize).copied().unwrap_or(0));
+    order.sort_unstable_by(|&a, &b| id_cmp(key(a), text(a), key(b), text(b)).then(a.cmp(&b)));
+    order
+}
+
+/// Compressed lists per payee (`starts[p]..starts[p+1]` into `items`).
+#[derive(Debug, Default)]
+pub(crate) struct Csr {
+    pub starts: Vec<u32>,
+    pub items: Vec<u32>,
+}
+
+impl Csr {
+    pub fn of(&self, p: u32) -> &[u32] {
+        let s = self.starts.get(p as usize).copied().unwrap_or(0) as usize;
+        let e = self.starts.get(p as usize + 1).copied().unwrap_or(0) as usize;
+        self.items.get(s..e).unwrap_or(&[])
+    }
+}
+
+/// Direct reports and all (direct and indirect) reports of every payee. Cycles in the
+/// manager column are cut: a payee is never its own report.
+pub(crate) fn hierarchy(data: &Dataset) -> (Csr, Csr) {
+    let np = data.payees.id.len();
+    let mut kids: Vec<Vec<u32>> = vec![Vec::new(); np];
+    for (i, m) in data.payees.manager.iter().enumerate() {
+        if let Some(m) = m {
+            if *m as usize != i {
+                if let Some(k) = kids.get_mut(*m as usize) {
+                    k.push(i as u32);
+                }
+            }
+        }
+    }
+    let mut direct = Csr { starts: Vec::with_capacity(np + 1), items: Vec::new() };
+    let mut team = Csr { starts: Vec::with_capacity(np + 1), items: Vec::new() };
+    let mut seen = vec![u32::MAX; np];
+    let mut stack = Vec::new();
+    for p in 0..np {
+        direct.starts.push(direct.items.len() as u32);
+        team.starts.push(team.items.len() as u32);
+        let k = kids.get(p).map(Vec::as_slice).unwrap_or(&[]);
+        direct.items.extend_from_slice(k);
+        if let Some(s) = seen.get_mut(p) {
+            *s = p as u32;
+        }
+        stack.clear();
+        stack.extend_from_slice(k);
+        while let Some(q) = stack.pop() {
+            match seen.get_mut(q as usize) {
+                Some(s) if *s != p as u32 => *s = p as u32,
+                _ => continue,
+            }
+            team.items.push(q);
+            stack.extend_from_slice(kids.get(q as usize).map(Vec::as_slice).unwrap_or(&[]));
+        }
+    }
+    direct.starts.push(direct.items.len() as u32);
+    team.starts.push(team.items.len() as u32);
+    (direct, team)
+}
+
+/// Quotas grouped by payee.
+pub(crate) fn quotas_by_payee(data: &Dataset) -> Vec<Vec<(Period, Decimal)>> {
+    let mut v: Vec<Vec<(Period, Decimal)>> = vec![Vec::new(); data.payees.id.len()];
+    for q in &data.quotas {
+        if let Some(list) = v.get_mut(q.payee as usize) {
+            list.push((q.period, q.amount));
+        }
+    }
+    v
+}

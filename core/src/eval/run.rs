@@ -1,0 +1,1030 @@
+//! The per-payee engine: periods, measures, components, limits, rounding and line output.
+
+use super::compiled::{CComp, CKey, CLimit, CPay, CPayout, CPlan, CRate, CTable, CTiers, CUnit, CVersion, CMeasureKind};
+use super::expr::{
+    add, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, Cx, Fault, LineCx, PeriodCx, Value, R,
+};
+use super::index::{Csr, LineIndex};
+use super::tiers::{band_of, graduated, interpolate, whole, UBand};
+use crate::dataset::Dataset;
+use crate::money::{Rounding, RoundingStage};
+use crate::period::{Date, Period};
+use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
+use crate::results::{
+    ComponentTotal, GateStep, Line, LimitStep, LineKind, MultiplierStep, Slice, Span, Total, Trace, PLAN_COMPONENT,
+};
+use rust_decimal::Decimal;
+use std::ops::Range;
+
+const NONE: u32 = u32::MAX;
+
+/// One evaluated period.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot {
+    pub period: Period,
+    pub start: Date,
+    pub end: Date,
+    pub fy_start: Date,
+    pub fy_end: Date,
+    pub version: Option<u32>,
+    pub report: Option<u32>,
+    /// The period contains the last day of its version's effective range.
+    pub last_of_version: bool,
+    /// Absolute period number (for tenure).
+    pub seq: i64,
+}
+
+pub(crate) struct Engine<'a> {
+    pub data: &'a Dataset,
+    pub plan: &'a CPlan,
+    pub lines: &'a LineIndex,
+    pub direct: &'a Csr,
+    pub team: &'a Csr,
+    pub quotas: &'a [Vec<(Period, Decimal)>],
+    pub slots: &'a [Slot],
+    pub trace: bool,
+    /// Absolute period number of the period containing a date.
+    pub seq_of: &'a (dyn Fn(Date) -> i64 + Sync),
+}
+
+/// Lines and trace parts of one payee, spans relative to its own vectors.
+#[derive(Debug, Default)]
+pub(crate) struct PayeeOut {
+    pub lines: Vec<Line>,
+    pub slices: Vec<Slice>,
+    pub mults: Vec<MultiplierStep>,
+    pub gates: Vec<GateStep>,
+    pub steps: Vec<LimitStep>,
+    pub totals: Vec<Total>,
+    pub comp_totals: Vec<ComponentTotal>,
+}
+
+pub(crate) struct PayeeFail {
+    pub fault: Box<Fault>,
+    pub period: Option<Period>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct WLine {
+    pos: u32,
+    /// Local component index, or NONE for plan-level lines.
+    comp: u32,
+    line: Line,
+    head: u32,
+    tail: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Elig {
+    pos: u32,
+    deal: u32,
+    share: Decimal,
+    basis: Decimal,
+}
+
+#[derive(Default)]
+struct Scratch {
+    work: Vec<WLine>,
+    order: Vec<u32>,
+    runs: Vec<(u32, u32)>,
+    elig: Vec<Elig>,
+    bands: Vec<UBand>,
+    anchors: Vec<(Decimal, Decimal)>,
+    keyvals: Vec<Value>,
+    steps: Vec<(LimitStep, u32)>,
+    measures: Vec<Value>,
+    comp_sums: Vec<(Decimal, bool)>,
+}
+
+/// Trace facts known when a raw amount is produced.
+#[derive(Default, Clone, Copy)]
+struct Meta {
+    basis: Option<Decimal>,
+    rate: Option<Decimal>,
+    row: Option<u32>,
+    band: Option<u32>,
+    slices: Span,
+}
+
+struct CompCtx<'c> {
+    comp: &'c CComp,
+    ci: u32,
+    pass: bool,
+    gates: Span,
+    rounding: Rounding,
+}
+
+fn at_deal(deal: u32) -> impl Fn(Box<Fault>) -> Box<Fault> {
+    move |mut f| {
+        if f.deal.is_none() {
+            f.deal = Some(deal);
+        }
+        f
+    }
+}
+
+fn span_from(start: usize, end: usize) -> Span {
+    Span { start: start as u32, len: end.saturating_sub(start) as u32 }
+}
+
+/// `after` with at least the scale of `before` (exact: only adds zeros).
+fn keep_scale(mut after: Decimal, before: Decimal) -> Decimal {
+    if after.scale() < before.scale() {
+        after.rescale(before.scale());
+    }
+    after
+}
+
+fn values_match(k: &Value, v: &Value) -> bool {
+    match (k, v) {
+        (Value::Dec(a), Value::Dec(b)) => a == b,
+        (Value::Text(a), Value::Text(b)) => a == b,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Date(a), Value::Date(b)) => a == b,
+        _ => false,
+    }
+}
+
+impl<'a> Engine<'a> {
+    fn quota(&self, p: u32, period: Period) -> R<Decimal> {
+        let mut q = Decimal::ZERO;
+        for (per, amt) in self.quotas.get(p as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            if *per == period {
+                q = add(q, *amt, SourceRef::default())?;
+            }
+        }
+        Ok(q)
+    }
+
+    pub fn run_payee(&self, p: u32) -> Result<PayeeOut, PayeeFail> {
+        let mut out = PayeeOut::default();
+        let mut sc = Scratch::default();
+        let mut hist = vec![Decimal::ZERO; self.plan.components.len()];
+        let mut hist_fy: Option<i32> = None;
+        let mut cum = vec![(Decimal::ZERO, Decimal::ZERO); self.plan.limits.len()];
+        let mut cur_version: Option<u32> = None;
+        let pstart = self.data.payees.start.get(p as usize).copied().flatten();
+        let pend = self.data.payees.end.get(p as usize).copied().flatten();
+        let start_seq = match pstart {
+            Some(d) => (self.seq_of)(d),
+            None => self.slots.first().map(|s| s.seq).unwrap_or(0),
+        };
+        for slot in self.slots {
+            let Some(vi) = slot.version else { continue };
+            let Some(ver) = self.plan.versions.get(vi as usize) else { continue };
+            if hist_fy != Some(slot.period.fiscal_year) {
+                hist.iter_mut().for_each(|h| *h = Decimal::ZERO);
+                hist_fy = Some(slot.period.fiscal_year);
+            }
+            if cur_version != Some(vi) {
+                cum.iter_mut().for_each(|c| *c = (Decimal::ZERO, Decimal::ZERO));
+                cur_version = Some(vi);
+            }
+            let marks = (out.lines.len(), out.slices.len(), out.mults.len(), out.gates.len(), out.steps.len());
+            let fail = |fault| PayeeFail { fault, period: Some(slot.period) };
+            let quota = self.quota(p, slot.period).map_err(fail)?;
+            let pc = PeriodCx {
+                start: slot.start,
+                end: slot.end,
+                quota,
+                tenure: slot.seq - start_seq + 1,
+                payee_start: pstart,
+                payee_end: pend,
+            };
+            self.run_period(p, slot, ver, &pc, &mut sc, &mut out, &mut hist, &mut cum).map_err(fail)?;
+            if slot.report.is_none() {
+                out.lines.truncate(marks.0);
+                out.slices.truncate(marks.1);
+                out.mults.truncate(marks.2);
+                out.gates.truncate(marks.3);
+                out.steps.truncate(marks.4);
+            }
+        }
+        Ok(out)
+    }
+
+    fn measures(&self, p: u32, slot: &Slot, ver: &CVersion, pc: &PeriodCx, sc: &mut Scratch) -> R<()> {
+        sc.measures.clear();
+        sc.measures.resize(ver.measures.len(), Value::Absent);
+        for (mi, m) in ver.measures.iter().enumerate() {
+            if !ver.needed.get(mi).copied().unwrap_or(false) {
+                continue;
+            }
+            let v = {
+                let done = sc.measures.get(..mi).unwrap_or(&[]);
+                let cx = Cx {
+                    data: self.data,
+                    payee: p,
+                    line: None,
+                    measures: done,
+                    pc,
+                    proration: ver.proration,
+                    ramp: &ver.ramp,
+                };
+                match &m.kind {
+                    CMeasureKind::Scalar(e) => eval(e, &cx)?,
+                    CMeasureKind::Agg { func, arg, filter, window, population } => {
+                        let (from, to) = match window {
+                            Window::Period => (slot.start, slot.end),
+                            Window::YearToDate => (slot.fy_start, slot.end),
+                            Window::Year => (slot.fy_start, slot.fy_end),
+                        };
+                        let own = [p];
+                        let members: &[u32] = match population {
+                            Population::Own => &own,
+                            Population::Direct => self.direct.of(p),
+                            Population::Team => self.team.of(p),
+                        };
+                        let src = m.source;
+                        let mut sum = Decimal::ZERO;
+                        let mut n: u64 = 0;
+                        let mut best: Option<Decimal> = None;
+                        for &q in members {
+                            for pos in self.lines.dated(q, from, to) {
+                                let deal = self.lines.deal.get(pos).copied().unwrap_or(0);
+                                let share = self.lines.share.get(pos).copied().unwrap_or(Decimal::ZERO);
+                                let lcx = cx.with_line(LineCx { deal, share });
+                                if let Some(f) = filter {
+                                    if !eval_bool(f, &lcx, src).map_err(at_deal(deal))? {
+                                        continue;
+                                    }
+                                }
+                                n += 1;
+                                if *func == AggFunc::Count {
+                                    continue;
+                                }
+                                let x = match arg {
+                                    Some(a) => eval_dec(a, &lcx, src).map_err(at_deal(deal))?,
+                                    None => Decimal::ONE,
+                                };
+                                match func {
+                                    AggFunc::Sum | AggFunc::Avg => sum = add(sum, x, src)?,
+                                    AggFunc::Min => best = Some(best.map_or(x, |b| b.min(x))),
+                                    AggFunc::Max => best = Some(best.map_or(x, |b| b.max(x))),
+                                    AggFunc::Count => {}
+                                }
+                            }
+                        }
+                        Value::Dec(match func {
+                            AggFunc::Sum => sum,
+                            AggFunc::Count => Decimal::from(n),
+                            AggFunc::Avg if n == 0 => Decimal::ZERO,
+                            AggFunc::Avg => super::expr::div(sum, Decimal::from(n), src)?,
+                            AggFunc::Min | AggFunc::Max => best.unwrap_or(Decimal::ZERO),
+                        })
+                    }
+                }
+            };
+            if let Some(slot) = sc.measures.get_mut(mi) {
+                *slot = v;
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_period(
+        &self,
+        p: u32,
+        slot: &Slot,
+        ver: &CVersion,
+        pc: &PeriodCx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+        hist: &mut [Decimal],
+        cum: &mut [(Decimal, Decimal)],
+    ) -> R<()> {
+        let range = self.lines.dated(p, slot.start, slot.end);
+        self.measures(p, slot, ver, pc, sc)?;
+        let measures = std::mem::take(&mut sc.measures);
+        let cx = Cx {
+            data: self.data,
+            payee: p,
+            line: None,
+            measures: &measures,
+            pc,
+            proration: ver.proration,
+            ramp: &ver.ramp,
+        };
+        sc.work.clear();
+        sc.steps.clear();
+        sc.runs.clear();
+        for (ci, comp) in ver.comps.iter().enumerate() {
+            let w0 = sc.work.len();
+            if comp.true_up {
+                let ytd = self.lines.dated(p, slot.fy_start, slot.end);
+                let ytd_total = self.component(comp, ci as u32, ytd, &cx, ver, sc, out)?;
+                let gid = comp.gid as usize;
+                let earlier = hist.get(gid).copied().unwrap_or(Decimal::ZERO);
+                let payout = sub(ytd_total, earlier, comp.source)?;
+                // Keep the current period's deal lines of the year-to-date run.
+                let mut keep = w0;
+                for i in w0..sc.work.len() {
+                    let pos = sc.work.get(i).map(|w| w.pos).unwrap_or(NONE);
+                    if pos != NONE && (pos as usize) >= range.start && (pos as usize) < range.end {
+                        sc.work.swap(keep, i);
+                        keep += 1;
+                    }
+                }
+                sc.work.truncate(keep);
+                let mut kept = Decimal::ZERO;
+                for w in sc.work.get(w0..).unwrap_or(&[]) {
+                    kept = add(kept, w.line.amount, comp.source)?;
+                }
+                let adj = sub(payout, kept, comp.source)?;
+                let mut tr = Trace::empty();
+                tr.unrounded = adj;
+                tr.rounded = adj;
+                self.push_period_line(sc, ci as u32, comp.gid, LineKind::TrueUp, adj, tr);
+                if let Some(h) = hist.get_mut(gid) {
+                    *h = ytd_total;
+                }
+            } else {
+                self.component(comp, ci as u32, range.clone(), &cx, ver, sc, out)?;
+            }
+            sc.runs.push((w0 as u32, sc.work.len() as u32));
+        }
+        // Merge the components' runs into line order: (position, component), period lines last.
+        sc.order.clear();
+        loop {
+            let mut best: Option<(usize, u32, u32)> = None; // (run, pos, comp)
+            for (ri, &(cur, end)) in sc.runs.iter().enumerate() {
+                if cur < end {
+                    if let Some(w) = sc.work.get(cur as usize) {
+                        if best.map_or(true, |(_, bp, bc)| (w.pos, w.comp) < (bp, bc)) {
+                            best = Some((ri, w.pos, w.comp));
+                        }
+                    }
+                }
+            }
+            let Some((ri, _, _)) = best else { break };
+            if let Some(r) = sc.runs.get_mut(ri) {
+                sc.order.push(r.0);
+                r.0 += 1;
+            }
+        }
+        // Plan-level limits.
+        for lim in &ver.total_period {
+            let value = eval_dec(&lim.amount, &cx, lim.source)?;
+            let mut state = (Decimal::ZERO, Decimal::ZERO);
+            self.sequence_limit(lim, value, &mut state, sc, true)?;
+        }
+        for lim in &ver.total_plan {
+            let value = eval_dec(&lim.amount, &cx, lim.source)?;
+            let mut state = cum.get(lim.id as usize).copied().unwrap_or((Decimal::ZERO, Decimal::ZERO));
+            self.sequence_limit(lim, value, &mut state, sc, slot.last_of_version)?;
+            if let Some(c) = cum.get_mut(lim.id as usize) {
+                *c = state;
+            }
+        }
+        if ver.rounding.stage == RoundingStage::Payout {
+            let mut total = Decimal::ZERO;
+            for &i in &sc.order {
+                total = add(total, sc.work.get(i as usize).map(|w| w.line.amount).unwrap_or_default(), SourceRef::default())?;
+            }
+            let r = ver.rounding.apply(total);
+            let diff = sub(r, total, SourceRef::default())?;
+            if !diff.is_zero() {
+                let mut tr = Trace::empty();
+                tr.unrounded = total;
+                tr.rounded = r;
+                tr.rounding = Some(ver.rounding);
+                let i = self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::Rounding, diff, tr);
+                sc.order.push(i);
+            }
+        }
+        if let Some(ri) = slot.report {
+            self.emit(p, ri, ver.comps.len(), sc, out)?;
+        }
+        sc.measures = measures;
+        Ok(())
+    }
+
+    /// A cap over the line sequence in `sc.order` (state = cumulative (before, paid)), or a
+    /// floor (top-up when `floor_now`).
+    fn sequence_limit(
+        &self,
+        lim: &CLimit,
+        value: Decimal,
+        state: &mut (Decimal, Decimal),
+        sc: &mut Scratch,
+        floor_now: bool,
+    ) -> R<()> {
+        let src = lim.source;
+        if lim.is_cap {
+            for k in 0..sc.order.len() {
+                let Some(&i) = sc.order.get(k) else { continue };
+                let Some(w) = sc.work.get_mut(i as usize) else { continue };
+                let before = w.line.amount;
+                state.0 = add(state.0, before, src)?;
+                let capped = state.0.min(value);
+                let after = keep_scale(sub(capped, state.1, src)?, before);
+                state.1 = capped;
+                w.line.amount = after;
+                self.add_step(sc, i, LimitStep { limit: lim.id, value, before, after });
+            }
+        } else {
+            let mut total = Decimal::ZERO;
+            for &i in &sc.order {
+                total = add(total, sc.work.get(i as usize).map(|w| w.line.amount).unwrap_or_default(), src)?;
+            }
+            state.0 = add(state.0, total, src)?;
+            state.1 = add(state.1, total, src)?;
+            if floor_now && state.1 < value {
+                let top = sub(value, state.1, src)?;
+                state.1 = value;
+                let mut tr = Trace::empty();
+                tr.unrounded = top;
+                tr.rounded = top;
+                let i = self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::FloorTopUp, top, tr);
+                self.add_step(sc, i, LimitStep { limit: lim.id, value, before: Decimal::ZERO, after: top });
+                sc.order.push(i);
+            }
+        }
+        Ok(())
+    }
+
+    fn emit(&self, p: u32, ri: u32, ncomps: usize, sc: &mut Scratch, out: &mut PayeeOut) -> R<()> {
+        if sc.order.is_empty() {
+            return Ok(());
+        }
+        sc.comp_sums.clear();
+        sc.comp_sums.resize(ncomps + 1, (Decimal::ZERO, false));
+        let mut total = Decimal::ZERO;
+        for &i in &sc.order {
+            let Some(w) = sc.work.get(i as usize) else { continue };
+            let mut line = w.line;
+            line.period = ri;
+            line.payee = p;
+            if self.trace {
+                let s0 = out.steps.len();
+                let mut cur = w.head;
+                while let Some((step, next)) = sc.steps.get(cur as usize) {
+                    out.steps.push(*step);
+                    cur = *next;
+                }
+                line.trace.limits = span_from(s0, out.steps.len());
+            }
+            total = add(total, line.amount, SourceRef::default())?;
+            let slot = if w.comp == NONE { ncomps } else { w.comp as usize };
+            if let Some(cs) = sc.comp_sums.get_mut(slot) {
+                cs.0 = add(cs.0, line.amount, SourceRef::default())?;
+                cs.1 = true;
+            }
+            out.lines.push(line);
+        }
+        out.totals.push(Total { payee: p, period: ri, amount: total });
+        for (k, (amount, any)) in sc.comp_sums.iter().enumerate() {
+            if *any {
+                let component = if k == ncomps {
+                    PLAN_COMPONENT
+                } else {
+                    sc.work
+                        .iter()
+                        .find(|w| w.comp == k as u32)
+                        .map(|w| w.line.component)
+                        .unwrap_or(PLAN_COMPONENT)
+                };
+                out.comp_totals.push(ComponentTotal { payee: p, period: ri, component, amount: *amount });
+            }
+        }
+        Ok(())
+    }
+
+    fn add_step(&self, sc: &mut Scratch, widx: u32, step: LimitStep) {
+        if !self.trace {
+            return;
+        }
+        let si = sc.steps.len() as u32;
+        sc.steps.push((step, NONE));
+        let Some(w) = sc.work.get_mut(widx as usize) else { return };
+        if w.head == NONE {
+            w.head = si;
+        } else {
+            let tail = w.tail;
+            if let Some(t) = sc.steps.get_mut(tail as usize) {
+                t.1 = si;
+            }
+        }
+        w.tail = si;
+    }
+
+    fn push_period_line(&self, sc: &mut Scratch, ci: u32, gid: u32, kind: LineKind, amount: Decimal, trace: Trace) -> u32 {
+        let i = sc.work.len() as u32;
+        sc.work.push(WLine {
+            pos: NONE,
+            comp: ci,
+            line: Line {
+                payee: 0,
+                period: 0,
+                component: gid,
+                deal: None,
+                kind,
+                share: Decimal::ONE,
+                amount,
+                trace,
+            },
+            head: NONE,
+            tail: NONE,
+        });
+        i
+    }
+
+    /// Multipliers, gate, line rounding and line limits; pushes the work line.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        cc: &CompCtx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+        cx: &Cx,
+        pos: u32,
+        deal: Option<u32>,
+        share: Decimal,
+        kind: LineKind,
+        meta: Meta,
+        raw: Decimal,
+    ) -> R<()> {
+        let comp = cc.comp;
+        let m0 = out.mults.len();
+        let mut v = raw;
+        for m in &comp.mults {
+            let applies = match &m.when {
+                Some(w) => eval_bool(w, cx, m.source)?,
+                None => true,
+            };
+            if applies {
+                let f = eval_dec(&m.factor, cx, m.source)?;
+                v = mul(v, f, m.source)?;
+                if self.trace {
+                    out.mults.push(MultiplierStep { factor: f, source: m.source });
+                }
+            }
+        }
+        let (rounded, rounding) = if cc.rounding.stage == RoundingStage::Line {
+            (cc.rounding.apply(v), Some(cc.rounding))
+        } else {
+            (v, None)
+        };
+        let rounded = match (cc.pass, rounding) {
+            (true, _) => rounded,
+            (false, Some(r)) => r.apply(Decimal::ZERO),
+            (false, None) => Decimal::ZERO,
+        };
+        let trace = Trace {
+            basis: meta.basis,
+            rate: meta.rate,
+            row: meta.row,
+            band: meta.band,
+            slices: meta.slices,
+            multipliers: span_from(m0, out.mults.len()),
+            gates: cc.gates,
+            unrounded: v,
+            rounded,
+            rounding,
+            limits: Span::default(),
+        };
+        let widx = sc.work.len() as u32;
+        sc.work.push(WLine {
+            pos,
+            comp: cc.ci,
+            line: Line { payee: 0, period: 0, component: comp.gid, deal, kind, share, amount: rounded, trace },
+            head: NONE,
+            tail: NONE,
+        });
+        let mut amount = rounded;
+        for l in &comp.line_limits {
+            let value = eval_dec(&l.amount, cx, l.source)?;
+            let after = keep_scale(if l.is_cap { amount.min(value) } else { amount.max(value) }, amount);
+            self.add_step(sc, widx, LimitStep { limit: l.id, value, before: amount, after });
+            amount = after;
+        }
+        if let Some(w) = sc.work.get_mut(widx as usize) {
+            w.line.amount = amount;
+        }
+        Ok(())
+    }
+
+    /// Eligible credit lines of a line-level component, with their basis.
+    fn collect(&self, comp: &CComp, range: Range<usize>, cx: &Cx, sc: &mut Scratch) -> R<()> {
+        sc.elig.clear();
+        let basis_expr = match &comp.payout {
+            CPayout::Commission { basis, .. } => Some(basis),
+            CPayout::Fixed { .. } => None,
+        };
+        for pos in range {
+            let (Some(&deal), Some(&date), Some(&share)) =
+                (self.lines.deal.get(pos), self.lines.date.get(pos), self.lines.share.get(pos))
+            else {
+                continue;
+            };
+            if let Some(w) = &comp.window {
+                if !w.contains(date) {
+                    continue;
+                }
+            }
+            let lcx = cx.with_line(LineCx { deal, share });
+            if let Some(e) = &comp.eligible {
+                if !eval_bool(e, &lcx, comp.source).map_err(at_deal(deal))? {
+                    continue;
+                }
+            }
+            let basis = match basis_expr {
+                Some(b) => eval_dec(b, &lcx, comp.source).map_err(at_deal(deal))?,
+                None => Decimal::ZERO,
+            };
+            sc.elig.push(Elig { pos: pos as u32, deal, share, basis });
+        }
+        Ok(())
+    }
+
+    /// Runs one component over the lines in `range`; returns its payee-period total.
+    #[allow(clippy::too_many_arguments)]
+    fn component(
+        &self,
+        comp: &CComp,
+        ci: u32,
+        range: Range<usize>,
+        cx: &Cx,
+        ver: &CVersion,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<Decimal> {
+        let w0 = sc.work.len();
+        let g0 = out.gates.len();
+        let mut pass = true;
+        for (gi, (g, src)) in comp.gates.iter().enumerate() {
+            let b = eval_bool(g, cx, *src)?;
+            pass &= b;
+            if self.trace {
+                out.gates.push(GateStep { gate: gi as u32, pass: b, source: *src });
+            }
+        }
+        let cc = CompCtx { comp, ci, pass, gates: span_from(g0, out.gates.len()), rounding: ver.rounding };
+        match &comp.payout {
+            CPayout::Fixed { amount, unit: CUnit::Once } => {
+                let in_window = comp.window.map_or(true, |w| w.start <= cx.pc.end && w.end >= cx.pc.start);
+                let ok = in_window
+                    && match &comp.eligible {
+                        Some(e) => eval_bool(e, cx, comp.source)?,
+                        None => true,
+                    };
+                if ok {
+                    let raw = eval_dec(amount, cx, comp.source)?;
+                    self.finish(&cc, sc, out, cx, NONE, None, Decimal::ONE, LineKind::Period, Meta::default(), raw)?;
+                }
+            }
+            CPayout::Fixed { amount, unit } => {
+                self.collect(comp, range, cx, sc)?;
+                for k in 0..sc.elig.len() {
+                    let Some(e) = sc.elig.get(k).copied() else { continue };
+                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                    let r: R<()> = (|| {
+                        let a = eval_dec(amount, &lcx, comp.source)?;
+                        let per = match unit {
+                            CUnit::PerUnit(u) => mul(a, eval_dec(u, &lcx, comp.source)?, comp.source)?,
+                            _ => a,
+                        };
+                        let raw = mul(per, e.share, comp.source)?;
+                        self.finish(&cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, Meta::default(), raw)
+                    })();
+                    r.map_err(at_deal(e.deal))?;
+                }
+            }
+            CPayout::Commission { rate, .. } => {
+                self.collect(comp, range, cx, sc)?;
+                match rate {
+                    CRate::Expr(re) => {
+                        for k in 0..sc.elig.len() {
+                            let Some(e) = sc.elig.get(k).copied() else { continue };
+                            let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                            let r: R<()> = (|| {
+                                let rate = eval_dec(re, &lcx, comp.source)?;
+                                let raw = mul(e.basis, rate, comp.source)?;
+                                let meta = Meta { basis: Some(e.basis), rate: Some(rate), ..Meta::default() };
+                                self.finish(&cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+                            })();
+                            r.map_err(at_deal(e.deal))?;
+                        }
+                    }
+                    CRate::Table(t) => {
+                        let mut keyvals = std::mem::take(&mut sc.keyvals);
+                        let res = self.table(t, &cc, cx, sc, out, &mut keyvals);
+                        sc.keyvals = keyvals;
+                        res?;
+                    }
+                    CRate::Tiers(t) => self.tiers(t, &cc, cx, sc, out)?,
+                }
+            }
+        }
+        // Component period limits.
+        for l in &comp.period_limits {
+            let value = eval_dec(&l.amount, cx, l.source)?;
+            if l.is_cap {
+                let (mut before_cum, mut paid_cum) = (Decimal::ZERO, Decimal::ZERO);
+                for i in w0..sc.work.len() {
+                    let Some(w) = sc.work.get_mut(i) else { continue };
+                    let before = w.line.amount;
+                    before_cum = add(before_cum, before, l.source)?;
+                    let capped = before_cum.min(value);
+                    let after = keep_scale(sub(capped, paid_cum, l.source)?, before);
+                    paid_cum = capped;
+                    w.line.amount = after;
+                    self.add_step(sc, i as u32, LimitStep { limit: l.id, value, before, after });
+                }
+            } else if pass {
+                let mut total = Decimal::ZERO;
+                for w in sc.work.get(w0..).unwrap_or(&[]) {
+                    total = add(total, w.line.amount, l.source)?;
+                }
+                if total < value {
+                    let top = sub(value, total, l.source)?;
+                    let mut tr = Trace::empty();
+                    tr.unrounded = top;
+                    tr.rounded = top;
+                    tr.gates = cc.gates;
+                    let i = self.push_period_line(sc, ci, comp.gid, LineKind::FloorTopUp, top, tr);
+                    self.add_step(sc, i, LimitStep { limit: l.id, value, before: total, after: value });
+                }
+            }
+        }
+        let mut total = Decimal::ZERO;
+        for w in sc.work.get(w0..).unwrap_or(&[]) {
+            total = add(total, w.line.amount, comp.source)?;
+        }
+        if ver.rounding.stage == RoundingStage::Component {
+            let r = ver.rounding.apply(total);
+            let diff = sub(r, total, comp.source)?;
+            if !diff.is_zero() {
+                let mut tr = Trace::empty();
+                tr.unrounded = total;
+                tr.rounded = r;
+                tr.rounding = Some(ver.rounding);
+                self.push_period_line(sc, ci, comp.gid, LineKind::Rounding, diff, tr);
+            }
+            total = r;
+        }
+        Ok(total)
+    }
+
+    fn table(
+        &self,
+        t: &CTable,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+        keyvals: &mut Vec<Value>,
+    ) -> R<()> {
+        for k in 0..sc.elig.len() {
+            let Some(e) = sc.elig.get(k).copied() else { continue };
+            let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+            let r: R<()> = (|| {
+                keyvals.clear();
+                for key in &t.keys {
+                    keyvals.push(eval(key, &lcx)?);
+                }
+                let hit = t.rows.iter().find(|row| {
+                    row.keys.iter().zip(keyvals.iter()).all(|(rk, v)| rk.as_ref().map_or(true, |rk| values_match(rk, v)))
+                });
+                let (row, pay) = match (hit, &t.default) {
+                    (Some(r), _) => (r.index, &r.pay),
+                    (None, Some(d)) => (u32::MAX, d),
+                    (None, None) => return Err(fault("R0201", "no rate-table row matches and there is no default", t.source)),
+                };
+                let v = eval_dec(pay.expr(), &lcx, t.source)?;
+                let (raw, rate) = match pay {
+                    CPay::Rate(_) => (mul(e.basis, v, t.source)?, Some(v)),
+                    CPay::Flat(_) => (mul(v, e.share, t.source)?, None),
+                };
+                let meta = Meta { basis: Some(e.basis), rate, row: Some(row), ..Meta::default() };
+                self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+            })();
+            r.map_err(at_deal(e.deal))?;
+        }
+        Ok(())
+    }
+
+    /// Fills `sc.bands` (bounds × denominator) and `sc.anchors`; resolves period-level pays.
+    fn prepare_bands(&self, t: &CTiers, d: Option<Decimal>, cx: &Cx, sc: &mut Scratch) -> R<()> {
+        let src = t.source;
+        let scale = |x: Decimal| -> R<Decimal> {
+            match d {
+                Some(d) => mul(x, d, src),
+                None => Ok(x),
+            }
+        };
+        sc.bands.clear();
+        for b in &t.bands {
+            let rate = if t.line_pay { Decimal::ZERO } else { eval_dec(b.pay.expr(), cx, src)? };
+            sc.bands.push(UBand {
+                lo: scale(b.lo.value)?,
+                lo_closed: b.lo.closed,
+                hi: match b.hi {
+                    Some(h) => Some(scale(h.value)?),
+                    None => None,
+                },
+                hi_closed: b.hi.map(|h| h.closed).unwrap_or(false),
+                rate,
+                flat: b.pay.is_flat(),
+            });
+        }
+        sc.anchors.clear();
+        for (at, v) in &t.anchors {
+            sc.anchors.push((scale(*at)?, *v));
+        }
+        Ok(())
+    }
+
+    fn line_pays(&self, t: &CTiers, lcx: &Cx, bands: &mut [UBand]) -> R<()> {
+        if t.line_pay {
+            for (b, cb) in bands.iter_mut().zip(&t.bands) {
+                b.rate = eval_dec(cb.pay.expr(), lcx, t.source)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn period_key(&self, t: &CTiers, d: Option<Decimal>, cx: &Cx, sc: &Scratch) -> R<Decimal> {
+        let src = t.source;
+        match &t.key {
+            CKey::Amount => {
+                let mut s = Decimal::ZERO;
+                for e in &sc.elig {
+                    s = add(s, e.basis, src)?;
+                }
+                Ok(s)
+            }
+            CKey::Measure { numerator: Some(n), denominator: Some(_), .. } => eval_dec(n, cx, src),
+            CKey::Measure { measure, .. } => {
+                let m = want_dec(cx.measures.get(*measure as usize).copied().unwrap_or(Value::Absent), src)?;
+                match d {
+                    Some(d) => mul(m, d, src),
+                    None => Ok(m),
+                }
+            }
+        }
+    }
+
+    fn tiers(&self, t: &CTiers, cc: &CompCtx, cx: &Cx, sc: &mut Scratch, out: &mut PayeeOut) -> R<()> {
+        let src = t.source;
+        let d = match &t.key {
+            CKey::Measure { denominator: Some(e), .. } => {
+                let v = eval_dec(e, cx, src)?;
+                if v.is_zero() {
+                    return Err(fault("R0101", "division by zero: the tier denominator is 0", src));
+                }
+                if v.is_sign_negative() {
+                    return Err(fault("R0105", "the tier denominator is negative", src));
+                }
+                Some(v)
+            }
+            _ => None,
+        };
+        self.prepare_bands(t, d, cx, sc)?;
+        let mut bands = std::mem::take(&mut sc.bands);
+        let res = self.tiers_inner(t, cc, cx, d, sc, out, &mut bands);
+        sc.bands = bands;
+        res
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn tiers_inner(
+        &self,
+        t: &CTiers,
+        cc: &CompCtx,
+        cx: &Cx,
+        d: Option<Decimal>,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+        bands: &mut [UBand],
+    ) -> R<()> {
+        let src = t.source;
+        let integer = t.integer_key;
+        let amount_key = matches!(t.key, CKey::Amount);
+        let n = sc.elig.len();
+        match (t.mode, t.scope) {
+            (TierMode::Interpolated, scope) => {
+                let anchors = std::mem::take(&mut sc.anchors);
+                let res = (|| -> R<()> {
+                    let per_line = scope == TierScope::PerLine && amount_key;
+                    let pk = if per_line { Decimal::ZERO } else { self.period_key(t, d, cx, sc)? };
+                    if t.anchors_are_money && !per_line {
+                        let v = interpolate(&anchors, pk, src)?;
+                        let meta = Meta { basis: Some(pk), ..Meta::default() };
+                        return self.finish(cc, sc, out, cx, NONE, None, Decimal::ONE, LineKind::Period, meta, v);
+                    }
+                    for k in 0..n {
+                        let Some(e) = sc.elig.get(k).copied() else { continue };
+                        let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                        let key = if per_line { e.basis } else { pk };
+                        let v = interpolate(&anchors, key, src)?;
+                        let (raw, rate) = if t.anchors_are_money { (v, None) } else { (mul(e.basis, v, src)?, Some(v)) };
+                        let meta = Meta { basis: Some(e.basis), rate, ..Meta::default() };
+                        self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+                            .map_err(at_deal(e.deal))?;
+                    }
+                    Ok(())
+                })();
+                sc.anchors = anchors;
+                res
+            }
+            (TierMode::Retroactive, TierScope::PeriodEnd) => {
+                let key = self.period_key(t, d, cx, sc)?;
+                if integer {
+                    whole(key, src)?;
+                }
+                let b = band_of(bands, key);
+                let flat = bands.get(b).map(|x| x.flat).unwrap_or(false);
+                if flat {
+                    let rate = match t.bands.get(b) {
+                        Some(cb) if t.line_pay => eval_dec(cb.pay.expr(), cx, src)?,
+                        _ => bands.get(b).map(|x| x.rate).unwrap_or_default(),
+                    };
+                    let meta = Meta { basis: Some(key), band: Some(b as u32), ..Meta::default() };
+                    return self.finish(cc, sc, out, cx, NONE, None, Decimal::ONE, LineKind::Period, meta, rate);
+                }
+                for k in 0..n {
+                    let Some(e) = sc.elig.get(k).copied() else { continue };
+                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                    let r: R<()> = (|| {
+                        self.line_pays(t, &lcx, bands)?;
+                        let rate = bands.get(b).map(|x| x.rate).unwrap_or_default();
+                        let raw = mul(e.basis, rate, src)?;
+                        let meta = Meta { basis: Some(e.basis), rate: Some(rate), band: Some(b as u32), ..Meta::default() };
+                        self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+                    })();
+                    r.map_err(at_deal(e.deal))?;
+                }
+                Ok(())
+            }
+            (TierMode::Retroactive, scope) => {
+                let pk = if !amount_key && scope == TierScope::PerLine { Some(self.period_key(t, d, cx, sc)?) } else { None };
+                let mut running = Decimal::ZERO;
+                for k in 0..n {
+                    let Some(e) = sc.elig.get(k).copied() else { continue };
+                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                    let r: R<()> = (|| {
+                        let x = match (scope, pk) {
+                            (TierScope::Running, _) => {
+                                running = add(running, e.basis, src)?;
+                                running
+                            }
+                            (_, Some(pk)) => pk,
+                            _ => e.basis,
+                        };
+                        if integer {
+                            whole(x, src)?;
+                        }
+                        let b = band_of(bands, x);
+                        self.line_pays(t, &lcx, bands)?;
+                        let band = bands.get(b).copied();
+                        let rate = band.map(|x| x.rate).unwrap_or_default();
+                        let (raw, shown) = if band.map(|x| x.flat).unwrap_or(false) {
+                            (mul(rate, e.share, src)?, None)
+                        } else {
+                            (mul(e.basis, rate, src)?, Some(rate))
+                        };
+                        let meta = Meta { basis: Some(e.basis), rate: shown, band: Some(b as u32), ..Meta::default() };
+                        self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+                    })();
+                    r.map_err(at_deal(e.deal))?;
+                }
+                Ok(())
+            }
+            (TierMode::Graduated, TierScope::PeriodEnd) => {
+                if t.line_pay {
+                    return Err(fault("R0203", "period-end graduated tiers cannot read deal fields in their rates", src));
+                }
+                let key = self.period_key(t, d, cx, sc)?;
+                let s0 = out.slices.len();
+                let amount = graduated(bands, Decimal::ZERO, key, integer, src, self.trace.then_some(&mut out.slices))?;
+                let meta = Meta { basis: Some(key), slices: span_from(s0, out.slices.len()), ..Meta::default() };
+                self.finish(cc, sc, out, cx, NONE, None, Decimal::ONE, LineKind::Period, meta, amount)
+            }
+            (TierMode::Graduated, scope) => {
+                let mut running = Decimal::ZERO;
+                for k in 0..n {
+                    let Some(e) = sc.elig.get(k).copied() else { continue };
+                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                    let r: R<()> = (|| {
+                        self.line_pays(t, &lcx, bands)?;
+                        let (s, end) = if scope == TierScope::Running {
+                            let s = running;
+                            running = add(running, e.basis, src)?;
+                            (s, running)
+                        } else {
+                            (Decimal::ZERO, e.basis)
+                        };
+                        let s0 = out.slices.len();
+                        let amount = graduated(bands, s, end, integer, src, self.trace.then_some(&mut out.slices))?;
+                        let meta = Meta { basis: Some(e.basis), slices: span_from(s0, out.slices.len()), ..Meta::default() };
+                        self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, amount)
+                    })();
+                    r.map_err(at_deal(e.deal))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Tier arithmetic on bands already converted to basis units.
+//!
+//! * Point membership: a point `x` is in a band when `lo ≤ x` (`lo < x` for an open lower
+//!   end) and `x < hi` (`x ≤ hi` for a closed upper end). A point below the first band
+//!   belongs to the first band, a point above the last bounded band to the last band.
+//! * Slices: for a key interval `[a, b)` the overlap with each band is cut; the first band
+//!   extends down to −∞ and the last band up to +∞ for slicing, so negative amounts (refunds)
+//!   and amounts past a bounded last band are paid at the nearest band's rate. The open or
+//!   closed flags never change a slice length.
+//! * Integer keys: a band covers whole units `u` with `ceil(lo) ≤ u` (`floor(lo)+1` when
+//!   open) and `u ≤ floor(hi)` (`ceil(hi)−1` when open); an interval `[a, b)` of a running
+//!   count covers units `a+1 ..= b`.
+//! * A flat band amount is paid by the line (or period) that *enters* the band: the
+//!   interval overlaps the band and starts at or before the band's lower bound.
+
+use super::expr::{add, fault, mul, sub, R};
+use crate::plan::SourceRef;
+use crate::results::Slice;
+use rust_decimal::Decimal;
+
+/// A band in basis units with its resolved pay.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UBand {
+    pub lo: Decimal,
+    pub lo_closed: bool,
+    pub hi: Option<Decimal>,
+    pub hi_closed: bool,
+    /// Rate (or flat amount when `flat`).
+    pub rate: Decimal,
+    pub flat: bool,
+}
+
+impl UBand {
+    fn contains(&self, x: Decimal) -> bool {
+        let lo_ok = if self.lo_closed { x >= self.lo } else { x > self.lo };
+        let hi_ok = match self.hi {
+            None => true,
+            Some(h) if self.hi_closed => x <= h,
+            Some(h) => x < h,
+        };
+        lo_ok && hi_ok
+    }
+}
+
+/// Index of the band holding point `x` (nearest band outside the table).
+pub(crate) fn band_of(bands: &[UBand], x: Decimal) -> usize {
+    if let Some(i) = bands.iter().position(|b| b.contains(x)) {
+        return i;
+    }
+    // Outside the table (or in a gap, which the checker forbids): the last band starting at
+    // or below x, else the first band.
+    bands.iter().rposition(|b| b.lo <= x).unwrap_or(0)
+}
+
+fn ceil(x: Decimal) -> Decimal {
+    x.ceil()
+}
+fn floor(x: Decimal) -> Decimal {
+    x.floor()
+}
+
+/// Whole-unit range of a band (None = unbounded).
+fn unit_range(b: &UBand, src: SourceRef) -> R<(Decimal, Option<Decimal>)> {
+    let lo = if b.lo_closed { ceil(b.lo) } else { add(floor(b.lo), Decimal::ONE, src)? };
+    let hi = match b.hi {
+        None => None,
+        Some(h) if b.hi_closed => Some(floor(h)),
+        Some(h) => Some(sub(ceil(h), Decimal::ONE, src)?),
+    };
+    Ok((lo, hi))
+}
+
+/// Requires a whole number (integer tier keys).
+pub(crate) fn whole(x: Decimal, src: SourceRef) -> R<()> {
+    if x.fract().is_zero() {
+        Ok(())
+    } else {
+        Err(fault("R0204", format!("integer tier key {x} is not a whole number"), src))
+    }
+}
+
+/// Graduated amount of the key interval from `s` to `e` (either order; `e < s` gives a
+/// negative amount). Slices are appended to `trace` when given.
+pub(crate) fn graduated(
+    bands: &[UBand],
+    s: Decimal,
+    e: Decimal,
+    integer: bool,
+    src: SourceRef,
+    mut trace: Option<&mut Vec<Slice>>,
+) -> R<Decimal> {
+    let (a, b, neg) = if e >= s { (s, e, false) } else { (e, s, true) };
+    let n = bands.len();
+    let mut total = Decimal::ZERO;
+    if integer {
+        whole(a, src)?;
+        whole(b, src)?;
+    }
+    let first_unit = if integer { add(a, Decimal::ONE, src)? } else { a };
+    for (k, band) in bands.iter().enumerate() {
+        let (ol, oh, len, entered) = if integer {
+            let (ulo, uhi) = unit_range(band, src)?;
+            let lo_k = if k == 0 { None } else { Some(ulo) };
+            let hi_k = if k + 1 == n { None } else { uhi };
+            if let Some(h) = hi_k {
+                if h < first_unit {
+                    continue;
+                }
+            }
+            if let Some(l) = lo_k {
+                if l > b {
+                    break;
+                }
+            }
+            let ol = lo_k.map_or(first_unit, |l| l.max(first_unit));
+            let oh = hi_k.map_or(b, |h| h.min(b));
+            if oh < ol {
+                continue;
+            }
+            let len = add(sub(oh, ol, src)?, Decimal::ONE, src)?;
+            (ol, add(oh, Decimal::ONE, src)?, len, first_unit <= ulo)
+        } else {
+            let lo_k = if k == 0 { None } else { Some(band.lo) };
+            let hi_k = if k + 1 == n { None } else { band.hi };
+            if let Some(h) = hi_k {
+                if h <= a {
+                    continue;
+                }
+            }
+            if let Some(l) = lo_k {
+                if l >= b {
+                    break;
+                }
+            }
+            let ol = lo_k.map_or(a, |l| l.max(a));
+            let oh = hi_k.map_or(b, |h| h.min(b));
+            if oh <= ol {
+                continue;
+            }
+            (ol, oh, sub(oh, ol, src)?, a <= band.lo)
+        };
+        let amount = if band.flat {
+            if !entered {
+                continue;
+            }
+            band.rate
+        } else {
+            mul(band.rate, len, src)?
+        };
+        total = add(total, amount, src)?;
+        if let Some(t) = trace.as_deref_mut() {
+            t.push(Slice {
+                band: k as u32,
+                lo: ol,
+                hi: oh,
+                rate: band.rate,
+                flat: band.flat,
+                amount: if neg { -amount } else { amount },
+            });
+        }
+    }
+    Ok(if neg { -total } else { total })
+}
+
+/// Linear interpolation between anchors `(at, value)` sorted by `at`, clamped outside.
+/// The one division is exact when the quotient terminates within 28 significant digits.
+pub(crate) fn interpolate(anchors: &[(Decimal, Decimal)], x: Decimal, src: SourceRef) -> R<Decimal> {
+    let (first, last) = match (anchors.first(), anchors.last()) {
+        (Some(f), Some(l)) => (*f, *l),
+        _ => return Err(fault("R0202", "interpolated table without anchors", src)),
+    };
+    if x <= first.0 {
+        return Ok(first.1);
+    }
+    if x >= last.0 {
+        return Ok(last.1);
+    }
+    for w in anchors.windows(2) {
+        if let [(a0, v0), (a1, v1)] = w {
+            if x >= *a0 && x < *a1 {
+                let span = sub(*a1, *a0, src)?;
+                if span.is_zero() {
+                    return Ok(*v1);
+                }
+                let num = mul(sub(*v1, *v0, src)?, sub(x, *a0, src)?, src)?;
+                let q = num.checked_div(span).ok_or_else(|| fault("R0102", "arithmetic overflow", src))?;
+                return add(*v0, q, src);
+            }
+        }
+    }
+    Ok(last.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+    fn band(lo: &str, hi: Option<&str>, rate: &str) -> UBand {
+        UBand { lo: d(lo), lo_closed: true, hi: hi.map(d), hi_closed: false, rate: d(rate), flat: false }
+    }
+
+    #[test]
+    fn p01_graduated_slices() {
+        let b = [band("0", Some("50000"), "0.05"), band("50000", Some("100000"), "0.07"), band("100000", None, "0.10")];
+        let got = graduated(&b, d("0"), d("175000"), false, SourceRef::default(), None).unwrap_or_default();
+        assert_eq!(got, d("13500.00"));
+        assert_eq!(band_of(&b, d("50000")), 1);
+        assert_eq!(band_of(&b, d("-5")), 0);
+    }
+
+    #[test]
+    fn interpolation_clamps() {
+        let a = [(d("0.5"), d("0")), (d("1"), d("0.1"))];
+        let s = SourceRef::default();
+        assert_eq!(interpolate(&a, d("0.75"), s).unwrap_or_default(), d("0.05"));
+        assert_eq!(interpolate(&a, d("0.1"), s).unwrap_or_default(), d("0"));
+        assert_eq!(interpolate(&a, d("3"), s).unwrap_or_default(), d("0.1"));
+    }
+}

@@ -1,0 +1,613 @@
+//! Evaluation results: payout lines with traces, totals, and evaluation errors.
+//!
+//! Lines are stored compactly: payees, periods, components and deals are indices into the
+//! name tables of [`Results`], and every variable-length part of a trace (tier slices,
+//! multipliers, gates, cap and floor steps) is a [`Span`] into one flat vector owned by
+//! [`Results`]. Producing a line therefore allocates nothing. Names are resolved when a line
+//! is viewed ([`Results::view`]) or serialised ([`Results::to_json`]).
+//!
+//! Line order is deterministic: payee id (all-digit ids numerically, other ids bytewise,
+//! all-digit ids first), period, deal date, deal id, component index; period-level lines
+//! (bonuses, period tiers, true-up adjustments, floor top-ups, rounding) follow the deal lines
+//! of their payee-period, components in plan order, plan-level lines last.
+
+use crate::money::{Rounding, RoundingMode, RoundingStage};
+use crate::period::Period;
+use crate::plan::{LimitLevel, SourceRef};
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// Component index used for plan-level lines (plan floor top-ups, payout rounding).
+pub const PLAN_COMPONENT: u32 = u32::MAX;
+
+/// Name used for plan-level lines in views and JSON.
+pub const PLAN_COMPONENT_NAME: &str = "(plan)";
+
+/// What produced a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// One credit line of a deal paid by a component.
+    Deal,
+    /// A period-level payout of a component (bonus paid once, period-end tiers, money curve).
+    Period,
+    /// Year-to-date true-up adjustment of a `true_up` component.
+    TrueUp,
+    /// Top-up to a floor that was not reached.
+    FloorTopUp,
+    /// Difference made by rounding at component or payout stage.
+    Rounding,
+}
+
+/// A range `start..start + len` in one of the flat trace vectors of [`Results`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Span {
+    /// First element.
+    pub start: u32,
+    /// Number of elements.
+    pub len: u32,
+}
+
+impl Span {
+    /// The elements of `all` this span covers (empty when out of range).
+    pub fn of<'a, T>(&self, all: &'a [T]) -> &'a [T] {
+        let s = self.start as usize;
+        all.get(s..s.saturating_add(self.len as usize)).unwrap_or(&[])
+    }
+}
+
+/// One tier slice: the part of a line's key interval that fell into one band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slice {
+    /// Index of the band in the tier table.
+    pub band: u32,
+    /// Start of the overlap in basis units (units for integer keys).
+    pub lo: Decimal,
+    /// End of the overlap (exclusive), in basis units.
+    pub hi: Decimal,
+    /// The band's rate (or flat amount when `flat`).
+    pub rate: Decimal,
+    /// True when the band pays a flat amount.
+    pub flat: bool,
+    /// Amount of this slice (rate × (hi − lo), or the flat amount).
+    pub amount: Decimal,
+}
+
+/// A multiplier that applied to a line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MultiplierStep {
+    /// The factor.
+    pub factor: Decimal,
+    /// Where the multiplier is written.
+    pub source: SourceRef,
+}
+
+/// A gate evaluated for a component and payee-period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GateStep {
+    /// Index of the gate in the component.
+    pub gate: u32,
+    /// True when the gate held.
+    pub pass: bool,
+    /// Where the gate is written.
+    pub source: SourceRef,
+}
+
+/// A cap or floor as declared in the plan (static facts shared by its steps).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitInfo {
+    /// Cap (true) or floor (false).
+    pub is_cap: bool,
+    /// Level it applies at.
+    pub level: LimitLevel,
+    /// Component it belongs to; [`PLAN_COMPONENT`] for plan-level limits.
+    pub component: u32,
+    /// Where it is written.
+    pub source: SourceRef,
+}
+
+/// One cap or floor applied to one line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LimitStep {
+    /// Index into [`Results::limits`].
+    pub limit: u32,
+    /// The limit's value for this payee-period (or line).
+    pub value: Decimal,
+    /// The line amount before this step.
+    pub before: Decimal,
+    /// The line amount after this step.
+    pub after: Decimal,
+}
+
+/// Why a line pays what it pays.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trace {
+    /// The commission basis of the line (e.g. the credited amount), when there is one.
+    pub basis: Option<Decimal>,
+    /// The rate applied: a flat rate, the table row's rate, the retroactive tier's rate, or
+    /// the interpolated rate; `None` for graduated slices (see `slices`) and fixed amounts.
+    pub rate: Option<Decimal>,
+    /// Rate-table row chosen (index in the table; `u32::MAX` = the default).
+    pub row: Option<u32>,
+    /// Tier band chosen (retroactive tiers).
+    pub band: Option<u32>,
+    /// Graduated tier slices (flat vector [`Results::slices`]).
+    pub slices: Span,
+    /// Multipliers applied ([`Results::multipliers`]).
+    pub multipliers: Span,
+    /// Gates of the component for this payee-period ([`Results::gates`]).
+    pub gates: Span,
+    /// Value after multipliers, before rounding and limits.
+    pub unrounded: Decimal,
+    /// Value after rounding (equal to `unrounded` when this line is not rounded), before
+    /// limits; 0 when a gate failed.
+    pub rounded: Decimal,
+    /// The rounding rule applied to this line, when it was rounded.
+    pub rounding: Option<Rounding>,
+    /// Cap and floor steps, in order ([`Results::limit_steps`]).
+    pub limits: Span,
+}
+
+impl Trace {
+    pub(crate) fn empty() -> Trace {
+        Trace {
+            basis: None,
+            rate: None,
+            row: None,
+            band: None,
+            slices: Span::default(),
+            multipliers: Span::default(),
+            gates: Span::default(),
+            unrounded: Decimal::ZERO,
+            rounded: Decimal::ZERO,
+            rounding: None,
+            limits: Span::default(),
+        }
+    }
+}
+
+/// One payout line (compact form; see [`Results::view`] for names).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Line {
+    /// Payee row (index into [`Results::payee_ids`]).
+    pub payee: u32,
+    /// Period (index into [`Results::periods`]).
+    pub period: u32,
+    /// Component (index into [`Results::components`]) or [`PLAN_COMPONENT`].
+    pub component: u32,
+    /// Deal row (index into the deal id table) for deal lines.
+    pub deal: Option<u32>,
+    /// What produced the line.
+    pub kind: LineKind,
+    /// Credit share of the payee in the deal (1 for period-level lines).
+    pub share: Decimal,
+    /// Final amount, after rounding, caps and floors.
+    pub amount: Decimal,
+    /// Explanation.
+    pub trace: Trace,
+}
+
+/// Total of one payee-period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Total {
+    /// Payee row.
+    pub payee: u32,
+    /// Period index.
+    pub period: u32,
+    /// Sum of the period's lines.
+    pub amount: Decimal,
+}
+
+/// Total of one component in one payee-period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ComponentTotal {
+    /// Payee row.
+    pub payee: u32,
+    /// Period index.
+    pub period: u32,
+    /// Component index or [`PLAN_COMPONENT`].
+    pub component: u32,
+    /// Sum of the component's lines in the payee-period.
+    pub amount: Decimal,
+}
+
+/// A component's identity in results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentInfo {
+    /// Component name.
+    pub name: String,
+    /// Index of the plan version it belongs to.
+    pub version: u32,
+    /// Index within the version.
+    pub index: u32,
+}
+
+/// Deal ids, stored in one buffer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdTable {
+    buf: String,
+    ends: Vec<u32>,
+}
+
+impl IdTable {
+    pub(crate) fn with_capacity(n: usize, bytes: usize) -> Self {
+        IdTable { buf: String::with_capacity(bytes), ends: Vec::with_capacity(n) }
+    }
+    pub(crate) fn push(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.ends.push(self.buf.len() as u32);
+    }
+    /// The id at `row` (empty when out of range).
+    pub fn get(&self, row: u32) -> &str {
+        let r = row as usize;
+        let end = self.ends.get(r).copied().unwrap_or(0) as usize;
+        let start = if r == 0 { 0 } else { self.ends.get(r - 1).copied().unwrap_or(0) as usize };
+        self.buf.get(start..end).unwrap_or("")
+    }
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// Everything an evaluation produced.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// Payout lines, in the documented order (module docs).
+    pub lines: Vec<Line>,
+    /// One total per payee-period that has at least one line.
+    pub totals: Vec<Total>,
+    /// One total per payee-period-component that has at least one line.
+    pub component_totals: Vec<ComponentTotal>,
+    /// Flat vector of tier slices.
+    pub slices: Vec<Slice>,
+    /// Flat vector of multiplier steps.
+    pub multipliers: Vec<MultiplierStep>,
+    /// Flat vector of gate steps.
+    pub gates: Vec<GateStep>,
+    /// Flat vector of cap/floor steps.
+    pub limit_steps: Vec<LimitStep>,
+    /// Declared limits (component-level then plan-level, version by version).
+    pub limits: Vec<LimitInfo>,
+    /// Components of every plan version.
+    pub components: Vec<ComponentInfo>,
+    /// Reported periods, in order.
+    pub periods: Vec<Period>,
+    /// Payee ids by payee row.
+    pub payee_ids: Vec<String>,
+    /// Deal ids by deal row.
+    pub deal_ids: IdTable,
+}
+
+/// A line with its names resolved; serialises as one JSON object.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineView<'a> {
+    /// Payee id.
+    pub payee: &'a str,
+    /// Period label.
+    pub period: String,
+    /// Component name (`(plan)` for plan-level lines).
+    pub component: &'a str,
+    /// Deal id.
+    pub deal: Option<&'a str>,
+    /// Line kind.
+    pub kind: LineKind,
+    /// Credit share.
+    pub share: Decimal,
+    /// Final amount.
+    pub amount: Decimal,
+    /// Trace.
+    pub trace: TraceView<'a>,
+}
+
+/// A trace with its spans resolved.
+#[derive(Debug, Clone)]
+pub struct TraceView<'a> {
+    results: &'a Results,
+    trace: &'a Trace,
+    rule: &'a str,
+}
+
+impl Results {
+    /// Payee id of a line.
+    pub fn payee_id(&self, line: &Line) -> &str {
+        self.payee_ids.get(line.payee as usize).map(String::as_str).unwrap_or("")
+    }
+    /// Period label of a line.
+    pub fn period_label(&self, line: &Line) -> String {
+        self.periods.get(line.period as usize).map(Period::label).unwrap_or_default()
+    }
+    /// Component name of a line.
+    pub fn component_name(&self, component: u32) -> &str {
+        if component == PLAN_COMPONENT {
+            return PLAN_COMPONENT_NAME;
+        }
+        self.components.get(component as usize).map(|c| c.name.as_str()).unwrap_or("")
+    }
+    /// Deal id of a line.
+    pub fn deal_id(&self, line: &Line) -> Option<&str> {
+        line.deal.map(|d| self.deal_ids.get(d))
+    }
+    /// A line with names resolved.
+    pub fn view<'a>(&'a self, line: &'a Line) -> LineView<'a> {
+        let component = self.component_name(line.component);
+        LineView {
+            payee: self.payee_id(line),
+            period: self.period_label(line),
+            component,
+            deal: self.deal_id(line),
+            kind: line.kind,
+            share: line.share,
+            amount: line.amount,
+            trace: TraceView { results: self, trace: &line.trace, rule: component },
+        }
+    }
+    /// Tier slices of a line.
+    pub fn slices_of(&self, line: &Line) -> &[Slice] {
+        line.trace.slices.of(&self.slices)
+    }
+    /// Multipliers of a line.
+    pub fn multipliers_of(&self, line: &Line) -> &[MultiplierStep] {
+        line.trace.multipliers.of(&self.multipliers)
+    }
+    /// Gates of a line's component.
+    pub fn gates_of(&self, line: &Line) -> &[GateStep] {
+        line.trace.gates.of(&self.gates)
+    }
+    /// Cap and floor steps of a line.
+    pub fn limits_of(&self, line: &Line) -> &[LimitStep] {
+        line.trace.limits.of(&self.limit_steps)
+    }
+    /// The total of a payee (by id) and period (by label), if it has lines.
+    pub fn total(&self, payee: &str, period: &str) -> Option<Decimal> {
+        self.totals
+            .iter()
+            .find(|t| {
+                self.payee_ids.get(t.payee as usize).map(String::as_str) == Some(payee)
+                    && self.periods.get(t.period as usize).map(Period::label).as_deref() == Some(period)
+            })
+            .map(|t| t.amount)
+    }
+    /// Sum of every line.
+    pub fn grand_total(&self) -> Decimal {
+        self.totals.iter().fold(Decimal::ZERO, |a, t| a + t.amount)
+    }
+    /// The whole result as JSON (`{"lines":[...],"totals":[...],"component_totals":[...]}`),
+    /// with fields in a fixed order and amounts as strings.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
+}
+
+struct LinesSer<'a>(&'a Results);
+impl Serialize for LinesSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.lines.len()))?;
+        for line in &self.0.lines {
+            seq.serialize_element(&self.0.view(line))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct TotalView<'a> {
+    payee: &'a str,
+    period: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    component: Option<&'a str>,
+    amount: Decimal,
+}
+
+struct TotalsSer<'a>(&'a Results, bool);
+impl Serialize for TotalsSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let label = |p: u32| r.periods.get(p as usize).map(Period::label).unwrap_or_default();
+        let payee = |p: u32| r.payee_ids.get(p as usize).map(String::as_str).unwrap_or("");
+        if self.1 {
+            let mut seq = s.serialize_seq(Some(r.component_totals.len()))?;
+            for t in &r.component_totals {
+                seq.serialize_element(&TotalView {
+                    payee: payee(t.payee),
+                    period: label(t.period),
+                    component: Some(r.component_name(t.component)),
+                    amount: t.amount,
+                })?;
+            }
+            seq.end()
+        } else {
+            let mut seq = s.serialize_seq(Some(r.totals.len()))?;
+            for t in &r.totals {
+                seq.serialize_element(&TotalView {
+                    payee: payee(t.payee),
+                    period: label(t.period),
+                    component: None,
+                    amount: t.amount,
+                })?;
+            }
+            seq.end()
+        }
+    }
+}
+
+impl Serialize for Results {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("lines", &LinesSer(self))?;
+        m.serialize_entry("totals", &TotalsSer(self, false))?;
+        m.serialize_entry("component_totals", &TotalsSer(self, true))?;
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct SliceView {
+    band: u32,
+    lo: Decimal,
+    hi: Decimal,
+    rate: Decimal,
+    flat: bool,
+    amount: Decimal,
+}
+
+#[derive(Serialize)]
+struct MultView {
+    factor: Decimal,
+    source: SourceRef,
+}
+
+#[derive(Serialize)]
+struct GateView {
+    gate: u32,
+    pass: bool,
+    source: SourceRef,
+}
+
+#[derive(Serialize)]
+struct RoundingView {
+    mode: RoundingMode,
+    scale: u32,
+    stage: RoundingStage,
+}
+
+#[derive(Serialize)]
+struct LimitView<'a> {
+    kind: &'static str,
+    level: LimitLevel,
+    component: &'a str,
+    value: Decimal,
+    before: Decimal,
+    after: Decimal,
+    source: SourceRef,
+}
+
+struct ListSer<'a, T, V, F: Fn(&'a T) -> V>(&'a [T], F);
+impl<'a, T, V: Serialize, F: Fn(&'a T) -> V> Serialize for ListSer<'a, T, V, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for x in self.0 {
+            seq.serialize_element(&(self.1)(x))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for TraceView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.trace;
+        let r = self.results;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("rule", self.rule)?;
+        m.serialize_entry("basis", &t.basis)?;
+        m.serialize_entry("rate", &t.rate)?;
+        m.serialize_entry("row", &t.row.map(|x| if x == u32::MAX { -1i64 } else { i64::from(x) }))?;
+        m.serialize_entry("band", &t.band)?;
+        m.serialize_entry(
+            "slices",
+            &ListSer(t.slices.of(&r.slices), |x: &Slice| SliceView {
+                band: x.band,
+                lo: x.lo,
+                hi: x.hi,
+                rate: x.rate,
+                flat: x.flat,
+                amount: x.amount,
+            }),
+        )?;
+        m.serialize_entry(
+            "multipliers",
+            &ListSer(t.multipliers.of(&r.multipliers), |x: &MultiplierStep| MultView {
+                factor: x.factor,
+                source: x.source,
+            }),
+        )?;
+        m.serialize_entry(
+            "gates",
+            &ListSer(t.gates.of(&r.gates), |x: &GateStep| GateView { gate: x.gate, pass: x.pass, source: x.source }),
+        )?;
+        m.serialize_entry("unrounded", &t.unrounded)?;
+        m.serialize_entry("rounded", &t.rounded)?;
+        m.serialize_entry(
+            "rounding",
+            &t.rounding.map(|x| RoundingView { mode: x.mode, scale: x.scale, stage: x.stage }),
+        )?;
+        m.serialize_entry(
+            "limits",
+            &ListSer(t.limits.of(&r.limit_steps), |x: &LimitStep| {
+                let info = r.limits.get(x.limit as usize);
+                LimitView {
+                    kind: if info.map(|i| i.is_cap).unwrap_or(true) { "cap" } else { "floor" },
+                    level: info.map(|i| i.level).unwrap_or(LimitLevel::Line),
+                    component: info.map(|i| r.component_name(i.component)).unwrap_or(""),
+                    value: x.value,
+                    before: x.before,
+                    after: x.after,
+                    source: info.map(|i| i.source).unwrap_or_default(),
+                }
+            }),
+        )?;
+        m.end()
+    }
+}
+
+/// An evaluation error: a stable code, a message, the plan text that caused it and the input
+/// row (payee, deal, period) it happened on.
+///
+/// Codes: `R0001` invalid period range or calendar; `R0002` invalid plan versions;
+/// `R0003` dataset inconsistent with the plan or itself; `R0101` division by zero;
+/// `R0102` arithmetic overflow; `R0103` a value is absent where a number is needed;
+/// `R0104` type mismatch at run time; `R0105` invalid argument or context (e.g. a deal field
+/// read outside a deal line); `R0201` no rate-table row matches and there is no default;
+/// `R0202` empty tier table or interpolation without anchors; `R0203` unsupported tier
+/// combination; `R0204` integer tier key that is not a whole number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvalError {
+    /// Stable code, e.g. `R0101`.
+    pub code: String,
+    /// Human-readable message.
+    pub message: String,
+    /// Plan text that caused the error.
+    pub source: SourceRef,
+    /// Payee id, when the error is tied to a payee.
+    pub payee: Option<String>,
+    /// Deal id, when the error is tied to a deal.
+    pub deal: Option<String>,
+    /// Period label, when the error is tied to a period.
+    pub period: Option<String>,
+}
+
+impl EvalError {
+    /// An error without row context.
+    pub fn new(code: &str, message: impl Into<String>, source: SourceRef) -> Self {
+        EvalError { code: code.to_string(), message: message.into(), source, payee: None, deal: None, period: None }
+    }
+    /// The error as JSON.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} (plan bytes {}..{}", self.code, self.message, self.source.start, self.source.end)?;
+        if let Some(p) = &self.payee {
+            write!(f, ", payee {p}")?;
+        }
+        if let Some(p) = &self.period {
+            write!(f, ", period {p}")?;
+        }
+        if let Some(d) = &self.deal {
+            write!(f, ", deal {d}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+// Implemented by hand: thiserror would treat the field named `source` as the error's cause.
+impl std::error::Error for EvalError {}
