@@ -11,8 +11,10 @@
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
+pub mod format;
 pub mod parse;
 
 pub use check::{check, compile};
 pub use diagnostic::{Diagnostic, LineIndex};
+pub use format::format;
 pub use parse::{parse, parse_with_limits, Limits};

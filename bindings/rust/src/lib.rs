@@ -3,7 +3,112 @@
 //! One crate for Rust users: parse, check and evaluate commission plans.
 //!
 //! Stages: plan text → [`dsl`] (pest parse → spanned AST → checker → typed plan) →
-//! [`core`] (dataset → evaluate → results with traces).
+//! [`core`] (input tables → validated dataset → evaluate → results with a trace per line).
+//!
+//! ```
+//! use commissio::{CompiledPlan, Inputs};
+//!
+//! let plan = CompiledPlan::compile(r#"
+//! plan "Flat" {
+//!   currency USD
+//!   period quarter
+//!   effective 2026-01-01 to 2026-12-31
+//!   rounding half_even 2 per line
+//!   input deal { amount: money }
+//!   component base { commission on credit.amount  rate 5% }
+//! }"#).unwrap();
+//! let inputs = Inputs::from_csv(
+//!     "id\nA\n",
+//!     "id,payee,date,amount\nD1,A,2026-02-01,1000.10\n",
+//!     None,
+//!     None,
+//! ).unwrap();
+//! let results = plan.evaluate(&inputs, "2026-Q1").unwrap();
+//! assert_eq!(results.total("A", "2026-Q1").unwrap().to_string(), "50.00");
+//! ```
 
 pub use commissio_core as core;
 pub use commissio_dsl as dsl;
+
+pub use commissio_core::load::{Cell, DataError, DataErrors, Inputs, Table};
+pub use commissio_core::plan::Plan;
+pub use commissio_core::results::{EvalError, Results};
+pub use commissio_dsl::{Diagnostic, LineIndex};
+
+use commissio_core::period::{parse_period_range, Period, PeriodParseError};
+
+/// Anything that can stop a plan from paying: a plan error, bad data, a bad period, or an
+/// evaluation error. Each carries enough to name the place (plan line and column, table, row
+/// and field, or the plan span and record).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// The plan text has errors; every diagnostic is here.
+    #[error("the plan has {} error(s); first: [{}] {}", .0.len(), .0.first().map(|d| d.code).unwrap_or(""), .0.first().map(|d| d.message.as_str()).unwrap_or(""))]
+    Plan(Vec<Diagnostic>),
+    /// The input data does not fit the plan's schema.
+    #[error("{0}")]
+    Data(DataErrors),
+    /// The period text could not be read.
+    #[error("{0}")]
+    Period(PeriodParseError),
+    /// Evaluation stopped (division by zero, overflow, out-of-range value).
+    #[error("{0}")]
+    Eval(EvalError),
+}
+
+impl Error {
+    /// The stable code of the (first) error: `E0301`, `D0204`, `R0101`, or `P0001` for a period.
+    pub fn code(&self) -> String {
+        match self {
+            Error::Plan(d) => d.first().map(|d| d.code.to_string()).unwrap_or_default(),
+            Error::Data(e) => e.errors.first().map(|e| e.code.as_str().to_string()).unwrap_or_default(),
+            Error::Period(_) => "P0001".to_string(),
+            Error::Eval(e) => e.code.clone(),
+        }
+    }
+}
+
+/// A checked plan together with its source text (kept for error positions and formatting).
+#[derive(Debug, Clone)]
+pub struct CompiledPlan {
+    /// The typed plan.
+    pub plan: Plan,
+    /// The plan text it was compiled from.
+    pub source: String,
+}
+
+impl CompiledPlan {
+    /// Parses and checks plan text; every problem is returned at once.
+    pub fn compile(source: &str) -> Result<CompiledPlan, Error> {
+        let plan = commissio_dsl::compile(source).map_err(Error::Plan)?;
+        Ok(CompiledPlan { plan, source: source.to_string() })
+    }
+
+    /// Reads a period or range (`2026-Q1`, `2026-01..2026-06`, `2026`) with this plan's calendar.
+    pub fn periods(&self, text: &str) -> Result<(Period, Period), Error> {
+        let Some(v) = self.plan.versions.first() else {
+            return Err(Error::Period(PeriodParseError { text: text.to_string(), reason: "the plan has no version".into() }));
+        };
+        parse_period_range(text, v.calendar.grain, v.calendar.fiscal_year_start_month).map_err(Error::Period)
+    }
+
+    /// Validates input tables against the plan's schema.
+    pub fn dataset(&self, inputs: &Inputs) -> Result<commissio_core::dataset::Dataset, Error> {
+        let Some(v) = self.plan.versions.first() else {
+            return Err(Error::Data(DataErrors::default()));
+        };
+        commissio_core::load::build_dataset(v, inputs).map_err(Error::Data)
+    }
+
+    /// Validates the inputs and evaluates the plan over a period or range, traces on.
+    pub fn evaluate(&self, inputs: &Inputs, period: &str) -> Result<Results, Error> {
+        let (first, last) = self.periods(period)?;
+        let data = self.dataset(inputs)?;
+        commissio_core::evaluate(&self.plan, &data, first, last).map_err(Error::Eval)
+    }
+
+    /// The line and column index of the source, for rendering diagnostics.
+    pub fn line_index(&self) -> LineIndex {
+        LineIndex::new(&self.source)
+    }
+}

@@ -1,0 +1,16 @@
+# A flat rate on every credited amount.
+plan "Flat rate" {
+  currency USD
+  period month
+  effective 2026-01-01 to 2026-12-31
+  rounding half_even 2 per line
+
+  input deal {
+    amount: money
+  }
+
+  component core {
+    commission on credit.amount
+    rate 4%
+  }
+}
