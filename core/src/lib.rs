@@ -9,12 +9,14 @@
 //! Money and rates are [`rust_decimal::Decimal`] throughout; rounding happens only where the
 //! plan says ([`money::Rounding`]).
 
+pub mod curve;
 pub mod dataset;
 pub mod eval;
 pub mod load;
 pub mod money;
 pub mod period;
 pub mod plan;
+pub mod report;
 pub mod results;
 
 pub use rust_decimal::Decimal;

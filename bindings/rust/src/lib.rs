@@ -107,6 +107,55 @@ impl CompiledPlan {
         commissio_core::evaluate(&self.plan, &data, first, last).map_err(Error::Eval)
     }
 
+    /// The plain-text story of a payee's payouts (or of one deal's lines), built from the
+    /// traces; `None` when the payee has no lines.
+    pub fn explain(&self, results: &Results, payee: &str, deal: Option<&str>) -> Option<String> {
+        commissio_core::report::explain_payee(results, payee, deal)
+    }
+
+    /// A payee's statement in Markdown; `None` when the payee has no lines.
+    pub fn statement(&self, results: &Results, payee: &str) -> Option<String> {
+        let (name, currency) = self
+            .plan
+            .versions
+            .first()
+            .map(|v| (v.name.as_str(), v.currency.code.as_str()))
+            .unwrap_or(("", ""));
+        commissio_core::report::statement_markdown(results, payee, name, currency)
+    }
+
+    /// The pay curve of `payee` in `period` (one period, e.g. `2026-Q1`): the payout at each
+    /// attainment from `from` to `to` in steps of `step` (1 = 100%). Uses the payee's attributes
+    /// and quotas from `inputs`; the payee's own deals are replaced by one synthetic deal.
+    pub fn pay_curve(
+        &self,
+        inputs: &Inputs,
+        payee: &str,
+        period: &str,
+        from: commissio_core::Decimal,
+        to: commissio_core::Decimal,
+        step: commissio_core::Decimal,
+    ) -> Result<Vec<commissio_core::curve::CurvePoint>, Error> {
+        let (first, last) = self.periods(period)?;
+        if first != last {
+            return Err(Error::Period(PeriodParseError {
+                text: period.to_string(),
+                reason: "a pay curve is drawn for one period".into(),
+            }));
+        }
+        let data = self.dataset(inputs)?;
+        let row = data.payee_row(payee).ok_or_else(|| {
+            Error::Eval(EvalError::new("R0304", format!("unknown payee {payee:?}"), Default::default()))
+        })?;
+        let points = commissio_core::curve::points(from, to, step).map_err(Error::Eval)?;
+        commissio_core::curve::pay_curve(&self.plan, &data, row, first, &points).map_err(Error::Eval)
+    }
+
+    /// Formats the plan text canonically.
+    pub fn format(&self) -> Result<String, Error> {
+        commissio_dsl::format(&self.source).map_err(Error::Plan)
+    }
+
     /// The line and column index of the source, for rendering diagnostics.
     pub fn line_index(&self) -> LineIndex {
         LineIndex::new(&self.source)

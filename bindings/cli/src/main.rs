@@ -1,0 +1,592 @@
+//! `commissio`: check, format, run, explain and chart commission plans from the command line.
+//!
+//! Exit codes: 0 success, 1 the plan, data or evaluation was refused (the message says where),
+//! 2 the command line itself was wrong.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use commissio::core::curve;
+use commissio::core::load::{read_csv, read_json, DataError, Table, TableKind};
+use commissio::core::report::group_digits;
+use commissio::core::Decimal;
+use commissio::{CompiledPlan, Error, Inputs, LineIndex, Results};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "commissio", version, about = "Exact, explainable commission plans", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiagFormat {
+    /// Source line and caret, for people.
+    Text,
+    /// One JSON document, for tools.
+    Json,
+}
+
+#[derive(clap::Args)]
+struct DataArgs {
+    /// The plan file (.comp).
+    plan: PathBuf,
+    /// Payees table (.csv or .json).
+    #[arg(long)]
+    payees: PathBuf,
+    /// Deals table (.csv or .json).
+    #[arg(long)]
+    deals: PathBuf,
+    /// Credit splits (.csv or .json); without it each deal goes 100% to its owner.
+    #[arg(long)]
+    credits: Option<PathBuf>,
+    /// Quotas per payee and period (.csv or .json).
+    #[arg(long)]
+    quotas: Option<PathBuf>,
+    /// Period or range: 2026-Q1, 2026-01..2026-12, 2026.
+    #[arg(long)]
+    period: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check plans and print every problem with its place.
+    Check {
+        /// Plan files.
+        #[arg(required = true)]
+        plans: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiagFormat,
+    },
+    /// Format plans in the canonical layout (in place), or check that they are.
+    Fmt {
+        /// Do not write; exit 1 when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+        /// Plan files.
+        #[arg(required = true)]
+        plans: Vec<PathBuf>,
+    },
+    /// Evaluate a plan over data and write results and statements.
+    Run {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Write all lines with traces: .json, or .csv (one row per line).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write one Markdown statement per payee into this folder (`-` prints them).
+        #[arg(long)]
+        statements: Option<PathBuf>,
+    },
+    /// Explain a payee's payouts (or one deal's) in plain text, from the traces.
+    Explain {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Payee id.
+        #[arg(long)]
+        payee: String,
+        /// Only the lines of this deal.
+        #[arg(long)]
+        deal: Option<String>,
+    },
+    /// The pay curve: payout against attainment for one payee and period.
+    Curve {
+        /// The plan file (.comp).
+        plan: PathBuf,
+        /// Payees table (.csv or .json).
+        #[arg(long)]
+        payees: PathBuf,
+        /// Quotas per payee and period.
+        #[arg(long)]
+        quotas: Option<PathBuf>,
+        /// Payee id.
+        #[arg(long)]
+        payee: String,
+        /// One period, e.g. 2026-Q1.
+        #[arg(long)]
+        period: String,
+        /// Lowest attainment (e.g. 0%).
+        #[arg(long, default_value = "0%")]
+        from: String,
+        /// Highest attainment (e.g. 200%).
+        #[arg(long, default_value = "200%")]
+        to: String,
+        /// Step (e.g. 10%).
+        #[arg(long, default_value = "10%")]
+        step: String,
+        /// Also write the curve as an SVG chart.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+}
+
+/// A failure that has already been described to the user.
+struct Reported;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { plans, format } => check(&plans, format),
+        Command::Fmt { check, plans } => fmt(&plans, check),
+        Command::Run { data, out, statements } => run(&data, out.as_deref(), statements.as_deref()),
+        Command::Explain { data, payee, deal } => explain(&data, &payee, deal.as_deref()),
+        Command::Curve { plan, payees, quotas, payee, period, from, to, step, svg } => {
+            curve_cmd(&plan, &payees, quotas.as_deref(), &payee, &period, [&from, &to, &step], svg.as_deref())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Reported) => ExitCode::FAILURE,
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> Reported {
+    eprintln!("error: {message}");
+    Reported
+}
+
+fn read_text(path: &Path) -> Result<String, Reported> {
+    std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Writes a file atomically: a temporary file in the same folder, renamed over the target.
+fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Reported> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| fail(format!("cannot write in {}: {e}", dir.display())))?;
+    tmp.write_all(content).map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+    tmp.persist(path).map_err(|e| fail(format!("cannot write {}: {}", path.display(), e.error)))?;
+    Ok(())
+}
+
+fn print_diagnostics(plan: &CompiledPlanSource, diags: &[commissio::Diagnostic]) {
+    let idx = LineIndex::new(&plan.text);
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = write!(err, "{}", d.render(&idx, &plan.path.display().to_string()));
+    }
+    let _ = writeln!(err, "{}: {} error(s)", plan.path.display(), diags.len());
+}
+
+struct CompiledPlanSource {
+    path: PathBuf,
+    text: String,
+}
+
+fn load_plan(path: &Path) -> Result<CompiledPlan, Reported> {
+    let text = read_text(path)?;
+    CompiledPlan::compile(&text).map_err(|e| {
+        if let Error::Plan(diags) = &e {
+            print_diagnostics(&CompiledPlanSource { path: path.to_path_buf(), text: text.clone() }, diags);
+            Reported
+        } else {
+            fail(e)
+        }
+    })
+}
+
+fn check(plans: &[PathBuf], format: DiagFormat) -> Result<(), Reported> {
+    let mut failed = false;
+    let mut json = Vec::new();
+    for path in plans {
+        let text = read_text(path)?;
+        let diags = match commissio::dsl::compile(&text) {
+            Ok(_) => Vec::new(),
+            Err(d) => d,
+        };
+        failed |= !diags.is_empty();
+        match format {
+            DiagFormat::Text => {
+                if diags.is_empty() {
+                    eprintln!("{}: ok", path.display());
+                } else {
+                    print_diagnostics(&CompiledPlanSource { path: path.clone(), text: text.clone() }, &diags);
+                }
+            }
+            DiagFormat::Json => {
+                let idx = LineIndex::new(&text);
+                let list: Vec<serde_json::Value> = diags.iter().map(|d| d.to_json(&idx)).collect();
+                json.push(serde_json::json!({ "file": path.display().to_string(), "diagnostics": list }));
+            }
+        }
+    }
+    if let DiagFormat::Json = format {
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+    }
+    if failed {
+        Err(Reported)
+    } else {
+        Ok(())
+    }
+}
+
+fn fmt(plans: &[PathBuf], check_only: bool) -> Result<(), Reported> {
+    let mut unformatted = 0;
+    let mut failed = false;
+    for path in plans {
+        let text = read_text(path)?;
+        match commissio::dsl::format(&text) {
+            Ok(formatted) if formatted == text => {}
+            Ok(formatted) => {
+                if check_only {
+                    eprintln!("{}: not formatted", path.display());
+                    unformatted += 1;
+                } else {
+                    write_atomic(path, formatted.as_bytes())?;
+                    eprintln!("{}: formatted", path.display());
+                }
+            }
+            Err(diags) => {
+                print_diagnostics(&CompiledPlanSource { path: path.clone(), text }, &diags);
+                failed = true;
+            }
+        }
+    }
+    if failed || unformatted > 0 {
+        Err(Reported)
+    } else {
+        Ok(())
+    }
+}
+
+/// Progress on stderr for runs longer than a second, only when stderr is a terminal.
+struct Progress {
+    stage: Arc<Mutex<(&'static str, bool)>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        let stage = Arc::new(Mutex::new(("reading", false)));
+        let handle = std::io::stderr().is_terminal().then(|| {
+            let shared = Arc::clone(&stage);
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let mut shown = false;
+                loop {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let (name, done) = shared.lock().map(|g| *g).unwrap_or(("", true));
+                    if done {
+                        if shown {
+                            eprint!("\r\x1b[K");
+                        }
+                        break;
+                    }
+                    if started.elapsed() >= Duration::from_secs(1) {
+                        shown = true;
+                        eprint!("\r\x1b[K{name}… {:.1}s", started.elapsed().as_secs_f32());
+                    }
+                }
+            })
+        });
+        Progress { stage, handle }
+    }
+    fn set(&self, name: &'static str) {
+        if let Ok(mut g) = self.stage.lock() {
+            g.0 = name;
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Ok(mut g) = self.stage.lock() {
+            g.1 = true;
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Reads one table by extension; errors name the file.
+fn read_table(path: &Path, kind: TableKind) -> Result<Table, Reported> {
+    let text = read_text(path)?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let result = match ext.as_str() {
+        "csv" => read_csv(&text),
+        "json" => read_json(&text),
+        _ => return Err(fail(format!("{}: unknown table format; use .csv or .json", path.display()))),
+    };
+    result.map_err(|e| {
+        report_data_error(&e.in_table(kind), &[(kind, path)]);
+        Reported
+    })
+}
+
+fn report_data_error(e: &DataError, files: &[(TableKind, &Path)]) {
+    let file = e
+        .table
+        .and_then(|t| files.iter().find(|(k, _)| *k == t))
+        .map(|(_, p)| p.display().to_string())
+        .or_else(|| e.table.map(|t| t.name().to_string()))
+        .unwrap_or_default();
+    let mut place = file;
+    if let Some(row) = e.row {
+        place.push_str(&format!(", row {row}"));
+    }
+    if let Some(id) = &e.id {
+        place.push_str(&format!(" (id {id:?})"));
+    }
+    if let Some(f) = &e.field {
+        place.push_str(&format!(", column {f:?}"));
+    }
+    eprintln!("error[{}]: {place}: {}", e.code.as_str(), e.message);
+    if let Some(x) = &e.expected {
+        eprintln!("  expected: {x}");
+    }
+}
+
+fn load_inputs(args: &DataArgs) -> Result<(Inputs, Vec<(TableKind, PathBuf)>), Reported> {
+    let mut files = vec![(TableKind::Payees, args.payees.clone()), (TableKind::Deals, args.deals.clone())];
+    let inputs = Inputs {
+        payees: read_table(&args.payees, TableKind::Payees)?,
+        deals: read_table(&args.deals, TableKind::Deals)?,
+        credits: match &args.credits {
+            Some(p) => {
+                files.push((TableKind::Credits, p.clone()));
+                Some(read_table(p, TableKind::Credits)?)
+            }
+            None => None,
+        },
+        quotas: match &args.quotas {
+            Some(p) => {
+                files.push((TableKind::Quotas, p.clone()));
+                Some(read_table(p, TableKind::Quotas)?)
+            }
+            None => None,
+        },
+    };
+    Ok((inputs, files))
+}
+
+fn report(plan: &CompiledPlan, plan_path: &Path, files: &[(TableKind, PathBuf)], e: Error) -> Reported {
+    match e {
+        Error::Plan(diags) => {
+            print_diagnostics(&CompiledPlanSource { path: plan_path.to_path_buf(), text: plan.source.clone() }, &diags);
+        }
+        Error::Data(errs) => {
+            let refs: Vec<(TableKind, &Path)> = files.iter().map(|(k, p)| (*k, p.as_path())).collect();
+            for e in &errs.errors {
+                report_data_error(e, &refs);
+            }
+            if errs.omitted > 0 {
+                eprintln!("... and {} more data errors", errs.omitted);
+            }
+            eprintln!("nothing was evaluated: fix the data and run again");
+        }
+        Error::Period(p) => eprintln!("error: {p}"),
+        Error::Eval(ev) => {
+            let idx = plan.line_index();
+            let pos = idx.position(ev.source.start as usize);
+            let mut place = format!("{}:{}:{}", plan_path.display(), pos.line, pos.column_chars);
+            for (label, v) in [("payee", &ev.payee), ("deal", &ev.deal), ("period", &ev.period)] {
+                if let Some(v) = v {
+                    place.push_str(&format!(", {label} {v}"));
+                }
+            }
+            eprintln!("error[{}]: {}\n  --> {place}", ev.code, ev.message);
+            if ev.source.end > ev.source.start {
+                eprintln!("  | {}", idx.line_text(pos.line));
+            }
+        }
+    }
+    Reported
+}
+
+fn evaluate(args: &DataArgs, progress: &Progress) -> Result<(CompiledPlan, Results), Reported> {
+    let plan = load_plan(&args.plan)?;
+    let (inputs, files) = load_inputs(args)?;
+    progress.set("validating");
+    let (first, last) = plan.periods(&args.period).map_err(|e| report(&plan, &args.plan, &files, e))?;
+    let data = plan.dataset(&inputs).map_err(|e| report(&plan, &args.plan, &files, e))?;
+    progress.set("evaluating");
+    let results = commissio::core::evaluate(&plan.plan, &data, first, last)
+        .map_err(|e| report(&plan, &args.plan, &files, Error::Eval(e)))?;
+    Ok((plan, results))
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn results_csv(r: &Results) -> String {
+    let mut out = String::from("payee,period,component,deal,kind,share,amount\n");
+    for l in &r.lines {
+        let v = r.view(l);
+        let kind = serde_json::to_value(v.kind).ok().and_then(|k| k.as_str().map(String::from)).unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            csv_field(v.payee),
+            csv_field(&v.period),
+            csv_field(v.component),
+            csv_field(v.deal.unwrap_or("")),
+            kind,
+            v.share,
+            v.amount
+        ));
+    }
+    out
+}
+
+fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result<(), Reported> {
+    let progress = Progress::start();
+    let (plan, results) = evaluate(args, &progress)?;
+    progress.set("writing");
+    // Render everything first, so that no error can leave some outputs written and others not.
+    let out_content = match out {
+        None => None,
+        Some(p) => {
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let body = match ext.as_str() {
+                "json" => results.to_json().map_err(|e| fail(format!("cannot serialise results: {e}")))?,
+                "csv" => results_csv(&results),
+                _ => return Err(fail(format!("{}: unknown output format; use .json or .csv", p.display()))),
+            };
+            Some((p, body))
+        }
+    };
+    let mut payees: Vec<&str> = Vec::new();
+    for l in &results.lines {
+        let id = results.payee_id(l);
+        if payees.last() != Some(&id) && !payees.contains(&id) {
+            payees.push(id);
+        }
+    }
+    let statement_docs: Vec<(String, String)> = match statements {
+        None => Vec::new(),
+        Some(_) => payees
+            .iter()
+            .filter_map(|p| plan.statement(&results, p).map(|s| (p.to_string(), s)))
+            .collect(),
+    };
+    drop(progress);
+    if let Some((p, body)) = out_content {
+        write_atomic(p, body.as_bytes())?;
+        eprintln!("wrote {} lines to {}", results.lines.len(), p.display());
+    }
+    match statements {
+        Some(dir) if dir == Path::new("-") => {
+            let mut stdout = std::io::stdout().lock();
+            for (_, doc) in &statement_docs {
+                let _ = writeln!(stdout, "{doc}");
+            }
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+            for (payee, doc) in &statement_docs {
+                let safe: String = payee.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+                write_atomic(&dir.join(format!("{safe}.md")), doc.as_bytes())?;
+            }
+            eprintln!("wrote {} statements to {}", statement_docs.len(), dir.display());
+        }
+        None => {}
+    }
+    if statements.is_none() || out.is_some() {
+        print_totals(&results);
+    }
+    Ok(())
+}
+
+fn print_totals(r: &Results) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{:<12} {:<10} {:>16}", "payee", "period", "amount");
+    for t in &r.totals {
+        let payee = r.payee_ids.get(t.payee as usize).map(String::as_str).unwrap_or("");
+        let period = r.periods.get(t.period as usize).map(|p| p.label()).unwrap_or_default();
+        let _ = writeln!(stdout, "{payee:<12} {period:<10} {:>16}", group_digits(t.amount));
+    }
+    let _ = writeln!(stdout, "{:<12} {:<10} {:>16}", "total", "", group_digits(r.grand_total()));
+}
+
+fn explain(args: &DataArgs, payee: &str, deal: Option<&str>) -> Result<(), Reported> {
+    let progress = Progress::start();
+    let (plan, results) = evaluate(args, &progress)?;
+    drop(progress);
+    match plan.explain(&results, payee, deal) {
+        Some(text) => {
+            print!("{text}");
+            Ok(())
+        }
+        None => Err(fail(match deal {
+            Some(d) => format!("payee {payee:?} has no lines for deal {d:?} in {}", args.period),
+            None => format!("payee {payee:?} has no lines in {}", args.period),
+        })),
+    }
+}
+
+fn parse_amount(text: &str, flag: &str) -> Result<Decimal, Reported> {
+    let t = text.trim();
+    let (digits, pct) = match t.strip_suffix('%') {
+        Some(d) => (d, true),
+        None => (t, false),
+    };
+    let v = Decimal::from_str_exact(digits).map_err(|_| fail(format!("--{flag}: {text:?} is not a number such as 120% or 1.2")))?;
+    Ok(if pct { v / Decimal::ONE_HUNDRED } else { v })
+}
+
+fn curve_cmd(
+    plan_path: &Path,
+    payees: &Path,
+    quotas: Option<&Path>,
+    payee: &str,
+    period: &str,
+    [from, to, step]: [&String; 3],
+    svg: Option<&Path>,
+) -> Result<(), Reported> {
+    let plan = load_plan(plan_path)?;
+    let (from, to, step) = (parse_amount(from, "from")?, parse_amount(to, "to")?, parse_amount(step, "step")?);
+    let mut files = vec![(TableKind::Payees, payees.to_path_buf())];
+    let payee_table = read_table(payees, TableKind::Payees)?;
+    // The curve replaces the payee's deals; an empty deals table with the plan's columns does.
+    let deal_columns: Vec<String> = {
+        let v = plan.plan.versions.first();
+        let schema = v.map(|v| &v.schema.deal);
+        let mut cols: Vec<String> = ["id", "payee", "date"]
+            .iter()
+            .map(|b| schema.map(|s| s.builtin_column(b).to_string()).unwrap_or_else(|| b.to_string()))
+            .collect();
+        if let Some(s) = schema {
+            cols.extend(s.fields.iter().map(|f| f.column.clone()));
+        }
+        cols
+    };
+    let quota_table = match quotas {
+        Some(q) => {
+            files.push((TableKind::Quotas, q.to_path_buf()));
+            Some(read_table(q, TableKind::Quotas)?)
+        }
+        None => None,
+    };
+    let inputs = Inputs { payees: payee_table, deals: Table::new(deal_columns), credits: None, quotas: quota_table };
+    let points = plan
+        .pay_curve(&inputs, payee, period, from, to, step)
+        .map_err(|e| report(&plan, plan_path, &files, e))?;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{:>11} {:>16} {:>14}", "attainment", "credited", "payout");
+    for p in &points {
+        let _ = writeln!(
+            stdout,
+            "{:>11} {:>16} {:>14}",
+            commissio::core::report::percent(p.attainment),
+            group_digits(p.credited.round_dp(2)),
+            group_digits(p.payout)
+        );
+    }
+    if let Some(path) = svg {
+        let name = plan.plan.versions.first().map(|v| v.name.clone()).unwrap_or_default();
+        write_atomic(path, curve::svg(&points, &format!("{name}: {payee}, {period}")).as_bytes())?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
