@@ -17,7 +17,7 @@
 //! | E0108 | unknown record kind in `input` (only `deal` and `payee`) |
 //! | E0109 | unknown built-in column in an input mapping |
 //! | E0110 | versions of one file name different plans or repeat a version number |
-//! | E0111 | versions declare different inputs |
+//! | E0111 | versions declare different inputs, currency or calendar |
 //! | E0112 | invalid currency code or rounding scale |
 //! | E0201 | type mismatch |
 //! | E0202 | money mixed with a plain number (or money × money) |
@@ -26,6 +26,7 @@
 //! | E0205 | a component must pay money |
 //! | E0206 | aggregate inside an aggregate |
 //! | E0207 | wrong number or kind of function arguments |
+//! | E0208 | a commission basis does not depend on the deal line |
 //! | E0301 | tiers leave a gap |
 //! | E0302 | tiers overlap |
 //! | E0303 | tiers (or anchors) are not sorted |
@@ -114,12 +115,12 @@ fn check_versions(versions: &[(&ast::PlanDecl, ir::PlanVersion)], errors: &mut V
                 );
             }
         }
-        if v.schema != first.schema {
+        if v.schema != first.schema || v.currency != first.currency || v.calendar != first.calendar {
             errors.push(
                 Diagnostic::error(
                     "E0111",
                     decl.name.span,
-                    "this version declares different inputs from the first version",
+                    "this version declares different inputs, currency or period from the first version",
                 )
                 .with_secondary(first_decl.name.span, "first version")
                 .with_hint(
@@ -1250,7 +1251,7 @@ impl Checker {
                     let (ae, at) = self.expr(a, ctx)?;
                     if !matches!(
                         at.vt,
-                        ValueType::Money | ValueType::Number | ValueType::Integer | ValueType::Date
+                        ValueType::Money | ValueType::Number | ValueType::Integer
                     ) {
                         self.err(Diagnostic::error(
                             "E0201",
@@ -1646,6 +1647,20 @@ impl Checker {
 
     fn commission(&mut self, basis: &Expr, rate: &RateSpec) -> Option<ir::Payout> {
         let (be, bt) = self.expr(basis, Ctx::Line)?;
+        if !reads_line(&be) {
+            self.err(
+                Diagnostic::error(
+                    "E0208",
+                    basis.span,
+                    "a commission basis must be a per-line amount such as credit.amount",
+                )
+                .with_label("this does not depend on the deal")
+                .with_hint(
+                    "to pay on a period figure such as team sales, use `pay 3% of team_sales once`",
+                ),
+            );
+            return None;
+        }
         if !matches!(
             bt.vt,
             ValueType::Money | ValueType::Number | ValueType::Integer
@@ -1939,11 +1954,12 @@ impl Checker {
                 ));
             }
             let mut prev: Option<(Decimal, Span)> = None;
-            let mut value_types: Vec<Ty> = Vec::new();
+            // `%` values are rates applied to the basis; plain numbers are money paid once.
+            let mut kinds: Vec<(bool, Span)> = Vec::new();
             for a in &t.anchors {
                 let at = self.constant_number(&a.at, "anchor keys");
-                let value = self.expr(&a.value, Ctx::Const);
-                let (Some(at), Some((ve, vt))) = (at, value) else {
+                let value = self.constant_number(&a.value, "anchor values");
+                let (Some(at), Some(v)) = (at, value) else {
                     continue;
                 };
                 if let Some((p, pspan)) = prev {
@@ -1959,16 +1975,23 @@ impl Checker {
                     }
                 }
                 prev = Some((at, a.span));
-                value_types.push(vt);
-                let v = match ve {
-                    ir::Expr::Lit(ir::Literal::Decimal(d)) => d,
-                    _ => Decimal::ZERO,
-                };
+                kinds.push((is_percent_literal(&a.value), a.value.span));
                 anchors.push(ir::Anchor { at, value: v });
             }
-            // Integer-valued anchors (e.g. 5000) are money paid once; fractional/percent are rates.
-            anchors_are_money =
-                value_types.iter().all(|v| v.vt == ValueType::Integer) && !value_types.is_empty();
+            if let Some(&(first_is_rate, first_span)) = kinds.first() {
+                if let Some(&(_, bad)) = kinds.iter().find(|(k, _)| *k != first_is_rate) {
+                    self.err(
+                        Diagnostic::error(
+                            "E0306",
+                            bad,
+                            "an interpolated table mixes rates (written with %) and money amounts",
+                        )
+                        .with_secondary(first_span, "the first anchor value")
+                        .with_hint("write every value as a rate (25%) or every value as money (5000)"),
+                    );
+                }
+                anchors_are_money = !first_is_rate;
+            }
         } else {
             if !t.anchors.is_empty() {
                 self.err(
@@ -2156,6 +2179,28 @@ impl Checker {
                 );
             }
         }
+    }
+}
+
+/// True for a literal written with `%` (possibly negated).
+fn is_percent_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Number { percent, .. } => *percent,
+        ExprKind::Neg(x) => is_percent_literal(x),
+        _ => false,
+    }
+}
+
+/// True when an IR expression reads the current credit line (deal or credit fields).
+fn reads_line(e: &ir::Expr) -> bool {
+    match e {
+        ir::Expr::DealField(_) | ir::Expr::CreditField(_) => true,
+        ir::Expr::Builtin(b) => matches!(b, ir::Builtin::DealDate | ir::Builtin::CreditShare),
+        ir::Expr::Lit(_) | ir::Expr::PayeeField(_) | ir::Expr::Measure(_) => false,
+        ir::Expr::Unary(_, x, _) | ir::Expr::Round(x, _, _) => reads_line(x),
+        ir::Expr::Binary(_, a, b, _) => reads_line(a) || reads_line(b),
+        ir::Expr::If(c, a, b) => reads_line(c) || reads_line(a) || reads_line(b),
+        ir::Expr::Call(_, args, _) => args.iter().any(reads_line),
     }
 }
 

@@ -1018,7 +1018,7 @@ impl Builder {
             Err(_) => {
                 self.errors.push(
                     Diagnostic::error("E0006", span, format!("{text} is out of range"))
-                        .with_hint("numbers have at most 28 significant digits"),
+                        .with_hint("a number must fit in 96 bits: at most 79228162514264337593543950335, 28 decimal places"),
                 );
                 Decimal::ZERO
             }

@@ -512,3 +512,20 @@ fn diagnostics_serialise_with_utf16_columns() {
     let j2 = d2[0].to_json(&LineIndex::new(&src2));
     assert_eq!((j2["primary"]["from"]["column"].as_u64(), j2["primary"]["from"]["column_utf16"].as_u64()), (Some(65), Some(62)));
 }
+
+#[test]
+fn e0208_basis_must_be_per_line() {
+    let d = err_at(&plan("component o { commission on bookings rate 3% }"), "E0208", 10, 31);
+    assert_eq!(d.hint.as_deref(), Some("to pay on a period figure such as team sales, use `pay 3% of team_sales once`"));
+}
+
+#[test]
+fn interpolated_values_are_rates_or_money_never_both() {
+    let p = ok(&plan("component curve { commission on credit.amount rate interpolated by attainment { 0% => 0  100% => 5000  200% => 12000 } }"));
+    match &p.versions[0].components[0].payout {
+        ir::Payout::Commission { rate: ir::Rate::Tiers(t), .. } => assert!(t.anchors_are_money),
+        other => panic!("{other:?}"),
+    }
+    let d = err_at(&plan("component curve { commission on credit.amount rate interpolated by attainment { 0% => 0%  100% => 5000 } }"), "E0306", 10, 101);
+    assert_eq!(d.message, "an interpolated table mixes rates (written with %) and money amounts");
+}
