@@ -1,6 +1,6 @@
 //! The canonical layout of plan text.
 //!
-//! [`format`] parses plan text and prints it back in the one canonical layout, keeping every
+//! [`format()`] parses plan text and prints it back in the one canonical layout, keeping every
 //! comment; [`print_file`] prints an AST (which has no comments) in the same layout. Formatting
 //! is idempotent (`format(format(x)) == format(x)`) and preserves meaning: the AST of the output
 //! equals the AST of the input, spans aside.
@@ -44,6 +44,13 @@
 //!   (comparisons do not chain), the operand of `not` when it is `and`/`or`, the operand of unary
 //!   minus unless it is an atom or another minus, and an `if` whenever it is an operand (or the
 //!   condition or `then` branch of another `if`; an `else if` chain needs none).
+//! * **Disambiguating parentheses**: a few more are kept where the grammar would otherwise read
+//!   the text differently: a tier key expression starting with a name `amount`
+//!   (`by (amount.x + 1)`, since `by amount` is the built-in key); a rate starting with a name
+//!   `flat` (`(flat - 1)`); an interpolated anchor key starting with `-` (it would continue the
+//!   previous row's value as a subtraction); and a row value ending in a function name
+//!   (`ramp`, `min`, ...) before a row starting with `(`, or ending in `team`, `direct`, `ytd` or
+//!   `year` before an anchor key starting with a name (it would read as a call or aggregate).
 //! * **Literals**: numbers print from their decimal exactly as stored, so the written scale
 //!   stays (`1.50` stays `1.50`), digit-group underscores are dropped (`100_000` prints as
 //!   `100000`) and leading zeros go; percents print as `value%`; dates as `YYYY-MM-DD`; text is
@@ -53,12 +60,13 @@
 //!   `team ytd sum(credit.amount where deal.new_logo)`, `count()`, `count(where deal.x)`,
 //!   `min(x)`.
 //! * **Payment items** (`holdback ...`, `draw ...`) are not in the AST beyond their keyword:
-//!   [`format`] copies their text from the source (trailing spaces removed); [`print_file`]
-//!   prints the keyword alone, which parses back to the same AST.
+//!   [`format()`] copies their text from the source (trailing spaces removed); [`print_file`]
+//!   prints the keyword alone, which parses back to the same AST. (A `# ...` on a payment
+//!   item's line is part of its text for the grammar, so it stays there verbatim.)
 //!
 //! # Comments
 //!
-//! [`format`] collects every `#` comment of the source (a `#` inside a text literal or inside a
+//! [`format()`] collects every `#` comment of the source (a `#` inside a text literal or inside a
 //! payment item's text is not a comment) and attaches each one:
 //!
 //! * a comment with code before it on its line, right after an item, clause, field, row, header
@@ -89,13 +97,15 @@ pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
     let file = crate::parse::parse(source)?;
     let mut p = Printer::new(Some(source), &file);
     p.file(&file);
-    Ok(p.finish())
+    let out = p.finish();
+    dismantle(file);
+    Ok(out)
 }
 
 /// Prints an AST (no comments) canonically.
 ///
 /// Payment items print as their keyword alone (the AST keeps nothing else of them). The AST is
-/// assumed to be one [`crate::parse`] could produce (numbers are never negative, for example).
+/// assumed to be one [`crate::parse()`] could produce (numbers are never negative, for example).
 pub fn print_file(file: &File) -> String {
     let mut p = Printer::new(None, file);
     p.file(file);
@@ -107,6 +117,97 @@ pub fn print_expr(e: &Expr) -> String {
     let mut s = String::new();
     write_expr(&mut s, e);
     s
+}
+
+/// Drops an AST without recursion. Operator chains nest as deep as they are long (the parser's
+/// nesting limit counts only brackets and `if`s), and the derived drop of a long enough chain
+/// overflows the stack.
+fn dismantle(file: File) {
+    let mut exprs: Vec<Expr> = Vec::new();
+    for plan in file.plans {
+        for item in plan.items {
+            match item {
+                Item::Ramp { factors, .. } => exprs.extend(factors),
+                Item::Measure(m) => exprs.push(m.expr),
+                Item::Limit(l) => exprs.push(l.amount),
+                Item::Component(c) => {
+                    for clause in c.items {
+                        clause_exprs(clause, &mut exprs);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    while let Some(e) = exprs.pop() {
+        match e.kind {
+            ExprKind::Neg(x) | ExprKind::Not(x) => exprs.push(*x),
+            ExprKind::Binary(_, l, r) => {
+                exprs.push(*l);
+                exprs.push(*r);
+            }
+            ExprKind::If(c, a, b) => {
+                exprs.push(*c);
+                exprs.push(*a);
+                exprs.push(*b);
+            }
+            ExprKind::Call(_, args) => exprs.extend(args),
+            ExprKind::Aggregate { arg, filter, .. } => {
+                exprs.extend(arg.map(|a| *a));
+                exprs.extend(filter.map(|f| *f));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn clause_exprs(clause: ComponentItem, exprs: &mut Vec<Expr>) {
+    let pay = |p: PayDecl| match p {
+        PayDecl::Rate(e) | PayDecl::Flat(e, _) => e,
+    };
+    match clause {
+        ComponentItem::Commission { basis, .. } => exprs.push(basis),
+        ComponentItem::Rate { rate, .. } => match rate {
+            RateSpec::Expr(e) => exprs.push(e),
+            RateSpec::Tiers(t) => {
+                if let TierKeyDecl::Expr(k) = t.key {
+                    exprs.push(k);
+                }
+                for r in t.rows {
+                    exprs.push(r.lo);
+                    exprs.extend(r.hi);
+                    exprs.push(pay(r.pay));
+                }
+                for a in t.anchors {
+                    exprs.push(a.at);
+                    exprs.push(a.value);
+                }
+            }
+            RateSpec::Table(t) => {
+                exprs.extend(t.keys);
+                for r in t.rows {
+                    exprs.extend(r.keys.into_iter().flatten().flatten());
+                    exprs.push(pay(r.pay));
+                }
+            }
+        },
+        ComponentItem::Pay {
+            amount, unit, when, ..
+        } => {
+            exprs.push(amount);
+            if let PayUnit::PerUnit(e, _) = unit {
+                exprs.push(e);
+            }
+            exprs.extend(when);
+        }
+        ComponentItem::Multiply { factor, when, .. } => {
+            exprs.push(factor);
+            exprs.extend(when);
+        }
+        ComponentItem::Gate { cond, .. } | ComponentItem::Eligible { cond, .. } => exprs.push(cond),
+        ComponentItem::Limit(l) => exprs.push(l.amount),
+        ComponentItem::During { .. } | ComponentItem::TrueUp(_) => {}
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -893,10 +994,9 @@ impl<'s> Printer<'s> {
 
     /// Whether a comment not printed yet starts in `from..to`.
     fn has_comments_in(&self, from: usize, to: usize) -> bool {
-        self.comments
-            .iter()
-            .skip(self.next)
-            .any(|c| c.start >= from && c.start < to)
+        let rest = self.comments.get(self.next..).unwrap_or(&[]);
+        let first = rest.partition_point(|c| c.start < from);
+        rest.get(first).is_some_and(|c| c.start < to)
     }
 
     // ---- comments ----

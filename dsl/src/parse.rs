@@ -28,15 +28,19 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most grammar rule calls pest may make (`E0004`).
     pub max_calls: usize,
+    /// Most operators (`+ - * / of and or not`) in one statement (`E0003`): a chain of
+    /// operators is a nested tree, so its length is a depth too.
+    pub max_operators: usize,
 }
 
 impl Limits {
     /// The limits used everywhere: 1 MiB, depth 64 (32 on wasm32, whose stack is small),
-    /// 10 million pest calls.
+    /// 10 million pest calls, 256 operators per statement (128 on wasm32).
     pub const DEFAULT: Limits = Limits {
         max_bytes: 1 << 20,
         max_depth: if cfg!(target_arch = "wasm32") { 32 } else { 64 },
         max_calls: 10_000_000,
+        max_operators: if cfg!(target_arch = "wasm32") { 128 } else { 256 },
     };
 }
 
@@ -90,10 +94,35 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
     // Per open bracket, the number of `if`s seen at that level since the last statement word.
     let mut ifs_per_level: Vec<usize> = vec![0];
     let mut open_ifs = 0usize;
+    let mut operators = 0usize;
     let mut i = 0;
+    let too_many = |at: usize| {
+        Diagnostic::error(
+            "E0003",
+            Span::new(at, at + 1),
+            format!("this statement has more than {} operators", limits.max_operators),
+        )
+        .with_hint("name parts of the expression as measures")
+    };
     while i < bytes.len() {
         let b = bytes[i];
         match b {
+            // A date literal's dashes are not operators.
+            c if c.is_ascii_digit() => {
+                let date = bytes.get(i..i + 10).is_some_and(|t| {
+                    t.iter().enumerate().all(|(k, &ch)| if k == 4 || k == 7 { ch == b'-' } else { ch.is_ascii_digit() })
+                });
+                if date {
+                    i += 10;
+                    continue;
+                }
+            }
+            b'+' | b'-' | b'*' | b'/' => {
+                operators += 1;
+                if operators > limits.max_operators {
+                    return Err(too_many(i));
+                }
+            }
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
@@ -127,6 +156,12 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
                     i += 1;
                 }
                 let word = &source[start..i];
+                if matches!(word, "and" | "or" | "not" | "of") {
+                    operators += 1;
+                    if operators > limits.max_operators {
+                        return Err(too_many(start));
+                    }
+                }
                 if word == "if" {
                     if let Some(top) = ifs_per_level.last_mut() {
                         *top += 1;
@@ -136,6 +171,7 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
                         return Err(depth_error(start, limits));
                     }
                 } else if STATEMENT_WORDS.contains(&word) {
+                    operators = 0;
                     if let Some(top) = ifs_per_level.last_mut() {
                         open_ifs -= (*top).min(open_ifs);
                         *top = 0;

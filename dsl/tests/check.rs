@@ -278,6 +278,18 @@ fn e0003_too_deep_returns_quickly() {
 }
 
 #[test]
+fn e0003_operator_chains_are_limited() {
+    let long = format!("measure m = 1{}", " + 1".repeat(300));
+    let d = err_at(&plan(&long), "E0003", 10, 1041);
+    assert_eq!(d.message, "this statement has more than 256 operators");
+    let nots = format!("measure m = {}true", "not ".repeat(100_000));
+    assert_eq!(errors(&plan(&nots))[0].code, "E0003");
+    // 256 operators spread over statements are fine, and date dashes do not count.
+    let many: String = (0..300).map(|i| format!("measure m{i} = 1 + 1\n  ")).collect();
+    ok(&plan(&format!("{many}component s {{ pay 1 per deal during 2026-01-01 to 2026-12-31 }}")));
+}
+
+#[test]
 fn e0006_number_out_of_range() {
     err_at(&plan("measure m = 123456789012345678901234567890123"), "E0006", 10, 15);
 }

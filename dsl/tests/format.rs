@@ -355,6 +355,8 @@ const EDGE: &str = r#"plan "Edge" {
     rate interpolated by k {
       0 => (ramp)
       (a or b) = c => 3
+      4 => (team)
+      sum(x) => 5
     }
     rate graduated by k {
       [0, 1) (ramp)
@@ -620,6 +622,16 @@ plan "Header Items" {  # after the plan brace
 }
 
 #[test]
+fn crlf_tabs_and_bom_are_normalised() {
+    let src = "\u{FEFF}# crlf\r\nplan \"p\" {\r\n\tcurrency USD\t# code\r\n\r\n\r\n\tmeasure m = 1 # one\r\n\tholdback 5%\t\r\n}\r\n";
+    let out = check_plan("crlf", src);
+    assert_eq!(
+        out,
+        "# crlf\nplan \"p\" {\n  currency USD  # code\n\n  measure m = 1  # one\n\n  holdback 5%\n}\n"
+    );
+}
+
+#[test]
 fn payments_are_copied_from_the_source() {
     let out = format(PAYMENTS).expect("parses");
     assert!(out.contains("\n  holdback 10% of payout until quarter end   # kept verbatim\n"));
@@ -700,9 +712,31 @@ fn edge_cases_keep_their_meaning() {
     assert!(out.contains("rate graduated by (amount.x + 1) {"), "{out}");
     assert!(out.contains("(-5)     => 2"), "{out}");
     assert!(out.contains(" => (ramp)\n"), "{out}");
+    assert!(out.contains(" => (team)\n"), "{out}");
     assert!(out.contains("[0, 1) (ramp)\n"), "{out}");
     assert!(out.contains("(1, 2] (flat - 1)\n"), "{out}");
     assert!(out.contains("multiply by by"), "{out}");
+}
+
+#[test]
+fn long_operator_chains_do_not_overflow_the_stack() {
+    // Operator chains are not bracket nesting: the parser accepts them tens of thousands deep.
+    let n = 40_000;
+    let plus = format!("plan \"p\" {{ measure m = 1{} }}", " + 1".repeat(n));
+    let out = format(&plus).expect("parses");
+    assert_eq!(
+        out,
+        format!("plan \"p\" {{\n  measure m = 1{}\n}}\n", " + 1".repeat(n))
+    );
+    assert_eq!(format(&out).expect("parses"), out);
+    let nots = format!("plan \"p\" {{ measure m = {}x }}", "not ".repeat(n));
+    assert_eq!(format(&nots).expect("parses").matches("not ").count(), n);
+    let negs = format!(
+        "plan \"p\" {{ component c {{ rate table by k {{ default => {}x }} }} }}",
+        "- ".repeat(n)
+    );
+    let out = format(&negs).expect("parses");
+    assert!(out.contains(&format!("default => {}x\n", "-".repeat(n))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -907,6 +941,11 @@ proptest! {
         prop_assert_eq!(format(&formatted).expect("parses"), formatted.clone());
         prop_assert_eq!(text, format!("plan \"p\" {{\n  measure m = {}\n}}\n", print_expr(&e)));
     }
+
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     #[test]
     fn random_expressions_in_tier_rows_round_trip(
