@@ -1,0 +1,9 @@
+//! Any bytes: parsing and checking return diagnostics or a plan, never panic or overflow.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = commissio::dsl::compile(text);
+    }
+});
