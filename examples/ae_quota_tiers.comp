@@ -5,15 +5,8 @@ plan "Account Executive FY2026" {
   effective 2026-01-01 to 2026-12-31
   rounding half_even 2 per line
 
-  input deal {
-    amount: money
-    product: text
-    new_logo: bool
-  }
-  input payee {
-    quota: money
-    target_incentive: money
-  }
+  input deal { amount: money, product: text, new_logo: bool }
+  input payee { quota: money, target_incentive: money }
 
   measure bookings = sum(credit.amount)
   measure attainment = bookings / payee.quota
@@ -21,18 +14,18 @@ plan "Account Executive FY2026" {
   component core {
     commission on credit.amount
     rate graduated by attainment {
-      [0%, 50%) 2%
-      [50%, 100%) 8%
-      [100%, 150%) 12%   # accelerator
-      [150%, ..) 16%
+      [0%,   50%)  2%
+      [50%,  100%) 8%
+      [100%, 150%) 12%  # accelerator
+      [150%, ..)   16%
     }
-    multiply 1.2 when deal.new_logo
+    multiply by 1.2 when deal.new_logo
     gate attainment >= 25%
     cap per period at 50% of payee.target_incentive
   }
 
   component platform_spiff {
-    pay 250 per deal when deal.product = "Platform" and deal.amount >= 100_000
+    pay 250 per deal when deal.product = "Platform" and deal.amount >= 100000
     during 2026-02-01 to 2026-03-31
   }
 

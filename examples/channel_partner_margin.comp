@@ -22,12 +22,12 @@ plan "Channel Partner Margin FY2026" {
 
   input deal (id = order_no, payee = partner_id, date = invoiced_on) {
     amount: money from net_amount
-    margin: percent from margin_pct      # data "32.5%" or "0.325"
+    margin: percent from margin_pct  # data "32.5%" or "0.325"
     region: text
     product: text
   }
   input payee (id = partner_id) {
-    tier: text                           # "gold" or "silver"
+    tier: text  # "gold" or "silver"
   }
 
   component margin_share {
@@ -35,17 +35,17 @@ plan "Channel Partner Margin FY2026" {
     # Keys are listed general -> specific: region, then product. A row with a concrete value
     # in a later key position beats a wildcard there, so (_, "Hardware") beats ("EMEA", _).
     rate table by deal.region, deal.product {
-      default              => 10%
-      "EMEA", _            => 12%
-      "APAC", _            => 11%
-      _, "Hardware"        => 6%
-      _, "Services"        => 20%
-      "EMEA", "Hardware"   => 8%
-      "APAC", "Services"   => 22%
+      default            => 10%
+      "EMEA", _          => 12%
+      "APAC", _          => 11%
+      _,      "Hardware" => 6%
+      _,      "Services" => 20%
+      "EMEA", "Hardware" => 8%
+      "APAC", "Services" => 22%
     }
     # Gold partners get a quarter more on every line.
-    multiply 1.25 when payee.tier = "gold"
+    multiply by 1.25 when payee.tier = "gold"
     # No single order pays more than 25,000.00.
-    cap per line at 25_000
+    cap per line at 25000
   }
 }

@@ -15,11 +15,9 @@ plan "Sales Manager Override FY2026" {
   effective 2026-01-01 to 2026-12-31
   rounding half_even 2 per line
 
-  input deal {
-    amount: money
-  }
+  input deal { amount: money }
   input payee {
-    team_quota: money                    # 0 for payees who manage nobody
+    team_quota: money  # 0 for payees who manage nobody
   }
 
   measure team_bookings = team sum(credit.amount)
@@ -31,20 +29,20 @@ plan "Sales Manager Override FY2026" {
   component override {
     commission on credit.amount
     rate graduated by team_bookings at period end {
-      [0, 225_000)    0%
-      [225_000, ..)   3%
+      [0,      225000) 0%
+      [225000, ..)     3%
     }
     # Paid only when the team reached half its quota; `if` keeps payees without a team
     # quota out.
     gate if payee.team_quota > 0 then team_bookings >= 50% of payee.team_quota else false
-    cap per period at 15_000
+    cap per period at 15000
   }
 
   # A quarterly bonus when the manager's direct reports closed at least 20 deals.
   component coaching_bonus {
-    pay 1_000 once when direct_deals >= 20
+    pay 1000 once when direct_deals >= 20
   }
 
   # All components together pay at most 20,000.00 per quarter.
-  cap total per period at 20_000
+  cap total per period at 20000
 }

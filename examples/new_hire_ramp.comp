@@ -13,13 +13,11 @@ plan "New Hire AE FY2026" {
   effective 2026-01-01 to 2026-12-31
   rounding half_even 2 per line
   proration actual
-  ramp [25%, 50%, 75%, 100%]           # month 1: 25% of quota, month 4 onwards: 100%
+  ramp [25%, 50%, 75%, 100%]  # month 1: 25% of quota, month 4 onwards: 100%
 
-  input deal {
-    amount: money
-  }
+  input deal { amount: money }
   input payee {
-    monthly_quota: money               # the fully ramped quota
+    monthly_quota: money  # the fully ramped quota
   }
 
   measure bookings = sum(credit.amount)
@@ -34,8 +32,8 @@ plan "New Hire AE FY2026" {
   component core {
     commission on credit.amount
     rate graduated by attainment running {
-      [0%, 100%)    6%
-      [100%, ..)    9%
+      [0%,   100%) 6%
+      [100%, ..)   9%
     }
   }
 }

@@ -16,7 +16,7 @@ plan "SDR Meetings FY2026" {
   input deal (id = meeting_id, payee = sdr_id, date = held_on) {
     meetings: integer
     qualified: bool
-    segment: text          # SMB, MM or ENT
+    segment: text  # SMB, MM or ENT
   }
 
   # Qualified meetings held in the month: the tier key and the bonus condition.
@@ -29,9 +29,9 @@ plan "SDR Meetings FY2026" {
     commission on deal.meetings
     eligible when deal.qualified
     rate retroactive by qualified_meetings at period end {
-      [1, 10]   50
-      [11, 20]  60
-      [21, ..)  75
+      [1,  10] 50
+      [11, 20] 60
+      [21, ..) 75
     }
   }
 
@@ -47,5 +47,5 @@ plan "SDR Meetings FY2026" {
   }
 
   # Nobody earns more than 3,000.00 in a month from this plan.
-  cap total per period at 3_000
+  cap total per period at 3000
 }

@@ -17,19 +17,13 @@ plan "SMB Account Executive" version 1 {
   effective 2026-02-01 to 2026-07-31
   rounding half_even 2 per line
 
-  input deal {
-    amount: money
-    product: text
-    term_months: integer
-  }
-  input payee {
-    quarterly_quota: money
-  }
+  input deal { amount: money, product: text, term_months: integer }
+  input payee { quarterly_quota: money }
 
   component core {
     commission on credit.amount
     rate 8%
-    multiply 1.5 when deal.term_months > 12     # multi-year contracts: 8% x 1.5 = 12%
+    multiply by 1.5 when deal.term_months > 12  # multi-year contracts: 8% x 1.5 = 12%
   }
 }
 
@@ -39,14 +33,8 @@ plan "SMB Account Executive" version 2 {
   effective 2026-08-01 to 2027-01-31
   rounding half_even 2 per line
 
-  input deal {
-    amount: money
-    product: text
-    term_months: integer
-  }
-  input payee {
-    quarterly_quota: money
-  }
+  input deal { amount: money, product: text, term_months: integer }
+  input payee { quarterly_quota: money }
 
   measure bookings = sum(credit.amount)
   measure attainment = bookings / payee.quarterly_quota
@@ -56,11 +44,11 @@ plan "SMB Account Executive" version 2 {
   component core {
     commission on credit.amount
     rate retroactive by attainment at period end {
-      [0%, 80%)      5%
-      [80%, 100%)    8%
-      [100%, ..)    10%
+      [0%,   80%)  5%
+      [80%,  100%) 8%
+      [100%, ..)   10%
     }
-    multiply 1.5 when attainment >= 100% and bookings >= 250_000
+    multiply by 1.5 when attainment >= 100% and bookings >= 250000
   }
 
   # A SPIFF for the analytics launch: deals dated 2026-09-01 to 2026-10-31 (both included).
@@ -69,5 +57,5 @@ plan "SMB Account Executive" version 2 {
     during 2026-09-01 to 2026-10-31
   }
 
-  cap total per period at 60_000
+  cap total per period at 60000
 }

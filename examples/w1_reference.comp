@@ -8,9 +8,9 @@
 # margin_pct, team_id and manager_id are not used by W1 and need not be declared.
 plan "W1 reference" {
   currency USD
-  period quarter                       # calendar quarters; each stands alone
+  period quarter  # calendar quarters; each stands alone
   effective 2026-01-01 to 2026-12-31
-  rounding half_even 2 per line        # each line rounded once, after the multiplier
+  rounding half_even 2 per line  # each line rounded once, after the multiplier
 
   input deal (id = deal_id, payee = rep_id, date = close_date) {
     amount: money
@@ -19,7 +19,7 @@ plan "W1 reference" {
   }
   input payee (id = rep_id) {
     quarterly_quota: money
-    target_incentive: money            # annual
+    target_incentive: money  # annual
   }
 
   measure bookings = sum(credit.amount)
@@ -32,18 +32,18 @@ plan "W1 reference" {
   component core {
     commission on credit.amount
     rate graduated by attainment running {
-      [0%, 50%)      2%
-      [50%, 100%)    8%
-      [100%, 150%)  12%
-      [150%, ..)    16%
+      [0%,   50%)  2%
+      [50%,  100%) 8%
+      [100%, 150%) 12%
+      [150%, ..)   16%
     }
-    multiply 1.2 when deal.is_new_logo  # on every credited rep's line; never on the SPIFF
+    multiply by 1.2 when deal.is_new_logo  # on every credited rep's line; never on the SPIFF
   }
 
   # 250.00 per qualifying deal, times the credit share (a 40% share earns 100.00). The test
   # reads the full deal amount, not the credited share; >= is inclusive.
   component platform_spiff {
-    pay 250 per deal when deal.product = "Platform" and deal.amount >= 100_000
+    pay 250 per deal when deal.product = "Platform" and deal.amount >= 100000
   }
 
   # The cap covers both components, per rep and quarter, allocated in line order: the line

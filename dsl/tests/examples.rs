@@ -1,6 +1,6 @@
 //! Every plan under examples/ checks cleanly.
 
-use commissio_dsl::{compile, LineIndex};
+use commissio_dsl::{compile, format, LineIndex};
 use std::path::Path;
 
 fn plans_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -18,7 +18,7 @@ fn plans_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 #[test]
-fn every_example_plan_checks() {
+fn every_example_plan_checks_and_is_canonically_formatted() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let mut plans = Vec::new();
     plans_under(&root, &mut plans);
@@ -27,6 +27,11 @@ fn every_example_plan_checks() {
     let mut failures = String::new();
     for p in &plans {
         let src = std::fs::read_to_string(p).unwrap();
+        match format(&src) {
+            Ok(f) if f == src => {}
+            Ok(_) => failures.push_str(&format!("{}: not in canonical layout (run `commissio fmt`)\n", p.display())),
+            Err(_) => {}
+        }
         if let Err(diags) = compile(&src) {
             let idx = LineIndex::new(&src);
             for d in diags {
