@@ -46,7 +46,7 @@ struct DataArgs {
     /// Quotas per payee and period (.csv or .json).
     #[arg(long)]
     quotas: Option<PathBuf>,
-    /// Period or range: 2026-Q1, 2026-01..2026-12, 2026.
+    /// Period or range in the plan's grain: 2026-Q1, 2026-Q1..2026-Q2, 2026-03 (monthly plans), 2026.
     #[arg(long)]
     period: String,
 }
@@ -132,11 +132,31 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { plans, format } => check(&plans, format),
         Command::Fmt { check, plans } => fmt(&plans, check),
-        Command::Run { data, out, statements } => run(&data, out.as_deref(), statements.as_deref()),
+        Command::Run {
+            data,
+            out,
+            statements,
+        } => run(&data, out.as_deref(), statements.as_deref()),
         Command::Explain { data, payee, deal } => explain(&data, &payee, deal.as_deref()),
-        Command::Curve { plan, payees, quotas, payee, period, from, to, step, svg } => {
-            curve_cmd(&plan, &payees, quotas.as_deref(), &payee, &period, [&from, &to, &step], svg.as_deref())
-        }
+        Command::Curve {
+            plan,
+            payees,
+            quotas,
+            payee,
+            period,
+            from,
+            to,
+            step,
+            svg,
+        } => curve_cmd(
+            &plan,
+            &payees,
+            quotas.as_deref(),
+            &payee,
+            &period,
+            [&from, &to, &step],
+            svg.as_deref(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -153,16 +173,39 @@ fn read_text(path: &Path) -> Result<String, Reported> {
     std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))
 }
 
-/// Writes a file atomically: a temporary file in the same folder, renamed over the target.
+/// Writes a file atomically: a temporary file in the same folder, renamed over the target. An
+/// existing file keeps its permissions; a new one gets the usual `rw-r--r--`.
 fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Reported> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| fail(format!("cannot write in {}: {e}", dir.display())))?;
-    tmp.write_all(content).map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
-    tmp.persist(path).map_err(|e| fail(format!("cannot write {}: {}", path.display(), e.error)))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .map_err(|e| fail(format!("cannot write in {}: {e}", dir.display())))?;
+    tmp.write_all(content)
+        .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => default_permissions(),
+    };
+    if let Some(p) = permissions {
+        std::fs::set_permissions(tmp.path(), p)
+            .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+    }
+    tmp.persist(path)
+        .map_err(|e| fail(format!("cannot write {}: {}", path.display(), e.error)))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }
 
 fn print_diagnostics(plan: &CompiledPlanSource, diags: &[commissio::Diagnostic]) {
@@ -183,7 +226,13 @@ fn load_plan(path: &Path) -> Result<CompiledPlan, Reported> {
     let text = read_text(path)?;
     CompiledPlan::compile(&text).map_err(|e| {
         if let Error::Plan(diags) = &e {
-            print_diagnostics(&CompiledPlanSource { path: path.to_path_buf(), text: text.clone() }, diags);
+            print_diagnostics(
+                &CompiledPlanSource {
+                    path: path.to_path_buf(),
+                    text: text.clone(),
+                },
+                diags,
+            );
             Reported
         } else {
             fail(e)
@@ -195,7 +244,10 @@ fn check(plans: &[PathBuf], format: DiagFormat) -> Result<(), Reported> {
     let mut failed = false;
     let mut json = Vec::new();
     for path in plans {
-        let text = read_text(path)?;
+        let Ok(text) = read_text(path) else {
+            failed = true;
+            continue;
+        };
         let diags = match commissio::dsl::compile(&text) {
             Ok(_) => Vec::new(),
             Err(d) => d,
@@ -206,18 +258,29 @@ fn check(plans: &[PathBuf], format: DiagFormat) -> Result<(), Reported> {
                 if diags.is_empty() {
                     eprintln!("{}: ok", path.display());
                 } else {
-                    print_diagnostics(&CompiledPlanSource { path: path.clone(), text: text.clone() }, &diags);
+                    print_diagnostics(
+                        &CompiledPlanSource {
+                            path: path.clone(),
+                            text: text.clone(),
+                        },
+                        &diags,
+                    );
                 }
             }
             DiagFormat::Json => {
                 let idx = LineIndex::new(&text);
                 let list: Vec<serde_json::Value> = diags.iter().map(|d| d.to_json(&idx)).collect();
-                json.push(serde_json::json!({ "file": path.display().to_string(), "diagnostics": list }));
+                json.push(
+                    serde_json::json!({ "file": path.display().to_string(), "diagnostics": list }),
+                );
             }
         }
     }
     if let DiagFormat::Json = format {
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
     }
     if failed {
         Err(Reported)
@@ -243,7 +306,13 @@ fn fmt(plans: &[PathBuf], check_only: bool) -> Result<(), Reported> {
                 }
             }
             Err(diags) => {
-                print_diagnostics(&CompiledPlanSource { path: path.clone(), text }, &diags);
+                print_diagnostics(
+                    &CompiledPlanSource {
+                        path: path.clone(),
+                        text,
+                    },
+                    &diags,
+                );
                 failed = true;
             }
         }
@@ -308,11 +377,20 @@ impl Drop for Progress {
 /// Reads one table by extension; errors name the file.
 fn read_table(path: &Path, kind: TableKind) -> Result<Table, Reported> {
     let text = read_text(path)?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let result = match ext.as_str() {
         "csv" => read_csv(&text),
         "json" => read_json(&text),
-        _ => return Err(fail(format!("{}: unknown table format; use .csv or .json", path.display()))),
+        _ => {
+            return Err(fail(format!(
+                "{}: unknown table format; use .csv or .json",
+                path.display()
+            )))
+        }
     };
     result.map_err(|e| {
         report_data_error(&e.in_table(kind), &[(kind, path)]);
@@ -344,7 +422,10 @@ fn report_data_error(e: &DataError, files: &[(TableKind, &Path)]) {
 }
 
 fn load_inputs(args: &DataArgs) -> Result<(Inputs, Vec<(TableKind, PathBuf)>), Reported> {
-    let mut files = vec![(TableKind::Payees, args.payees.clone()), (TableKind::Deals, args.deals.clone())];
+    let mut files = vec![
+        (TableKind::Payees, args.payees.clone()),
+        (TableKind::Deals, args.deals.clone()),
+    ];
     let inputs = Inputs {
         payees: read_table(&args.payees, TableKind::Payees)?,
         deals: read_table(&args.deals, TableKind::Deals)?,
@@ -366,13 +447,25 @@ fn load_inputs(args: &DataArgs) -> Result<(Inputs, Vec<(TableKind, PathBuf)>), R
     Ok((inputs, files))
 }
 
-fn report(plan: &CompiledPlan, plan_path: &Path, files: &[(TableKind, PathBuf)], e: Error) -> Reported {
+fn report(
+    plan: &CompiledPlan,
+    plan_path: &Path,
+    files: &[(TableKind, PathBuf)],
+    e: Error,
+) -> Reported {
     match e {
         Error::Plan(diags) => {
-            print_diagnostics(&CompiledPlanSource { path: plan_path.to_path_buf(), text: plan.source.clone() }, &diags);
+            print_diagnostics(
+                &CompiledPlanSource {
+                    path: plan_path.to_path_buf(),
+                    text: plan.source.clone(),
+                },
+                &diags,
+            );
         }
         Error::Data(errs) => {
-            let refs: Vec<(TableKind, &Path)> = files.iter().map(|(k, p)| (*k, p.as_path())).collect();
+            let refs: Vec<(TableKind, &Path)> =
+                files.iter().map(|(k, p)| (*k, p.as_path())).collect();
             for e in &errs.errors {
                 report_data_error(e, &refs);
             }
@@ -385,14 +478,23 @@ fn report(plan: &CompiledPlan, plan_path: &Path, files: &[(TableKind, PathBuf)],
         Error::Eval(ev) => {
             let idx = plan.line_index();
             let pos = idx.position(ev.source.start as usize);
-            let mut place = format!("{}:{}:{}", plan_path.display(), pos.line, pos.column_chars);
-            for (label, v) in [("payee", &ev.payee), ("deal", &ev.deal), ("period", &ev.period)] {
+            let has_span = ev.source.end > ev.source.start;
+            let mut place = if has_span {
+                format!("{}:{}:{}", plan_path.display(), pos.line, pos.column_chars)
+            } else {
+                plan_path.display().to_string()
+            };
+            for (label, v) in [
+                ("payee", &ev.payee),
+                ("deal", &ev.deal),
+                ("period", &ev.period),
+            ] {
                 if let Some(v) = v {
                     place.push_str(&format!(", {label} {v}"));
                 }
             }
             eprintln!("error[{}]: {}\n  --> {place}", ev.code, ev.message);
-            if ev.source.end > ev.source.start {
+            if has_span {
                 eprintln!("  | {}", idx.line_text(pos.line));
             }
         }
@@ -404,8 +506,12 @@ fn evaluate(args: &DataArgs, progress: &Progress) -> Result<(CompiledPlan, Resul
     let plan = load_plan(&args.plan)?;
     let (inputs, files) = load_inputs(args)?;
     progress.set("validating");
-    let (first, last) = plan.periods(&args.period).map_err(|e| report(&plan, &args.plan, &files, e))?;
-    let data = plan.dataset(&inputs).map_err(|e| report(&plan, &args.plan, &files, e))?;
+    let (first, last) = plan
+        .periods(&args.period)
+        .map_err(|e| report(&plan, &args.plan, &files, e))?;
+    let data = plan
+        .dataset(&inputs)
+        .map_err(|e| report(&plan, &args.plan, &files, e))?;
     progress.set("evaluating");
     let results = commissio::core::evaluate(&plan.plan, &data, first, last)
         .map_err(|e| report(&plan, &args.plan, &files, Error::Eval(e)))?;
@@ -424,7 +530,10 @@ fn results_csv(r: &Results) -> String {
     let mut out = String::from("payee,period,component,deal,kind,share,amount\n");
     for l in &r.lines {
         let v = r.view(l);
-        let kind = serde_json::to_value(v.kind).ok().and_then(|k| k.as_str().map(String::from)).unwrap_or_default();
+        let kind = serde_json::to_value(v.kind)
+            .ok()
+            .and_then(|k| k.as_str().map(String::from))
+            .unwrap_or_default();
         out.push_str(&format!(
             "{},{},{},{},{},{},{}\n",
             csv_field(v.payee),
@@ -447,30 +556,69 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
     let out_content = match out {
         None => None,
         Some(p) => {
-            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let ext = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
             let body = match ext.as_str() {
-                "json" => results.to_json().map_err(|e| fail(format!("cannot serialise results: {e}")))?,
+                "json" => results
+                    .to_json()
+                    .map_err(|e| fail(format!("cannot serialise results: {e}")))?,
                 "csv" => results_csv(&results),
-                _ => return Err(fail(format!("{}: unknown output format; use .json or .csv", p.display()))),
+                _ => {
+                    return Err(fail(format!(
+                        "{}: unknown output format; use .json or .csv",
+                        p.display()
+                    )))
+                }
             };
             Some((p, body))
         }
     };
     let mut payees: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for l in &results.lines {
         let id = results.payee_id(l);
-        if payees.last() != Some(&id) && !payees.contains(&id) {
+        if seen.insert(id) {
             payees.push(id);
         }
     }
+    // File names from payee ids: unsafe characters become `_`, and a name already taken gets a
+    // numbered suffix, so two payees never share a statement file.
+    let mut taken = std::collections::HashSet::new();
     let statement_docs: Vec<(String, String)> = match statements {
         None => Vec::new(),
         Some(_) => payees
             .iter()
-            .filter_map(|p| plan.statement(&results, p).map(|s| (p.to_string(), s)))
+            .filter_map(|p| plan.statement(&results, p).map(|s| (p, s)))
+            .map(|(p, doc)| {
+                let safe: String = p
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let mut name = format!("{safe}.md");
+                let mut n = 2;
+                while !taken.insert(name.clone()) {
+                    name = format!("{safe}-{n}.md");
+                    n += 1;
+                }
+                (name, doc)
+            })
             .collect(),
     };
     drop(progress);
+    // Everything that can fail before writing is done first.
+    if let Some(dir) = statements.filter(|d| *d != Path::new("-")) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+    }
     if let Some((p, body)) = out_content {
         write_atomic(p, body.as_bytes())?;
         eprintln!("wrote {} lines to {}", results.lines.len(), p.display());
@@ -483,12 +631,14 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
             }
         }
         Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
-            for (payee, doc) in &statement_docs {
-                let safe: String = payee.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-                write_atomic(&dir.join(format!("{safe}.md")), doc.as_bytes())?;
+            for (name, doc) in &statement_docs {
+                write_atomic(&dir.join(name), doc.as_bytes())?;
             }
-            eprintln!("wrote {} statements to {}", statement_docs.len(), dir.display());
+            eprintln!(
+                "wrote {} statements to {}",
+                statement_docs.len(),
+                dir.display()
+            );
         }
         None => {}
     }
@@ -502,11 +652,29 @@ fn print_totals(r: &Results) {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{:<12} {:<10} {:>16}", "payee", "period", "amount");
     for t in &r.totals {
-        let payee = r.payee_ids.get(t.payee as usize).map(String::as_str).unwrap_or("");
-        let period = r.periods.get(t.period as usize).map(|p| p.label()).unwrap_or_default();
-        let _ = writeln!(stdout, "{payee:<12} {period:<10} {:>16}", group_digits(t.amount));
+        let payee = r
+            .payee_ids
+            .get(t.payee as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        let period = r
+            .periods
+            .get(t.period as usize)
+            .map(|p| p.label())
+            .unwrap_or_default();
+        let _ = writeln!(
+            stdout,
+            "{payee:<12} {period:<10} {:>16}",
+            group_digits(t.amount)
+        );
     }
-    let _ = writeln!(stdout, "{:<12} {:<10} {:>16}", "total", "", group_digits(r.grand_total()));
+    let _ = writeln!(
+        stdout,
+        "{:<12} {:<10} {:>16}",
+        "total",
+        "",
+        group_digits(r.grand_total())
+    );
 }
 
 fn explain(args: &DataArgs, payee: &str, deal: Option<&str>) -> Result<(), Reported> {
@@ -519,7 +687,10 @@ fn explain(args: &DataArgs, payee: &str, deal: Option<&str>) -> Result<(), Repor
             Ok(())
         }
         None => Err(fail(match deal {
-            Some(d) => format!("payee {payee:?} has no lines for deal {d:?} in {}", args.period),
+            Some(d) => format!(
+                "payee {payee:?} has no lines for deal {d:?} in {}",
+                args.period
+            ),
             None => format!("payee {payee:?} has no lines in {}", args.period),
         })),
     }
@@ -531,7 +702,11 @@ fn parse_amount(text: &str, flag: &str) -> Result<Decimal, Reported> {
         Some(d) => (d, true),
         None => (t, false),
     };
-    let v = Decimal::from_str_exact(digits).map_err(|_| fail(format!("--{flag}: {text:?} is not a number such as 120% or 1.2")))?;
+    let v = Decimal::from_str_exact(digits).map_err(|_| {
+        fail(format!(
+            "--{flag}: {text:?} is not a number such as 120% or 1.2"
+        ))
+    })?;
     Ok(if pct { v / Decimal::ONE_HUNDRED } else { v })
 }
 
@@ -545,7 +720,11 @@ fn curve_cmd(
     svg: Option<&Path>,
 ) -> Result<(), Reported> {
     let plan = load_plan(plan_path)?;
-    let (from, to, step) = (parse_amount(from, "from")?, parse_amount(to, "to")?, parse_amount(step, "step")?);
+    let (from, to, step) = (
+        parse_amount(from, "from")?,
+        parse_amount(to, "to")?,
+        parse_amount(step, "step")?,
+    );
     let mut files = vec![(TableKind::Payees, payees.to_path_buf())];
     let payee_table = read_table(payees, TableKind::Payees)?;
     // The curve replaces the payee's deals; an empty deals table with the plan's columns does.
@@ -554,7 +733,11 @@ fn curve_cmd(
         let schema = v.map(|v| &v.schema.deal);
         let mut cols: Vec<String> = ["id", "payee", "date"]
             .iter()
-            .map(|b| schema.map(|s| s.builtin_column(b).to_string()).unwrap_or_else(|| b.to_string()))
+            .map(|b| {
+                schema
+                    .map(|s| s.builtin_column(b).to_string())
+                    .unwrap_or_else(|| b.to_string())
+            })
             .collect();
         if let Some(s) = schema {
             cols.extend(s.fields.iter().map(|f| f.column.clone()));
@@ -568,12 +751,21 @@ fn curve_cmd(
         }
         None => None,
     };
-    let inputs = Inputs { payees: payee_table, deals: Table::new(deal_columns), credits: None, quotas: quota_table };
+    let inputs = Inputs {
+        payees: payee_table,
+        deals: Table::new(deal_columns),
+        credits: None,
+        quotas: quota_table,
+    };
     let points = plan
         .pay_curve(&inputs, payee, period, from, to, step)
         .map_err(|e| report(&plan, plan_path, &files, e))?;
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{:>11} {:>16} {:>14}", "attainment", "credited", "payout");
+    let _ = writeln!(
+        stdout,
+        "{:>11} {:>16} {:>14}",
+        "attainment", "credited", "payout"
+    );
     for p in &points {
         let _ = writeln!(
             stdout,
@@ -584,8 +776,16 @@ fn curve_cmd(
         );
     }
     if let Some(path) = svg {
-        let name = plan.plan.versions.first().map(|v| v.name.clone()).unwrap_or_default();
-        write_atomic(path, curve::svg(&points, &format!("{name}: {payee}, {period}")).as_bytes())?;
+        let name = plan
+            .plan
+            .versions
+            .first()
+            .map(|v| v.name.clone())
+            .unwrap_or_default();
+        write_atomic(
+            path,
+            curve::svg(&points, &format!("{name}: {payee}, {period}")).as_bytes(),
+        )?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())
