@@ -1,4 +1,5 @@
 //! Reading conformance cases (tests/corpus/README.md) and running them through the Rust engine.
+#![allow(clippy::result_large_err)]
 
 use commissio::core::load::read_json;
 use commissio::{CompiledPlan, Error, Inputs, LineIndex, Results};

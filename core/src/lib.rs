@@ -9,6 +9,9 @@
 //! Money and rates are [`rust_decimal::Decimal`] throughout; rounding happens only where the
 //! plan says ([`money::Rounding`]).
 
+// Evaluation errors carry the plan span, payee, deal and period: large, and on the cold path.
+#![allow(clippy::result_large_err)]
+
 pub mod curve;
 pub mod dataset;
 pub mod eval;

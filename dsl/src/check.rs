@@ -547,7 +547,7 @@ impl Checker {
         }
         // A measure that is exactly one aggregate becomes that aggregate; otherwise a scalar.
         let lowered = if let ExprKind::Aggregate { .. } = &m.expr.kind {
-            self.aggregate(&m.expr).map(|(kind, ty)| (kind, ty))
+            self.aggregate(&m.expr)
         } else {
             self.expr(&m.expr, Ctx::Period)
                 .map(|(e, t)| (ir::MeasureKind::Scalar(e), t.vt))

@@ -8,6 +8,9 @@
 //!    [`commissio_core::plan::Plan`];
 //! 3. [`format`]: the canonical layout of a plan (idempotent).
 
+// Diagnostics carry spans, labels and hints: large, and on the cold path.
+#![allow(clippy::result_large_err)]
+
 pub mod ast;
 pub mod check;
 pub mod diagnostic;

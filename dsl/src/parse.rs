@@ -144,11 +144,9 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
                     return Err(depth_error(i, limits));
                 }
             }
-            b')' | b']' | b'}' => {
-                if ifs_per_level.len() > 1 {
-                    let closed = ifs_per_level.pop().unwrap_or(0);
-                    open_ifs -= closed.min(open_ifs);
-                }
+            b')' | b']' | b'}' if ifs_per_level.len() > 1 => {
+                let closed = ifs_per_level.pop().unwrap_or(0);
+                open_ifs -= closed.min(open_ifs);
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;

@@ -27,6 +27,8 @@
 //! assert_eq!(results.total("A", "2026-Q1").unwrap().to_string(), "50.00");
 //! ```
 
+#![allow(clippy::result_large_err)]
+
 pub use commissio_core as core;
 pub use commissio_dsl as dsl;
 
