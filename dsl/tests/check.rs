@@ -541,3 +541,14 @@ fn interpolated_values_are_rates_or_money_never_both() {
     let d = err_at(&plan("component curve { commission on credit.amount rate interpolated by attainment { 0% => 0%  100% => 5000 } }"), "E0306", 10, 101);
     assert_eq!(d.message, "an interpolated table mixes rates (written with %) and money amounts");
 }
+
+#[test]
+fn e0004_call_limit() {
+    let limits = commissio_dsl::Limits { max_calls: 500, ..commissio_dsl::Limits::DEFAULT };
+    let d = match commissio_dsl::parse_with_limits(&plan("measure x = 1"), limits) {
+        Ok(_) => panic!("expected the call limit to be hit"),
+        Err(d) => d,
+    };
+    assert_eq!(d[0].code, "E0004");
+    assert_eq!(d[0].message, "the plan is too complex to parse within the call limit");
+}
