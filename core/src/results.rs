@@ -239,6 +239,18 @@ impl IdTable {
         self.buf.push_str(s);
         self.ends.push(self.buf.len() as u32);
     }
+    /// Bytes of id text.
+    #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
+    pub(crate) fn byte_len(&self) -> usize {
+        self.buf.len()
+    }
+    /// Appends another table's ids after this one's.
+    #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
+    pub(crate) fn append(&mut self, other: &IdTable) {
+        let base = self.buf.len() as u32;
+        self.buf.push_str(&other.buf);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
     /// The id at `row` (empty when out of range).
     pub fn get(&self, row: u32) -> &str {
         let r = row as usize;

@@ -719,9 +719,9 @@ fn edge_cases_keep_their_meaning() {
 }
 
 #[test]
-fn long_operator_chains_do_not_overflow_the_stack() {
-    // Operator chains are not bracket nesting: the parser accepts them tens of thousands deep.
-    let n = 40_000;
+fn operator_chains_up_to_the_limit_format_and_longer_ones_are_refused() {
+    // A chain of operators nests like brackets, so the parser caps it per statement (E0003).
+    let n = commissio_dsl::Limits::DEFAULT.max_operators;
     let plus = format!("plan \"p\" {{ measure m = 1{} }}", " + 1".repeat(n));
     let out = format(&plus).expect("parses");
     assert_eq!(
@@ -737,6 +737,13 @@ fn long_operator_chains_do_not_overflow_the_stack() {
     );
     let out = format(&negs).expect("parses");
     assert!(out.contains(&format!("default => {}x\n", "-".repeat(n))));
+    for long in [
+        format!("plan \"p\" {{ measure m = 1{} }}", " + 1".repeat(40_000)),
+        format!("plan \"p\" {{ measure m = {}x }}", "not ".repeat(40_000)),
+    ] {
+        let errors = format(&long).expect_err("refused");
+        assert_eq!(errors[0].code, "E0003");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 //! The plan compiled against a dataset: expressions resolved, rate-table rows ordered by
 //! precedence, limits split by level, and the set of measures actually needed.
 
-use super::expr::{fault, mark_measures, uses_line, CExpr, Compiler, Value, R};
+use super::expr::{fault, mark_deal_attrs, mark_measures, uses_line, CExpr, Compiler, Value, R};
 use crate::money::Rounding;
 use crate::period::DateRange;
 use crate::plan::{
@@ -356,6 +356,28 @@ fn each_expr(comp: &CComp, f: &mut dyn FnMut(&CExpr)) {
         f(e);
     }
     comp.line_limits.iter().chain(comp.period_limits.iter()).for_each(|l| f(&l.amount));
+}
+
+/// Deal attributes (by column index, `n` columns) read anywhere in the plan.
+pub(crate) fn deal_attrs_used(plan: &CPlan, n: usize) -> Vec<bool> {
+    let mut used = vec![false; n];
+    for v in &plan.versions {
+        for comp in &v.comps {
+            each_expr(comp, &mut |e| mark_deal_attrs(e, &mut used));
+        }
+        for m in &v.measures {
+            match &m.kind {
+                CMeasureKind::Scalar(e) => mark_deal_attrs(e, &mut used),
+                CMeasureKind::Agg { arg, filter, .. } => {
+                    arg.iter().chain(filter.iter()).for_each(|e| mark_deal_attrs(e, &mut used));
+                }
+            }
+        }
+        for l in v.total_period.iter().chain(v.total_plan.iter()) {
+            mark_deal_attrs(&l.amount, &mut used);
+        }
+    }
+    used
 }
 
 /// Compiles every version of the plan.

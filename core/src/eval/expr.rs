@@ -198,6 +198,29 @@ pub(crate) fn uses_line(e: &CExpr) -> bool {
     }
 }
 
+/// Marks every deal attribute `e` reads (`deal.x` or `credit.x`).
+pub(crate) fn mark_deal_attrs(e: &CExpr, used: &mut [bool]) {
+    match e {
+        CExpr::Deal(i, _) | CExpr::Credit(i, _) => {
+            if let Some(u) = used.get_mut(*i as usize) {
+                *u = true;
+            }
+        }
+        CExpr::Unary(_, x, _) | CExpr::Round(x, ..) => mark_deal_attrs(x, used),
+        CExpr::Binary(_, a, b, _) => {
+            mark_deal_attrs(a, used);
+            mark_deal_attrs(b, used);
+        }
+        CExpr::If(c, a, b, _) => {
+            mark_deal_attrs(c, used);
+            mark_deal_attrs(a, used);
+            mark_deal_attrs(b, used);
+        }
+        CExpr::Call(_, args, _) => args.iter().for_each(|a| mark_deal_attrs(a, used)),
+        _ => {}
+    }
+}
+
 /// Marks every measure `e` refers to.
 pub(crate) fn mark_measures(e: &CExpr, used: &mut [bool]) {
     match e {
@@ -226,6 +249,8 @@ pub(crate) fn mark_measures(e: &CExpr, used: &mut [bool]) {
 pub(crate) struct LineCx {
     pub deal: u32,
     pub share: Decimal,
+    /// Position of the line in the [`super::index::LineIndex`] (for its gathered columns).
+    pub pos: u32,
 }
 
 /// Per payee-period constants.
@@ -246,6 +271,9 @@ pub(crate) struct Cx<'a> {
     pub payee: u32,
     pub line: Option<LineCx>,
     pub measures: &'a [Value],
+    /// Deal attribute columns gathered in line order ([`super::index::LineIndex::attrs`]):
+    /// reading them by line position is sequential instead of a random access per deal.
+    pub attrs: &'a [Option<Column>],
     pub pc: &'a PeriodCx,
     pub proration: DayCount,
     pub ramp: &'a [Decimal],
@@ -267,6 +295,16 @@ fn read_col(c: Option<&Column>, row: u32, src: SourceRef) -> R<Value> {
         None => None,
     };
     v.ok_or_else(|| fault("R0003", "row out of range in a data column", src))
+}
+
+/// The column of deal attribute `i` and the row to read for line `l`: the gathered copy by
+/// line position when there is one, else the dataset column by deal row.
+#[inline]
+fn deal_col<'c>(cx: &Cx<'c>, i: u32, l: LineCx) -> (Option<&'c Column>, u32) {
+    match cx.attrs.get(i as usize) {
+        Some(Some(c)) if l.pos != u32::MAX => (Some(c), l.pos),
+        _ => (cx.data.deals.attrs.get(i as usize), l.deal),
+    }
 }
 
 fn no_line(src: SourceRef) -> Box<Fault> {
@@ -302,9 +340,10 @@ pub(crate) fn eval_dec(e: &CExpr, cx: &Cx, src: SourceRef) -> R<Decimal> {
         CExpr::Const(Value::Dec(d)) => Ok(*d),
         CExpr::Credit(i, s) => {
             let l = cx.line.ok_or_else(|| no_line(*s))?;
-            match cx.data.deals.attrs.get(*i as usize) {
+            let (col, row) = deal_col(cx, *i, l);
+            match col {
                 Some(Column::Decimal(v)) => {
-                    let x = v.get(l.deal as usize).ok_or_else(|| fault("R0003", "deal row out of range", *s))?;
+                    let x = v.get(row as usize).ok_or_else(|| fault("R0003", "deal row out of range", *s))?;
                     mul(*x, l.share, *s)
                 }
                 _ => Err(type_err("credit field is not a number", *s)),
@@ -423,7 +462,8 @@ pub(crate) fn eval(e: &CExpr, cx: &Cx) -> R<Value> {
         CExpr::Const(v) => Ok(*v),
         CExpr::Deal(i, s) => {
             let l = cx.line.ok_or_else(|| no_line(*s))?;
-            read_col(cx.data.deals.attrs.get(*i as usize), l.deal, *s)
+            let (col, row) = deal_col(cx, *i, l);
+            read_col(col, row, *s)
         }
         CExpr::Credit(..) => Ok(Value::Dec(eval_dec(e, cx, SourceRef::default())?)),
         CExpr::Payee(i, s) => read_col(cx.data.payees.attrs.get(*i as usize), cx.payee, *s),

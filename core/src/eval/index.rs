@@ -2,7 +2,7 @@
 //! reporting hierarchy, and quotas by payee.
 
 use super::expr::{fault, R};
-use crate::dataset::Dataset;
+use crate::dataset::{Column, Dataset};
 use crate::period::{Date, Period};
 use crate::plan::SourceRef;
 use rust_decimal::Decimal;
@@ -69,6 +69,9 @@ pub(crate) struct LineIndex {
     pub deal: Vec<u32>,
     pub date: Vec<Date>,
     pub share: Vec<Decimal>,
+    /// Deal attribute columns gathered in line order (`attrs[i][pos]` = attribute `i` of the
+    /// line's deal), for the attributes the plan reads; `None` for the others.
+    pub attrs: Vec<Option<Column>>,
 }
 
 impl LineIndex {
@@ -85,6 +88,43 @@ impl LineIndex {
         let a = dates.partition_point(|d| *d < from);
         let b = dates.partition_point(|d| *d <= to);
         (r.start + a)..(r.start + b.max(a))
+    }
+}
+
+/// Copies `src[deal[pos]]` for every line position (in parallel with the `parallel` feature).
+fn gather<T: Copy + Send + Sync + Default>(deal: &[u32], src: &[T]) -> Vec<T> {
+    let one = |&d: &u32| src.get(d as usize).copied().unwrap_or_default();
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        deal.par_iter().with_min_len(1 << 14).map(one).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        deal.iter().map(one).collect()
+    }
+}
+
+impl LineIndex {
+    /// Gathers the deal attribute columns marked in `used` into line order.
+    pub fn gather_attrs(&mut self, data: &Dataset, used: &[bool]) {
+        self.attrs = data
+            .deals
+            .attrs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if !used.get(i).copied().unwrap_or(false) {
+                    return None;
+                }
+                Some(match c {
+                    Column::Decimal(v) => Column::Decimal(gather(&self.deal, v)),
+                    Column::Bool(v) => Column::Bool(gather(&self.deal, v)),
+                    Column::Text(v) => Column::Text(gather(&self.deal, v)),
+                    Column::Date(v) => Column::Date(gather(&self.deal, v)),
+                })
+            })
+            .collect();
     }
 }
 
@@ -124,7 +164,17 @@ pub(crate) fn validate(data: &Dataset) -> R<()> {
 /// Deal rows in (date, id) order.
 pub(crate) fn deal_order(data: &Dataset) -> Vec<u32> {
     let ids = &data.deals.id;
-    let keys: Vec<IdKey> = ids.iter().map(|&s| id_key(data.texts.resolve(s))).collect();
+    let key_of = |&s: &u32| id_key(data.texts.resolve(s));
+    #[cfg(feature = "parallel")]
+    let keys: Vec<IdKey> = {
+        use rayon::prelude::*;
+        ids.par_iter().with_min_len(1 << 14).map(key_of).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let keys: Vec<IdKey> = ids.iter().map(key_of).collect();
+    if let Some(order) = deal_order_packed(data, &keys) {
+        return order;
+    }
     let mut order: Vec<u32> = (0..ids.len() as u32).collect();
     let date = |d: u32| data.deals.date.get(d as usize).copied().unwrap_or_default();
     let key = |d: u32| keys.get(d as usize).copied().unwrap_or(IdKey { class: 2, num: 0 });
@@ -145,43 +195,63 @@ pub(crate) fn deal_order(data: &Dataset) -> Vec<u32> {
     order
 }
 
+/// Fast path of [`deal_order`] when every id is all digits with a value below 2^32: sorts
+/// `(date, id number, row)` packed in one integer. Returns `None` (use the general order)
+/// otherwise, or when two deals share date and id number (ties such as `007`/`7`).
+fn deal_order_packed(data: &Dataset, keys: &[IdKey]) -> Option<Vec<u32>> {
+    let dates = &data.deals.date;
+    if keys.len() != dates.len() || keys.iter().any(|k| k.class != 0 || k.num > u128::from(u32::MAX)) {
+        return None;
+    }
+    let mut packed: Vec<u128> = keys
+        .iter()
+        .zip(dates)
+        .enumerate()
+        .map(|(row, (k, d))| {
+            // date offset to unsigned, then id number, then row (the key is unique)
+            let day = u128::from((i64::from(d.0) - i64::from(i32::MIN)) as u64);
+            (day << 64) | (k.num << 32) | row as u128
+        })
+        .collect();
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        packed.par_sort_unstable();
+    }
+    #[cfg(not(feature = "parallel"))]
+    packed.sort_unstable();
+    if packed.windows(2).any(|w| matches!(w, [a, b] if a >> 32 == b >> 32)) {
+        return None;
+    }
+    Some(packed.iter().map(|&k| (k & u128::from(u32::MAX)) as u32).collect())
+}
+
 /// Builds the per-payee line index. `keep(date)` says whether a deal date is in force under
 /// some plan version.
+///
+/// Each kept credit gets the key (rank of its deal in [`deal_order`], credit row); credits are
+/// bucketed by payee (counting sort), and each payee's bucket is sorted by key — the same
+/// order as walking deals in order and appending their credits, with the per-payee sorts
+/// and the column gathers spread over the pool with the `parallel` feature.
 pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIndex {
     let np = data.payees.id.len();
     let nd = data.deals.id.len();
     let cr = &data.credits;
-    // Credits grouped by deal (counting sort).
-    let mut by_deal_start = vec![0u32; nd + 1];
-    for &d in &cr.deal {
-        if let Some(c) = by_deal_start.get_mut(d as usize + 1) {
-            *c += 1;
+    let mut rank = vec![u32::MAX; nd];
+    for (i, &d) in deal_order(data).iter().enumerate() {
+        if let Some(r) = rank.get_mut(d as usize) {
+            *r = i as u32;
         }
     }
-    for i in 0..nd {
-        let prev = by_deal_start.get(i).copied().unwrap_or(0);
-        if let Some(c) = by_deal_start.get_mut(i + 1) {
-            *c += prev;
-        }
-    }
-    let mut cursor = by_deal_start.clone();
-    let mut by_deal = vec![0u32; cr.deal.len()];
-    for (i, &d) in cr.deal.iter().enumerate() {
-        if let Some(c) = cursor.get_mut(d as usize) {
-            if let Some(slot) = by_deal.get_mut(*c as usize) {
-                *slot = i as u32;
-            }
-            *c += 1;
-        }
-    }
-    let kept = |c: u32| -> bool {
-        let d = cr.deal.get(c as usize).copied().unwrap_or(0);
-        data.deals.date.get(d as usize).map(|x| keep(*x)).unwrap_or(false)
+    let kept_deal: Vec<bool> = data.deals.date.iter().map(|&d| keep(d)).collect();
+    let kept = |c: usize| -> bool {
+        let d = cr.deal.get(c).copied().unwrap_or(0);
+        kept_deal.get(d as usize).copied().unwrap_or(false)
     };
     // Count lines per payee.
     let mut starts = vec![0u32; np + 1];
     for (i, &p) in cr.payee.iter().enumerate() {
-        if kept(i as u32) {
+        if kept(i) {
             if let Some(c) = starts.get_mut(p as usize + 1) {
                 *c += 1;
             }
@@ -194,36 +264,61 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         }
     }
     let total = starts.get(np).copied().unwrap_or(0) as usize;
-    let mut ix = LineIndex {
-        starts: starts.clone(),
-        deal: vec![0; total],
-        date: vec![Date::default(); total],
-        share: vec![Decimal::ZERO; total],
-    };
-    let mut cur = starts;
-    for d in deal_order(data) {
-        let date = data.deals.date.get(d as usize).copied().unwrap_or_default();
-        if !keep(date) {
+    // Bucket (rank << 32 | credit row) by payee.
+    let mut keys = vec![0u64; total];
+    let mut cur = starts.clone();
+    for (i, (&p, &d)) in cr.payee.iter().zip(&cr.deal).enumerate() {
+        if !kept(i) {
             continue;
         }
-        let a = by_deal_start.get(d as usize).copied().unwrap_or(0) as usize;
-        let b = by_deal_start.get(d as usize + 1).copied().unwrap_or(0) as usize;
-        for &c in by_deal.get(a..b).unwrap_or(&[]) {
-            let p = cr.payee.get(c as usize).copied().unwrap_or(0) as usize;
-            if let Some(slot) = cur.get_mut(p) {
-                let pos = *slot as usize;
-                *slot += 1;
-                if let (Some(x), Some(y), Some(z)) =
-                    (ix.deal.get_mut(pos), ix.date.get_mut(pos), ix.share.get_mut(pos))
-                {
-                    *x = d;
-                    *y = date;
-                    *z = cr.share.get(c as usize).copied().unwrap_or(Decimal::ZERO);
-                }
+        if let Some(slot) = cur.get_mut(p as usize) {
+            if let Some(k) = keys.get_mut(*slot as usize) {
+                let r = rank.get(d as usize).copied().unwrap_or(u32::MAX);
+                *k = (u64::from(r) << 32) | i as u64;
             }
+            *slot += 1;
         }
     }
-    ix
+    drop(rank);
+    // Sort each payee's bucket.
+    let mut parts: Vec<&mut [u64]> = Vec::with_capacity(np);
+    let mut rest: &mut [u64] = &mut keys;
+    for w in starts.windows(2) {
+        if let [a, b] = w {
+            let n = ((b - a) as usize).min(rest.len());
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            parts.push(head);
+            rest = tail;
+        }
+    }
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        parts.into_par_iter().for_each(|p| p.sort_unstable());
+    }
+    #[cfg(not(feature = "parallel"))]
+    parts.into_iter().for_each(|p| p.sort_unstable());
+    let row = |k: &u64| (*k & u64::from(u32::MAX)) as usize;
+    let deal_of = |k: &u64| cr.deal.get(row(k)).copied().unwrap_or(0);
+    let date_of = |k: &u64| data.deals.date.get(deal_of(k) as usize).copied().unwrap_or_default();
+    let share_of = |k: &u64| cr.share.get(row(k)).copied().unwrap_or(Decimal::ZERO);
+    #[cfg(feature = "parallel")]
+    let (deal, date, share) = {
+        use rayon::prelude::*;
+        let m = 1 << 14;
+        (
+            keys.par_iter().with_min_len(m).map(deal_of).collect(),
+            keys.par_iter().with_min_len(m).map(date_of).collect(),
+            keys.par_iter().with_min_len(m).map(share_of).collect(),
+        )
+    };
+    #[cfg(not(feature = "parallel"))]
+    let (deal, date, share) = (
+        keys.iter().map(deal_of).collect(),
+        keys.iter().map(date_of).collect(),
+        keys.iter().map(share_of).collect(),
+    );
+    LineIndex { starts, deal, date, share, attrs: Vec::new() }
 }
 
 /// Payee rows in id order.

@@ -117,9 +117,91 @@ pub mod tiers;
 use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
-use crate::results::{EvalError, IdTable, Results, Span};
+use crate::results::{
+    EvalError, GateStep, IdTable, LimitStep, Line, LineKind, MultiplierStep, Results, Slice, Span, Trace,
+};
+use rust_decimal::Decimal;
 use index::LineIndex;
 use run::{Engine, PayeeFail, PayeeOut, Slot};
+
+/// Concatenates one vector of every payee output (`starts` = prefix sums of their lengths),
+/// mapping each element with `f(payee index, element)`.
+fn concat<T: Sync, U: Send + Sync + Copy>(
+    outs: &[PayeeOut],
+    starts: &[usize],
+    part: impl Fn(&PayeeOut) -> &Vec<T> + Sync,
+    fallback: U,
+    f: impl Fn(usize, &T) -> U + Sync + Send,
+) -> Vec<U> {
+    let total = starts.last().copied().unwrap_or(0);
+    // Every index is in range by construction; `fallback` only satisfies the type.
+    let at = |i: usize| -> U {
+        let k = starts.partition_point(|&s| s <= i).saturating_sub(1);
+        let first = starts.get(k).copied().unwrap_or(0);
+        match outs.get(k).and_then(|o| part(o).get(i - first)) {
+            Some(x) => f(k, x),
+            None => fallback,
+        }
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        (0..total).into_par_iter().with_min_len(1 << 12).map(at).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        (0..total).map(at).collect()
+    }
+}
+
+/// Frees one vector of every payee output once it is copied (keeps the peak memory of the
+/// concatenation near one copy of the results).
+fn free_parts<T: Send>(outs: &mut [PayeeOut], part: impl Fn(&mut PayeeOut) -> &mut Vec<T> + Sync + Send) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        outs.par_iter_mut().for_each(|o| drop(std::mem::take(part(o))));
+    }
+    #[cfg(not(feature = "parallel"))]
+    outs.iter_mut().for_each(|o| drop(std::mem::take(part(o))));
+}
+
+/// Drops the payee outputs (on the pool with the `parallel` feature: freeing a few hundred
+/// megabytes is not free).
+fn drop_outs(outs: Vec<PayeeOut>) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        outs.into_par_iter().for_each(drop);
+    }
+    #[cfg(not(feature = "parallel"))]
+    drop(outs);
+}
+
+/// The deal id table (built in chunks on the pool with the `parallel` feature).
+fn deal_id_table(data: &Dataset) -> IdTable {
+    let chunk = |syms: &[u32]| {
+        let bytes: usize = syms.iter().map(|&s| data.texts.resolve(s).len()).sum();
+        let mut t = IdTable::with_capacity(syms.len(), bytes);
+        for &s in syms {
+            t.push(data.texts.resolve(s));
+        }
+        t
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let parts: Vec<IdTable> = data.deals.id.par_chunks(1 << 16).map(chunk).collect();
+        let bytes: usize = parts.iter().map(|p| p.byte_len()).sum();
+        let mut ids = IdTable::with_capacity(data.deals.id.len(), bytes);
+        for p in &parts {
+            ids.append(p);
+        }
+        ids
+    }
+    #[cfg(not(feature = "parallel"))]
+    chunk(&data.deals.id)
+}
 
 /// Options of an evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,7 +311,8 @@ pub fn evaluate_with(
         per = per.next();
     }
 
-    let lines: LineIndex = index::build_lines(data, |d: Date| plan.versions.iter().any(|v| v.effective.contains(d)));
+    let mut lines: LineIndex = index::build_lines(data, |d: Date| plan.versions.iter().any(|v| v.effective.contains(d)));
+    lines.gather_attrs(data, &compiled::deal_attrs_used(&compiled, data.deals.attrs.len()));
     let (direct, team) = if compiled.versions.iter().any(|v| v.uses_hierarchy) {
         index::hierarchy(data)
     } else {
@@ -282,30 +365,61 @@ pub fn evaluate_with(
             }
         }
     }
-    let n_lines: usize = ok.iter().map(|o| o.lines.len()).sum();
-    res.lines.reserve_exact(n_lines);
-    let rebase = |s: Span, base: usize| Span { start: s.start + base as u32, len: s.len };
-    for out in ok {
-        let (bs, bm, bg, bl) = (res.slices.len(), res.multipliers.len(), res.gates.len(), res.limit_steps.len());
-        res.lines.extend(out.lines.into_iter().map(|mut l| {
-            l.trace.slices = rebase(l.trace.slices, bs);
-            l.trace.multipliers = rebase(l.trace.multipliers, bm);
-            l.trace.gates = rebase(l.trace.gates, bg);
-            l.trace.limits = rebase(l.trace.limits, bl);
-            l
-        }));
-        res.slices.extend(out.slices);
-        res.multipliers.extend(out.mults);
-        res.gates.extend(out.gates);
-        res.limit_steps.extend(out.steps);
-        res.totals.extend(out.totals);
-        res.component_totals.extend(out.comp_totals);
+    // Concatenate the payees' outputs, rebasing trace spans (in parallel: copying a million
+    // lines is memory-bound and would otherwise be a sequential tail of the evaluation).
+    let lens = |f: fn(&PayeeOut) -> usize| -> Vec<usize> {
+        let mut starts = Vec::with_capacity(ok.len() + 1);
+        let mut acc = 0usize;
+        starts.push(0);
+        for o in &ok {
+            acc += f(o);
+            starts.push(acc);
+        }
+        starts
+    };
+    let ls = lens(|o| o.lines.len());
+    let ss = lens(|o| o.slices.len());
+    let ms = lens(|o| o.mults.len());
+    let gs = lens(|o| o.gates.len());
+    let st = lens(|o| o.steps.len());
+    let base = |starts: &[usize], k: usize| starts.get(k).copied().unwrap_or(0) as u32;
+    let rebase = |s: Span, b: u32| Span { start: s.start + b, len: s.len };
+    let no_line = Line {
+        payee: 0,
+        period: 0,
+        component: 0,
+        deal: None,
+        kind: LineKind::Deal,
+        share: Decimal::ZERO,
+        amount: Decimal::ZERO,
+        trace: Trace::empty(),
+    };
+    let zero = Decimal::ZERO;
+    let src = SourceRef::default();
+    res.lines = concat(&ok, &ls, |o| &o.lines, no_line, |k, l: &Line| {
+        let mut l = *l;
+        l.trace.slices = rebase(l.trace.slices, base(&ss, k));
+        l.trace.multipliers = rebase(l.trace.multipliers, base(&ms, k));
+        l.trace.gates = rebase(l.trace.gates, base(&gs, k));
+        l.trace.limits = rebase(l.trace.limits, base(&st, k));
+        l
+    });
+    free_parts(&mut ok, |o| &mut o.lines);
+    let no_slice = Slice { band: 0, lo: zero, hi: zero, rate: zero, flat: false, amount: zero };
+    res.slices = concat(&ok, &ss, |o| &o.slices, no_slice, |_, x| *x);
+    free_parts(&mut ok, |o| &mut o.slices);
+    let no_mult = MultiplierStep { factor: zero, source: src };
+    res.multipliers = concat(&ok, &ms, |o| &o.mults, no_mult, |_, x| *x);
+    free_parts(&mut ok, |o| &mut o.mults);
+    res.gates = concat(&ok, &gs, |o| &o.gates, GateStep { gate: 0, pass: false, source: src }, |_, x| *x);
+    let no_step = LimitStep { limit: 0, value: zero, before: zero, after: zero };
+    res.limit_steps = concat(&ok, &st, |o| &o.steps, no_step, |_, x| *x);
+    free_parts(&mut ok, |o| &mut o.steps);
+    for out in &ok {
+        res.totals.extend_from_slice(&out.totals);
+        res.component_totals.extend_from_slice(&out.comp_totals);
     }
-    let id_bytes: usize = data.deals.id.iter().map(|&s| data.texts.resolve(s).len()).sum();
-    let mut ids = IdTable::with_capacity(data.deals.id.len(), id_bytes);
-    for &s in &data.deals.id {
-        ids.push(data.texts.resolve(s));
-    }
-    res.deal_ids = ids;
+    drop_outs(ok);
+    res.deal_ids = deal_id_table(data);
     Ok(res)
 }

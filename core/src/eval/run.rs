@@ -159,6 +159,19 @@ impl<'a> Engine<'a> {
     pub fn run_payee(&self, p: u32) -> Result<PayeeOut, PayeeFail> {
         let mut out = PayeeOut::default();
         let mut sc = Scratch::default();
+        // Pre-size for the usual shape (one line per credit line and component, about one
+        // slice, multiplier and limit step per line): growing by doubling would copy the
+        // lines several times. Large unused capacity is never touched, so costs no memory.
+        let n = self.lines.range(p).len();
+        let comps = self.plan.versions.iter().map(|v| v.comps.len()).max().unwrap_or(1).max(1);
+        out.lines.reserve(n * comps);
+        if self.trace {
+            out.slices.reserve(n + n / 4);
+            out.mults.reserve(n);
+            out.steps.reserve(n * comps);
+        }
+        sc.work.reserve(n * comps / 2 + 16);
+        sc.elig.reserve(n / 2 + 16);
         let mut hist = vec![Decimal::ZERO; self.plan.components.len()];
         let mut hist_fy: Option<i32> = None;
         let mut cum = vec![(Decimal::ZERO, Decimal::ZERO); self.plan.limits.len()];
@@ -217,6 +230,7 @@ impl<'a> Engine<'a> {
                     payee: p,
                     line: None,
                     measures: done,
+                    attrs: &self.lines.attrs,
                     pc,
                     proration: ver.proration,
                     ramp: &ver.ramp,
@@ -243,7 +257,7 @@ impl<'a> Engine<'a> {
                             for pos in self.lines.dated(q, from, to) {
                                 let deal = self.lines.deal.get(pos).copied().unwrap_or(0);
                                 let share = self.lines.share.get(pos).copied().unwrap_or(Decimal::ZERO);
-                                let lcx = cx.with_line(LineCx { deal, share });
+                                let lcx = cx.with_line(LineCx { deal, share, pos: pos as u32 });
                                 if let Some(f) = filter {
                                     if !eval_bool(f, &lcx, src).map_err(at_deal(deal))? {
                                         continue;
@@ -302,6 +316,7 @@ impl<'a> Engine<'a> {
             payee: p,
             line: None,
             measures: &measures,
+            attrs: &self.lines.attrs,
             pc,
             proration: ver.proration,
             ramp: &ver.ramp,
@@ -351,7 +366,7 @@ impl<'a> Engine<'a> {
             for (ri, &(cur, end)) in sc.runs.iter().enumerate() {
                 if cur < end {
                     if let Some(w) = sc.work.get(cur as usize) {
-                        if best.map_or(true, |(_, bp, bc)| (w.pos, w.comp) < (bp, bc)) {
+                        if best.is_none_or(|(_, bp, bc)| (w.pos, w.comp) < (bp, bc)) {
                             best = Some((ri, w.pos, w.comp));
                         }
                     }
@@ -623,7 +638,7 @@ impl<'a> Engine<'a> {
                     continue;
                 }
             }
-            let lcx = cx.with_line(LineCx { deal, share });
+            let lcx = cx.with_line(LineCx { deal, share, pos: pos as u32 });
             if let Some(e) = &comp.eligible {
                 if !eval_bool(e, &lcx, comp.source).map_err(at_deal(deal))? {
                     continue;
@@ -663,7 +678,7 @@ impl<'a> Engine<'a> {
         let cc = CompCtx { comp, ci, pass, gates: span_from(g0, out.gates.len()), rounding: ver.rounding };
         match &comp.payout {
             CPayout::Fixed { amount, unit: CUnit::Once } => {
-                let in_window = comp.window.map_or(true, |w| w.start <= cx.pc.end && w.end >= cx.pc.start);
+                let in_window = comp.window.is_none_or(|w| w.start <= cx.pc.end && w.end >= cx.pc.start);
                 let ok = in_window
                     && match &comp.eligible {
                         Some(e) => eval_bool(e, cx, comp.source)?,
@@ -678,7 +693,7 @@ impl<'a> Engine<'a> {
                 self.collect(comp, range, cx, sc)?;
                 for k in 0..sc.elig.len() {
                     let Some(e) = sc.elig.get(k).copied() else { continue };
-                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
                     let r: R<()> = (|| {
                         let a = eval_dec(amount, &lcx, comp.source)?;
                         let per = match unit {
@@ -697,7 +712,7 @@ impl<'a> Engine<'a> {
                     CRate::Expr(re) => {
                         for k in 0..sc.elig.len() {
                             let Some(e) = sc.elig.get(k).copied() else { continue };
-                            let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                            let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
                             let r: R<()> = (|| {
                                 let rate = eval_dec(re, &lcx, comp.source)?;
                                 let raw = mul(e.basis, rate, comp.source)?;
@@ -778,14 +793,14 @@ impl<'a> Engine<'a> {
     ) -> R<()> {
         for k in 0..sc.elig.len() {
             let Some(e) = sc.elig.get(k).copied() else { continue };
-            let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+            let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
             let r: R<()> = (|| {
                 keyvals.clear();
                 for key in &t.keys {
                     keyvals.push(eval(key, &lcx)?);
                 }
                 let hit = t.rows.iter().find(|row| {
-                    row.keys.iter().zip(keyvals.iter()).all(|(rk, v)| rk.as_ref().map_or(true, |rk| values_match(rk, v)))
+                    row.keys.iter().zip(keyvals.iter()).all(|(rk, v)| rk.as_ref().is_none_or(|rk| values_match(rk, v)))
                 });
                 let (row, pay) = match (hit, &t.default) {
                     (Some(r), _) => (r.index, &r.pay),
@@ -916,7 +931,7 @@ impl<'a> Engine<'a> {
                     }
                     for k in 0..n {
                         let Some(e) = sc.elig.get(k).copied() else { continue };
-                        let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                        let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
                         let key = if per_line { e.basis } else { pk };
                         let v = interpolate(&anchors, key, src)?;
                         let (raw, rate) = if t.anchors_are_money { (v, None) } else { (mul(e.basis, v, src)?, Some(v)) };
@@ -946,7 +961,7 @@ impl<'a> Engine<'a> {
                 }
                 for k in 0..n {
                     let Some(e) = sc.elig.get(k).copied() else { continue };
-                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
                     let r: R<()> = (|| {
                         self.line_pays(t, &lcx, bands)?;
                         let rate = bands.get(b).map(|x| x.rate).unwrap_or_default();
@@ -963,7 +978,7 @@ impl<'a> Engine<'a> {
                 let mut running = Decimal::ZERO;
                 for k in 0..n {
                     let Some(e) = sc.elig.get(k).copied() else { continue };
-                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
                     let r: R<()> = (|| {
                         let x = match (scope, pk) {
                             (TierScope::Running, _) => {
@@ -1006,7 +1021,7 @@ impl<'a> Engine<'a> {
                 let mut running = Decimal::ZERO;
                 for k in 0..n {
                     let Some(e) = sc.elig.get(k).copied() else { continue };
-                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share });
+                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
                     let r: R<()> = (|| {
                         self.line_pays(t, &lcx, bands)?;
                         let (s, end) = if scope == TierScope::Running {

@@ -1,0 +1,165 @@
+//! W1 benchmark driver: `w1 --data DIR [--repeat N] [--no-notrace]`.
+//!
+//! `DIR` is a `gen.py` output folder (`deals.csv`, `reps.csv`, `splits.csv`). Load (read the
+//! files, `Inputs::from_csv`, `build_dataset`) and compute (`evaluate_with`, traces on) are
+//! timed separately, best of N (default 3); compute is also timed with traces off unless
+//! `--no-notrace`. Prints one JSON record on stdout. When the data has R = 2000 reps and N is
+//! in SPEC §7's table, the checksums must equal the reference (exit status 1 otherwise).
+
+use commissio_benches::{checksums, load_csv, quarters, reference, w1_plan};
+use commissio_core::{evaluate_with, EvalOptions};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// CPU seconds (user + system, all threads) used by the process so far (Linux; 0 elsewhere).
+/// Clock ticks are taken as 100 Hz, the Linux default.
+fn cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1.to_string();
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            // after the command: state is field 3, utime 14, stime 15 (1-based, whole line)
+            let ut: f64 = f.get(11)?.parse().ok()?;
+            let st: f64 = f.get(12)?.parse().ok()?;
+            Some((ut + st) / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
+fn run() -> Result<bool, String> {
+    let mut args = std::env::args().skip(1);
+    let mut dir: Option<String> = None;
+    let mut repeat = 3usize;
+    let mut notrace = true;
+    let mut compute_repeat: Option<usize> = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--data" => dir = args.next(),
+            "--repeat" => repeat = args.next().and_then(|v| v.parse().ok()).ok_or("--repeat needs a number")?,
+            "--no-notrace" => notrace = false,
+            // Profiling aid: time compute this many times (load still `--repeat` times).
+            "--compute-repeat" => {
+                compute_repeat = Some(args.next().and_then(|v| v.parse().ok()).ok_or("--compute-repeat needs a number")?)
+            }
+            _ => return Err(format!("unknown argument {a:?}; usage: w1 --data DIR [--repeat N] [--no-notrace]")),
+        }
+    }
+    let dir = dir.ok_or("usage: w1 --data DIR [--repeat N] [--no-notrace]")?;
+    let repeat = repeat.max(1);
+    let plan = w1_plan()?;
+    let (first, last) = quarters();
+    let path = |f: &str| format!("{dir}/{f}");
+    let input_bytes: u64 = ["deals.csv", "reps.csv", "splits.csv"]
+        .iter()
+        .map(|f| std::fs::metadata(path(f)).map(|m| m.len()).unwrap_or(0))
+        .sum();
+
+    let mut load_s = f64::INFINITY;
+    let mut data = None;
+    for _ in 0..repeat {
+        drop(data.take());
+        let t = Instant::now();
+        let read = |f: &str| std::fs::read_to_string(path(f)).map_err(|e| format!("{}: {e}", path(f)));
+        let (deals, reps, splits) = (read("deals.csv")?, read("reps.csv")?, read("splits.csv")?);
+        let d = load_csv(&plan, &deals, &reps, &splits)?;
+        load_s = load_s.min(t.elapsed().as_secs_f64());
+        data = Some(d);
+    }
+    let data = data.ok_or("no data")?;
+    let rss_after_load = peak_rss_kb();
+
+    let mut compute_s = f64::INFINITY;
+    let mut compute_cpu_s = f64::INFINITY;
+    let mut result = None;
+    for _ in 0..compute_repeat.unwrap_or(repeat).max(1) {
+        drop(result.take());
+        let (t, c) = (Instant::now(), cpu_s());
+        let r = evaluate_with(&plan, &data, first, last, &EvalOptions { trace: true }).map_err(|e| e.to_string())?;
+        compute_s = compute_s.min(t.elapsed().as_secs_f64());
+        compute_cpu_s = compute_cpu_s.min(cpu_s() - c);
+        result = Some(r);
+    }
+    let result = result.ok_or("no result")?;
+    let rss_after_compute = peak_rss_kb();
+    let sums = checksums(&result)?;
+    let result_lines = result.lines.len();
+    drop(result);
+
+    let mut notrace_s = None;
+    if notrace {
+        let mut best = f64::INFINITY;
+        for _ in 0..repeat {
+            let t = Instant::now();
+            let r = evaluate_with(&plan, &data, first, last, &EvalOptions { trace: false }).map_err(|e| e.to_string())?;
+            best = best.min(t.elapsed().as_secs_f64());
+            if checksums(&r)? != sums {
+                return Err("traces off changed the result".into());
+            }
+        }
+        notrace_s = Some(best);
+    }
+
+    let n = data.deals.id.len();
+    let reps = data.payees.id.len();
+    let expected = if reps == 2000 { reference(n) } else { None };
+    let agree = expected.as_ref().map(|e| *e == sums);
+    let json = format!(
+        concat!(
+            "{{\"impl\":\"commissio\",\"n\":{},\"r\":{},\"threads\":{},\"load_s\":{:.4},\"compute_s\":{:.4},",
+            "\"compute_cpu_s\":{:.2},\"compute_notrace_s\":{},\"lines\":{},\"result_lines\":{},\"total\":\"{}\",",
+            "\"lines_sha256\":\"{}\",\"totals_sha256\":\"{}\",\"agreement\":{},",
+            "\"input_bytes\":{},\"rss_after_load_kb\":{},\"peak_rss_kb\":{}}}"
+        ),
+        n,
+        reps,
+        std::thread::available_parallelism().map(|x| x.get()).unwrap_or(1),
+        load_s,
+        compute_s,
+        compute_cpu_s,
+        notrace_s.map_or("null".to_string(), |s| format!("{s:.4}")),
+        sums.count,
+        result_lines,
+        sums.total,
+        sums.lines_sha256,
+        sums.totals_sha256,
+        match agree {
+            Some(true) => "\"= SPEC\"",
+            Some(false) => "\"MISMATCH\"",
+            None => "null",
+        },
+        input_bytes,
+        rss_after_load,
+        rss_after_compute.max(peak_rss_kb()),
+    );
+    println!("{json}");
+    if agree == Some(false) {
+        if let Some(e) = expected {
+            eprintln!("checksum mismatch: expected {e:?}, got {sums:?}");
+        }
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("w1: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
