@@ -37,4 +37,27 @@ python_suite() {
 python_suite
 # ---- end of Python package section ---------------------------------------------------------
 
+# ---- JavaScript package (bindings/wasm) ----------------------------------------------------
+# Host unit tests and clippy of the wasm-bindgen crate, then bindings/wasm/test.sh: builds the
+# wasm32 module (rustup's wasm32 target when it can be had, else Debian's rustc-web with
+# -Zbuild-std, apt-installed as root), installs wasm-bindgen-cli at the Cargo.lock version when
+# missing (about 4.5 minutes, once), packs the npm package, installs it into a fresh temporary
+# project with playwright-core and typescript, and runs the Node suites (ES module and
+# CommonJS: conformance corpus, API, bad inputs, packaging, types) and the browser suite
+# (examples/web in Debian's headless Chromium). Safe to re-run: everything it installs is
+# checked first, and its temporary project is made anew each time.
+wasm_suite() {
+  step "wasm: host tests and clippy of bindings/wasm"
+  # `--features parallel` only so the host build reuses the engine already built above (the
+  # wasm32 build itself never has it).
+  cargo test --release --locked -p commissio-wasm --features parallel
+  if cargo clippy --version >/dev/null 2>&1; then
+    cargo clippy --release --locked -p commissio-wasm --features parallel --lib --examples -- -D warnings
+  fi
+  step "wasm: build, pack, Node and browser suites"
+  bash "$ROOT/bindings/wasm/test.sh"
+}
+wasm_suite
+# ---- end of JavaScript package section -----------------------------------------------------
+
 step "all tests passed"

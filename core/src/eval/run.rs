@@ -127,6 +127,14 @@ fn span_from(start: usize, end: usize) -> Span {
     Span { start: start as u32, len: end.saturating_sub(start) as u32 }
 }
 
+/// `v` written with exactly `scale` decimals when that loses no digit; otherwise unchanged.
+fn at_scale_if_exact(mut v: Decimal, scale: u32) -> Decimal {
+    if v.scale() > scale && v.round_dp(scale) == v {
+        v.rescale(scale);
+    }
+    v
+}
+
 /// `after` with at least the scale of `before` (exact: only adds zeros).
 fn keep_scale(mut after: Decimal, before: Decimal) -> Decimal {
     if after.scale() < before.scale() {
@@ -407,6 +415,28 @@ impl<'a> Engine<'a> {
                 let i = self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::Rounding, diff, tr);
                 sc.order.push(i);
             }
+        }
+        if ver.rounding.stage == RoundingStage::Line {
+            // A cap of `50% of payee.target` has four decimals; a line it cuts is still a
+            // whole number of cents, so show it at the plan's scale (exactly the same value).
+            let scale = ver.rounding.scale;
+            for &i in &sc.order {
+                if let Some(w) = sc.work.get_mut(i as usize) {
+                    w.line.amount = at_scale_if_exact(w.line.amount, scale);
+                }
+            }
+        }
+        if range.is_empty() {
+            // A payee with no credit lines in the period gets no zero period lines from tier
+            // tables (a period-end table of nothing), so no total row of 0.00 either. Bonuses
+            // (`pay ... once`) are kept: the plan said to pay them.
+            let work = &sc.work;
+            let from_tiers = |w: &WLine| {
+                ver.comps.get(w.comp as usize).is_some_and(|c| matches!(c.payout, CPayout::Commission { .. }))
+            };
+            sc.order.retain(|&i| {
+                work.get(i as usize).is_some_and(|w| w.line.deal.is_some() || !w.line.amount.is_zero() || !from_tiers(w))
+            });
         }
         if let Some(ri) = slot.report {
             self.emit(p, ri, ver.comps.len(), sc, out)?;

@@ -1,0 +1,356 @@
+// Types of the `commissio` npm package (hand-written; the package test checks that no `any`
+// appears and type-checks a strict program against them, as ESM and as CommonJS).
+
+/** An exact decimal as text, e.g. `"1250.00"`. Money and rates always cross as these. */
+export type Decimal = string;
+
+/**
+ * A value in an input row. Strings are read as the column's declared type; booleans as
+ * bools; `null`/`undefined` are empty. A `bigint` is an exact whole number. A `number` is read
+ * from its shortest round-trip text (`String(x)`), then checked like text: `1005.5` is
+ * `"1005.5"`, while `0.1 + 0.2` (`0.30000000000000004`) is refused in a money column (D0103).
+ * Refused: NaN and ±Infinity (D0102), integers beyond ±(2^53 − 1) and numbers printed with
+ * an exponent (D0105). Prefer decimal strings for money.
+ */
+export type CellInput = string | number | bigint | boolean | null | undefined;
+
+/** One input row: column name → value (flat; nested values are refused with D0002). */
+export type Row = { readonly [column: string]: CellInput };
+
+/** The input tables of an evaluation (see tests/corpus/README.md for the columns). */
+export interface Inputs {
+  /** Payees: `id`, optional `manager`, `start`, `end`, then the plan's payee fields. */
+  readonly payees: readonly Row[];
+  /** Deals: `id`, `payee` (owner), `date`, then the plan's deal fields. */
+  readonly deals: readonly Row[];
+  /** Credit splits: `deal`, `payee`, `share`, optional `role`; default: 100% to the owner. */
+  readonly credits?: readonly Row[] | null;
+  /** Quotas: `payee`, `period`, `amount`. */
+  readonly quotas?: readonly Row[] | null;
+}
+
+/** A place in plan text: byte offsets, UTF-16 offsets (string indices), 1-based lines and columns. */
+export interface Span {
+  /** First byte (UTF-8). */
+  readonly start: number;
+  /** One past the last byte (UTF-8). */
+  readonly end: number;
+  /** `start` as a JavaScript string index (UTF-16 code units). */
+  readonly startUtf16: number;
+  /** `end` as a JavaScript string index. */
+  readonly endUtf16: number;
+  /** 1-based line of the start. */
+  readonly line: number;
+  /** 1-based column of the start, in UTF-8 bytes. */
+  readonly column: number;
+  /** 1-based column of the start, in UTF-16 code units (what editors count). */
+  readonly columnUtf16: number;
+  /** 1-based line of the end. */
+  readonly endLine: number;
+  /** 1-based column of the end, in UTF-8 bytes. */
+  readonly endColumn: number;
+  /** 1-based column of the end, in UTF-16 code units. */
+  readonly endColumnUtf16: number;
+}
+
+/** A place related to a diagnostic (the earlier definition of a duplicate, ...). */
+export interface RelatedSpan extends Span {
+  readonly message: string;
+}
+
+/** One problem in plan text. */
+export interface Diagnostic extends Span {
+  /** Stable code, e.g. `E0301` (docs/language.md lists them). */
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  /** Note on the primary span (may be empty). */
+  readonly label: string;
+  /** How to fix it, when there is something useful to say. */
+  readonly hint: string | null;
+  readonly related: readonly RelatedSpan[];
+}
+
+export type TableName = 'payees' | 'deals' | 'credits' | 'quotas';
+
+/** One problem in the input rows. */
+export interface DataErrorItem {
+  /** Stable code, e.g. `D0202`. */
+  readonly code: string;
+  readonly table: TableName | null;
+  /** 1-based row (the first row is 1); null for a whole-table problem. */
+  readonly row: number | null;
+  /** The record's id, when known. */
+  readonly id: string | null;
+  /** The column concerned. */
+  readonly field: string | null;
+  /** What was expected, when a type was. */
+  readonly expected: string | null;
+  readonly message: string;
+}
+
+/** Base class of the errors the engine reports. */
+export class CommissioError extends Error {
+  protected constructor();
+  /** Stable code: `E....` plan, `D....` data, `P0001` period, `R....` evaluation, `A....` argument, `X....` internal. */
+  readonly code: string;
+}
+
+/** The plan text was refused; every diagnostic is listed. */
+export class PlanError extends CommissioError {
+  private constructor();
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The input rows were refused; every problem names its table, row and field. */
+export class DataError extends CommissioError {
+  private constructor();
+  readonly errors: readonly DataErrorItem[];
+  /** Further errors found but not listed. */
+  readonly omitted: number;
+}
+
+/** The period text could not be read with the plan's calendar (code `P0001`). */
+export class PeriodError extends CommissioError {
+  private constructor();
+  readonly text: string;
+}
+
+/** Evaluation stopped: division by zero, overflow, ... */
+export class EvalError extends CommissioError {
+  private constructor();
+  /** The message without location. */
+  readonly reason: string;
+  readonly payee: string | null;
+  readonly deal: string | null;
+  readonly period: string | null;
+  /** The plan text that caused it. */
+  readonly source: Span;
+}
+
+export type LineKind = 'deal' | 'period' | 'true_up' | 'floor_top_up' | 'rounding';
+export type RoundingMode = 'half_even' | 'half_up' | 'half_down' | 'down' | 'up' | 'floor' | 'ceiling';
+export type RoundingStage = 'line' | 'component' | 'payout';
+export type LimitLevel = 'line' | 'period' | 'total_period' | 'total_plan';
+
+/** Byte range of plan text. */
+export interface SourceRef {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The part of a line's basis that fell into one tier band. */
+export interface TierSlice {
+  readonly band: number;
+  readonly lo: Decimal;
+  readonly hi: Decimal;
+  readonly rate: Decimal;
+  readonly flat: boolean;
+  readonly amount: Decimal;
+}
+
+export interface MultiplierStep {
+  readonly factor: Decimal;
+  readonly source: SourceRef;
+}
+
+export interface GateStep {
+  readonly gate: number;
+  readonly pass: boolean;
+  readonly source: SourceRef;
+}
+
+export interface LimitStep {
+  readonly kind: 'cap' | 'floor';
+  readonly level: LimitLevel;
+  readonly component: string;
+  readonly value: Decimal;
+  readonly before: Decimal;
+  readonly after: Decimal;
+  readonly source: SourceRef;
+}
+
+/** Why a line pays what it pays. */
+export interface Trace {
+  /** The component (rule) that produced the line. */
+  readonly rule: string;
+  readonly basis: Decimal | null;
+  readonly rate: Decimal | null;
+  /** Rate-table row (-1 = the default row). */
+  readonly row: number | null;
+  /** Retroactive tier band. */
+  readonly band: number | null;
+  readonly slices: readonly TierSlice[];
+  readonly multipliers: readonly MultiplierStep[];
+  readonly gates: readonly GateStep[];
+  readonly unrounded: Decimal;
+  readonly rounded: Decimal;
+  readonly rounding: { readonly mode: RoundingMode; readonly scale: number; readonly stage: RoundingStage } | null;
+  readonly limits: readonly LimitStep[];
+}
+
+export interface Line {
+  readonly payee: string;
+  readonly period: string;
+  /** Component name; `(plan)` for plan-level lines. */
+  readonly component: string;
+  /** Null for period-level lines (bonuses, true-ups, ...). */
+  readonly deal: string | null;
+  readonly kind: LineKind;
+  readonly share: Decimal;
+  readonly amount: Decimal;
+  readonly trace: Trace;
+}
+
+export interface Total {
+  readonly payee: string;
+  readonly period: string;
+  readonly amount: Decimal;
+}
+
+export interface ComponentTotal extends Total {
+  readonly component: string;
+}
+
+/** What an evaluation produced. */
+export class Results {
+  private constructor();
+  readonly lines: readonly Line[];
+  readonly totals: readonly Total[];
+  readonly componentTotals: readonly ComponentTotal[];
+  /** Reported period labels, in order. */
+  readonly periods: readonly string[];
+  /** Sum of every total. */
+  readonly grandTotal: Decimal;
+  /** The total of a payee and period, or null when it has no lines. */
+  total(payee: string, period: string): Decimal | null;
+  /** Releases the engine-side copy kept for `explain`/`statement` (optional; GC does it too). */
+  free(): void;
+  /** Plain data, traces included (what `JSON.stringify` writes). */
+  toJSON(): ResultsData;
+}
+
+/** The data of `Results`, as `JSON.stringify` writes it. */
+export interface ResultsData {
+  readonly lines: readonly Line[];
+  readonly totals: readonly Total[];
+  readonly componentTotals: readonly ComponentTotal[];
+  readonly periods: readonly string[];
+  readonly grandTotal: Decimal;
+}
+
+export interface InputField {
+  /** Name in the plan (`deal.amount` → `amount`). */
+  readonly name: string;
+  /** Column in the data. */
+  readonly column: string;
+  readonly type: 'money' | 'number' | 'percent' | 'integer' | 'date' | 'text' | 'bool';
+}
+
+export interface PlanVersionInfo {
+  readonly name: string;
+  readonly currency: string;
+  /** Decimals allowed in money inputs. */
+  readonly minorUnits: number;
+  readonly period: 'month' | 'quarter' | 'half' | 'year';
+  readonly fiscalYearStartMonth: number;
+  /** Inclusive `YYYY-MM-DD` dates. */
+  readonly effective: { readonly start: string; readonly end: string };
+  readonly components: readonly string[];
+  readonly inputs: {
+    readonly deal: readonly InputField[];
+    readonly payee: readonly InputField[];
+    readonly dealColumns: { readonly id: string; readonly payee: string; readonly date: string };
+    readonly payeeColumns: { readonly id: string; readonly manager: string; readonly start: string; readonly end: string };
+  };
+}
+
+export interface PlanInfo {
+  readonly versions: readonly PlanVersionInfo[];
+}
+
+/** One point of a pay curve. */
+export interface CurvePoint {
+  /** Attainment, 1 = 100%. */
+  readonly attainment: Decimal;
+  /** Credited amount that attainment stands for. */
+  readonly credited: Decimal;
+  /** What the plan pays for the period at that amount. */
+  readonly payout: Decimal;
+}
+
+/** Pay-curve range: decimal strings (or numbers under the `CellInput` rule); 1 = 100%. */
+export interface CurveOptions {
+  /** Default `"0"`. */
+  readonly from?: Decimal | number;
+  /** Default `"2"`. */
+  readonly to?: Decimal | number;
+  /** Default `"0.05"`. */
+  readonly step?: Decimal | number;
+}
+
+/** A checked plan. */
+export class Plan {
+  private constructor();
+  /** Parses and checks plan text; throws `PlanError` listing every diagnostic. */
+  static parse(text: string): Plan;
+  /** The text it was parsed from. */
+  readonly source: string;
+  /** Name of the first version. */
+  readonly name: string;
+  /** ISO currency code. */
+  readonly currency: string;
+  readonly info: PlanInfo;
+  /**
+   * Validates the rows and evaluates over a period or range (`"2026-Q1"`,
+   * `"2026-01..2026-06"`, `"2026"`). Throws `DataError`, `PeriodError` or `EvalError`.
+   */
+  evaluate(inputs: Inputs, period: string): Results;
+  /** Plain-text explanation of a payee's lines (or one deal's); null when there are none. */
+  explain(results: Results, payee: string, deal?: string | null): string | null;
+  /** A payee's statement in Markdown; null when the payee has no lines. */
+  statement(results: Results, payee: string): string | null;
+  /** What `payee` would earn in one period at each attainment (at most 1000 points). */
+  payCurve(inputs: Inputs, payee: string, period: string, options?: CurveOptions): CurvePoint[];
+  /** The plan text in canonical layout. */
+  format(): string;
+  /** Releases the engine-side plan now (optional; GC does it too). */
+  free(): void;
+}
+
+/** Every diagnostic of plan text; empty when the plan is fine. Never throws for bad text. */
+export function check(text: string): Diagnostic[];
+/** Plan text in canonical layout; throws `PlanError` when it does not parse. */
+export function format(text: string): string;
+/** An SVG line chart of pay-curve points. */
+export function curveSvg(points: readonly CurvePoint[], title?: string): string;
+/** The engine version. */
+export function version(): string;
+
+/** What `init` and `initSync` can load the engine from in a browser. */
+export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Loads the engine. Required once before anything else in browsers (it fetches
+ * `commissio_wasm_bg.wasm` next to the module unless given another source); a no-op in Node.
+ */
+export function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+/** Loads the engine synchronously from bytes or a compiled module; a no-op in Node. */
+export function initSync(input: BufferSource | WebAssembly.Module): void;
+
+declare const api: {
+  readonly init: typeof init;
+  readonly initSync: typeof initSync;
+  readonly Plan: typeof Plan;
+  readonly Results: typeof Results;
+  readonly check: typeof check;
+  readonly format: typeof format;
+  readonly curveSvg: typeof curveSvg;
+  readonly version: typeof version;
+  readonly CommissioError: typeof CommissioError;
+  readonly PlanError: typeof PlanError;
+  readonly DataError: typeof DataError;
+  readonly PeriodError: typeof PeriodError;
+  readonly EvalError: typeof EvalError;
+};
+export default api;

@@ -1,0 +1,579 @@
+// The public JavaScript API of the `commissio` package, shared by every entry point.
+//
+// build.sh turns this file into dist/api.cjs (CommonJS) and dist/api.mjs (ES module) by
+// appending the matching export line, so it must hold no import or export statement: it only
+// defines `createApi`, which receives the wasm-bindgen glue and returns the API object.
+//
+// Money crosses as decimal strings both ways. The rule for a JS number in an input row (the
+// only place, with the pay-curve bounds, where a number is accepted) is in README.md and in
+// `cellProblem` below; a number is never returned for money.
+
+function createApi(getGlue, resetGlue, init, initSync) {
+  'use strict';
+
+  // ---------------------------------------------------------------------------------------
+  // Errors
+  // ---------------------------------------------------------------------------------------
+
+  /** Base class of every error the engine reports; `code` is stable (`E0301`, `D0202`, ...). */
+  class CommissioError extends Error {
+    constructor(code, message) {
+      super(message);
+      this.name = 'CommissioError';
+      this.code = code;
+    }
+  }
+
+  /** The plan text has errors; `diagnostics` lists all of them (UTF-16 columns for editors). */
+  class PlanError extends CommissioError {
+    constructor(message, diagnostics) {
+      super(diagnostics.length > 0 ? diagnostics[0].code : 'E0000', message);
+      this.name = 'PlanError';
+      this.diagnostics = diagnostics;
+    }
+  }
+
+  /** The input rows do not fit the plan; `errors` name the table, row and field. */
+  class DataError extends CommissioError {
+    constructor(message, errors, omitted) {
+      super(errors.length > 0 ? errors[0].code : 'D0000', message);
+      this.name = 'DataError';
+      this.errors = errors;
+      this.omitted = omitted;
+    }
+  }
+
+  /** The period text could not be read with the plan's calendar (`P0001`). */
+  class PeriodError extends CommissioError {
+    constructor(message, text) {
+      super('P0001', message);
+      this.name = 'PeriodError';
+      this.text = text;
+    }
+  }
+
+  /** Evaluation stopped (division by zero, overflow, ...): code, plan span and record. */
+  class EvalError extends CommissioError {
+    constructor(env) {
+      super(env.code, env.message);
+      this.name = 'EvalError';
+      this.reason = env.reason;
+      this.payee = env.payee === undefined ? null : env.payee;
+      this.deal = env.deal === undefined ? null : env.deal;
+      this.period = env.period === undefined ? null : env.period;
+      this.source = env.source;
+    }
+  }
+
+  const INTERNAL =
+    'internal error: the engine stopped unexpectedly and has been restarted; ' +
+    'please report it with the plan and the data';
+
+  // A wasm trap (a bug: nothing in the engine is meant to stop this way) leaves the instance
+  // unusable; the glue builds a fresh one and every handle made before is dropped.
+  let generation = 0;
+
+  function translate(e) {
+    if (typeof e === 'string') {
+      let env;
+      try {
+        env = JSON.parse(e);
+      } catch (_) {
+        return new CommissioError('X0002', 'internal error: unreadable error from the engine');
+      }
+      switch (env.kind) {
+        case 'plan':
+          return new PlanError(env.message, env.diagnostics);
+        case 'data':
+          return new DataError(env.message, env.errors, env.omitted);
+        case 'period':
+          return new PeriodError(env.message, env.text);
+        case 'eval':
+          return new EvalError(env);
+        default:
+          return new CommissioError(env.code || 'A0001', env.message || 'invalid argument');
+      }
+    }
+    if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+      generation += 1;
+      try {
+        resetGlue();
+      } catch (_) {
+        // The next call reports the same internal error again.
+      }
+      return new CommissioError('X0001', INTERNAL);
+    }
+    return e;
+  }
+
+  function call(f) {
+    try {
+      return f(getGlue());
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Arguments and input rows
+  // ---------------------------------------------------------------------------------------
+
+  function requireString(name, v) {
+    if (typeof v !== 'string') {
+      throw new TypeError(`${name}: expected a string, got ${describeType(v)}`);
+    }
+    return v;
+  }
+
+  function describeType(v) {
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'an array';
+    if (v instanceof Date) return 'a Date';
+    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  }
+
+  function isPlainObject(v) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+  }
+
+  // The text of a JS number, or why it is refused. A number is read from its shortest
+  // round-trip decimal text (what `String(x)` and `JSON.stringify` print): 1005.5 is
+  // "1005.5", 0.1 is "0.1". That text is then checked like any other value of its column,
+  // so 0.1 + 0.2 (printed 0.30000000000000004) is refused in a money column rather than
+  // rounded. Refused outright: NaN and ±Infinity (D0102); integers beyond ±(2^53 − 1), which
+  // a number cannot hold exactly, and numbers printed with an exponent (|x| ≥ 1e21 or
+  // |x| < 1e-6) (D0105). Pass such values as strings, or whole numbers as bigints.
+  function numberProblem(x) {
+    if (!Number.isFinite(x)) {
+      return ['D0102', `${String(x)} is not a number value; pass decimals as strings such as "1250.00"`];
+    }
+    if (Number.isInteger(x) && !Number.isSafeInteger(x)) {
+      return [
+        'D0105',
+        `the JS number ${String(x)} is beyond 2^53 - 1 and cannot be exact; pass it as a string or a bigint`,
+      ];
+    }
+    const text = String(x);
+    if (text.includes('e')) {
+      return ['D0105', `the JS number ${text} prints with an exponent; pass it as a decimal string`];
+    }
+    return null;
+  }
+
+  function cellProblem(v) {
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+      case 'undefined':
+      case 'bigint':
+        return null;
+      case 'number':
+        return numberProblem(v);
+      case 'object':
+        if (v === null) return null;
+        if (v instanceof Date) {
+          return ['D0102', 'a Date object is not read (its day depends on the time zone); pass "YYYY-MM-DD"'];
+        }
+        return ['D0002', `a nested value (${describeType(v)}) is not allowed; rows are flat objects`];
+      default:
+        return ['D0102', `a ${typeof v} is not a value`];
+    }
+  }
+
+  function locate(item) {
+    let out = '';
+    if (item.table) out += item.table;
+    if (item.row !== null) out += `${out ? ' ' : ''}row ${item.row}`;
+    if (item.id !== null) out += `${out ? ' ' : ''}(id ${JSON.stringify(item.id)})`;
+    if (item.field !== null) out += `${out ? ', ' : ''}field ${JSON.stringify(item.field)}`;
+    return out ? `${out}: ` : '';
+  }
+
+  const TABLES = ['payees', 'deals', 'credits', 'quotas'];
+  // Tables cross as UTF-8 JSON bytes: one copy into wasm memory.
+  const utf8 = new TextEncoder();
+  const EMPTY = utf8.encode('[]');
+  const MAX_ERRORS = 100;
+
+  // UTF-8 JSON of every table, or a DataError naming each bad table, row and field.
+  function encodeInputs(inputs) {
+    if (!isPlainObject(inputs)) {
+      throw new TypeError(`inputs: expected an object {payees, deals, credits?, quotas?}, got ${describeType(inputs)}`);
+    }
+    for (const key of Object.keys(inputs)) {
+      if (!TABLES.includes(key)) {
+        throw new TypeError(`inputs: unknown table ${JSON.stringify(key)} (expected payees, deals, credits, quotas)`);
+      }
+    }
+    const errors = [];
+    let omitted = 0;
+    const push = (code, table, row, id, field, message) => {
+      if (errors.length < MAX_ERRORS) {
+        errors.push({ code, table, row, id, field, expected: null, message });
+      } else {
+        omitted += 1;
+      }
+    };
+    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined };
+    for (const table of TABLES) {
+      const rows = inputs[table];
+      const optional = table === 'credits' || table === 'quotas';
+      if (rows === undefined || rows === null) {
+        if (!optional) {
+          push('D0002', table, null, null, null, `the ${table} table is required (an array of row objects)`);
+        }
+        continue;
+      }
+      if (!Array.isArray(rows)) {
+        push('D0002', table, null, null, null, `expected an array of row objects, got ${describeType(rows)}`);
+        continue;
+      }
+      let copy = null;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
+        if (!isPlainObject(row)) {
+          push('D0002', table, i + 1, null, null, `a row must be a plain object, got ${describeType(row)}`);
+          continue;
+        }
+        const id = typeof row.id === 'string' ? row.id : null;
+        let bigints = false;
+        for (const key of Object.keys(row)) {
+          const v = row[key];
+          if (typeof v === 'bigint') bigints = true;
+          const p = cellProblem(v);
+          if (p !== null) push(p[0], table, i + 1, id, key, p[1]);
+        }
+        if (bigints) {
+          if (copy === null) copy = rows.slice(0, i);
+          const r = {};
+          for (const key of Object.keys(row)) {
+            const v = row[key];
+            r[key] = typeof v === 'bigint' ? v.toString() : v;
+          }
+          copy.push(r);
+        } else if (copy !== null) {
+          copy.push(row);
+        }
+      }
+      if (errors.length === 0) out[table] = utf8.encode(JSON.stringify(copy === null ? rows : copy));
+    }
+    if (errors.length > 0 || omitted > 0) {
+      let message = errors.map((e) => `[${e.code}] ${locate(e)}${e.message}`).join('\n');
+      if (omitted > 0) message += `\nand ${omitted} more error${omitted === 1 ? '' : 's'}`;
+      throw new DataError(message, errors, omitted);
+    }
+    return out;
+  }
+
+  // A decimal argument (pay-curve bounds): a decimal string, or a number under the row rule.
+  function decimalArg(name, v) {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') {
+      const p = numberProblem(v);
+      if (p !== null) throw new CommissioError('A0001', `${name}: ${p[1]}`);
+      return String(v);
+    }
+    throw new TypeError(`${name}: expected a decimal string such as "1.5", got ${describeType(v)}`);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Results
+  // ---------------------------------------------------------------------------------------
+
+  const TOKEN = Symbol('commissio.internal');
+  // Results → { handle, generation, traces }: the engine-side results, kept for `explain`,
+  // `statement` and the traces, which are fetched in one piece on first use.
+  const resultState = new WeakMap();
+
+  function tracesOf(results) {
+    const st = resultState.get(results);
+    if (st === undefined) throw new TypeError('the traces of freed results are gone; read them before free()');
+    if (st.traces === null) {
+      if (st.generation !== generation) {
+        throw new CommissioError('X0003', 'these results were made before the engine restarted; evaluate again');
+      }
+      st.traces = JSON.parse(call(() => st.handle.traces()));
+    }
+    return st.traces;
+  }
+
+  /**
+   * One payout line. Its `trace` is read from the engine on first access (for all lines at
+   * once); `toJSON()` includes it.
+   */
+  class Line {
+    #results;
+    #index;
+
+    constructor(results, index, payee, period, component, deal, kind, share, amount) {
+      this.#results = results;
+      this.#index = index;
+      this.payee = payee;
+      this.period = period;
+      this.component = component;
+      this.deal = deal;
+      this.kind = kind;
+      this.share = share;
+      this.amount = amount;
+    }
+
+    /** Why the line pays what it pays. */
+    get trace() {
+      return tracesOf(this.#results)[this.#index];
+    }
+
+    toJSON() {
+      return {
+        payee: this.payee,
+        period: this.period,
+        component: this.component,
+        deal: this.deal,
+        kind: this.kind,
+        share: this.share,
+        amount: this.amount,
+        trace: this.trace,
+      };
+    }
+  }
+
+  /** What an evaluation produced: lines with traces, totals, component totals. */
+  class Results {
+    constructor(token, data, handle) {
+      if (token !== TOKEN) throw new TypeError('Results are made by Plan.evaluate');
+      resultState.set(this, { handle, generation, traces: null });
+      // Lines arrive column by column, names once (see `LineColumns` in src/api.rs).
+      const c = data.lines;
+      const n = c.amount.length;
+      const lines = new Array(n);
+      for (let i = 0; i < n; i++) {
+        lines[i] = new Line(
+          this,
+          i,
+          c.payees[c.payee[i]],
+          c.periods[c.period[i]],
+          c.components[c.component[i]],
+          c.deal[i],
+          c.kinds[c.kind[i]],
+          c.share[i],
+          c.amount[i],
+        );
+      }
+      this.lines = lines;
+      this.totals = data.totals;
+      this.componentTotals = data.componentTotals;
+      this.periods = data.periods;
+      this.grandTotal = data.grandTotal;
+    }
+
+    /** The total of a payee and period (`"2026-Q1"`), or null when it has no lines. */
+    total(payee, period) {
+      for (const t of this.totals) {
+        if (t.payee === payee && t.period === period) return t.amount;
+      }
+      return null;
+    }
+
+    /** Releases the engine-side copy (used by `explain`, `statement` and unread traces). */
+    free() {
+      const st = resultState.get(this);
+      if (st !== undefined) {
+        resultState.delete(this);
+        if (st.generation === generation) st.handle.free();
+      }
+    }
+
+    toJSON() {
+      return {
+        lines: this.lines.map((l) => l.toJSON()),
+        totals: this.totals,
+        componentTotals: this.componentTotals,
+        periods: this.periods,
+        grandTotal: this.grandTotal,
+      };
+    }
+  }
+
+  function handleOf(results) {
+    const h = results instanceof Results ? resultState.get(results) : undefined;
+    if (h === undefined) {
+      throw new TypeError('results: expected the live Results of Plan.evaluate (not freed, not a copy)');
+    }
+    if (h.generation !== generation) {
+      throw new CommissioError('X0003', 'these results were made before the engine restarted; evaluate again');
+    }
+    return h.handle;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Plans
+  // ---------------------------------------------------------------------------------------
+
+  /** A checked plan. Make one with `Plan.parse(text)`. */
+  class Plan {
+    #source;
+    #handle;
+    #generation;
+    #info = null;
+
+    constructor(token, source, handle) {
+      if (token !== TOKEN) throw new TypeError('use Plan.parse(text) to make a Plan');
+      this.#source = source;
+      this.#handle = handle;
+      this.#generation = generation;
+    }
+
+    /** Parses and checks plan text; throws a PlanError with every diagnostic. */
+    static parse(text) {
+      requireString('text', text);
+      return new Plan(TOKEN, text, call((g) => g.WasmPlan.compile(text)));
+    }
+
+    #live() {
+      if (this.#handle === null) throw new TypeError('this Plan was freed');
+      if (this.#generation !== generation) {
+        const source = this.#source;
+        this.#handle = call((g) => g.WasmPlan.compile(source));
+        this.#generation = generation;
+      }
+      return this.#handle;
+    }
+
+    /** The plan text this plan was parsed from. */
+    get source() {
+      return this.#source;
+    }
+
+    /** Versions with name, currency, calendar, components and input fields. */
+    get info() {
+      if (this.#info === null) this.#info = JSON.parse(call(() => this.#live().info()));
+      return this.#info;
+    }
+
+    /** The name of the plan's first version. */
+    get name() {
+      return this.info.versions[0].name;
+    }
+
+    /** The plan currency (ISO code). */
+    get currency() {
+      return this.info.versions[0].currency;
+    }
+
+    /** Validates the rows and evaluates over a period or range (`2026-Q1`, `2026-01..2026-06`). */
+    evaluate(inputs, period) {
+      requireString('period', period);
+      const t = encodeInputs(inputs);
+      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, period));
+      let data;
+      try {
+        data = JSON.parse(call(() => handle.json()));
+      } catch (e) {
+        handle.free();
+        throw e;
+      }
+      return new Results(TOKEN, data, handle);
+    }
+
+    /** The plain-text explanation of a payee's lines, or of one deal's; null when none. */
+    explain(results, payee, deal) {
+      requireString('payee', payee);
+      if (deal !== undefined && deal !== null) requireString('deal', deal);
+      const h = handleOf(results);
+      const out = call(() => this.#live().explain(h, payee, deal === null ? undefined : deal));
+      return out === undefined ? null : out;
+    }
+
+    /** A payee's statement in Markdown; null when the payee has no lines. */
+    statement(results, payee) {
+      requireString('payee', payee);
+      const h = handleOf(results);
+      const out = call(() => this.#live().statement(h, payee));
+      return out === undefined ? null : out;
+    }
+
+    /**
+     * What `payee` would earn in one `period` at each attainment from `from` to `to` in steps
+     * of `step` (1 = 100%; defaults 0, 2, 0.05), using the payee's attributes and quotas.
+     */
+    payCurve(inputs, payee, period, options) {
+      requireString('payee', payee);
+      requireString('period', period);
+      const o = options === undefined ? {} : options;
+      if (!isPlainObject(o)) throw new TypeError(`options: expected an object, got ${describeType(o)}`);
+      const from = decimalArg('from', o.from === undefined ? '0' : o.from);
+      const to = decimalArg('to', o.to === undefined ? '2' : o.to);
+      const step = decimalArg('step', o.step === undefined ? '0.05' : o.step);
+      const t = encodeInputs(inputs);
+      return JSON.parse(
+        call(() => this.#live().pay_curve(t.payees, t.deals, t.credits, t.quotas, payee, period, from, to, step)),
+      );
+    }
+
+    /** The plan text in canonical layout. */
+    format() {
+      return call(() => this.#live().format());
+    }
+
+    /** Releases the engine-side plan now rather than at garbage collection (optional). */
+    free() {
+      if (this.#handle !== null && this.#generation === generation) this.#handle.free();
+      this.#handle = null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Functions
+  // ---------------------------------------------------------------------------------------
+
+  /** Every diagnostic of plan text (empty when the plan is fine); never throws for bad text. */
+  function check(text) {
+    requireString('text', text);
+    return JSON.parse(call((g) => g.check(text)));
+  }
+
+  /** Plan text in canonical layout; throws a PlanError when it does not parse. */
+  function format(text) {
+    requireString('text', text);
+    return call((g) => g.format(text));
+  }
+
+  /** An SVG line chart of pay-curve points. */
+  function curveSvg(points, title) {
+    if (!Array.isArray(points)) throw new TypeError(`points: expected an array, got ${describeType(points)}`);
+    const t = title === undefined ? 'Pay curve' : requireString('title', title);
+    return call((g) => g.curve_svg(JSON.stringify(points), t));
+  }
+
+  function version() {
+    return call((g) => g.version());
+  }
+
+  const internal = Object.freeze({
+    // Test hook: makes the engine stop the way a bug would, to test recovery.
+    trap() {
+      call((g) => g.__trap());
+    },
+  });
+
+  const api = {
+    init,
+    initSync,
+    Plan,
+    Results,
+    check,
+    format,
+    curveSvg,
+    version,
+    CommissioError,
+    PlanError,
+    DataError,
+    PeriodError,
+    EvalError,
+    __internal: internal,
+  };
+  // `default` too, so `import api from 'commissio'` and `require('commissio').default` agree.
+  api.default = api;
+  return Object.freeze(api);
+}

@@ -1,0 +1,795 @@
+//! The binding's logic as plain Rust functions over text: JSON in, JSON out, errors as JSON
+//! envelopes. `lib.rs` only wraps these for wasm-bindgen, so everything here is testable on
+//! the host (`cargo test -p commissio-wasm`).
+//!
+//! Error envelope (the text of every `Err`), read by `js/api.js` to build the JS errors:
+//!
+//! | `kind` | fields |
+//! | --- | --- |
+//! | `plan` | `message`, `diagnostics`: [`JsDiagnostic`]s |
+//! | `data` | `message`, `errors`: the core's `DataError`s, `omitted` |
+//! | `period` | `code` (`P0001`), `message`, `text` |
+//! | `eval` | `code` (`R....`), `message`, `payee`, `deal`, `period`, `source`: [`JsSpan`] |
+//! | `argument` | `code` (`A0001`), `message` |
+
+use commissio::core::load::{read_json, DataError, DataErrors, TableKind};
+use commissio::core::results::EvalError;
+use commissio::core::Decimal;
+use commissio::dsl::diagnostic::{LocatedSpan, Severity};
+use commissio::{CompiledPlan, Diagnostic, Error, Inputs, LineIndex, Results};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Positions of one source text in the units JavaScript uses: the UTF-16 offset of every line
+/// start, so a byte span becomes a string index in O(log lines).
+pub struct SourceLines {
+    index: LineIndex,
+    utf16_line_starts: Vec<u32>,
+}
+
+impl SourceLines {
+    /// Indexes `source`.
+    pub fn new(source: &str) -> Self {
+        let mut utf16_line_starts = vec![0u32];
+        let mut units = 0u32;
+        for c in source.chars() {
+            units = units.saturating_add(c.len_utf16() as u32);
+            if c == '\n' {
+                utf16_line_starts.push(units);
+            }
+        }
+        SourceLines {
+            index: LineIndex::new(source),
+            utf16_line_starts,
+        }
+    }
+
+    /// A byte span as lines, columns (UTF-8 and UTF-16) and UTF-16 offsets.
+    pub fn span(&self, start: u32, end: u32) -> JsSpan {
+        let from = self.index.position(start as usize);
+        let to = self.index.position(end.max(start) as usize);
+        let offset = |line: u32, col16: u32| {
+            let base = self
+                .utf16_line_starts
+                .get(line.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or(0);
+            base.saturating_add(col16.saturating_sub(1))
+        };
+        JsSpan {
+            start,
+            end,
+            start_utf16: offset(from.line, from.column_utf16),
+            end_utf16: offset(to.line, to.column_utf16),
+            line: from.line,
+            column: from.column,
+            column_utf16: from.column_utf16,
+            end_line: to.line,
+            end_column: to.column,
+            end_column_utf16: to.column_utf16,
+        }
+    }
+
+    fn label(&self, l: &LocatedSpan) -> JsLabel {
+        JsLabel {
+            span: self.span(l.start, l.end),
+            message: l.message.clone(),
+        }
+    }
+
+    /// A diagnostic in the shape the JS API returns.
+    pub fn diagnostic(&self, d: &Diagnostic) -> JsDiagnostic {
+        let located = d.located(&self.index);
+        JsDiagnostic {
+            code: d.code,
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            message: d.message.clone(),
+            span: self.span(located.primary.start, located.primary.end),
+            label: located.primary.message.clone(),
+            hint: d.hint.clone(),
+            related: located.secondary.iter().map(|l| self.label(l)).collect(),
+        }
+    }
+}
+
+/// A span of plan text: byte offsets, UTF-16 offsets (JavaScript string indices), 1-based
+/// lines and columns in UTF-8 bytes and in UTF-16 code units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsSpan {
+    /// First byte (UTF-8).
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+    /// `start` as a UTF-16 offset.
+    pub start_utf16: u32,
+    /// `end` as a UTF-16 offset.
+    pub end_utf16: u32,
+    /// 1-based line of `start`.
+    pub line: u32,
+    /// 1-based UTF-8 column of `start`.
+    pub column: u32,
+    /// 1-based UTF-16 column of `start`.
+    pub column_utf16: u32,
+    /// 1-based line of `end`.
+    pub end_line: u32,
+    /// 1-based UTF-8 column of `end`.
+    pub end_column: u32,
+    /// 1-based UTF-16 column of `end`.
+    pub end_column_utf16: u32,
+}
+
+/// A related place of a diagnostic.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsLabel {
+    /// Where.
+    #[serde(flatten)]
+    pub span: JsSpan,
+    /// What about it.
+    pub message: String,
+}
+
+/// A diagnostic as JavaScript sees it: the primary span flattened into the object.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsDiagnostic {
+    /// Stable code, e.g. `E0301`.
+    pub code: &'static str,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    #[serde(flatten)]
+    pub span: JsSpan,
+    /// Note on the primary span (may be empty).
+    pub label: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// Related places.
+    pub related: Vec<JsLabel>,
+}
+
+fn to_text(v: &impl Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| {
+        json!({ "kind": "argument", "code": "A0002", "message": format!("could not serialise a result: {e}") }).to_string()
+    })
+}
+
+fn argument_error(message: impl Into<String>) -> String {
+    json!({ "kind": "argument", "code": "A0001", "message": message.into() }).to_string()
+}
+
+fn plan_error(lines: &SourceLines, diags: &[Diagnostic]) -> String {
+    let first = diags.first();
+    let message = match first {
+        Some(d) => {
+            let p = lines.span(d.primary.span.start, d.primary.span.end);
+            let more = if diags.len() > 1 {
+                format!(" (and {} more)", diags.len() - 1)
+            } else {
+                String::new()
+            };
+            format!(
+                "[{}] line {}, column {}: {}{more}",
+                d.code, p.line, p.column_utf16, d.message
+            )
+        }
+        None => "the plan was refused".to_string(),
+    };
+    let diagnostics: Vec<JsDiagnostic> = diags.iter().map(|d| lines.diagnostic(d)).collect();
+    to_text(&json!({ "kind": "plan", "message": message, "diagnostics": diagnostics }))
+}
+
+fn data_error(e: &DataErrors) -> String {
+    to_text(
+        &json!({ "kind": "data", "message": e.to_string(), "errors": e.errors, "omitted": e.omitted }),
+    )
+}
+
+fn eval_error(lines: &SourceLines, e: &EvalError) -> String {
+    to_text(&json!({
+        "kind": "eval",
+        "code": e.code,
+        "message": e.to_string(),
+        "reason": e.message,
+        "payee": e.payee,
+        "deal": e.deal,
+        "period": e.period,
+        "source": lines.span(e.source.start, e.source.end),
+    }))
+}
+
+/// The envelope of any facade error.
+pub fn error_text(lines: &SourceLines, e: &Error) -> String {
+    match e {
+        Error::Plan(d) => plan_error(lines, d),
+        Error::Data(d) => data_error(d),
+        Error::Period(p) => to_text(
+            &json!({ "kind": "period", "code": "P0001", "message": p.to_string(), "text": p.text }),
+        ),
+        Error::Eval(e) => eval_error(lines, e),
+    }
+}
+
+/// A checked plan with its source positions.
+pub struct Compiled {
+    /// The plan.
+    pub plan: CompiledPlan,
+    /// Positions in its source.
+    pub lines: SourceLines,
+}
+
+/// Parses and checks plan text.
+pub fn compile(source: &str) -> Result<Compiled, String> {
+    let lines = SourceLines::new(source);
+    match CompiledPlan::compile(source) {
+        Ok(plan) => Ok(Compiled { plan, lines }),
+        Err(e) => Err(error_text(&lines, &e)),
+    }
+}
+
+/// Every diagnostic of plan text as a JSON array (`[]` when the plan is fine).
+pub fn check(source: &str) -> String {
+    let lines = SourceLines::new(source);
+    match commissio::dsl::compile(source) {
+        Ok(_) => "[]".to_string(),
+        Err(diags) => to_text(
+            &diags
+                .iter()
+                .map(|d| lines.diagnostic(d))
+                .collect::<Vec<_>>(),
+        ),
+    }
+}
+
+/// The canonical layout of plan text (as a JSON string), or a plan error.
+pub fn format(source: &str) -> Result<String, String> {
+    commissio::dsl::format(source).map_err(|d| plan_error(&SourceLines::new(source), &d))
+}
+
+/// What a host needs to know about a plan to build forms and pick periods (JSON object).
+pub fn info(c: &Compiled) -> String {
+    let fields = |r: &commissio::core::plan::RecordSchema| -> Vec<Value> {
+        r.fields
+            .iter()
+            .map(|f| json!({ "name": f.name, "column": f.column, "type": f.ty }))
+            .collect()
+    };
+    let versions: Vec<Value> = c
+        .plan
+        .plan
+        .versions
+        .iter()
+        .map(|v| {
+            json!({
+                "name": v.name,
+                "currency": v.currency.code,
+                "minorUnits": v.currency.minor_units,
+                "period": v.calendar.grain,
+                "fiscalYearStartMonth": v.calendar.fiscal_year_start_month,
+                "effective": { "start": v.effective.start.to_string(), "end": v.effective.end.to_string() },
+                "components": v.components.iter().map(|k| k.name.clone()).collect::<Vec<_>>(),
+                "inputs": {
+                    "deal": fields(&v.schema.deal),
+                    "payee": fields(&v.schema.payee),
+                    "dealColumns": {
+                        "id": v.schema.deal.builtin_column("id"),
+                        "payee": v.schema.deal.builtin_column("payee"),
+                        "date": v.schema.deal.builtin_column("date"),
+                    },
+                    "payeeColumns": {
+                        "id": v.schema.payee.builtin_column("id"),
+                        "manager": v.schema.payee.builtin_column("manager"),
+                        "start": v.schema.payee.builtin_column("start"),
+                        "end": v.schema.payee.builtin_column("end"),
+                    },
+                },
+            })
+        })
+        .collect();
+    to_text(&json!({ "versions": versions }))
+}
+
+/// Input tables as UTF-8 JSON bytes, checked to be text.
+pub struct Utf8Tables<'a> {
+    /// `payees` JSON.
+    pub payees: &'a str,
+    /// `deals` JSON.
+    pub deals: &'a str,
+    /// `credits` JSON, if given.
+    pub credits: Option<&'a str>,
+    /// `quotas` JSON, if given.
+    pub quotas: Option<&'a str>,
+}
+
+impl<'a> Utf8Tables<'a> {
+    /// Checks that every table is UTF-8 (a `D0001` data error naming the table otherwise).
+    pub fn new(
+        payees: &'a [u8],
+        deals: &'a [u8],
+        credits: Option<&'a [u8]>,
+        quotas: Option<&'a [u8]>,
+    ) -> Result<Self, String> {
+        let mut errors = Vec::new();
+        let mut text = |kind: TableKind, b: &'a [u8]| match std::str::from_utf8(b) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(DataError {
+                    code: commissio::core::load::DataErrorCode::Syntax,
+                    table: Some(kind),
+                    row: None,
+                    id: None,
+                    field: None,
+                    expected: None,
+                    message: format!("the table is not UTF-8 text: {e}"),
+                });
+                ""
+            }
+        };
+        let t = Utf8Tables {
+            payees: text(TableKind::Payees, payees),
+            deals: text(TableKind::Deals, deals),
+            credits: credits.map(|b| text(TableKind::Credits, b)),
+            quotas: quotas.map(|b| text(TableKind::Quotas, b)),
+        };
+        if errors.is_empty() {
+            Ok(t)
+        } else {
+            Err(data_error(&DataErrors { errors, omitted: 0 }))
+        }
+    }
+}
+
+fn read_table(kind: TableKind, text: &str) -> Result<commissio::Table, DataError> {
+    read_json(text).map_err(|e| e.in_table(kind))
+}
+
+/// Reads the input tables from JSON text (arrays of flat objects); every table's syntax
+/// errors are reported together.
+pub fn inputs(
+    payees: &str,
+    deals: &str,
+    credits: Option<&str>,
+    quotas: Option<&str>,
+) -> Result<Inputs, String> {
+    let mut errors = Vec::new();
+    let mut one = |kind, text: &str| match read_table(kind, text) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(e);
+            commissio::Table::default()
+        }
+    };
+    let inputs = Inputs {
+        payees: one(TableKind::Payees, payees),
+        deals: one(TableKind::Deals, deals),
+        credits: credits.map(|t| one(TableKind::Credits, t)),
+        quotas: quotas.map(|t| one(TableKind::Quotas, t)),
+    };
+    if errors.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(data_error(&DataErrors { errors, omitted: 0 }))
+    }
+}
+
+/// Gives an empty table (`[]` in JSON: no rows, so no columns either) the columns the plan
+/// reads, so that "no deals" is an empty table rather than a table missing every column.
+fn complete_empty_tables(c: &Compiled, inputs: &mut Inputs) {
+    fn columns(list: &mut Vec<String>, name: &str) {
+        if !list.iter().any(|c| c == name) {
+            list.push(name.to_string());
+        }
+    }
+    let fill = |t: &mut commissio::Table, cols: Vec<String>| {
+        if t.rows.is_empty() && t.columns.is_empty() {
+            t.columns = cols;
+        }
+    };
+    let (mut payees, mut deals) = (Vec::new(), Vec::new());
+    for v in &c.plan.plan.versions {
+        for b in ["id", "manager", "start", "end"] {
+            columns(&mut payees, v.schema.payee.builtin_column(b));
+        }
+        for f in &v.schema.payee.fields {
+            columns(&mut payees, &f.column);
+        }
+        for b in ["id", "payee", "date"] {
+            columns(&mut deals, v.schema.deal.builtin_column(b));
+        }
+        for f in &v.schema.deal.fields {
+            columns(&mut deals, &f.column);
+        }
+    }
+    fill(&mut inputs.payees, payees);
+    fill(&mut inputs.deals, deals);
+    if let Some(t) = inputs.credits.as_mut() {
+        fill(t, ["deal", "payee", "share"].map(String::from).to_vec());
+    }
+    if let Some(t) = inputs.quotas.as_mut() {
+        fill(t, ["payee", "period", "amount"].map(String::from).to_vec());
+    }
+}
+
+/// Validates the inputs and evaluates the plan over a period or range.
+pub fn evaluate(c: &Compiled, mut inputs: Inputs, period: &str) -> Result<Results, String> {
+    complete_empty_tables(c, &mut inputs);
+    c.plan
+        .evaluate(&inputs, period)
+        .map_err(|e| error_text(&c.lines, &e))
+}
+
+/// The lines of a result without their traces, column by column: names are given once
+/// (`payees`, `periods`, `components`, `kinds`) and each line refers to them by index, which
+/// JavaScript reads several times faster than one object per line.
+#[derive(Serialize)]
+struct LineColumns<'a> {
+    payees: &'a [String],
+    periods: &'a [String],
+    components: Vec<&'a str>,
+    kinds: [&'static str; 5],
+    /// Payee index per line.
+    payee: Vec<u32>,
+    /// Period index per line.
+    period: Vec<u32>,
+    /// Component index per line (into `components`, whose last entry is the plan level).
+    component: Vec<u32>,
+    /// Deal id per line (null for period-level lines).
+    deal: Vec<Option<&'a str>>,
+    /// Kind index per line (into `kinds`).
+    kind: Vec<u8>,
+    share: Vec<Decimal>,
+    amount: Vec<Decimal>,
+}
+
+fn kind_index(k: commissio::core::results::LineKind) -> u8 {
+    use commissio::core::results::LineKind;
+    match k {
+        LineKind::Deal => 0,
+        LineKind::Period => 1,
+        LineKind::TrueUp => 2,
+        LineKind::FloorTopUp => 3,
+        LineKind::Rounding => 4,
+    }
+}
+
+fn line_columns<'a>(r: &'a Results, periods: &'a [String]) -> LineColumns<'a> {
+    let n = r.lines.len();
+    let plan_level = r.components.len() as u32;
+    let mut components: Vec<&str> = r.components.iter().map(|c| c.name.as_str()).collect();
+    components.push(commissio::core::results::PLAN_COMPONENT_NAME);
+    let mut cols = LineColumns {
+        payees: &r.payee_ids,
+        periods,
+        components,
+        kinds: ["deal", "period", "true_up", "floor_top_up", "rounding"],
+        payee: Vec::with_capacity(n),
+        period: Vec::with_capacity(n),
+        component: Vec::with_capacity(n),
+        deal: Vec::with_capacity(n),
+        kind: Vec::with_capacity(n),
+        share: Vec::with_capacity(n),
+        amount: Vec::with_capacity(n),
+    };
+    for line in &r.lines {
+        cols.payee.push(line.payee);
+        cols.period.push(line.period);
+        cols.component.push(
+            if line.component == commissio::core::results::PLAN_COMPONENT {
+                plan_level
+            } else {
+                line.component.min(plan_level)
+            },
+        );
+        cols.deal.push(r.deal_id(line));
+        cols.kind.push(kind_index(line.kind));
+        cols.share.push(line.share);
+        cols.amount.push(line.amount);
+    }
+    cols
+}
+
+#[derive(Serialize)]
+struct TotalOut<'a> {
+    payee: &'a str,
+    period: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    component: Option<&'a str>,
+    amount: Decimal,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary<'a> {
+    lines: LineColumns<'a>,
+    totals: Vec<TotalOut<'a>>,
+    component_totals: Vec<TotalOut<'a>>,
+    periods: Vec<String>,
+    grand_total: Decimal,
+}
+
+/// Results without traces: `lines` as [`LineColumns`], `totals`, `componentTotals` (shaped
+/// like the core's `Results::to_json`), `periods`, `grandTotal`. Traces come from
+/// [`traces_json`].
+pub fn results_json(r: &Results) -> Result<String, String> {
+    let periods: Vec<String> = r.periods.iter().map(|p| p.label()).collect();
+    let label = |p: u32| periods.get(p as usize).cloned().unwrap_or_default();
+    let payee = |p: u32| {
+        r.payee_ids
+            .get(p as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    };
+    let summary = Summary {
+        lines: line_columns(r, &periods),
+        totals: r
+            .totals
+            .iter()
+            .map(|t| TotalOut {
+                payee: payee(t.payee),
+                period: label(t.period),
+                component: None,
+                amount: t.amount,
+            })
+            .collect(),
+        component_totals: r
+            .component_totals
+            .iter()
+            .map(|t| TotalOut {
+                payee: payee(t.payee),
+                period: label(t.period),
+                component: Some(r.component_name(t.component)),
+                amount: t.amount,
+            })
+            .collect(),
+        periods: periods.clone(),
+        grand_total: r.grand_total(),
+    };
+    serde_json::to_string(&summary)
+        .map_err(|e| argument_error(format!("could not serialise the results: {e}")))
+}
+
+/// The trace of every line, in line order (JSON array).
+pub fn traces_json(r: &Results) -> Result<String, String> {
+    struct Traces<'a>(&'a Results);
+    impl Serialize for Traces<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = s.serialize_seq(Some(self.0.lines.len()))?;
+            for line in &self.0.lines {
+                seq.serialize_element(&self.0.view(line).trace)?;
+            }
+            seq.end()
+        }
+    }
+    serde_json::to_string(&Traces(r))
+        .map_err(|e| argument_error(format!("could not serialise the traces: {e}")))
+}
+
+/// Reads a decimal argument given as text (`"1.5"`); exact, never through a float.
+pub fn decimal_arg(name: &str, text: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    let plain = !t.is_empty()
+        && t.strip_prefix('-')
+            .unwrap_or(t)
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        && t.matches('.').count() <= 1;
+    match t.parse::<Decimal>() {
+        Ok(d) if plain => Ok(d),
+        _ => Err(argument_error(format!(
+            "{name}: expected a plain decimal such as \"1.25\", got {text:?}"
+        ))),
+    }
+}
+
+/// The pay curve of `payee` in one `period`: JSON array of `{attainment, credited, payout}`
+/// (decimal strings). `from`, `to` and `step` are plain decimal text (1 = 100%).
+pub fn pay_curve(
+    c: &Compiled,
+    mut inputs: Inputs,
+    payee: &str,
+    period: &str,
+    from: &str,
+    to: &str,
+    step: &str,
+) -> Result<String, String> {
+    let from = decimal_arg("from", from)?;
+    let to = decimal_arg("to", to)?;
+    let step = decimal_arg("step", step)?;
+    complete_empty_tables(c, &mut inputs);
+    let points = c
+        .plan
+        .pay_curve(&inputs, payee, period, from, to, step)
+        .map_err(|e| error_text(&c.lines, &e))?;
+    Ok(to_text(&points))
+}
+
+/// An SVG chart of curve points given as JSON (what [`pay_curve`] returns).
+pub fn curve_svg(points: &str, title: &str) -> Result<String, String> {
+    let values: Vec<Value> = serde_json::from_str(points).map_err(|e| {
+        argument_error(format!(
+            "points: expected an array of {{attainment, credited, payout}}: {e}"
+        ))
+    })?;
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let field = |name: &str| -> Result<Decimal, String> {
+            match v.get(name) {
+                Some(Value::String(s)) => decimal_arg(&format!("points[{i}].{name}"), s),
+                _ => Err(argument_error(format!(
+                    "points[{i}].{name}: expected a decimal string"
+                ))),
+            }
+        };
+        out.push(commissio::core::curve::CurvePoint {
+            attainment: field("attainment")?,
+            credited: field("credited")?,
+            payout: field("payout")?,
+        });
+    }
+    if out.len() > commissio::core::curve::MAX_POINTS {
+        return Err(argument_error(format!(
+            "a curve has at most {} points",
+            commissio::core::curve::MAX_POINTS
+        )));
+    }
+    Ok(commissio::core::curve::svg(&out, title))
+}
+
+/// The plain-text story of a payee's lines (or one deal's), `None` when there are none.
+pub fn explain(c: &Compiled, r: &Results, payee: &str, deal: Option<&str>) -> Option<String> {
+    c.plan.explain(r, payee, deal)
+}
+
+/// A payee's statement in Markdown, `None` when the payee has no lines.
+pub fn statement(c: &Compiled, r: &Results, payee: &str) -> Option<String> {
+    c.plan.statement(r, payee)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = "plan \"Flat\" {\n  currency USD\n  period quarter\n  effective 2026-01-01 to 2026-12-31\n  rounding half_even 2 per line\n  input deal { amount: money }\n  component base { commission on credit.amount  rate 5% }\n}\n";
+
+    fn parse(text: &str) -> Value {
+        serde_json::from_str(text).unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn evaluates_to_cents() {
+        let c = compile(PLAN).unwrap();
+        let inputs = inputs(
+            r#"[{"id":"A"}]"#,
+            r#"[{"id":"D1","payee":"A","date":"2026-02-01","amount":"1000.30"}]"#,
+            None,
+            None,
+        )
+        .unwrap();
+        let r = evaluate(&c, inputs, "2026-Q1").unwrap();
+        let v = parse(&results_json(&r).unwrap());
+        assert_eq!(v["totals"][0]["amount"], "50.02");
+        assert_eq!(v["grandTotal"], "50.02");
+        assert_eq!(v["periods"][0], "2026-Q1");
+        assert!(v["componentTotals"].is_array());
+        // Lines and traces, put back together, are exactly the core's own JSON.
+        let core = parse(&r.to_json().unwrap());
+        let traces = parse(&traces_json(&r).unwrap());
+        let c = &v["lines"];
+        let n = c["amount"].as_array().unwrap().len();
+        let at = |col: &str, i: usize| c[col][i].as_u64().unwrap() as usize;
+        let lines: Vec<Value> = (0..n)
+            .map(|i| {
+                json!({
+                    "payee": c["payees"][at("payee", i)],
+                    "period": c["periods"][at("period", i)],
+                    "component": c["components"][at("component", i)],
+                    "deal": c["deal"][i],
+                    "kind": c["kinds"][at("kind", i)],
+                    "share": c["share"][i],
+                    "amount": c["amount"][i],
+                    "trace": traces[i],
+                })
+            })
+            .collect();
+        assert_eq!(Value::Array(lines), core["lines"]);
+        assert_eq!(v["totals"], core["totals"]);
+        assert_eq!(v["componentTotals"], core["component_totals"]);
+    }
+
+    #[test]
+    fn empty_tables_are_empty_not_missing_columns() {
+        let c = compile(PLAN).unwrap();
+        let r = evaluate(
+            &c,
+            inputs(r#"[{"id":"A"}]"#, "[]", Some("[]"), Some("[]")).unwrap(),
+            "2026-Q1",
+        )
+        .unwrap();
+        assert!(r.lines.is_empty());
+        let e = evaluate(
+            &c,
+            inputs(
+                "[]",
+                r#"[{"id":"D1","payee":"A","date":"2026-02-01","amount":"1"}]"#,
+                None,
+                None,
+            )
+            .unwrap(),
+            "2026-Q1",
+        );
+        let v = parse(&e.err().unwrap_or_default());
+        assert_eq!(v["errors"][0]["code"], "D0202");
+    }
+
+    #[test]
+    fn plan_errors_have_utf16_positions() {
+        // "€" is 3 bytes in UTF-8 and one UTF-16 unit: the bad currency starts at byte column
+        // 14 but UTF-16 column 12 on line 2.
+        let src = "plan \"€\" {\n  # €€\n  currency usd\n}\n";
+        let v = parse(&check(src));
+        assert!(v.is_array());
+        let e = match compile(src) {
+            Err(e) => parse(&e),
+            Ok(_) => Value::Null,
+        };
+        assert_eq!(e["kind"], "plan");
+        let d = &e["diagnostics"][0];
+        assert!(d["line"].as_u64().is_some());
+        assert!(d["columnUtf16"].as_u64() <= d["column"].as_u64());
+        let start16 = d["startUtf16"].as_u64().unwrap_or(0) as usize;
+        let utf16: Vec<u16> = src.encode_utf16().collect();
+        let byte_start = d["start"].as_u64().unwrap_or(0) as usize;
+        let want: Vec<u16> = src.get(..byte_start).unwrap_or("").encode_utf16().collect();
+        assert_eq!(start16, want.len());
+        assert!(start16 <= utf16.len());
+    }
+
+    #[test]
+    fn data_errors_name_table_row_field() {
+        let e = inputs("[{\"id\":\"A\"}]", "[{\"id\":\"D1\"}, 5]", None, None)
+            .err()
+            .unwrap_or_default();
+        let v = parse(&e);
+        assert_eq!(v["kind"], "data");
+        assert_eq!(v["errors"][0]["table"], "deals");
+    }
+
+    #[test]
+    fn tables_must_be_utf8() {
+        let e = Utf8Tables::new(b"[]", b"[\xff]", None, None).err().unwrap();
+        let v = parse(&e);
+        assert_eq!(v["errors"][0]["code"], "D0001");
+        assert_eq!(v["errors"][0]["table"], "deals");
+        assert!(Utf8Tables::new(b"[]", b"[]", Some(b"[]"), None).is_ok());
+    }
+
+    #[test]
+    fn decimal_args_are_plain() {
+        assert!(decimal_arg("from", "1.25").is_ok());
+        assert!(decimal_arg("from", "-0.5").is_ok());
+        for bad in ["", "1e3", "abc", "1.2.3", "+1", "NaN"] {
+            assert!(decimal_arg("from", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let src = format!(
+            "plan \"x\" {{ measure m = {}1{} }}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        let e = compile(&src)
+            .err()
+            .map(|e| parse(&e))
+            .unwrap_or(Value::Null);
+        assert_eq!(e["kind"], "plan");
+        assert_eq!(e["diagnostics"][0]["code"], "E0003");
+    }
+}

@@ -1,0 +1,158 @@
+//! # commissio-wasm
+//!
+//! The WebAssembly layer of the `commissio` npm package. It is deliberately thin: every
+//! function takes and returns text (plan source, JSON rows, JSON results), and every error is
+//! thrown as a JSON envelope string (see [`api`]) that the hand-written JavaScript wrapper
+//! (`js/api.js`) turns into `PlanError`, `DataError`, `PeriodError` or `EvalError`. Money
+//! crosses as decimal strings both ways.
+//!
+//! Nothing here may panic: on wasm32 a panic aborts the instance. Inputs are validated by the
+//! core (`commissio::core::load`), the parser has depth and size limits (depth 32 on wasm32),
+//! and the workspace lints deny `unwrap`, `expect` and `panic`.
+
+pub mod api;
+
+use wasm_bindgen::prelude::*;
+
+fn throw(envelope: String) -> JsValue {
+    JsValue::from_str(&envelope)
+}
+
+/// The crate version (the npm package has the same).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Every diagnostic of plan text, as a JSON array (`[]` when the plan is fine).
+#[wasm_bindgen]
+pub fn check(source: &str) -> String {
+    api::check(source)
+}
+
+/// The canonical layout of plan text; throws a plan error envelope.
+#[wasm_bindgen]
+pub fn format(source: &str) -> Result<String, JsValue> {
+    api::format(source).map_err(throw)
+}
+
+/// A checked plan.
+#[wasm_bindgen]
+pub struct WasmPlan {
+    inner: api::Compiled,
+}
+
+/// The results of one evaluation, kept on the wasm side for `explain` and `statement`.
+#[wasm_bindgen]
+pub struct WasmResults {
+    inner: commissio::Results,
+}
+
+#[wasm_bindgen]
+impl WasmResults {
+    /// Lines (without traces), totals, component totals, periods and grand total as JSON.
+    pub fn json(&self) -> Result<String, JsValue> {
+        api::results_json(&self.inner).map_err(throw)
+    }
+
+    /// Every line's trace, in line order, as a JSON array.
+    pub fn traces(&self) -> Result<String, JsValue> {
+        api::traces_json(&self.inner).map_err(throw)
+    }
+}
+
+#[wasm_bindgen]
+impl WasmPlan {
+    /// Parses and checks plan text; throws a plan error envelope.
+    pub fn compile(source: &str) -> Result<WasmPlan, JsValue> {
+        api::compile(source)
+            .map(|inner| WasmPlan { inner })
+            .map_err(throw)
+    }
+
+    /// The plan's source text.
+    pub fn source(&self) -> String {
+        self.inner.plan.source.clone()
+    }
+
+    /// Name, currency, calendar, components and input fields of every version (JSON).
+    pub fn info(&self) -> String {
+        api::info(&self.inner)
+    }
+
+    /// Evaluates the plan over `period` with input tables given as UTF-8 JSON text (bytes:
+    /// `TextEncoder` output crosses into wasm memory in one copy, where a string would be
+    /// copied character by character).
+    pub fn evaluate(
+        &self,
+        payees: &[u8],
+        deals: &[u8],
+        credits: Option<Vec<u8>>,
+        quotas: Option<Vec<u8>>,
+        period: &str,
+    ) -> Result<WasmResults, JsValue> {
+        let t = api::Utf8Tables::new(payees, deals, credits.as_deref(), quotas.as_deref())
+            .map_err(throw)?;
+        let inputs = api::inputs(t.payees, t.deals, t.credits, t.quotas).map_err(throw)?;
+        api::evaluate(&self.inner, inputs, period)
+            .map(|inner| WasmResults { inner })
+            .map_err(throw)
+    }
+}
+
+#[wasm_bindgen]
+impl WasmPlan {
+    /// The plain-text explanation of a payee's lines (or of one deal's lines).
+    pub fn explain(
+        &self,
+        results: &WasmResults,
+        payee: &str,
+        deal: Option<String>,
+    ) -> Option<String> {
+        api::explain(&self.inner, &results.inner, payee, deal.as_deref())
+    }
+
+    /// A payee's statement in Markdown.
+    pub fn statement(&self, results: &WasmResults, payee: &str) -> Option<String> {
+        api::statement(&self.inner, &results.inner, payee)
+    }
+
+    /// The plan text in canonical layout.
+    pub fn format(&self) -> Result<String, JsValue> {
+        api::format(&self.inner.plan.source).map_err(throw)
+    }
+
+    /// Pay curve points as JSON; `from`, `to`, `step` are decimal text (1 = 100%).
+    #[allow(clippy::too_many_arguments)]
+    pub fn pay_curve(
+        &self,
+        payees: &[u8],
+        deals: &[u8],
+        credits: Option<Vec<u8>>,
+        quotas: Option<Vec<u8>>,
+        payee: &str,
+        period: &str,
+        from: &str,
+        to: &str,
+        step: &str,
+    ) -> Result<String, JsValue> {
+        let t = api::Utf8Tables::new(payees, deals, credits.as_deref(), quotas.as_deref())
+            .map_err(throw)?;
+        let inputs = api::inputs(t.payees, t.deals, t.credits, t.quotas).map_err(throw)?;
+        api::pay_curve(&self.inner, inputs, payee, period, from, to, step).map_err(throw)
+    }
+}
+
+/// An SVG line chart of pay-curve points given as JSON.
+#[wasm_bindgen]
+pub fn curve_svg(points: &str, title: &str) -> Result<String, JsValue> {
+    api::curve_svg(points, title).map_err(throw)
+}
+
+/// Test hook, not part of the API: stops the instance the way a bug would (a wasm trap), so
+/// the JavaScript suite can check that the wrapper recovers and leaks no internals.
+#[wasm_bindgen]
+pub fn __trap() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+}

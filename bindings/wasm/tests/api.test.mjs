@@ -1,0 +1,395 @@
+// The public API, through the installed package (ES module entry point).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import commissio, {
+  Plan,
+  Results,
+  check,
+  format,
+  curveSvg,
+  version,
+  init,
+  CommissioError,
+  PlanError,
+  DataError,
+  PeriodError,
+  EvalError,
+} from 'commissio';
+
+const require = createRequire(import.meta.url);
+const root = process.env.COMMISSIO_ROOT || new URL('../../../..', import.meta.url).pathname;
+
+const FLAT = `plan "Flat" {
+  currency USD
+  period quarter
+  effective 2026-01-01 to 2026-12-31
+  rounding half_even 2 per line
+  input deal { amount: money }
+  component base { commission on credit.amount  rate 5% }
+}
+`;
+
+const AE = readFileSync(join(root, 'examples/ae_quota_tiers.comp'), 'utf8');
+const payees = [{ id: 'rep', quota: '400000.00', target_incentive: '80000.00' }];
+const deal = (amount, extra = {}) => ({
+  id: 'NEW',
+  payee: 'rep',
+  date: '2026-02-15',
+  amount,
+  product: 'Platform',
+  new_logo: true,
+  ...extra,
+});
+
+test('Plan.parse, name, currency, info', () => {
+  const plan = Plan.parse(AE);
+  assert.equal(plan.name, 'Account Executive FY2026');
+  assert.equal(plan.currency, 'USD');
+  assert.equal(plan.source, AE);
+  const v = plan.info.versions[0];
+  assert.equal(v.period, 'quarter');
+  assert.equal(v.minorUnits, 2);
+  assert.deepEqual(v.effective, { start: '2026-01-01', end: '2026-12-31' });
+  assert.deepEqual(v.components, ['core', 'platform_spiff', 'kicker']);
+  assert.deepEqual(
+    v.inputs.deal.map((f) => [f.name, f.type]),
+    [
+      ['amount', 'money'],
+      ['product', 'text'],
+      ['new_logo', 'bool'],
+    ],
+  );
+  assert.deepEqual(v.inputs.dealColumns, { id: 'id', payee: 'payee', date: 'date' });
+  assert.throws(() => new Plan(), TypeError);
+});
+
+test('evaluate: lines, totals, component totals, periods, grand total as decimal strings', () => {
+  const plan = Plan.parse(AE);
+  // 150,000 of 400,000 = 37.5% attainment: 150,000 x 2% = 3,000 x 1.2 (new logo) = 3,600.00,
+  // plus the 250.00 Platform SPIFF.
+  const r = plan.evaluate({ payees, deals: [deal('150000.00')] }, '2026-Q1');
+  assert.ok(r instanceof Results);
+  assert.deepEqual(
+    r.lines.map((l) => [l.payee, l.period, l.component, l.deal, l.kind, l.share, l.amount]),
+    [
+      ['rep', '2026-Q1', 'core', 'NEW', 'deal', '1', '3600.00'],
+      ['rep', '2026-Q1', 'platform_spiff', 'NEW', 'deal', '1', '250.00'],
+    ],
+  );
+  assert.deepEqual(r.totals, [{ payee: 'rep', period: '2026-Q1', amount: '3850.00' }]);
+  assert.deepEqual(r.componentTotals, [
+    { payee: 'rep', period: '2026-Q1', component: 'core', amount: '3600.00' },
+    { payee: 'rep', period: '2026-Q1', component: 'platform_spiff', amount: '250.00' },
+  ]);
+  assert.deepEqual(r.periods, ['2026-Q1']);
+  assert.equal(r.grandTotal, '3850.00');
+  assert.equal(r.total('rep', '2026-Q1'), '3850.00');
+  assert.equal(r.total('rep', '2026-Q2'), null);
+  for (const l of r.lines) {
+    for (const k of ['share', 'amount']) assert.equal(typeof l[k], 'string');
+  }
+});
+
+test('evaluate: traces are complete and carry decimals as strings', () => {
+  const plan = Plan.parse(AE);
+  const r = plan.evaluate({ payees, deals: [deal('300000.00')] }, '2026-Q1');
+  const core = r.lines.find((l) => l.component === 'core');
+  assert.equal(core.amount, '14400.00');
+  const t = core.trace;
+  assert.equal(t.rule, 'core');
+  assert.equal(t.basis, '300000.00');
+  assert.deepEqual(
+    t.slices.map((s) => [s.band, Number(s.lo), Number(s.hi), s.rate]),
+    [
+      [0, 0, 200000, '0.02'],
+      [1, 200000, 300000, '0.08'],
+    ],
+  );
+  assert.equal(Number(t.slices[0].amount), 4000);
+  assert.equal(Number(t.slices[1].amount), 8000);
+  assert.deepEqual(
+    t.multipliers.map((m) => m.factor),
+    ['1.2'],
+  );
+  assert.equal(t.gates.length, 1);
+  assert.equal(t.gates[0].pass, true);
+  assert.deepEqual(t.rounding, { mode: 'half_even', scale: 2, stage: 'line' });
+  assert.equal(t.rounded, '14400.00');
+  // Both caps were checked and neither bound: 50% of the 80,000.00 target incentive for the
+  // component, the whole target incentive for the plan.
+  assert.deepEqual(
+    t.limits.map((l) => [l.kind, l.level, l.component, Number(l.value), l.before, l.after]),
+    [
+      ['cap', 'period', 'core', 40000, '14400.00', '14400.00'],
+      ['cap', 'total_period', '(plan)', 80000, '14400.00', '14400.00'],
+    ],
+  );
+  // The trace's plan span points at the multiplier's text.
+  const m = t.multipliers[0].source;
+  assert.match(Buffer.from(AE).subarray(m.start, m.end).toString(), /multiply (by )?1\.2/);
+  // toJSON carries the traces; a JSON round trip keeps every decimal string.
+  const json = JSON.parse(JSON.stringify(r));
+  assert.deepEqual(json.lines[0].trace, t);
+  assert.deepEqual(Object.keys(json), ['lines', 'totals', 'componentTotals', 'periods', 'grandTotal']);
+});
+
+test('evaluate over a range and a year', () => {
+  const plan = Plan.parse(FLAT);
+  const deals = [
+    { id: 'D1', payee: 'A', date: '2026-02-01', amount: '1000.30' },
+    { id: 'D2', payee: 'A', date: '2026-05-01', amount: '2000.00' },
+  ];
+  const r = plan.evaluate({ payees: [{ id: 'A' }], deals }, '2026');
+  assert.deepEqual(r.periods, ['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
+  // 1000.30 x 5% = 50.015 → half-even → 50.02; 2000.00 x 5% = 100.00.
+  assert.deepEqual(
+    r.totals.map((t) => [t.period, t.amount]),
+    [
+      ['2026-Q1', '50.02'],
+      ['2026-Q2', '100.00'],
+    ],
+  );
+  assert.equal(r.grandTotal, '150.02');
+  const h1 = plan.evaluate({ payees: [{ id: 'A' }], deals }, '2026-Q1..2026-Q2');
+  assert.deepEqual(h1.periods, ['2026-Q1', '2026-Q2']);
+});
+
+test('empty tables: no deals is an empty result, credits and quotas may be empty or absent', () => {
+  const plan = Plan.parse(FLAT);
+  const r = plan.evaluate({ payees: [{ id: 'A' }], deals: [], credits: [], quotas: null }, '2026-Q1');
+  assert.deepEqual(r.lines, []);
+  assert.deepEqual(r.totals, []);
+  assert.equal(r.grandTotal, '0');
+});
+
+test('credits split a deal', () => {
+  const plan = Plan.parse(FLAT);
+  const r = plan.evaluate(
+    {
+      payees: [{ id: 'A' }, { id: 'B' }],
+      deals: [{ id: 'D1', payee: 'A', date: '2026-02-01', amount: '1000.00' }],
+      credits: [
+        { deal: 'D1', payee: 'A', share: '0.6' },
+        { deal: 'D1', payee: 'B', share: '40%' },
+      ],
+    },
+    '2026-Q1',
+  );
+  assert.deepEqual(
+    r.lines.map((l) => [l.payee, l.share, l.amount]),
+    [
+      ['A', '0.6', '30.00'],
+      ['B', '0.40', '20.00'],
+    ],
+  );
+});
+
+test('JS numbers in rows: read from their shortest round-trip text', () => {
+  const plan = Plan.parse(FLAT);
+  const run = (amount) =>
+    plan.evaluate({ payees: [{ id: 'A' }], deals: [{ id: 'D1', payee: 'A', date: '2026-02-01', amount }] }, '2026-Q1');
+  // 1000.3 prints as "1000.3": exactly 1000.30, so the same 50.02 as the string.
+  assert.equal(run(1000.3).grandTotal, '50.02');
+  assert.equal(run(1000).grandTotal, '50.00');
+  assert.equal(run(-0).grandTotal, '0.00');
+  // 9007199254740.99 x 5% = 450359962737.0495 → 450359962737.05.
+  assert.equal(run(9007199254740.99).grandTotal, '450359962737.05');
+  // A bigint is an exact whole number.
+  assert.equal(run(123456789012345678901234n).grandTotal, '6172839450617283945061.70');
+  // Ids may be numbers too (their text).
+  const r = plan.evaluate({ payees: [{ id: 7 }], deals: [{ id: 1, payee: 7, date: '2026-02-01', amount: '10' }] }, '2026-Q1');
+  assert.deepEqual([r.lines[0].payee, r.lines[0].deal, r.lines[0].amount], ['7', '1', '0.50']);
+});
+
+test('JS numbers in rows: the refused ones name row and field', () => {
+  const plan = Plan.parse(FLAT);
+  const bad = (amount) => {
+    try {
+      plan.evaluate({ payees: [{ id: 'A' }], deals: [{ id: 'D1', payee: 'A', date: '2026-02-01', amount }] }, '2026-Q1');
+    } catch (e) {
+      assert.ok(e instanceof DataError, String(e));
+      const d = e.errors[0];
+      assert.deepEqual([d.table, d.row, d.field], ['deals', 1, 'amount']);
+      return d.code;
+    }
+    assert.fail(`accepted ${String(amount)}`);
+  };
+  // 0.1 + 0.2 prints as 0.30000000000000004: more decimals than USD has, refused, never rounded.
+  assert.equal(bad(0.1 + 0.2), 'D0103');
+  assert.equal(bad(NaN), 'D0102');
+  assert.equal(bad(Infinity), 'D0102');
+  assert.equal(bad(-Infinity), 'D0102');
+  assert.equal(bad(2 ** 53), 'D0105');
+  assert.equal(bad(1e21), 'D0105');
+  assert.equal(bad(1e-7), 'D0105');
+});
+
+test('explain and statement', () => {
+  const plan = Plan.parse(AE);
+  const r = plan.evaluate({ payees, deals: [deal('300000.00')] }, '2026-Q1');
+  const text = plan.explain(r, 'rep', 'NEW');
+  assert.match(text, /core · deal NEW: 14,400\.00/);
+  assert.match(text, /200,000\.00 × 2% = 4,000\.00/);
+  assert.match(text, /100,000\.00 × 8% = 8,000\.00/);
+  assert.match(text, /multiplied by 1\.2/);
+  assert.match(plan.explain(r, 'rep'), /total rep 2026-Q1: 14,650\.00/);
+  assert.equal(plan.explain(r, 'nobody'), null);
+  assert.equal(plan.explain(r, 'rep', 'NO-SUCH-DEAL'), null);
+  const md = plan.statement(r, 'rep');
+  assert.match(md, /^# Commission statement: rep/m);
+  assert.match(md, /Total 2026-Q1: 14,650\.00 USD/);
+  assert.equal(plan.statement(r, 'nobody'), null);
+  r.free();
+  assert.throws(() => plan.explain(r, 'rep'), TypeError);
+  r.free(); // twice is fine
+});
+
+test('pay curve and its SVG', () => {
+  const plan = Plan.parse(AE);
+  const inputs = { payees: [{ id: 'rep', quota: '100000.00', target_incentive: '20000.00' }], deals: [] };
+  const points = plan.payCurve(inputs, 'rep', '2026-Q1', { from: '0', to: '2', step: '0.2' });
+  assert.equal(points.length, 11);
+  const at = (a) => points.find((p) => p.attainment === a);
+  // 100%: 50,000 x 2% + 50,000 x 8% = 5,000. 120%: + 20,000 x 12% + the 2,000 kicker = 9,400.
+  // 20%: the gate (>= 25%) fails. 200%: core capped at 50% of 20,000, + kicker = 12,000.
+  assert.deepEqual(at('1.0'), { attainment: '1.0', credited: '100000.000', payout: '5000.00' });
+  assert.equal(at('1.2').payout, '9400.00');
+  assert.equal(at('0.2').payout, '0.00');
+  assert.equal(Number(at('2.0').payout), 12000);
+  for (const p of points) for (const k of ['attainment', 'credited', 'payout']) assert.equal(typeof p[k], 'string');
+  // Defaults: 0 to 2 by 0.05; numbers accepted for the bounds under the row rule.
+  assert.equal(plan.payCurve(inputs, 'rep', '2026-Q1').length, 41);
+  assert.equal(plan.payCurve(inputs, 'rep', '2026-Q1', { from: 0.5, to: 1.5, step: 0.25 }).length, 5);
+  assert.throws(() => plan.payCurve(inputs, 'rep', '2026-Q1', { step: NaN }), CommissioError);
+  assert.throws(() => plan.payCurve(inputs, 'rep', '2026-Q1', { step: '1e-1' }), (e) => e.code === 'A0001');
+  assert.throws(() => plan.payCurve(inputs, 'rep', '2026-Q1', { step: '0' }), (e) => e instanceof EvalError && e.code === 'R0301');
+  assert.throws(() => plan.payCurve(inputs, 'rep', '2026', {}), PeriodError);
+  assert.throws(() => plan.payCurve(inputs, 'ghost', '2026-Q1'), (e) => e instanceof EvalError);
+  const svg = curveSvg(points, 'AE <pay> curve');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /AE &lt;pay&gt; curve/);
+  assert.match(svg, /<\/svg>\s*$/);
+  assert.equal(curveSvg([], 'empty').startsWith('<svg'), true);
+  assert.throws(() => curveSvg([{ attainment: 1, credited: '1', payout: '1' }]), (e) => e.code === 'A0001');
+  assert.throws(() => curveSvg('nope'), TypeError);
+});
+
+test('check and format', () => {
+  assert.deepEqual(check(FLAT), []);
+  const messy = 'plan "Flat" {\ncurrency USD\n   period quarter\neffective 2026-01-01 to 2026-12-31\nrounding half_even 2 per line\ninput deal { amount: money }\ncomponent base { commission on credit.amount  rate 5% }\n}\n';
+  const pretty = format(messy);
+  assert.equal(format(pretty), pretty);
+  assert.match(pretty, /^ {2}currency USD$/m);
+  assert.equal(Plan.parse(messy).format(), pretty);
+  assert.throws(() => format('plan {'), PlanError);
+});
+
+test('diagnostics carry UTF-8 and UTF-16 columns and string offsets', () => {
+  // "€" is 3 UTF-8 bytes and 1 UTF-16 unit, "😀" 4 bytes and 2 units: an error after them on
+  // the same line has a UTF-8 column larger than its UTF-16 column.
+  const texts = ['plan "€😀" { currency usd }\n', 'plan "a" {\n  currency USD\n}\nplan "€😀" { currency usd period fortnight }\n'];
+  for (const t of texts) {
+    const diags = check(t);
+    assert.ok(diags.length >= 1, t);
+    for (const d of diags) {
+      assert.equal(typeof d.code, 'string');
+      assert.ok(['error', 'warning'].includes(d.severity));
+      assert.equal(d.startUtf16, utf16Index(t, d.start));
+      assert.equal(d.endUtf16, utf16Index(t, d.end));
+      // The UTF-16 column is the JS string index within the line, plus one.
+      const lineStart = t.lastIndexOf('\n', d.startUtf16 - 1) + 1;
+      assert.equal(d.columnUtf16, d.startUtf16 - lineStart + 1);
+      assert.equal(d.line, t.slice(0, d.startUtf16).split('\n').length);
+      assert.ok(d.columnUtf16 <= d.column);
+    }
+  }
+  const t = texts[0];
+  const d = check(t).find((x) => t.slice(x.startUtf16, x.endUtf16) === 'usd');
+  assert.ok(d, JSON.stringify(check(t)));
+  assert.deepEqual([d.line, d.column, d.columnUtf16], [1, 27, 23]);
+});
+
+function utf16Index(text, byteOffset) {
+  return Buffer.from(text).subarray(0, byteOffset).toString().length;
+}
+
+test('PlanError lists every diagnostic with positions', () => {
+  const bad = 'plan "x" {\n  currency USD\n  period fortnight\n  component a { commission on credit.amount rate 5% }\n}\n';
+  assert.throws(
+    () => Plan.parse(bad),
+    (e) => {
+      assert.ok(e instanceof PlanError && e instanceof CommissioError && e instanceof Error);
+      assert.equal(e.name, 'PlanError');
+      assert.equal(e.code, e.diagnostics[0].code);
+      assert.ok(e.diagnostics.length >= 1);
+      assert.match(e.message, /^\[E\d{4}\] line \d+, column \d+: /);
+      for (const d of e.diagnostics) {
+        for (const k of ['line', 'column', 'columnUtf16', 'endLine', 'endColumn', 'endColumnUtf16', 'start', 'end']) {
+          assert.equal(typeof d[k], 'number', k);
+        }
+        assert.ok(d.hint === null || typeof d.hint === 'string');
+        assert.ok(Array.isArray(d.related));
+      }
+      return true;
+    },
+  );
+});
+
+test('ESM and CommonJS share one engine and one set of classes', () => {
+  const cjs = require('commissio');
+  assert.equal(cjs.Plan, Plan);
+  assert.equal(cjs.PlanError, PlanError);
+  assert.equal(commissio.Plan, Plan);
+  assert.equal(cjs.default, cjs);
+  assert.equal(version(), JSON.parse(readFileSync(require.resolve('commissio/package.json'), 'utf8')).version);
+  const plan = cjs.Plan.parse(FLAT);
+  assert.ok(plan instanceof Plan);
+});
+
+test('init is a no-op in Node and the API needs no await', async () => {
+  await init();
+  assert.equal(Plan.parse(FLAT).name, 'Flat');
+});
+
+test('free releases plans; a freed plan says so', () => {
+  const plan = Plan.parse(FLAT);
+  plan.free();
+  assert.throws(() => plan.evaluate({ payees: [], deals: [] }, '2026-Q1'), TypeError);
+  plan.free();
+});
+
+test('many evaluations do not grow memory without bound', () => {
+  const plan = Plan.parse(FLAT);
+  const deals = Array.from({ length: 2000 }, (_, i) => ({ id: `D${i}`, payee: 'A', date: '2026-02-01', amount: '10.00' }));
+  for (let i = 0; i < 50; i++) plan.evaluate({ payees: [{ id: 'A' }], deals }, '2026-Q1').free();
+  const r = plan.evaluate({ payees: [{ id: 'A' }], deals }, '2026-Q1');
+  assert.equal(r.grandTotal, '1000.00');
+});
+
+test('EvalError, PeriodError', () => {
+  const plan = Plan.parse(readFileSync(join(root, 'tests/corpus/056-error-division-by-zero/plan.comp'), 'utf8'));
+  const inputs = {
+    payees: [{ id: 'A', quota: '0.00' }],
+    deals: [{ id: 'D1', payee: 'A', date: '2026-01-10', amount: '1000.00' }],
+  };
+  assert.throws(
+    () => plan.evaluate(inputs, '2026-Q1'),
+    (e) => {
+      assert.ok(e instanceof EvalError && e instanceof CommissioError);
+      assert.equal(e.name, 'EvalError');
+      assert.equal(e.code, 'R0101');
+      assert.equal(typeof e.reason, 'string');
+      assert.equal(e.payee, 'A');
+      assert.equal(typeof e.source.line, 'number');
+      assert.match(plan.source.slice(e.source.startUtf16, e.source.endUtf16), /\//);
+      return true;
+    },
+  );
+  assert.throws(
+    () => plan.evaluate(inputs, '2026-Q9'),
+    (e) => e instanceof PeriodError && e.code === 'P0001' && e.text === '2026-Q9',
+  );
+});
