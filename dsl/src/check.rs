@@ -115,7 +115,8 @@ fn check_versions(versions: &[(&ast::PlanDecl, ir::PlanVersion)], errors: &mut V
                 );
             }
         }
-        if v.schema != first.schema || v.currency != first.currency || v.calendar != first.calendar {
+        if v.schema != first.schema || v.currency != first.currency || v.calendar != first.calendar
+        {
             errors.push(
                 Diagnostic::error(
                     "E0111",
@@ -1004,32 +1005,7 @@ impl Checker {
                     }
                     _ => {}
                 }
-                let found = self
-                    .schema
-                    .deal
-                    .fields
-                    .iter()
-                    .position(|f| f.name == *field);
-                let Some(i) = found else {
-                    let known: Vec<String> = self
-                        .schema
-                        .deal
-                        .fields
-                        .iter()
-                        .map(|f| f.name.clone())
-                        .collect();
-                    let mut d = Diagnostic::error(
-                        "E0102",
-                        parts[1].span,
-                        format!("deals have no field `{field}`"),
-                    );
-                    d = d.with_hint(match suggest(field, known.iter().map(String::as_str)) {
-                        Some(s) => format!("did you mean `{root}.{s}`? Fields are declared in `input deal {{ ... }}`"),
-                        None => "declare it in `input deal { ... }`".to_string(),
-                    });
-                    self.err(d);
-                    return None;
-                };
+                let i = self.field_index("deal", root, field, parts[1].span)?;
                 let ft = self.schema.deal.fields[i].ty;
                 if credit {
                     if !matches!(
@@ -1079,34 +1055,7 @@ impl Checker {
                     }
                     _ => {}
                 }
-                let found = self
-                    .schema
-                    .payee
-                    .fields
-                    .iter()
-                    .position(|f| f.name == *field);
-                let Some(i) = found else {
-                    let known: Vec<String> = self
-                        .schema
-                        .payee
-                        .fields
-                        .iter()
-                        .map(|f| f.name.clone())
-                        .collect();
-                    let hint = match suggest(field, known.iter().map(String::as_str)) {
-                        Some(s) => format!("did you mean `payee.{s}`?"),
-                        None => "declare it in `input payee { ... }`".to_string(),
-                    };
-                    self.err(
-                        Diagnostic::error(
-                            "E0102",
-                            parts[1].span,
-                            format!("payees have no field `{field}`"),
-                        )
-                        .with_hint(hint),
-                    );
-                    return None;
-                };
+                let i = self.field_index("payee", "payee", field, parts[1].span)?;
                 Some((
                     ir::Expr::PayeeField(i),
                     Ty::of(self.schema.payee.fields[i].ty.value_type()),
@@ -1170,6 +1119,30 @@ impl Checker {
                 None
             }
         }
+    }
+
+    /// The index of a declared field of `record` (`deal` or `payee`), or E0102 with the
+    /// closest known name as a hint.
+    fn field_index(&mut self, record: &str, root: &str, field: &str, span: Span) -> Option<usize> {
+        let fields = if record == "deal" {
+            &self.schema.deal.fields
+        } else {
+            &self.schema.payee.fields
+        };
+        if let Some(i) = fields.iter().position(|f| f.name == field) {
+            return Some(i);
+        }
+        let hint = match suggest(field, fields.iter().map(|f| f.name.as_str())) {
+            Some(s) => format!(
+                "did you mean `{root}.{s}`? Fields are declared in `input {record} {{ ... }}`"
+            ),
+            None => format!("declare it in `input {record} {{ ... }}`"),
+        };
+        self.err(
+            Diagnostic::error("E0102", span, format!("{record}s have no field `{field}`"))
+                .with_hint(hint),
+        );
+        None
     }
 
     fn call(&mut self, f: FuncName, args: &[Expr], span: Span, ctx: Ctx) -> Option<(ir::Expr, Ty)> {
@@ -1987,7 +1960,9 @@ impl Checker {
                             "an interpolated table mixes rates (written with %) and money amounts",
                         )
                         .with_secondary(first_span, "the first anchor value")
-                        .with_hint("write every value as a rate (25%) or every value as money (5000)"),
+                        .with_hint(
+                            "write every value as a rate (25%) or every value as money (5000)",
+                        ),
                     );
                 }
                 anchors_are_money = !first_is_rate;
