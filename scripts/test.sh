@@ -13,6 +13,13 @@ step "toolchain"
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)"; exit 1; }
 cargo --version
 
+step "rust: formatting (cargo fmt --check)"
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --all -- --check
+else
+  echo "rustfmt not installed: skipped"
+fi
+
 # One release build serves the Rust tests, the CLI tests and the bindings' builds. The default
 # workspace members are the Rust crates; the Python and wasm crates are built by their suites.
 step "rust: build and test (release)"

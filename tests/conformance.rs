@@ -6,7 +6,11 @@ use commissio_conformance::{cases, expected, run};
 #[test]
 fn corpus() {
     let cases = cases();
-    assert!(cases.len() >= 50, "expected the full corpus, found {} cases", cases.len());
+    assert!(
+        cases.len() >= 50,
+        "expected the full corpus, found {} cases",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let mut got = run(case);
@@ -28,5 +32,11 @@ fn corpus() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

@@ -43,7 +43,11 @@ fn deals_csv(deals: &[(i64, u32, bool)], owner: &str) -> String {
             .and_then(|d| d.add_days(i64::from(*day)))
             .map(|d| d.to_string())
             .unwrap_or_default();
-        s.push_str(&format!("{},{owner},{date},{},{new_logo}\n", i + 1, cents(*amount)));
+        s.push_str(&format!(
+            "{},{owner},{date},{},{new_logo}\n",
+            i + 1,
+            cents(*amount)
+        ));
     }
     s
 }

@@ -20,12 +20,20 @@ pub struct Case {
 pub fn cases() -> Vec<Case> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs.into_iter()
         .map(|d| {
-            let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = d
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let plan = std::fs::read_to_string(d.join("plan.comp")).unwrap_or_default();
             let text = std::fs::read_to_string(d.join("case.json")).unwrap_or_default();
             let spec = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -67,7 +75,10 @@ fn run_inner(case: &Case) -> Result<Results, Error> {
         match table(&case.spec, key) {
             None => Ok(None),
             Some(text) => read_json(&text).map(Some).map_err(|e| {
-                Error::Data(commissio::DataErrors { errors: vec![e], omitted: 0 })
+                Error::Data(commissio::DataErrors {
+                    errors: vec![e],
+                    omitted: 0,
+                })
             }),
         }
     };
@@ -77,7 +88,11 @@ fn run_inner(case: &Case) -> Result<Results, Error> {
         credits: read("credits")?,
         quotas: read("quotas")?,
     };
-    let period = case.spec.get("period").and_then(Value::as_str).unwrap_or("");
+    let period = case
+        .spec
+        .get("period")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     plan.evaluate(&inputs, period)
 }
 

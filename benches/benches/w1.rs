@@ -25,13 +25,30 @@ fn w1(c: &mut Criterion) {
     let mut group = c.benchmark_group("w1_100k");
     group.sample_size(20);
     for trace in [true, false] {
-        let name = if trace { "compute_traced" } else { "compute_untraced" };
+        let name = if trace {
+            "compute_traced"
+        } else {
+            "compute_untraced"
+        };
         group.bench_function(name, |b| {
-            b.iter(|| evaluate_with(black_box(&plan), black_box(&data), first, last, &EvalOptions { trace }).map(|r| r.lines.len()).map_err(|e| e.code))
+            b.iter(|| {
+                evaluate_with(
+                    black_box(&plan),
+                    black_box(&data),
+                    first,
+                    last,
+                    &EvalOptions { trace },
+                )
+                .map(|r| r.lines.len())
+                .map_err(|e| e.code)
+            })
         });
     }
     group.bench_function("load_csv", |b| {
-        b.iter(|| load_csv(black_box(&plan), black_box(&g.deals), &g.reps, &g.splits).map(|d| d.deals.id.len()))
+        b.iter(|| {
+            load_csv(black_box(&plan), black_box(&g.deals), &g.reps, &g.splits)
+                .map(|d| d.deals.id.len())
+        })
     });
     group.finish();
 }

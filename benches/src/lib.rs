@@ -55,12 +55,18 @@ pub const REFERENCE: &[(usize, usize, &str, &str, &str)] = &[
 
 /// Compiles the W1 plan.
 pub fn w1_plan() -> Result<Plan, String> {
-    commissio_dsl::compile(W1_PLAN).map_err(|d| format!("w1_reference.comp does not compile: {d:?}"))
+    commissio_dsl::compile(W1_PLAN)
+        .map_err(|d| format!("w1_reference.comp does not compile: {d:?}"))
 }
 
 /// The evaluated quarters: 2026-Q1 ..= 2026-Q4.
 pub fn quarters() -> (Period, Period) {
-    let q = |index| Period { fiscal_year: 2026, index, grain: Grain::Quarter, fiscal_start_month: 1 };
+    let q = |index| Period {
+        fiscal_year: 2026,
+        index,
+        grain: Grain::Quarter,
+        fiscal_start_month: 1,
+    };
     (q(1), q(4))
 }
 
@@ -84,9 +90,15 @@ pub fn credits_from_splits(splits: &str) -> String {
 }
 
 /// Reads the three W1 CSV texts through `Inputs::from_csv` and `build_dataset`.
-pub fn load_csv(plan: &Plan, deals: &str, reps: &str, splits: &str) -> Result<commissio_core::dataset::Dataset, String> {
+pub fn load_csv(
+    plan: &Plan,
+    deals: &str,
+    reps: &str,
+    splits: &str,
+) -> Result<commissio_core::dataset::Dataset, String> {
     let credits = credits_from_splits(splits);
-    let inputs = Inputs::from_csv(reps, deals, Some(&credits), None).map_err(|e: DataErrors| format!("{e:?}"))?;
+    let inputs = Inputs::from_csv(reps, deals, Some(&credits), None)
+        .map_err(|e: DataErrors| format!("{e:?}"))?;
     let version = plan.versions.first().ok_or("the plan has no version")?;
     build_dataset(version, &inputs).map_err(|e| format!("{e:?}"))
 }
@@ -144,7 +156,13 @@ pub fn checksums(r: &Results) -> Result<Checksums, String> {
     let mut lines: Vec<Row> = Vec::with_capacity(r.lines.len());
     for l in &r.lines {
         let deal = r.deal_id(l).ok_or("a W1 line without a deal")?;
-        lines.push((id_num(deal), deal, r.payee_id(l), l.period, cents(l.amount)?));
+        lines.push((
+            id_num(deal),
+            deal,
+            r.payee_id(l),
+            l.period,
+            cents(l.amount)?,
+        ));
     }
     lines.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
     let mut h = Sha256::new();
@@ -152,7 +170,9 @@ pub fn checksums(r: &Results) -> Result<Checksums, String> {
     let (mut count, mut total) = (0usize, 0i128);
     let mut i = 0;
     while i < lines.len() {
-        let Some(&(k, deal, rep, per, mut c)) = lines.get(i) else { break };
+        let Some(&(k, deal, rep, per, mut c)) = lines.get(i) else {
+            break;
+        };
         let mut j = i + 1;
         while let Some(n) = lines.get(j) {
             if (n.0, n.1, n.2, n.3) != (k, deal, rep, per) {
@@ -173,8 +193,15 @@ pub fn checksums(r: &Results) -> Result<Checksums, String> {
     let mut totals: Vec<(&str, &str, i128)> = Vec::with_capacity(r.totals.len());
     let mut tsum = 0i128;
     for t in &r.totals {
-        let rep = r.payee_ids.get(t.payee as usize).map(String::as_str).unwrap_or("");
-        let q = labels.get(t.period as usize).map(String::as_str).unwrap_or("");
+        let rep = r
+            .payee_ids
+            .get(t.payee as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        let q = labels
+            .get(t.period as usize)
+            .map(String::as_str)
+            .unwrap_or("");
         let c = cents(t.amount)?;
         tsum += c;
         totals.push((rep, q, c));
@@ -189,17 +216,25 @@ pub fn checksums(r: &Results) -> Result<Checksums, String> {
         let _ = writeln!(buf, "{rep},{q},{}", cents_text(c)?);
         h.update(buf.as_bytes());
     }
-    Ok(Checksums { count, total: cents_text(total)?, lines_sha256, totals_sha256: format!("{:x}", h.finalize()) })
+    Ok(Checksums {
+        count,
+        total: cents_text(total)?,
+        lines_sha256,
+        totals_sha256: format!("{:x}", h.finalize()),
+    })
 }
 
 /// The SPEC reference for `n` deals (R = 2000), if listed.
 pub fn reference(n: usize) -> Option<Checksums> {
-    REFERENCE.iter().find(|r| r.0 == n).map(|&(_, count, total, l, t)| Checksums {
-        count,
-        total: total.to_string(),
-        lines_sha256: l.to_string(),
-        totals_sha256: t.to_string(),
-    })
+    REFERENCE
+        .iter()
+        .find(|r| r.0 == n)
+        .map(|&(_, count, total, l, t)| Checksums {
+            count,
+            total: total.to_string(),
+            lines_sha256: l.to_string(),
+            totals_sha256: t.to_string(),
+        })
 }
 
 /// Generated W1-shaped CSV texts: (deals, reps, splits).
@@ -226,7 +261,16 @@ pub fn generate(n: usize, r: usize, seed: u64) -> Generated {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     };
-    const PRODUCTS: [&str; 8] = ["Core", "Analytics", "Platform", "Security", "Integrations", "Support", "Training", "Hardware"];
+    const PRODUCTS: [&str; 8] = [
+        "Core",
+        "Analytics",
+        "Platform",
+        "Security",
+        "Integrations",
+        "Support",
+        "Training",
+        "Hardware",
+    ];
     const PAIRS: [(u32, u32); 6] = [(50, 50), (55, 45), (60, 40), (70, 30), (75, 25), (80, 20)];
     // Productivity weights 1..=4 (cumulative table for sampling).
     let weights: Vec<u64> = (0..r).map(|_| 1 + next() % 4).collect();
@@ -237,7 +281,9 @@ pub fn generate(n: usize, r: usize, seed: u64) -> Generated {
         acc += w;
         cum.push(acc);
     }
-    let days_before = [0u32, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+    let days_before = [
+        0u32, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365,
+    ];
     let mut deals = String::with_capacity(n * 56 + 80);
     deals.push_str("deal_id,rep_id,close_date,amount,margin_pct,product,is_new_logo\n");
     let mut splits = String::with_capacity(n / 10 * 40 + 32);
@@ -251,9 +297,13 @@ pub fn generate(n: usize, r: usize, seed: u64) -> Generated {
         let dom = day - days_before.get(month - 1).copied().unwrap_or(0) + 1;
         // log-uniform-ish amount: 500.00 * 1000^u, skewed towards small values
         let u = (next() % 1_000_000) as f64 / 1_000_000.0;
-        let amount_cents = ((50_000f64 * 1000f64.powf(u * u)).round() as u64).clamp(50_000, 50_000_000);
+        let amount_cents =
+            ((50_000f64 * 1000f64.powf(u * u)).round() as u64).clamp(50_000, 50_000_000);
         total_cents += u128::from(amount_cents);
-        let product = PRODUCTS.get((next() % 8) as usize).copied().unwrap_or("Core");
+        let product = PRODUCTS
+            .get((next() % 8) as usize)
+            .copied()
+            .unwrap_or("Core");
         let new_logo = next() % 4 == 0;
         let margin = 500 + next() % 5501;
         let _ = writeln!(
@@ -266,7 +316,10 @@ pub fn generate(n: usize, r: usize, seed: u64) -> Generated {
         );
         if next() % 10 == 0 {
             let other = (rep + 1 + (next() as usize) % (r - 1)) % r;
-            let (a, b) = PAIRS.get((next() % 6) as usize).copied().unwrap_or((50, 50));
+            let (a, b) = PAIRS
+                .get((next() % 6) as usize)
+                .copied()
+                .unwrap_or((50, 50));
             let _ = writeln!(splits, "{id},r{rep:05},0.{a:02}\n{id},r{other:05},0.{b:02}");
         }
     }
@@ -288,5 +341,9 @@ pub fn generate(n: usize, r: usize, seed: u64) -> Generated {
             ti % 100
         );
     }
-    Generated { deals, reps, splits }
+    Generated {
+        deals,
+        reps,
+        splits,
+    }
 }

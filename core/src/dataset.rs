@@ -46,10 +46,7 @@ impl Interner {
     }
     /// The text of a symbol (empty for an unknown symbol).
     pub fn resolve(&self, sym: Sym) -> &str {
-        self.strings
-            .get(sym as usize)
-            .map(|s| &**s)
-            .unwrap_or("")
+        self.strings.get(sym as usize).map(|s| &**s).unwrap_or("")
     }
     /// Number of distinct strings.
     pub fn len(&self) -> usize {

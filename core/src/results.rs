@@ -54,7 +54,8 @@ impl Span {
     /// The elements of `all` this span covers (empty when out of range).
     pub fn of<'a, T>(&self, all: &'a [T]) -> &'a [T] {
         let s = self.start as usize;
-        all.get(s..s.saturating_add(self.len as usize)).unwrap_or(&[])
+        all.get(s..s.saturating_add(self.len as usize))
+            .unwrap_or(&[])
     }
 }
 
@@ -233,7 +234,10 @@ pub struct IdTable {
 
 impl IdTable {
     pub(crate) fn with_capacity(n: usize, bytes: usize) -> Self {
-        IdTable { buf: String::with_capacity(bytes), ends: Vec::with_capacity(n) }
+        IdTable {
+            buf: String::with_capacity(bytes),
+            ends: Vec::with_capacity(n),
+        }
     }
     pub(crate) fn push(&mut self, s: &str) {
         self.buf.push_str(s);
@@ -255,7 +259,11 @@ impl IdTable {
     pub fn get(&self, row: u32) -> &str {
         let r = row as usize;
         let end = self.ends.get(r).copied().unwrap_or(0) as usize;
-        let start = if r == 0 { 0 } else { self.ends.get(r - 1).copied().unwrap_or(0) as usize };
+        let start = if r == 0 {
+            0
+        } else {
+            self.ends.get(r - 1).copied().unwrap_or(0) as usize
+        };
         self.buf.get(start..end).unwrap_or("")
     }
     /// Number of ids.
@@ -329,18 +337,27 @@ pub struct TraceView<'a> {
 impl Results {
     /// Payee id of a line.
     pub fn payee_id(&self, line: &Line) -> &str {
-        self.payee_ids.get(line.payee as usize).map(String::as_str).unwrap_or("")
+        self.payee_ids
+            .get(line.payee as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
     /// Period label of a line.
     pub fn period_label(&self, line: &Line) -> String {
-        self.periods.get(line.period as usize).map(Period::label).unwrap_or_default()
+        self.periods
+            .get(line.period as usize)
+            .map(Period::label)
+            .unwrap_or_default()
     }
     /// Component name of a line.
     pub fn component_name(&self, component: u32) -> &str {
         if component == PLAN_COMPONENT {
             return PLAN_COMPONENT_NAME;
         }
-        self.components.get(component as usize).map(|c| c.name.as_str()).unwrap_or("")
+        self.components
+            .get(component as usize)
+            .map(|c| c.name.as_str())
+            .unwrap_or("")
     }
     /// Deal id of a line.
     pub fn deal_id(&self, line: &Line) -> Option<&str> {
@@ -357,7 +374,11 @@ impl Results {
             kind: line.kind,
             share: line.share,
             amount: line.amount,
-            trace: TraceView { results: self, trace: &line.trace, rule: component },
+            trace: TraceView {
+                results: self,
+                trace: &line.trace,
+                rule: component,
+            },
         }
     }
     /// Tier slices of a line.
@@ -382,7 +403,12 @@ impl Results {
             .iter()
             .find(|t| {
                 self.payee_ids.get(t.payee as usize).map(String::as_str) == Some(payee)
-                    && self.periods.get(t.period as usize).map(Period::label).as_deref() == Some(period)
+                    && self
+                        .periods
+                        .get(t.period as usize)
+                        .map(Period::label)
+                        .as_deref()
+                        == Some(period)
             })
             .map(|t| t.amount)
     }
@@ -421,8 +447,18 @@ struct TotalsSer<'a>(&'a Results, bool);
 impl Serialize for TotalsSer<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
-        let label = |p: u32| r.periods.get(p as usize).map(Period::label).unwrap_or_default();
-        let payee = |p: u32| r.payee_ids.get(p as usize).map(String::as_str).unwrap_or("");
+        let label = |p: u32| {
+            r.periods
+                .get(p as usize)
+                .map(Period::label)
+                .unwrap_or_default()
+        };
+        let payee = |p: u32| {
+            r.payee_ids
+                .get(p as usize)
+                .map(String::as_str)
+                .unwrap_or("")
+        };
         if self.1 {
             let mut seq = s.serialize_seq(Some(r.component_totals.len()))?;
             for t in &r.component_totals {
@@ -519,7 +555,11 @@ impl Serialize for TraceView<'_> {
         m.serialize_entry("rule", self.rule)?;
         m.serialize_entry("basis", &t.basis)?;
         m.serialize_entry("rate", &t.rate)?;
-        m.serialize_entry("row", &t.row.map(|x| if x == u32::MAX { -1i64 } else { i64::from(x) }))?;
+        m.serialize_entry(
+            "row",
+            &t.row
+                .map(|x| if x == u32::MAX { -1i64 } else { i64::from(x) }),
+        )?;
         m.serialize_entry("band", &t.band)?;
         m.serialize_entry(
             "slices",
@@ -534,27 +574,41 @@ impl Serialize for TraceView<'_> {
         )?;
         m.serialize_entry(
             "multipliers",
-            &ListSer(t.multipliers.of(&r.multipliers), |x: &MultiplierStep| MultView {
-                factor: x.factor,
-                source: x.source,
+            &ListSer(t.multipliers.of(&r.multipliers), |x: &MultiplierStep| {
+                MultView {
+                    factor: x.factor,
+                    source: x.source,
+                }
             }),
         )?;
         m.serialize_entry(
             "gates",
-            &ListSer(t.gates.of(&r.gates), |x: &GateStep| GateView { gate: x.gate, pass: x.pass, source: x.source }),
+            &ListSer(t.gates.of(&r.gates), |x: &GateStep| GateView {
+                gate: x.gate,
+                pass: x.pass,
+                source: x.source,
+            }),
         )?;
         m.serialize_entry("unrounded", &t.unrounded)?;
         m.serialize_entry("rounded", &t.rounded)?;
         m.serialize_entry(
             "rounding",
-            &t.rounding.map(|x| RoundingView { mode: x.mode, scale: x.scale, stage: x.stage }),
+            &t.rounding.map(|x| RoundingView {
+                mode: x.mode,
+                scale: x.scale,
+                stage: x.stage,
+            }),
         )?;
         m.serialize_entry(
             "limits",
             &ListSer(t.limits.of(&r.limit_steps), |x: &LimitStep| {
                 let info = r.limits.get(x.limit as usize);
                 LimitView {
-                    kind: if info.map(|i| i.is_cap).unwrap_or(true) { "cap" } else { "floor" },
+                    kind: if info.map(|i| i.is_cap).unwrap_or(true) {
+                        "cap"
+                    } else {
+                        "floor"
+                    },
                     level: info.map(|i| i.level).unwrap_or(LimitLevel::Line),
                     component: info.map(|i| r.component_name(i.component)).unwrap_or(""),
                     value: x.value,
@@ -597,7 +651,14 @@ pub struct EvalError {
 impl EvalError {
     /// An error without row context.
     pub fn new(code: &str, message: impl Into<String>, source: SourceRef) -> Self {
-        EvalError { code: code.to_string(), message: message.into(), source, payee: None, deal: None, period: None }
+        EvalError {
+            code: code.to_string(),
+            message: message.into(),
+            source,
+            payee: None,
+            deal: None,
+            period: None,
+        }
     }
     /// The error as JSON.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
@@ -607,7 +668,11 @@ impl EvalError {
 
 impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} (plan bytes {}..{}", self.code, self.message, self.source.start, self.source.end)?;
+        write!(
+            f,
+            "{}: {} (plan bytes {}..{}",
+            self.code, self.message, self.source.start, self.source.end
+        )?;
         if let Some(p) = &self.payee {
             write!(f, ", payee {p}")?;
         }

@@ -28,11 +28,19 @@ fn cap_never_exceeded_leaves_lines_alone() -> TestResult {
     let mut c = flat_rate("0.10");
     c.limits = vec![limit(true, LimitLevel::Period, num("1000"))];
     v.components = vec![c];
-    let r = evaluate(&plan(v), &one_payee(&[("1", "2026-01-02", "3000"), ("2", "2026-01-03", "4000")]), q(2026, 1), q(2026, 1))?;
+    let r = evaluate(
+        &plan(v),
+        &one_payee(&[("1", "2026-01-02", "3000"), ("2", "2026-01-03", "4000")]),
+        q(2026, 1),
+        q(2026, 1),
+    )?;
     assert_eq!(amounts(&r, "a"), vec!["300.00", "400.00"]);
     let steps = r.limits_of(&r.lines[1]);
     assert_eq!(steps.len(), 1);
-    assert_eq!((steps[0].before, steps[0].after, steps[0].value), (d("400"), d("400"), d("1000")));
+    assert_eq!(
+        (steps[0].before, steps[0].after, steps[0].value),
+        (d("400"), d("400"), d("1000"))
+    );
     Ok(())
 }
 
@@ -40,7 +48,10 @@ fn cap_never_exceeded_leaves_lines_alone() -> TestResult {
 fn line_cap_and_floor() -> TestResult {
     let mut v = version(Grain::Quarter);
     let mut c = flat_rate("0.10");
-    c.limits = vec![limit(true, LimitLevel::Line, num("350")), limit(false, LimitLevel::Line, num("50"))];
+    c.limits = vec![
+        limit(true, LimitLevel::Line, num("350")),
+        limit(false, LimitLevel::Line, num("50")),
+    ];
     v.components = vec![c];
     let data = one_payee(&[("1", "2026-01-02", "100"), ("2", "2026-01-03", "4000")]);
     let r = evaluate(&plan(v), &data, q(2026, 1), q(2026, 1))?;
@@ -51,7 +62,12 @@ fn line_cap_and_floor() -> TestResult {
 #[test]
 fn gate_fail_pays_zero_lines() -> TestResult {
     let mut v = version(Grain::Quarter);
-    v.measures = vec![sum_measure("bookings", credit(0), Window::Period, Population::Own)];
+    v.measures = vec![sum_measure(
+        "bookings",
+        credit(0),
+        Window::Period,
+        Population::Own,
+    )];
     let mut c = flat_rate("0.10");
     c.gates = vec![bin(BinOp::Ge, meas(0), num("10000"))];
     c.limits = vec![limit(false, LimitLevel::Period, num("5000"))];
@@ -72,15 +88,28 @@ fn division_by_zero_is_r0101_with_row() -> TestResult {
     let mut v = version(Grain::Quarter);
     v.components = vec![component(
         "c",
-        commission(credit(0), Rate::Expr(Expr::Binary(BinOp::Div, Box::new(num("1")), Box::new(dealf(1)), src(42)))),
+        commission(
+            credit(0),
+            Rate::Expr(Expr::Binary(
+                BinOp::Div,
+                Box::new(num("1")),
+                Box::new(dealf(1)),
+                src(42),
+            )),
+        ),
     )];
     let mut data = Data::new();
     data.payee("a", None, &[]);
     data.deal("7", "a", "2026-02-02", &[V::D("100"), V::D("0")]);
-    let e = evaluate(&plan(v), &data.finish(), q(2026, 1), q(2026, 1)).err().ok_or("expected error")?;
+    let e = evaluate(&plan(v), &data.finish(), q(2026, 1), q(2026, 1))
+        .err()
+        .ok_or("expected error")?;
     assert_eq!(e.code, "R0101");
     assert_eq!(e.source, src(42));
-    assert_eq!((e.payee.as_deref(), e.deal.as_deref(), e.period.as_deref()), (Some("a"), Some("7"), Some("2026-Q1")));
+    assert_eq!(
+        (e.payee.as_deref(), e.deal.as_deref(), e.period.as_deref()),
+        (Some("a"), Some("7"), Some("2026-Q1"))
+    );
     assert!(e.to_json()?.contains("\"code\":\"R0101\""));
     Ok(())
 }
@@ -93,7 +122,9 @@ fn zero_quota_denominator_is_r0101() -> TestResult {
         "rep_id,team_id,manager_id,quarterly_quota,target_incentive\nr,t,m,0.00,100.00\n",
         "deal_id,rep_id,share\n",
     );
-    let e = evaluate(&plan, &data, q(2026, 1), q(2026, 1)).err().ok_or("expected error")?;
+    let e = evaluate(&plan, &data, q(2026, 1), q(2026, 1))
+        .err()
+        .ok_or("expected error")?;
     assert_eq!((e.code.as_str(), e.payee.as_deref()), ("R0101", Some("r")));
     Ok(())
 }
@@ -102,9 +133,14 @@ fn zero_quota_denominator_is_r0101() -> TestResult {
 fn overflow_is_r0102() -> TestResult {
     let mut v = version(Grain::Quarter);
     v.components = vec![flat_rate("79228162514264337593543950335")];
-    let e = evaluate(&plan(v), &one_payee(&[("1", "2026-01-02", "100")]), q(2026, 1), q(2026, 1))
-        .err()
-        .ok_or("expected error")?;
+    let e = evaluate(
+        &plan(v),
+        &one_payee(&[("1", "2026-01-02", "100")]),
+        q(2026, 1),
+        q(2026, 1),
+    )
+    .err()
+    .ok_or("expected error")?;
     assert_eq!(e.code, "R0102");
     Ok(())
 }
@@ -122,7 +158,10 @@ fn multi_payee_data(reverse: bool) -> commissio_core::dataset::Dataset {
     if reverse {
         rows.reverse();
     }
-    let deals = format!("deal_id,rep_id,close_date,amount,margin_pct,product,is_new_logo\n{}\n", rows.join("\n"));
+    let deals = format!(
+        "deal_id,rep_id,close_date,amount,margin_pct,product,is_new_logo\n{}\n",
+        rows.join("\n")
+    );
     let splits = if reverse {
         "deal_id,rep_id,share\n100,9,0.25\n100,10,0.75\n"
     } else {
@@ -141,12 +180,24 @@ fn deterministic_and_row_order_independent() -> TestResult {
     assert_eq!(ja, b.to_json()?);
     assert_eq!(ja, c.to_json()?);
     // Payees in id order (all-digit ids numerically, first), deals by date then numeric id.
-    let order: Vec<(String, String)> =
-        a.lines.iter().map(|l| (a.payee_id(l).to_string(), a.deal_id(l).unwrap_or("").to_string())).collect();
+    let order: Vec<(String, String)> = a
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                a.payee_id(l).to_string(),
+                a.deal_id(l).unwrap_or("").to_string(),
+            )
+        })
+        .collect();
     let first: Vec<&str> = order.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(first.first(), Some(&"9"));
     assert_eq!(first.last(), Some(&"x"));
-    let ten: Vec<&str> = order.iter().filter(|(p, _)| p == "10").map(|(_, d)| d.as_str()).collect();
+    let ten: Vec<&str> = order
+        .iter()
+        .filter(|(p, _)| p == "10")
+        .map(|(_, d)| d.as_str())
+        .collect();
     assert_eq!(ten, vec!["20", "100", "7"]);
     Ok(())
 }
@@ -159,7 +210,12 @@ fn true_up_pays_ytd_minus_earlier() -> TestResult {
         "c",
         commission(
             credit(0),
-            tiers(TierMode::Graduated, TierKey::Amount, TierScope::Running, bands(&[("0", "10000", "0.05"), ("10000", "", "0.10")])),
+            tiers(
+                TierMode::Graduated,
+                TierKey::Amount,
+                TierScope::Running,
+                bands(&[("0", "10000", "0.05"), ("10000", "", "0.10")]),
+            ),
         ),
     );
     c.true_up = true;
@@ -168,7 +224,10 @@ fn true_up_pays_ytd_minus_earlier() -> TestResult {
     let r = evaluate(&plan(v.clone()), &data, q(2026, 1), q(2026, 2))?;
     // Q1: 400 (+0 adjustment); Q2: YTD 14000 → 500 + 400 = 900, minus 400 = 500.
     assert_eq!(amounts(&r, "a"), vec!["400.00", "0.00", "500.00", "0.00"]);
-    assert_eq!(r.total("a", "2026-Q2").map(|x| x.to_string()), Some("500.00".into()));
+    assert_eq!(
+        r.total("a", "2026-Q2").map(|x| x.to_string()),
+        Some("500.00".into())
+    );
     assert_eq!(r.lines[3].kind, LineKind::TrueUp);
     // Reporting Q2 alone gives the same Q2.
     let r2 = evaluate(&plan(v), &data, q(2026, 2), q(2026, 2))?;
@@ -179,14 +238,28 @@ fn true_up_pays_ytd_minus_earlier() -> TestResult {
 #[test]
 fn plan_floor_and_once_bonus() -> TestResult {
     let mut v = version(Grain::Quarter);
-    v.measures = vec![sum_measure("bookings", credit(0), Window::Period, Population::Own)];
-    let mut bonus = component("kicker", Payout::Fixed { amount: num("2000"), unit: FixedUnit::Once });
+    v.measures = vec![sum_measure(
+        "bookings",
+        credit(0),
+        Window::Period,
+        Population::Own,
+    )];
+    let mut bonus = component(
+        "kicker",
+        Payout::Fixed {
+            amount: num("2000"),
+            unit: FixedUnit::Once,
+        },
+    );
     bonus.eligible = Some(bin(BinOp::Ge, meas(0), num("12000")));
     v.components = vec![flat_rate("0.01"), bonus];
     v.plan_limits = vec![limit(false, LimitLevel::TotalPeriod, num("500"))];
     let data = one_payee(&[("1", "2026-01-02", "13000"), ("2", "2026-04-02", "1000")]);
     let r = evaluate(&plan(v), &data, q(2026, 1), q(2026, 2))?;
-    assert_eq!(amounts(&r, "a"), vec!["130.00", "2000.00", "10.00", "490.00"]);
+    assert_eq!(
+        amounts(&r, "a"),
+        vec!["130.00", "2000.00", "10.00", "490.00"]
+    );
     assert_eq!(r.lines[3].kind, LineKind::FloorTopUp);
     assert_eq!(r.component_name(r.lines[3].component), "(plan)");
     Ok(())
@@ -197,7 +270,11 @@ fn total_plan_cap_carries_across_periods() -> TestResult {
     let mut v = version(Grain::Quarter);
     v.components = vec![flat_rate("0.10")];
     v.plan_limits = vec![limit(true, LimitLevel::TotalPlan, num("500"))];
-    let data = one_payee(&[("1", "2026-01-02", "3000"), ("2", "2026-04-02", "3000"), ("3", "2026-07-02", "100")]);
+    let data = one_payee(&[
+        ("1", "2026-01-02", "3000"),
+        ("2", "2026-04-02", "3000"),
+        ("3", "2026-07-02", "100"),
+    ]);
     let r = evaluate(&plan(v.clone()), &data, q(2026, 1), q(2026, 3))?;
     assert_eq!(amounts(&r, "a"), vec!["300.00", "200.00", "0.00"]);
     // Reporting Q2 only still counts Q1 as history.
@@ -208,17 +285,39 @@ fn total_plan_cap_carries_across_periods() -> TestResult {
 
 #[test]
 fn rounding_stages() -> TestResult {
-    let data = one_payee(&[("1", "2026-01-02", "0.125"), ("2", "2026-01-03", "0.125"), ("3", "2026-01-04", "0.125")]);
+    let data = one_payee(&[
+        ("1", "2026-01-02", "0.125"),
+        ("2", "2026-01-03", "0.125"),
+        ("3", "2026-01-04", "0.125"),
+    ]);
     let run = |stage| -> Result<(Vec<String>, String), Box<dyn std::error::Error>> {
         let mut v = version(Grain::Quarter);
-        v.rounding = Rounding { mode: RoundingMode::HalfUp, scale: 2, stage };
+        v.rounding = Rounding {
+            mode: RoundingMode::HalfUp,
+            scale: 2,
+            stage,
+        };
         v.components = vec![flat_rate("1")];
         let r = evaluate(&plan(v), &data, q(2026, 1), q(2026, 1))?;
-        Ok((amounts(&r, "a"), r.total("a", "2026-Q1").map(|x| x.to_string()).unwrap_or_default()))
+        Ok((
+            amounts(&r, "a"),
+            r.total("a", "2026-Q1")
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+        ))
     };
-    assert_eq!(run(RoundingStage::Line)?, (vec!["0.13".into(), "0.13".into(), "0.13".into()], "0.39".into()));
+    assert_eq!(
+        run(RoundingStage::Line)?,
+        (
+            vec!["0.13".into(), "0.13".into(), "0.13".into()],
+            "0.39".into()
+        )
+    );
     let (lines, total) = run(RoundingStage::Component)?;
-    assert_eq!((lines.len(), lines[3].as_str(), total.as_str()), (4, "0.005", "0.380"));
+    assert_eq!(
+        (lines.len(), lines[3].as_str(), total.as_str()),
+        (4, "0.005", "0.380")
+    );
     let (lines, total) = run(RoundingStage::Payout)?;
     assert_eq!((lines.len(), total.as_str()), (4, "0.380"));
     Ok(())
@@ -227,14 +326,25 @@ fn rounding_stages() -> TestResult {
 #[test]
 fn spiff_window_and_versions() -> TestResult {
     let mut v1 = version(Grain::Quarter);
-    v1.effective = DateRange { start: date("2026-01-01"), end: date("2026-03-31") };
+    v1.effective = DateRange {
+        start: date("2026-01-01"),
+        end: date("2026-03-31"),
+    };
     let mut c = flat_rate("0.10");
-    c.window = Some(DateRange { start: date("2026-02-01"), end: date("2026-03-31") });
+    c.window = Some(DateRange {
+        start: date("2026-02-01"),
+        end: date("2026-03-31"),
+    });
     v1.components = vec![c];
     let mut v2 = version(Grain::Quarter);
-    v2.effective = DateRange { start: date("2026-07-01"), end: date("2026-12-31") };
+    v2.effective = DateRange {
+        start: date("2026-07-01"),
+        end: date("2026-12-31"),
+    };
     v2.components = vec![flat_rate("0.20")];
-    let p = Plan { versions: vec![v1, v2] };
+    let p = Plan {
+        versions: vec![v1, v2],
+    };
     let data = one_payee(&[
         ("1", "2026-01-15", "100"),
         ("2", "2026-02-15", "100"),
@@ -252,13 +362,19 @@ fn spiff_window_and_versions() -> TestResult {
 fn bad_inputs_are_errors() -> TestResult {
     let plan = w1_plan();
     let data = multi_payee_data(false);
-    let e = evaluate(&plan, &data, q(2026, 3), q(2026, 1)).err().ok_or("expected error")?;
+    let e = evaluate(&plan, &data, q(2026, 3), q(2026, 1))
+        .err()
+        .ok_or("expected error")?;
     assert_eq!(e.code, "R0001");
-    let e = evaluate(&plan, &data, m(2026, 1), m(2026, 2)).err().ok_or("expected error")?;
+    let e = evaluate(&plan, &data, m(2026, 1), m(2026, 2))
+        .err()
+        .ok_or("expected error")?;
     assert_eq!(e.code, "R0002");
     let mut broken = data.clone();
     broken.credits.payee[0] = 99;
-    let e = evaluate(&plan, &broken, q(2026, 1), q(2026, 1)).err().ok_or("expected error")?;
+    let e = evaluate(&plan, &broken, q(2026, 1), q(2026, 1))
+        .err()
+        .ok_or("expected error")?;
     assert_eq!(e.code, "R0003");
     Ok(())
 }
@@ -268,23 +384,44 @@ fn interpolated_pay_curve() -> TestResult {
     let mut v = version(Grain::Quarter);
     v.measures = vec![
         sum_measure("bookings", credit(0), Window::Period, Population::Own),
-        scalar_measure("att", bin(BinOp::Div, meas(0), Expr::Builtin(Builtin::Quota))),
+        scalar_measure(
+            "att",
+            bin(BinOp::Div, meas(0), Expr::Builtin(Builtin::Quota)),
+        ),
     ];
     let curve = |money: bool, anchors: &[(&str, &str)]| {
         Rate::Tiers(TierTable {
             mode: TierMode::Interpolated,
-            key: TierKey::Measure { measure: 1, denominator: Some(Expr::Builtin(Builtin::Quota)) },
+            key: TierKey::Measure {
+                measure: 1,
+                denominator: Some(Expr::Builtin(Builtin::Quota)),
+            },
             scope: TierScope::PeriodEnd,
             integer_key: false,
             tiers: vec![],
-            anchors: anchors.iter().map(|(a, b)| Anchor { at: d(a), value: d(b) }).collect(),
+            anchors: anchors
+                .iter()
+                .map(|(a, b)| Anchor {
+                    at: d(a),
+                    value: d(b),
+                })
+                .collect(),
             anchors_are_money: money,
             source: src(80),
         })
     };
     v.components = vec![
-        component("rate", commission(credit(0), curve(false, &[("0.5", "0.02"), ("1", "0.10")]))),
-        component("bonus", commission(credit(0), curve(true, &[("0", "0"), ("1", "1000"), ("2", "3000")]))),
+        component(
+            "rate",
+            commission(credit(0), curve(false, &[("0.5", "0.02"), ("1", "0.10")])),
+        ),
+        component(
+            "bonus",
+            commission(
+                credit(0),
+                curve(true, &[("0", "0"), ("1", "1000"), ("2", "3000")]),
+            ),
+        ),
     ];
     let mut data = Data::new();
     data.payee("a", None, &[]);

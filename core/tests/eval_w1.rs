@@ -25,7 +25,10 @@ fn w1_golden_lines_and_totals() -> TestResult {
     let mut got: BTreeMap<(String, String), commissio_core::Decimal> = BTreeMap::new();
     for l in &r.lines {
         assert_eq!(l.kind, LineKind::Deal);
-        let key = (r.deal_id(l).unwrap_or("").to_string(), r.payee_id(l).to_string());
+        let key = (
+            r.deal_id(l).unwrap_or("").to_string(),
+            r.payee_id(l).to_string(),
+        );
         let e = got.entry(key).or_default();
         *e += l.amount;
     }
@@ -59,7 +62,9 @@ fn w1_golden_traces() -> TestResult {
     let r = evaluate(&plan, &data, q(2026, 1), q(2026, 4))?;
     let find = |deal: &str, payee: &str, comp: &str| {
         r.lines.iter().find(|l| {
-            r.deal_id(l) == Some(deal) && r.payee_id(l) == payee && r.component_name(l.component) == comp
+            r.deal_id(l) == Some(deal)
+                && r.payee_id(l) == payee
+                && r.component_name(l.component) == comp
         })
     };
     // Deal 102: slices 20000×2% + 30000.25×8%, ×1.2, 3360.024 → 3360.02.
@@ -69,7 +74,10 @@ fn w1_golden_traces() -> TestResult {
     assert_eq!((slices[0].lo, slices[0].hi), (d("80000"), d("100000")));
     assert_eq!((slices[0].rate, slices[0].amount), (d("0.02"), d("400.00")));
     assert_eq!((slices[1].lo, slices[1].hi), (d("100000"), d("130000.25")));
-    assert_eq!((slices[1].rate, slices[1].amount), (d("0.08"), d("2400.02")));
+    assert_eq!(
+        (slices[1].rate, slices[1].amount),
+        (d("0.08"), d("2400.02"))
+    );
     assert_eq!(r.multipliers_of(l).len(), 1);
     assert_eq!(r.multipliers_of(l)[0].factor.to_string(), "1.2");
     assert_eq!(l.trace.unrounded, d("3360.024"));
@@ -80,7 +88,11 @@ fn w1_golden_traces() -> TestResult {
     let steps = r.limits_of(l);
     assert_eq!(steps.len(), 1);
     assert_eq!(
-        (steps[0].value.to_string(), steps[0].before.to_string(), steps[0].after.to_string()),
+        (
+            steps[0].value.to_string(),
+            steps[0].before.to_string(),
+            steps[0].after.to_string()
+        ),
         ("30000.00".into(), "19680.01".into(), "15689.97".into())
     );
     // Deal 112 pays 0.00 and is still output.
@@ -111,7 +123,13 @@ fn w1_trace_off_same_amounts() -> TestResult {
     let plan = w1_plan();
     let data = w1_data(DEALS, REPS, SPLITS);
     let a = evaluate(&plan, &data, q(2026, 1), q(2026, 4))?;
-    let b = evaluate_with(&plan, &data, q(2026, 1), q(2026, 4), &EvalOptions { trace: false })?;
+    let b = evaluate_with(
+        &plan,
+        &data,
+        q(2026, 1),
+        q(2026, 4),
+        &EvalOptions { trace: false },
+    )?;
     let am = |r: &commissio_core::Results| r.lines.iter().map(|l| l.amount).collect::<Vec<_>>();
     assert_eq!(am(&a), am(&b));
     assert!(b.slices.is_empty() && b.limit_steps.is_empty());
@@ -125,7 +143,10 @@ fn w1_single_quarter_reports_only_that_quarter() -> TestResult {
     let r = evaluate(&plan, &data, q(2026, 2), q(2026, 2))?;
     assert_eq!(r.periods.len(), 1);
     assert_eq!(amounts(&r, "rA"), vec!["20.00", "20.02"]);
-    assert_eq!(r.total("rA", "2026-Q2").map(|x| x.to_string()), Some("40.02".into()));
+    assert_eq!(
+        r.total("rA", "2026-Q2").map(|x| x.to_string()),
+        Some("40.02".into())
+    );
     assert_eq!(r.totals.len(), 1);
     Ok(())
 }

@@ -25,9 +25,17 @@ fn w1_reference_checksums() -> TestResult {
     for trace in [true, false, true, false] {
         let t = Instant::now();
         let r = evaluate_with(&plan, &data, q(2026, 1), q(2026, 4), &EvalOptions { trace })?;
-        println!("compute (trace={trace}): {:?}, {} result lines", t.elapsed(), r.lines.len());
+        println!(
+            "compute (trace={trace}): {:?}, {} result lines",
+            t.elapsed(),
+            r.lines.len()
+        );
         // Lines per (deal, rep) = sum of core + SPIFF lines; SPEC counts (deal, rep) pairs.
-        let core = r.lines.iter().filter(|l| r.component_name(l.component) == "core").count();
+        let core = r
+            .lines
+            .iter()
+            .filter(|l| r.component_name(l.component) == "core")
+            .count();
         let total = r.grand_total();
         if n == "1000000" {
             assert_eq!(core, 1_099_582);

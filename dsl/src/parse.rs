@@ -40,7 +40,11 @@ impl Limits {
         max_bytes: 1 << 20,
         max_depth: if cfg!(target_arch = "wasm32") { 32 } else { 64 },
         max_calls: 10_000_000,
-        max_operators: if cfg!(target_arch = "wasm32") { 128 } else { 256 },
+        max_operators: if cfg!(target_arch = "wasm32") {
+            128
+        } else {
+            256
+        },
     };
 }
 
@@ -100,7 +104,10 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
         Diagnostic::error(
             "E0003",
             Span::new(at, at + 1),
-            format!("this statement has more than {} operators", limits.max_operators),
+            format!(
+                "this statement has more than {} operators",
+                limits.max_operators
+            ),
         )
         .with_hint("name parts of the expression as measures")
     };
@@ -110,7 +117,13 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
             // A date literal's dashes are not operators.
             c if c.is_ascii_digit() => {
                 let date = bytes.get(i..i + 10).is_some_and(|t| {
-                    t.iter().enumerate().all(|(k, &ch)| if k == 4 || k == 7 { ch == b'-' } else { ch.is_ascii_digit() })
+                    t.iter().enumerate().all(|(k, &ch)| {
+                        if k == 4 || k == 7 {
+                            ch == b'-'
+                        } else {
+                            ch.is_ascii_digit()
+                        }
+                    })
                 });
                 if date {
                     i += 10;

@@ -45,7 +45,12 @@ fn err_at(src: &str, code: &str, line: u32, column: u32) -> Diagnostic {
     let idx = LineIndex::new(src);
     let d = diags[0].clone();
     let p = idx.position(d.primary.span.start as usize);
-    assert_eq!((d.code, p.line, p.column), (code, line, column), "{}", d.render(&idx, "t.comp"));
+    assert_eq!(
+        (d.code, p.line, p.column),
+        (code, line, column),
+        "{}",
+        d.render(&idx, "t.comp")
+    );
     d
 }
 
@@ -53,7 +58,9 @@ fn err_at(src: &str, code: &str, line: u32, column: u32) -> Diagnostic {
 
 #[test]
 fn header_and_inputs_lower() {
-    let p = ok(&plan("component c { commission on credit.amount  rate 5% }"));
+    let p = ok(&plan(
+        "component c { commission on credit.amount  rate 5% }",
+    ));
     let v = &p.versions[0];
     assert_eq!(v.currency.code, "USD");
     assert_eq!(v.calendar.grain, commissio_core::period::Grain::Quarter);
@@ -81,7 +88,10 @@ fn fiscal_year_proration_ramp_overlay() {
     let v = &ok(src).versions[0];
     assert_eq!(v.calendar.fiscal_year_start_month, 2);
     assert_eq!(v.proration, ir::DayCount::Thirty360);
-    assert_eq!(v.ramp.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["0", "0.25", "0.50", "0.75", "1"]);
+    assert_eq!(
+        v.ramp.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        ["0", "0.25", "0.50", "0.75", "1"]
+    );
     assert!(v.overlay);
     assert_eq!(v.schema.deal.builtin_column("payee"), "rep_id");
     assert_eq!(v.schema.deal.fields[0].column, "Amount EUR");
@@ -106,8 +116,16 @@ fn aggregates_of_every_kind() {
     // 2 header measures + 10 declared + 2 hidden aggregates inside `mixed`.
     assert_eq!(v.measures.len(), 14);
     match &v.measures[10].kind {
-        ir::MeasureKind::Aggregate { window, population, filter, .. } => {
-            assert_eq!((*window, *population, filter.is_some()), (ir::Window::YearToDate, ir::Population::Direct, true));
+        ir::MeasureKind::Aggregate {
+            window,
+            population,
+            filter,
+            ..
+        } => {
+            assert_eq!(
+                (*window, *population, filter.is_some()),
+                (ir::Window::YearToDate, ir::Population::Direct, true)
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -135,19 +153,40 @@ fn tiers_of_every_mode_and_scope() {
     ));
     let v = &p.versions[0];
     let table = |i: usize| match &v.components[i].payout {
-        ir::Payout::Commission { rate: ir::Rate::Tiers(t), .. } => t.clone(),
+        ir::Payout::Commission {
+            rate: ir::Rate::Tiers(t),
+            ..
+        } => t.clone(),
         other => panic!("{other:?}"),
     };
     let g = table(0);
     assert_eq!((g.mode, g.scope), (TierMode::Graduated, TierScope::Running));
-    assert!(matches!(g.key, ir::TierKey::Measure { measure: 1, denominator: Some(ir::Expr::PayeeField(0)) }));
+    assert!(matches!(
+        g.key,
+        ir::TierKey::Measure {
+            measure: 1,
+            denominator: Some(ir::Expr::PayeeField(0))
+        }
+    ));
     assert_eq!(g.tiers[1].lo.value.to_string(), "0.50");
     let r = table(1);
-    assert_eq!((r.mode, r.scope), (TierMode::Retroactive, TierScope::PerLine));
+    assert_eq!(
+        (r.mode, r.scope),
+        (TierMode::Retroactive, TierScope::PerLine)
+    );
     let i = table(2);
-    assert_eq!((i.mode, i.scope, i.anchors.len(), i.anchors_are_money), (TierMode::Interpolated, TierScope::PeriodEnd, 3, false));
+    assert_eq!(
+        (i.mode, i.scope, i.anchors.len(), i.anchors_are_money),
+        (TierMode::Interpolated, TierScope::PeriodEnd, 3, false)
+    );
     let f = table(3);
-    assert!(matches!(f.key, ir::TierKey::Measure { measure: 0, denominator: None }));
+    assert!(matches!(
+        f.key,
+        ir::TierKey::Measure {
+            measure: 0,
+            denominator: None
+        }
+    ));
     assert!(f.tiers[1].hi.is_none());
 }
 
@@ -160,7 +199,10 @@ fn integer_tiers_with_closed_bounds() {
   }",
     ));
     match &p.versions[0].components[0].payout {
-        ir::Payout::Commission { rate: ir::Rate::Tiers(t), .. } => assert!(t.integer_key),
+        ir::Payout::Commission {
+            rate: ir::Rate::Tiers(t),
+            ..
+        } => assert!(t.integer_key),
         other => panic!("{other:?}"),
     }
 }
@@ -191,12 +233,21 @@ fn rate_tables_multipliers_gates_windows_limits() {
     ));
     let v = &p.versions[0];
     let c = &v.components[0];
-    assert_eq!((c.multipliers.len(), c.gates.len(), c.limits.len()), (2, 1, 3));
+    assert_eq!(
+        (c.multipliers.len(), c.gates.len(), c.limits.len()),
+        (2, 1, 3)
+    );
     assert!(c.eligible.is_some() && c.window.is_some());
     assert_eq!(v.plan_limits.len(), 3);
     match &c.payout {
-        ir::Payout::Commission { rate: ir::Rate::Table(t), .. } => {
-            assert_eq!((t.keys.len(), t.rows.len(), t.default.is_some()), (2, 3, true));
+        ir::Payout::Commission {
+            rate: ir::Rate::Table(t),
+            ..
+        } => {
+            assert_eq!(
+                (t.keys.len(), t.rows.len(), t.default.is_some()),
+                (2, 3, true)
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -211,9 +262,27 @@ fn fixed_pay_and_bonuses() {
   component trued { commission on credit.amount rate 2% true_up ytd }",
     ));
     let v = &p.versions[0];
-    assert!(matches!(v.components[0].payout, ir::Payout::Fixed { unit: ir::FixedUnit::PerDeal, .. }));
-    assert!(matches!(v.components[1].payout, ir::Payout::Fixed { unit: ir::FixedUnit::PerUnit(_), .. }));
-    assert!(matches!(v.components[2].payout, ir::Payout::Fixed { unit: ir::FixedUnit::Once, .. }));
+    assert!(matches!(
+        v.components[0].payout,
+        ir::Payout::Fixed {
+            unit: ir::FixedUnit::PerDeal,
+            ..
+        }
+    ));
+    assert!(matches!(
+        v.components[1].payout,
+        ir::Payout::Fixed {
+            unit: ir::FixedUnit::PerUnit(_),
+            ..
+        }
+    ));
+    assert!(matches!(
+        v.components[2].payout,
+        ir::Payout::Fixed {
+            unit: ir::FixedUnit::Once,
+            ..
+        }
+    ));
     assert!(v.components[3].true_up);
 }
 
@@ -244,7 +313,11 @@ fn versions_sort_by_effective_date() {
 }}\n"
         )
     };
-    let src = format!("{}{}", v(2, "2026-07-01", "2026-12-31"), v(1, "2026-01-01", "2026-06-30"));
+    let src = format!(
+        "{}{}",
+        v(2, "2026-07-01", "2026-12-31"),
+        v(1, "2026-01-01", "2026-06-30")
+    );
     let p = ok(&src);
     assert_eq!(p.versions.len(), 2);
     assert_eq!(p.versions[0].effective.start.to_string(), "2026-01-01");
@@ -254,7 +327,12 @@ fn versions_sort_by_effective_date() {
 
 #[test]
 fn e0001_syntax() {
-    let d = err_at(&plan("component c { commission credit.amount rate 5% }"), "E0001", 10, 28);
+    let d = err_at(
+        &plan("component c { commission credit.amount rate 5% }"),
+        "E0001",
+        10,
+        28,
+    );
     assert_eq!(d.message, "expected `on`, found `credit.amount`");
 }
 
@@ -267,7 +345,11 @@ fn e0002_too_large() {
 
 #[test]
 fn e0003_too_deep_returns_quickly() {
-    let deep = format!("measure m = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let deep = format!(
+        "measure m = {}1{}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
     let start = std::time::Instant::now();
     let d = err_at(&plan(&deep), "E0003", 10, 78);
     assert!(d.message.contains("64"));
@@ -285,31 +367,53 @@ fn e0003_operator_chains_are_limited() {
     let nots = format!("measure m = {}true", "not ".repeat(100_000));
     assert_eq!(errors(&plan(&nots))[0].code, "E0003");
     // 256 operators spread over statements are fine, and date dashes do not count.
-    let many: String = (0..300).map(|i| format!("measure m{i} = 1 + 1\n  ")).collect();
-    ok(&plan(&format!("{many}component s {{ pay 1 per deal during 2026-01-01 to 2026-12-31 }}")));
+    let many: String = (0..300)
+        .map(|i| format!("measure m{i} = 1 + 1\n  "))
+        .collect();
+    ok(&plan(&format!(
+        "{many}component s {{ pay 1 per deal during 2026-01-01 to 2026-12-31 }}"
+    )));
 }
 
 #[test]
 fn e0006_number_out_of_range() {
-    err_at(&plan("measure m = 123456789012345678901234567890123"), "E0006", 10, 15);
+    err_at(
+        &plan("measure m = 123456789012345678901234567890123"),
+        "E0006",
+        10,
+        15,
+    );
 }
 
 #[test]
 fn e0007_invalid_date() {
-    err_at(&plan("component c { pay 1 per deal during 2026-02-30 to 2026-03-01 }"), "E0007", 10, 39);
+    err_at(
+        &plan("component c { pay 1 per deal during 2026-02-30 to 2026-03-01 }"),
+        "E0007",
+        10,
+        39,
+    );
 }
 
 #[test]
 fn e0101_unknown_name() {
     let d = err_at(&plan("measure x = bookngs * 2"), "E0101", 10, 15);
     assert_eq!(d.hint.as_deref(), Some("did you mean `bookings`?"));
-    err_at(&plan("measure x = later\n  measure later = 1"), "E0101", 10, 15);
+    err_at(
+        &plan("measure x = later\n  measure later = 1"),
+        "E0101",
+        10,
+        15,
+    );
 }
 
 #[test]
 fn e0102_unknown_field() {
     let d = err_at(&plan("measure x = sum(credit.amout)"), "E0102", 10, 26);
-    assert_eq!(d.hint.as_deref(), Some("did you mean `credit.amount`? Fields are declared in `input deal { ... }`"));
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("did you mean `credit.amount`? Fields are declared in `input deal { ... }`")
+    );
     err_at(&plan("measure x = payee.quot"), "E0102", 10, 21);
 }
 
@@ -317,7 +421,12 @@ fn e0102_unknown_field() {
 fn e0103_duplicates() {
     let d = err_at(&plan("measure bookings = 1"), "E0103", 10, 11);
     assert_eq!(d.secondary.len(), 1);
-    err_at(&plan("component c { pay 1 per deal }\n  component c { pay 2 per deal }"), "E0103", 11, 13);
+    err_at(
+        &plan("component c { pay 1 per deal }\n  component c { pay 2 per deal }"),
+        "E0103",
+        11,
+        13,
+    );
     err_at(&plan("currency EUR"), "E0103", 10, 12);
 }
 
@@ -335,8 +444,16 @@ fn e0104_to_e0107_missing_header() {
 #[test]
 fn e0108_e0109_inputs() {
     err_at(&plan("input order { total: money }"), "E0108", 10, 9);
-    err_at(&plan("input payee (boss = manager_id) { x: money }"), "E0103", 10, 9);
-    let src = HEAD.replace("input payee { quota", "input payee (boss = manager_id) { quota");
+    err_at(
+        &plan("input payee (boss = manager_id) { x: money }"),
+        "E0103",
+        10,
+        9,
+    );
+    let src = HEAD.replace(
+        "input payee { quota",
+        "input payee (boss = manager_id) { quota",
+    );
     err_at(&format!("{src}}}"), "E0109", 7, 16);
 }
 
@@ -351,13 +468,28 @@ fn e0110_e0111_e0403_versions() {
 }}\n"
         )
     };
-    let mixed = format!("{}{}", v("A", 1, "2026-01-01", "2026-06-30", "amount"), v("B", 2, "2026-07-01", "2026-12-31", "amount"));
+    let mixed = format!(
+        "{}{}",
+        v("A", 1, "2026-01-01", "2026-06-30", "amount"),
+        v("B", 2, "2026-07-01", "2026-12-31", "amount")
+    );
     err_at(&mixed, "E0110", 6, 6);
-    let schema = format!("{}{}", v("A", 1, "2026-01-01", "2026-06-30", "amount"), v("A", 2, "2026-07-01", "2026-12-31", "value"));
+    let schema = format!(
+        "{}{}",
+        v("A", 1, "2026-01-01", "2026-06-30", "amount"),
+        v("A", 2, "2026-07-01", "2026-12-31", "value")
+    );
     err_at(&schema, "E0111", 6, 6);
-    let overlap = format!("{}{}", v("A", 1, "2026-01-01", "2026-07-31", "amount"), v("A", 2, "2026-07-01", "2026-12-31", "amount"));
+    let overlap = format!(
+        "{}{}",
+        v("A", 1, "2026-01-01", "2026-07-31", "amount"),
+        v("A", 2, "2026-07-01", "2026-12-31", "amount")
+    );
     let d = err_at(&overlap, "E0403", 6, 6);
-    assert_eq!(d.message, "effective ranges overlap: 2026-01-01 to 2026-07-31 and 2026-07-01 to 2026-12-31");
+    assert_eq!(
+        d.message,
+        "effective ranges overlap: 2026-01-01 to 2026-07-31 and 2026-07-01 to 2026-12-31"
+    );
 }
 
 #[test]
@@ -380,31 +512,68 @@ fn e0202_money_mixing() {
     assert!(d.hint.is_some());
     err_at(&plan("measure x = bookings * payee.quota"), "E0202", 10, 15);
     // Literals may stand for money.
-    ok(&plan("measure x = bookings + 100\n  measure y = bookings >= 250000"));
+    ok(&plan(
+        "measure x = bookings + 100\n  measure y = bookings >= 250000",
+    ));
 }
 
 #[test]
 fn e0203_condition_not_bool() {
-    err_at(&plan("component c { commission on credit.amount rate 5% gate bookings }"), "E0203", 10, 58);
+    err_at(
+        &plan("component c { commission on credit.amount rate 5% gate bookings }"),
+        "E0203",
+        10,
+        58,
+    );
 }
 
 #[test]
 fn e0204_not_available_here() {
     err_at(&plan("measure x = deal.amount"), "E0204", 10, 15);
-    err_at(&plan("component c { commission on credit.amount rate 5% gate deal.new_logo }"), "E0204", 10, 58);
-    err_at(&plan("measure x = sum(credit.amount * attainment)"), "E0204", 10, 35);
+    err_at(
+        &plan("component c { commission on credit.amount rate 5% gate deal.new_logo }"),
+        "E0204",
+        10,
+        58,
+    );
+    err_at(
+        &plan("measure x = sum(credit.amount * attainment)"),
+        "E0204",
+        10,
+        35,
+    );
 }
 
 #[test]
 fn e0205_must_pay_money() {
-    err_at(&plan("component c { commission on credit.amount rate payee.level }"), "E0205", 10, 50);
-    err_at(&plan("component c { commission on deal.units rate 5% * attainment }"), "E0205", 10, 47);
-    err_at(&plan("component c { pay attainment per deal }"), "E0205", 10, 21);
+    err_at(
+        &plan("component c { commission on credit.amount rate payee.level }"),
+        "E0205",
+        10,
+        50,
+    );
+    err_at(
+        &plan("component c { commission on deal.units rate 5% * attainment }"),
+        "E0205",
+        10,
+        47,
+    );
+    err_at(
+        &plan("component c { pay attainment per deal }"),
+        "E0205",
+        10,
+        21,
+    );
 }
 
 #[test]
 fn e0206_nested_aggregate() {
-    err_at(&plan("measure x = sum(sum(credit.amount))"), "E0206", 10, 19);
+    err_at(
+        &plan("measure x = sum(sum(credit.amount))"),
+        "E0206",
+        10,
+        19,
+    );
 }
 
 #[test]
@@ -423,7 +592,10 @@ fn e0301_gap_names_the_gap() {
         5,
     );
     assert_eq!(d.message, "tiers leave a gap: 50%..51%");
-    assert_eq!(d.hint.as_deref(), Some("start this band at 50% or end the previous one at 51%"));
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("start this band at 50% or end the previous one at 51%")
+    );
     let open = err_at(&plan("component c { commission on credit.amount rate graduated by amount { [0, 5) 1%  (5, ..) 2% } }"), "E0301", 10, 83);
     assert_eq!(open.message, "tiers leave a gap: neither band includes 5");
 }
@@ -444,7 +616,14 @@ fn e0303_unsorted() {
 #[test]
 fn e0304_unreachable_or_empty() {
     err_at(&plan("component c { commission on credit.amount rate graduated by amount { [0, ..) 1%  [50, 100) 2% } }"), "E0304", 10, 84);
-    err_at(&plan("component c { commission on credit.amount rate graduated by amount { [10, 10) 1% } }"), "E0304", 10, 72);
+    err_at(
+        &plan(
+            "component c { commission on credit.amount rate graduated by amount { [10, 10) 1% } }",
+        ),
+        "E0304",
+        10,
+        72,
+    );
 }
 
 #[test]
@@ -460,7 +639,14 @@ fn e0306_table_shape() {
 
 #[test]
 fn e0307_tier_key() {
-    err_at(&plan("component c { commission on credit.amount rate graduated by nothing { [0, ..) 1% } }"), "E0307", 10, 63);
+    err_at(
+        &plan(
+            "component c { commission on credit.amount rate graduated by nothing { [0, ..) 1% } }",
+        ),
+        "E0307",
+        10,
+        63,
+    );
     err_at(&plan("component c { commission on credit.amount rate graduated by bookings * 2 { [0, ..) 1% } }"), "E0307", 10, 63);
 }
 
@@ -478,23 +664,56 @@ fn e0310_rate_table_rows() {
 
 #[test]
 fn e0401_window_outside_effective_range() {
-    let d = err_at(&plan("component s { pay 100 per deal during 2025-12-01 to 2026-01-31 }"), "E0401", 10, 41);
-    assert_eq!(d.message, "2025-12-01 is outside the plan's effective range 2026-01-01 to 2026-12-31");
+    let d = err_at(
+        &plan("component s { pay 100 per deal during 2025-12-01 to 2026-01-31 }"),
+        "E0401",
+        10,
+        41,
+    );
+    assert_eq!(
+        d.message,
+        "2025-12-01 is outside the plan's effective range 2026-01-01 to 2026-12-31"
+    );
 }
 
 #[test]
 fn e0402_range_reversed() {
-    err_at(&plan("component s { pay 100 per deal during 2026-03-01 to 2026-02-01 }"), "E0402", 10, 34);
+    err_at(
+        &plan("component s { pay 100 per deal during 2026-03-01 to 2026-02-01 }"),
+        "E0402",
+        10,
+        34,
+    );
 }
 
 #[test]
 fn e0501_to_e0505_component_shape() {
-    err_at(&plan("component empty { gate attainment > 0 }"), "E0501", 10, 13);
-    err_at(&plan("component both { commission on credit.amount rate 1% pay 5 per deal }"), "E0502", 10, 56);
-    err_at(&plan("component norate { commission on credit.amount }"), "E0503", 10, 22);
+    err_at(
+        &plan("component empty { gate attainment > 0 }"),
+        "E0501",
+        10,
+        13,
+    );
+    err_at(
+        &plan("component both { commission on credit.amount rate 1% pay 5 per deal }"),
+        "E0502",
+        10,
+        56,
+    );
+    err_at(
+        &plan("component norate { commission on credit.amount }"),
+        "E0503",
+        10,
+        22,
+    );
     err_at(&plan("component nobasis { rate 5% }"), "E0504", 10, 23);
     err_at(&plan("cap per line at 100"), "E0505", 10, 7);
-    err_at(&plan("component c { pay 5 per deal  cap total per period at 10 }"), "E0505", 10, 37);
+    err_at(
+        &plan("component c { pay 5 per deal  cap total per period at 10 }"),
+        "E0505",
+        10,
+        37,
+    );
 }
 
 #[test]
@@ -505,7 +724,9 @@ fn e0900_payments_not_supported_yet() {
 
 #[test]
 fn every_error_is_reported_at_once() {
-    let d = errors(&plan("measure a = nope\n  measure b = bookings * payee.quota\n  component c { rate 5% }"));
+    let d = errors(&plan(
+        "measure a = nope\n  measure b = bookings * payee.quota\n  component c { rate 5% }",
+    ));
     let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["E0101", "E0202", "E0504"]);
 }
@@ -522,33 +743,59 @@ fn diagnostics_serialise_with_utf16_columns() {
     let src2 = plan("component c { pay 1 per deal when deal.product = \"é😀\" and nope }");
     let d2 = errors(&src2);
     let j2 = d2[0].to_json(&LineIndex::new(&src2));
-    assert_eq!((j2["primary"]["from"]["column"].as_u64(), j2["primary"]["from"]["column_utf16"].as_u64()), (Some(65), Some(62)));
+    assert_eq!(
+        (
+            j2["primary"]["from"]["column"].as_u64(),
+            j2["primary"]["from"]["column_utf16"].as_u64()
+        ),
+        (Some(65), Some(62))
+    );
 }
 
 #[test]
 fn e0208_basis_must_be_per_line() {
-    let d = err_at(&plan("component o { commission on bookings rate 3% }"), "E0208", 10, 31);
-    assert_eq!(d.hint.as_deref(), Some("to pay on a period figure such as team sales, use `pay 3% of team_sales once`"));
+    let d = err_at(
+        &plan("component o { commission on bookings rate 3% }"),
+        "E0208",
+        10,
+        31,
+    );
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("to pay on a period figure such as team sales, use `pay 3% of team_sales once`")
+    );
 }
 
 #[test]
 fn interpolated_values_are_rates_or_money_never_both() {
     let p = ok(&plan("component curve { commission on credit.amount rate interpolated by attainment { 0% => 0  100% => 5000  200% => 12000 } }"));
     match &p.versions[0].components[0].payout {
-        ir::Payout::Commission { rate: ir::Rate::Tiers(t), .. } => assert!(t.anchors_are_money),
+        ir::Payout::Commission {
+            rate: ir::Rate::Tiers(t),
+            ..
+        } => assert!(t.anchors_are_money),
         other => panic!("{other:?}"),
     }
     let d = err_at(&plan("component curve { commission on credit.amount rate interpolated by attainment { 0% => 0%  100% => 5000 } }"), "E0306", 10, 101);
-    assert_eq!(d.message, "an interpolated table mixes rates (written with %) and money amounts");
+    assert_eq!(
+        d.message,
+        "an interpolated table mixes rates (written with %) and money amounts"
+    );
 }
 
 #[test]
 fn e0004_call_limit() {
-    let limits = commissio_dsl::Limits { max_calls: 500, ..commissio_dsl::Limits::DEFAULT };
+    let limits = commissio_dsl::Limits {
+        max_calls: 500,
+        ..commissio_dsl::Limits::DEFAULT
+    };
     let d = match commissio_dsl::parse_with_limits(&plan("measure x = 1"), limits) {
         Ok(_) => panic!("expected the call limit to be hit"),
         Err(d) => d,
     };
     assert_eq!(d[0].code, "E0004");
-    assert_eq!(d[0].message, "the plan is too complex to parse within the call limit");
+    assert_eq!(
+        d[0].message,
+        "the plan is too complex to parse within the call limit"
+    );
 }

@@ -29,7 +29,10 @@ fn every_example_plan_checks_and_is_canonically_formatted() {
         let src = std::fs::read_to_string(p).unwrap();
         match format(&src) {
             Ok(f) if f == src => {}
-            Ok(_) => failures.push_str(&format!("{}: not in canonical layout (run `commissio fmt`)\n", p.display())),
+            Ok(_) => failures.push_str(&format!(
+                "{}: not in canonical layout (run `commissio fmt`)\n",
+                p.display()
+            )),
             Err(_) => {}
         }
         if let Err(diags) = compile(&src) {

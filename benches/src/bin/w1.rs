@@ -47,13 +47,26 @@ fn run() -> Result<bool, String> {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--data" => dir = args.next(),
-            "--repeat" => repeat = args.next().and_then(|v| v.parse().ok()).ok_or("--repeat needs a number")?,
+            "--repeat" => {
+                repeat = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--repeat needs a number")?
+            }
             "--no-notrace" => notrace = false,
             // Profiling aid: time compute this many times (load still `--repeat` times).
             "--compute-repeat" => {
-                compute_repeat = Some(args.next().and_then(|v| v.parse().ok()).ok_or("--compute-repeat needs a number")?)
+                compute_repeat = Some(
+                    args.next()
+                        .and_then(|v| v.parse().ok())
+                        .ok_or("--compute-repeat needs a number")?,
+                )
             }
-            _ => return Err(format!("unknown argument {a:?}; usage: w1 --data DIR [--repeat N] [--no-notrace]")),
+            _ => {
+                return Err(format!(
+                    "unknown argument {a:?}; usage: w1 --data DIR [--repeat N] [--no-notrace]"
+                ))
+            }
         }
     }
     let dir = dir.ok_or("usage: w1 --data DIR [--repeat N] [--no-notrace]")?;
@@ -71,7 +84,8 @@ fn run() -> Result<bool, String> {
     for _ in 0..repeat {
         drop(data.take());
         let t = Instant::now();
-        let read = |f: &str| std::fs::read_to_string(path(f)).map_err(|e| format!("{}: {e}", path(f)));
+        let read =
+            |f: &str| std::fs::read_to_string(path(f)).map_err(|e| format!("{}: {e}", path(f)));
         let (deals, reps, splits) = (read("deals.csv")?, read("reps.csv")?, read("splits.csv")?);
         let d = load_csv(&plan, &deals, &reps, &splits)?;
         load_s = load_s.min(t.elapsed().as_secs_f64());
@@ -86,7 +100,8 @@ fn run() -> Result<bool, String> {
     for _ in 0..compute_repeat.unwrap_or(repeat).max(1) {
         drop(result.take());
         let (t, c) = (Instant::now(), cpu_s());
-        let r = evaluate_with(&plan, &data, first, last, &EvalOptions { trace: true }).map_err(|e| e.to_string())?;
+        let r = evaluate_with(&plan, &data, first, last, &EvalOptions { trace: true })
+            .map_err(|e| e.to_string())?;
         compute_s = compute_s.min(t.elapsed().as_secs_f64());
         compute_cpu_s = compute_cpu_s.min(cpu_s() - c);
         result = Some(r);
@@ -102,7 +117,8 @@ fn run() -> Result<bool, String> {
         let mut best = f64::INFINITY;
         for _ in 0..repeat {
             let t = Instant::now();
-            let r = evaluate_with(&plan, &data, first, last, &EvalOptions { trace: false }).map_err(|e| e.to_string())?;
+            let r = evaluate_with(&plan, &data, first, last, &EvalOptions { trace: false })
+                .map_err(|e| e.to_string())?;
             best = best.min(t.elapsed().as_secs_f64());
             if checksums(&r)? != sums {
                 return Err("traces off changed the result".into());

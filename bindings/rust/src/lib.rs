@@ -63,7 +63,11 @@ impl Error {
     pub fn code(&self) -> String {
         match self {
             Error::Plan(d) => d.first().map(|d| d.code.to_string()).unwrap_or_default(),
-            Error::Data(e) => e.errors.first().map(|e| e.code.as_str().to_string()).unwrap_or_default(),
+            Error::Data(e) => e
+                .errors
+                .first()
+                .map(|e| e.code.as_str().to_string())
+                .unwrap_or_default(),
             Error::Period(_) => "P0001".to_string(),
             Error::Eval(e) => e.code.clone(),
         }
@@ -83,15 +87,22 @@ impl CompiledPlan {
     /// Parses and checks plan text; every problem is returned at once.
     pub fn compile(source: &str) -> Result<CompiledPlan, Error> {
         let plan = commissio_dsl::compile(source).map_err(Error::Plan)?;
-        Ok(CompiledPlan { plan, source: source.to_string() })
+        Ok(CompiledPlan {
+            plan,
+            source: source.to_string(),
+        })
     }
 
     /// Reads a period or range (`2026-Q1`, `2026-01..2026-06`, `2026`) with this plan's calendar.
     pub fn periods(&self, text: &str) -> Result<(Period, Period), Error> {
         let Some(v) = self.plan.versions.first() else {
-            return Err(Error::Period(PeriodParseError { text: text.to_string(), reason: "the plan has no version".into() }));
+            return Err(Error::Period(PeriodParseError {
+                text: text.to_string(),
+                reason: "the plan has no version".into(),
+            }));
         };
-        parse_period_range(text, v.calendar.grain, v.calendar.fiscal_year_start_month).map_err(Error::Period)
+        parse_period_range(text, v.calendar.grain, v.calendar.fiscal_year_start_month)
+            .map_err(Error::Period)
     }
 
     /// Validates input tables against the plan's schema.
@@ -147,10 +158,15 @@ impl CompiledPlan {
         }
         let data = self.dataset(inputs)?;
         let row = data.payee_row(payee).ok_or_else(|| {
-            Error::Eval(EvalError::new("R0304", format!("unknown payee {payee:?}"), Default::default()))
+            Error::Eval(EvalError::new(
+                "R0304",
+                format!("unknown payee {payee:?}"),
+                Default::default(),
+            ))
         })?;
         let points = commissio_core::curve::points(from, to, step).map_err(Error::Eval)?;
-        commissio_core::curve::pay_curve(&self.plan, &data, row, first, &points).map_err(Error::Eval)
+        commissio_core::curve::pay_curve(&self.plan, &data, row, first, &points)
+            .map_err(Error::Eval)
     }
 
     /// Formats the plan text canonically.

@@ -5,14 +5,21 @@ use super::expr::{fault, mark_deal_attrs, mark_measures, uses_line, CExpr, Compi
 use crate::money::Rounding;
 use crate::period::DateRange;
 use crate::plan::{
-    AggFunc, Component, DayCount, FixedUnit, Limit, LimitLevel, MeasureKind, Payout, Plan, PlanVersion, Population,
-    Rate, SourceRef, TierKey, TierMode, TierPay, TierScope, Window, BinOp, Expr, Bound,
+    AggFunc, BinOp, Bound, Component, DayCount, Expr, FixedUnit, Limit, LimitLevel, MeasureKind,
+    Payout, Plan, PlanVersion, Population, Rate, SourceRef, TierKey, TierMode, TierPay, TierScope,
+    Window,
 };
 use crate::results::{ComponentInfo, LimitInfo, PLAN_COMPONENT};
 use rust_decimal::Decimal;
 
 pub(crate) enum CMeasureKind {
-    Agg { func: AggFunc, arg: Option<CExpr>, filter: Option<CExpr>, window: Window, population: Population },
+    Agg {
+        func: AggFunc,
+        arg: Option<CExpr>,
+        filter: Option<CExpr>,
+        window: Window,
+        population: Population,
+    },
     Scalar(CExpr),
 }
 
@@ -151,8 +158,18 @@ fn compile_limit(
     infos: &mut Vec<LimitInfo>,
 ) -> R<CLimit> {
     let id = infos.len() as u32;
-    infos.push(LimitInfo { is_cap: l.is_cap, level: l.level, component, source: l.source });
-    Ok(CLimit { id, is_cap: l.is_cap, amount: c.compile(&l.amount, l.source)?, source: l.source })
+    infos.push(LimitInfo {
+        is_cap: l.is_cap,
+        level: l.level,
+        component,
+        source: l.source,
+    });
+    Ok(CLimit {
+        id,
+        is_cap: l.is_cap,
+        amount: c.compile(&l.amount, l.source)?,
+        source: l.source,
+    })
 }
 
 fn compile_pay(c: &mut Compiler, p: &TierPay, src: SourceRef) -> R<CPay> {
@@ -177,7 +194,11 @@ fn compile_component(
                 Rate::Expr(e) => CRate::Expr(c.compile(e, src)?),
                 Rate::Table(t) => {
                     if t.keys.len() > 64 {
-                        return Err(fault("R0203", "a rate table may have at most 64 keys", t.source));
+                        return Err(fault(
+                            "R0203",
+                            "a rate table may have at most 64 keys",
+                            t.source,
+                        ));
                     }
                     let mut keys = Vec::new();
                     for k in &t.keys {
@@ -185,61 +206,112 @@ fn compile_component(
                     }
                     let mut rows = Vec::new();
                     for (i, r) in t.rows.iter().enumerate() {
-                        let vals: Vec<Option<Value>> =
-                            r.keys.iter().map(|k| k.as_ref().map(|l| c.literal(l))).collect();
+                        let vals: Vec<Option<Value>> = r
+                            .keys
+                            .iter()
+                            .map(|k| k.as_ref().map(|l| c.literal(l)))
+                            .collect();
                         if vals.len() != keys.len() {
-                            return Err(fault("R0203", format!("rate table row {i} has the wrong number of keys"), t.source));
+                            return Err(fault(
+                                "R0203",
+                                format!("rate table row {i} has the wrong number of keys"),
+                                t.source,
+                            ));
                         }
-                        rows.push(CRow { keys: vals, pay: compile_pay(c, &r.pay, t.source)?, index: i as u32 });
+                        rows.push(CRow {
+                            keys: vals,
+                            pay: compile_pay(c, &r.pay, t.source)?,
+                            index: i as u32,
+                        });
                     }
                     // Most specific first: compare concrete/wildcard from the last key to the first.
                     let spec = |r: &CRow| -> u64 {
-                        r.keys.iter().enumerate().fold(0u64, |m, (i, k)| if k.is_some() { m | (1u64 << i) } else { m })
+                        r.keys.iter().enumerate().fold(0u64, |m, (i, k)| {
+                            if k.is_some() {
+                                m | (1u64 << i)
+                            } else {
+                                m
+                            }
+                        })
                     };
                     rows.sort_by(|a, b| spec(b).cmp(&spec(a)).then(a.index.cmp(&b.index)));
                     let default = match &t.default {
                         Some(p) => Some(compile_pay(c, p, t.source)?),
                         None => None,
                     };
-                    CRate::Table(CTable { keys, rows, default, source: t.source })
+                    CRate::Table(CTable {
+                        keys,
+                        rows,
+                        default,
+                        source: t.source,
+                    })
                 }
                 Rate::Tiers(t) => {
                     let key = match &t.key {
                         TierKey::Amount => CKey::Amount,
-                        TierKey::Measure { measure, denominator } => {
+                        TierKey::Measure {
+                            measure,
+                            denominator,
+                        } => {
                             if *measure >= version.measures.len() {
-                                return Err(fault("R0003", format!("measure {measure} does not exist"), t.source));
+                                return Err(fault(
+                                    "R0003",
+                                    format!("measure {measure} does not exist"),
+                                    t.source,
+                                ));
                             }
                             let den = match denominator {
                                 Some(d) => Some(c.compile(d, t.source)?),
                                 None => None,
                             };
-                            let numerator = match (denominator, version.measures.get(*measure).map(|m| &m.kind)) {
-                                (Some(d), Some(MeasureKind::Scalar(Expr::Binary(BinOp::Div, n, dd, s))))
-                                    if **dd == *d =>
-                                {
-                                    Some(c.compile(n, *s)?)
-                                }
+                            let numerator = match (
+                                denominator,
+                                version.measures.get(*measure).map(|m| &m.kind),
+                            ) {
+                                (
+                                    Some(d),
+                                    Some(MeasureKind::Scalar(Expr::Binary(BinOp::Div, n, dd, s))),
+                                ) if **dd == *d => Some(c.compile(n, *s)?),
                                 _ => None,
                             };
-                            CKey::Measure { measure: *measure as u32, denominator: den, numerator }
+                            CKey::Measure {
+                                measure: *measure as u32,
+                                denominator: den,
+                                numerator,
+                            }
                         }
                     };
                     let mut bands = Vec::new();
                     for b in &t.tiers {
-                        bands.push(CBand { lo: b.lo, hi: b.hi, pay: compile_pay(c, &b.pay, b.source)? });
+                        bands.push(CBand {
+                            lo: b.lo,
+                            hi: b.hi,
+                            pay: compile_pay(c, &b.pay, b.source)?,
+                        });
                     }
                     let line_pay = bands.iter().any(|b| uses_line(b.pay.expr()));
                     if t.mode != TierMode::Interpolated && bands.is_empty() {
                         return Err(fault("R0202", "tier table without bands", t.source));
                     }
                     if t.mode == TierMode::Interpolated && t.anchors.is_empty() {
-                        return Err(fault("R0202", "interpolated table without anchors", t.source));
+                        return Err(fault(
+                            "R0202",
+                            "interpolated table without anchors",
+                            t.source,
+                        ));
                     }
-                    let mut anchors: Vec<(Decimal, Decimal)> = t.anchors.iter().map(|a| (a.at, a.value)).collect();
+                    let mut anchors: Vec<(Decimal, Decimal)> =
+                        t.anchors.iter().map(|a| (a.at, a.value)).collect();
                     anchors.sort_by_key(|a| a.0);
-                    if t.mode == TierMode::Graduated && t.scope == TierScope::PerLine && !matches!(key, CKey::Amount) {
-                        return Err(fault("R0203", "graduated per-line tiers need the amount as key", t.source));
+                    if t.mode == TierMode::Graduated
+                        && t.scope == TierScope::PerLine
+                        && !matches!(key, CKey::Amount)
+                    {
+                        return Err(fault(
+                            "R0203",
+                            "graduated per-line tiers need the amount as key",
+                            t.source,
+                        ));
                     }
                     CRate::Tiers(CTiers {
                         mode: t.mode,
@@ -290,7 +362,13 @@ fn compile_component(
         match l.level {
             LimitLevel::Line => line_limits.push(compile_limit(c, l, gid, infos)?),
             LimitLevel::Period => period_limits.push(compile_limit(c, l, gid, infos)?),
-            _ => return Err(fault("R0002", "plan-level limit inside a component", l.source)),
+            _ => {
+                return Err(fault(
+                    "R0002",
+                    "plan-level limit inside a component",
+                    l.source,
+                ))
+            }
         }
     }
     Ok(CComp {
@@ -323,7 +401,12 @@ fn each_expr(comp: &CComp, f: &mut dyn FnMut(&CExpr)) {
                 }
                 CRate::Tiers(t) => {
                     t.bands.iter().for_each(|b| pay(&b.pay, f));
-                    if let CKey::Measure { measure, denominator, numerator } = &t.key {
+                    if let CKey::Measure {
+                        measure,
+                        denominator,
+                        numerator,
+                    } = &t.key
+                    {
                         if let Some(d) = denominator {
                             f(d);
                         }
@@ -355,7 +438,10 @@ fn each_expr(comp: &CComp, f: &mut dyn FnMut(&CExpr)) {
     if let Some(e) = &comp.eligible {
         f(e);
     }
-    comp.line_limits.iter().chain(comp.period_limits.iter()).for_each(|l| f(&l.amount));
+    comp.line_limits
+        .iter()
+        .chain(comp.period_limits.iter())
+        .for_each(|l| f(&l.amount));
 }
 
 /// Deal attributes (by column index, `n` columns) read anywhere in the plan.
@@ -369,7 +455,9 @@ pub(crate) fn deal_attrs_used(plan: &CPlan, n: usize) -> Vec<bool> {
             match &m.kind {
                 CMeasureKind::Scalar(e) => mark_deal_attrs(e, &mut used),
                 CMeasureKind::Agg { arg, filter, .. } => {
-                    arg.iter().chain(filter.iter()).for_each(|e| mark_deal_attrs(e, &mut used));
+                    arg.iter()
+                        .chain(filter.iter())
+                        .for_each(|e| mark_deal_attrs(e, &mut used));
                 }
             }
         }
@@ -392,7 +480,13 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
         for (mi, m) in v.measures.iter().enumerate() {
             c.n_measures = mi; // a measure only reads measures before it
             let kind = match &m.kind {
-                MeasureKind::Aggregate { func, arg, filter, window, population } => CMeasureKind::Agg {
+                MeasureKind::Aggregate {
+                    func,
+                    arg,
+                    filter,
+                    window,
+                    population,
+                } => CMeasureKind::Agg {
                     func: *func,
                     arg: match arg {
                         Some(a) => Some(c.compile(a, m.source)?),
@@ -407,22 +501,39 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
                 },
                 MeasureKind::Scalar(e) => CMeasureKind::Scalar(c.compile(e, m.source)?),
             };
-            measures.push(CMeasure { kind, source: m.source });
+            measures.push(CMeasure {
+                kind,
+                source: m.source,
+            });
         }
         c.n_measures = v.measures.len();
         let mut comps = Vec::new();
         for (ci, comp) in v.components.iter().enumerate() {
             let gid = components.len() as u32;
-            components.push(ComponentInfo { name: comp.name.clone(), version: vi as u32, index: ci as u32 });
+            components.push(ComponentInfo {
+                name: comp.name.clone(),
+                version: vi as u32,
+                index: ci as u32,
+            });
             comps.push(compile_component(&mut c, comp, v, gid, &mut limits)?);
         }
         let mut total_period = Vec::new();
         let mut total_plan = Vec::new();
         for l in &v.plan_limits {
             match l.level {
-                LimitLevel::TotalPeriod => total_period.push(compile_limit(&mut c, l, PLAN_COMPONENT, &mut limits)?),
-                LimitLevel::TotalPlan => total_plan.push(compile_limit(&mut c, l, PLAN_COMPONENT, &mut limits)?),
-                _ => return Err(fault("R0002", "component-level limit at plan level", l.source)),
+                LimitLevel::TotalPeriod => {
+                    total_period.push(compile_limit(&mut c, l, PLAN_COMPONENT, &mut limits)?)
+                }
+                LimitLevel::TotalPlan => {
+                    total_plan.push(compile_limit(&mut c, l, PLAN_COMPONENT, &mut limits)?)
+                }
+                _ => {
+                    return Err(fault(
+                        "R0002",
+                        "component-level limit at plan level",
+                        l.source,
+                    ))
+                }
             }
         }
         // Measures needed: referenced by components or plan limits, transitively.
@@ -451,7 +562,13 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
             }
         }
         let uses_hierarchy = measures.iter().zip(&needed).any(|(m, n)| {
-            *n && matches!(m.kind, CMeasureKind::Agg { population: Population::Direct | Population::Team, .. })
+            *n && matches!(
+                m.kind,
+                CMeasureKind::Agg {
+                    population: Population::Direct | Population::Team,
+                    ..
+                }
+            )
         });
         versions.push(CVersion {
             rounding: v.rounding,
@@ -465,5 +582,9 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
             uses_hierarchy,
         });
     }
-    Ok(CPlan { versions, components, limits })
+    Ok(CPlan {
+        versions,
+        components,
+        limits,
+    })
 }

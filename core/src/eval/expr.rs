@@ -36,8 +36,17 @@ pub(crate) struct Fault {
 
 pub(crate) type R<T> = Result<T, Box<Fault>>;
 
-pub(crate) fn fault(code: &'static str, message: impl Into<String>, source: SourceRef) -> Box<Fault> {
-    Box::new(Fault { code, message: message.into(), source, deal: None })
+pub(crate) fn fault(
+    code: &'static str,
+    message: impl Into<String>,
+    source: SourceRef,
+) -> Box<Fault> {
+    Box::new(Fault {
+        code,
+        message: message.into(),
+        source,
+        deal: None,
+    })
 }
 
 pub(crate) fn overflow(src: SourceRef) -> Box<Fault> {
@@ -105,7 +114,11 @@ pub(crate) struct Compiler<'d> {
 
 impl<'d> Compiler<'d> {
     pub fn new(data: &'d Dataset) -> Self {
-        Compiler { data, extra: HashMap::new(), n_measures: 0 }
+        Compiler {
+            data,
+            extra: HashMap::new(),
+            n_measures: 0,
+        }
     }
 
     pub fn text_sym(&mut self, s: &str) -> Sym {
@@ -129,18 +142,40 @@ impl<'d> Compiler<'d> {
         Ok(match e {
             Expr::Lit(l) => CExpr::Const(self.literal(l)),
             Expr::DealField(i) => {
-                self.check_col(&self.data.deals.attrs, *i, self.data.deals.id.len(), "deal", src)?;
+                self.check_col(
+                    &self.data.deals.attrs,
+                    *i,
+                    self.data.deals.id.len(),
+                    "deal",
+                    src,
+                )?;
                 CExpr::Deal(*i as u32, src)
             }
             Expr::CreditField(i) => {
-                let k = self.check_col(&self.data.deals.attrs, *i, self.data.deals.id.len(), "deal", src)?;
+                let k = self.check_col(
+                    &self.data.deals.attrs,
+                    *i,
+                    self.data.deals.id.len(),
+                    "deal",
+                    src,
+                )?;
                 if k != ColKind::Dec {
-                    return Err(fault("R0003", format!("credit field {i} is not a number column"), src));
+                    return Err(fault(
+                        "R0003",
+                        format!("credit field {i} is not a number column"),
+                        src,
+                    ));
                 }
                 CExpr::Credit(*i as u32, src)
             }
             Expr::PayeeField(i) => {
-                self.check_col(&self.data.payees.attrs, *i, self.data.payees.id.len(), "payee", src)?;
+                self.check_col(
+                    &self.data.payees.attrs,
+                    *i,
+                    self.data.payees.id.len(),
+                    "payee",
+                    src,
+                )?;
                 CExpr::Payee(*i as u32, src)
             }
             Expr::Measure(i) => {
@@ -151,9 +186,12 @@ impl<'d> Compiler<'d> {
             }
             Expr::Builtin(b) => CExpr::Builtin(*b, src),
             Expr::Unary(op, x, s) => CExpr::Unary(*op, Box::new(self.compile(x, *s)?), *s),
-            Expr::Binary(op, a, b, s) => {
-                CExpr::Binary(*op, Box::new(self.compile(a, *s)?), Box::new(self.compile(b, *s)?), *s)
-            }
+            Expr::Binary(op, a, b, s) => CExpr::Binary(
+                *op,
+                Box::new(self.compile(a, *s)?),
+                Box::new(self.compile(b, *s)?),
+                *s,
+            ),
             Expr::If(c, a, b) => CExpr::If(
                 Box::new(self.compile(c, src)?),
                 Box::new(self.compile(a, src)?),
@@ -176,11 +214,26 @@ impl<'d> Compiler<'d> {
         })
     }
 
-    fn check_col(&self, cols: &[Column], i: usize, rows: usize, what: &str, src: SourceRef) -> R<ColKind> {
+    fn check_col(
+        &self,
+        cols: &[Column],
+        i: usize,
+        rows: usize,
+        what: &str,
+        src: SourceRef,
+    ) -> R<ColKind> {
         match cols.get(i) {
             Some(c) if c.len() == rows => Ok(col_kind(c)),
-            Some(_) => Err(fault("R0003", format!("{what} column {i} has the wrong number of rows"), src)),
-            None => Err(fault("R0003", format!("{what} field {i} has no column in the data"), src)),
+            Some(_) => Err(fault(
+                "R0003",
+                format!("{what} column {i} has the wrong number of rows"),
+                src,
+            )),
+            None => Err(fault(
+                "R0003",
+                format!("{what} field {i} has no column in the data"),
+                src,
+            )),
         }
     }
 }
@@ -281,7 +334,10 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub fn with_line(&self, line: LineCx) -> Cx<'a> {
-        Cx { line: Some(line), ..*self }
+        Cx {
+            line: Some(line),
+            ..*self
+        }
     }
 }
 
@@ -308,7 +364,11 @@ fn deal_col<'c>(cx: &Cx<'c>, i: u32, l: LineCx) -> (Option<&'c Column>, u32) {
 }
 
 fn no_line(src: SourceRef) -> Box<Fault> {
-    fault("R0105", "a deal or credit field is read outside a credit line", src)
+    fault(
+        "R0105",
+        "a deal or credit field is read outside a credit line",
+        src,
+    )
 }
 
 fn type_err(what: &str, src: SourceRef) -> Box<Fault> {
@@ -319,7 +379,11 @@ fn type_err(what: &str, src: SourceRef) -> Box<Fault> {
 pub(crate) fn want_dec(v: Value, src: SourceRef) -> R<Decimal> {
     match v {
         Value::Dec(d) => Ok(d),
-        Value::Absent => Err(fault("R0103", "a value is absent where a number is needed", src)),
+        Value::Absent => Err(fault(
+            "R0103",
+            "a value is absent where a number is needed",
+            src,
+        )),
         _ => Err(type_err("expected a number", src)),
     }
 }
@@ -343,7 +407,9 @@ pub(crate) fn eval_dec(e: &CExpr, cx: &Cx, src: SourceRef) -> R<Decimal> {
             let (col, row) = deal_col(cx, *i, l);
             match col {
                 Some(Column::Decimal(v)) => {
-                    let x = v.get(row as usize).ok_or_else(|| fault("R0003", "deal row out of range", *s))?;
+                    let x = v
+                        .get(row as usize)
+                        .ok_or_else(|| fault("R0003", "deal row out of range", *s))?;
                     mul(*x, l.share, *s)
                 }
                 _ => Err(type_err("credit field is not a number", *s)),
@@ -441,7 +507,11 @@ pub(crate) fn active_fraction(cx: &Cx) -> (i64, i64) {
         }
         DayCount::Thirty360 => {
             let total = days_360(pc.start, next(pc.end));
-            let active = if e < s { 0 } else { days_360(s, next(e)).max(0) };
+            let active = if e < s {
+                0
+            } else {
+                days_360(s, next(e)).max(0)
+            };
             (active.min(total), total)
         }
     }
@@ -467,11 +537,13 @@ pub(crate) fn eval(e: &CExpr, cx: &Cx) -> R<Value> {
         }
         CExpr::Credit(..) => Ok(Value::Dec(eval_dec(e, cx, SourceRef::default())?)),
         CExpr::Payee(i, s) => read_col(cx.data.payees.attrs.get(*i as usize), cx.payee, *s),
-        CExpr::Measure(i, s) => cx
-            .measures
-            .get(*i as usize)
-            .copied()
-            .ok_or_else(|| fault("R0105", format!("measure {i} is read before it is computed"), *s)),
+        CExpr::Measure(i, s) => cx.measures.get(*i as usize).copied().ok_or_else(|| {
+            fault(
+                "R0105",
+                format!("measure {i} is read before it is computed"),
+                *s,
+            )
+        }),
         CExpr::Builtin(b, s) => Ok(match b {
             Builtin::Quota => Value::Dec(cx.pc.quota),
             Builtin::PeriodStart => Value::Date(cx.pc.start),
@@ -551,16 +623,26 @@ fn arith(op: BinOp, x: Value, y: Value, s: SourceRef) -> R<Value> {
             _ => div(a, b, s)?,
         })),
         (Value::Date(d), Value::Dec(n)) | (Value::Dec(n), Value::Date(d))
-            if matches!(op, BinOp::Add) || (matches!(op, BinOp::Sub) && matches!(x, Value::Date(_))) =>
+            if matches!(op, BinOp::Add)
+                || (matches!(op, BinOp::Sub) && matches!(x, Value::Date(_))) =>
         {
             if !n.fract().is_zero() {
                 return Err(fault("R0105", "days added to a date must be whole", s));
             }
             let days = n.to_i64().ok_or_else(|| overflow(s))?;
-            let days = if matches!(op, BinOp::Sub) { -days } else { days };
-            d.add_days(days).map(Value::Date).ok_or_else(|| fault("R0102", "date out of range", s))
+            let days = if matches!(op, BinOp::Sub) {
+                -days
+            } else {
+                days
+            };
+            d.add_days(days)
+                .map(Value::Date)
+                .ok_or_else(|| fault("R0102", "date out of range", s))
         }
-        _ => Err(type_err("arithmetic on non-numbers (use days(a, b) for date differences)", s)),
+        _ => Err(type_err(
+            "arithmetic on non-numbers (use days(a, b) for date differences)",
+            s,
+        )),
     }
 }
 

@@ -23,7 +23,10 @@ pub(crate) fn id_key(s: &str) -> IdKey {
     }
     let mut n: u128 = 0;
     for &c in b {
-        match n.checked_mul(10).and_then(|v| v.checked_add(u128::from(c - b'0'))) {
+        match n
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u128::from(c - b'0')))
+        {
             Some(v) => n = v,
             None => return IdKey { class: 1, num: 0 },
         }
@@ -53,7 +56,9 @@ pub(crate) fn id_cmp(ka: IdKey, a: &str, kb: IdKey, b: &str) -> Ordering {
                 ka.num.cmp(&kb.num)
             } else {
                 let (sa, sb) = (strip_zeros(a), strip_zeros(b));
-                sa.len().cmp(&sb.len()).then_with(|| sa.as_bytes().cmp(sb.as_bytes()))
+                sa.len()
+                    .cmp(&sb.len())
+                    .then_with(|| sa.as_bytes().cmp(sb.as_bytes()))
             };
             num.then_with(|| a.as_bytes().cmp(b.as_bytes()))
         }
@@ -130,10 +135,19 @@ impl LineIndex {
 
 /// Checks that the dataset's columns agree in length and its row references are in range.
 pub(crate) fn validate(data: &Dataset) -> R<()> {
-    let bad = |m: &str| fault("R0003", format!("dataset is inconsistent: {m}"), SourceRef::default());
+    let bad = |m: &str| {
+        fault(
+            "R0003",
+            format!("dataset is inconsistent: {m}"),
+            SourceRef::default(),
+        )
+    };
     let np = data.payees.id.len();
     let nd = data.deals.id.len();
-    if data.payees.manager.len() != np || data.payees.start.len() != np || data.payees.end.len() != np {
+    if data.payees.manager.len() != np
+        || data.payees.start.len() != np
+        || data.payees.end.len() != np
+    {
         return Err(bad("payee columns differ in length"));
     }
     if data.deals.owner.len() != nd || data.deals.date.len() != nd {
@@ -149,7 +163,13 @@ pub(crate) fn validate(data: &Dataset) -> R<()> {
     if data.credits.payee.iter().any(|&p| p as usize >= np) {
         return Err(bad("a credit refers to a missing payee"));
     }
-    if data.payees.manager.iter().flatten().any(|&m| m as usize >= np) {
+    if data
+        .payees
+        .manager
+        .iter()
+        .flatten()
+        .any(|&m| m as usize >= np)
+    {
         return Err(bad("a manager refers to a missing payee"));
     }
     if data.quotas.iter().any(|q| q.payee as usize >= np) {
@@ -177,8 +197,15 @@ pub(crate) fn deal_order(data: &Dataset) -> Vec<u32> {
     }
     let mut order: Vec<u32> = (0..ids.len() as u32).collect();
     let date = |d: u32| data.deals.date.get(d as usize).copied().unwrap_or_default();
-    let key = |d: u32| keys.get(d as usize).copied().unwrap_or(IdKey { class: 2, num: 0 });
-    let text = |d: u32| data.texts.resolve(ids.get(d as usize).copied().unwrap_or(0));
+    let key = |d: u32| {
+        keys.get(d as usize)
+            .copied()
+            .unwrap_or(IdKey { class: 2, num: 0 })
+    };
+    let text = |d: u32| {
+        data.texts
+            .resolve(ids.get(d as usize).copied().unwrap_or(0))
+    };
     order.sort_unstable_by(|&a, &b| {
         date(a)
             .cmp(&date(b))
@@ -200,7 +227,11 @@ pub(crate) fn deal_order(data: &Dataset) -> Vec<u32> {
 /// otherwise, or when two deals share date and id number (ties such as `007`/`7`).
 fn deal_order_packed(data: &Dataset, keys: &[IdKey]) -> Option<Vec<u32>> {
     let dates = &data.deals.date;
-    if keys.len() != dates.len() || keys.iter().any(|k| k.class != 0 || k.num > u128::from(u32::MAX)) {
+    if keys.len() != dates.len()
+        || keys
+            .iter()
+            .any(|k| k.class != 0 || k.num > u128::from(u32::MAX))
+    {
         return None;
     }
     let mut packed: Vec<u128> = keys
@@ -220,10 +251,18 @@ fn deal_order_packed(data: &Dataset, keys: &[IdKey]) -> Option<Vec<u32>> {
     }
     #[cfg(not(feature = "parallel"))]
     packed.sort_unstable();
-    if packed.windows(2).any(|w| matches!(w, [a, b] if a >> 32 == b >> 32)) {
+    if packed
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if a >> 32 == b >> 32))
+    {
         return None;
     }
-    Some(packed.iter().map(|&k| (k & u128::from(u32::MAX)) as u32).collect())
+    Some(
+        packed
+            .iter()
+            .map(|&k| (k & u128::from(u32::MAX)) as u32)
+            .collect(),
+    )
 }
 
 /// Builds the per-payee line index. `keep(date)` says whether a deal date is in force under
@@ -300,7 +339,13 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
     parts.into_iter().for_each(|p| p.sort_unstable());
     let row = |k: &u64| (*k & u64::from(u32::MAX)) as usize;
     let deal_of = |k: &u64| cr.deal.get(row(k)).copied().unwrap_or(0);
-    let date_of = |k: &u64| data.deals.date.get(deal_of(k) as usize).copied().unwrap_or_default();
+    let date_of = |k: &u64| {
+        data.deals
+            .date
+            .get(deal_of(k) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
     let share_of = |k: &u64| cr.share.get(row(k)).copied().unwrap_or(Decimal::ZERO);
     #[cfg(feature = "parallel")]
     let (deal, date, share) = {
@@ -318,7 +363,13 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         keys.iter().map(date_of).collect(),
         keys.iter().map(share_of).collect(),
     );
-    LineIndex { starts, deal, date, share, attrs: Vec::new() }
+    LineIndex {
+        starts,
+        deal,
+        date,
+        share,
+        attrs: Vec::new(),
+    }
 }
 
 /// Payee rows in id order.
@@ -326,8 +377,15 @@ pub(crate) fn payee_order(data: &Dataset) -> Vec<u32> {
     let ids = &data.payees.id;
     let keys: Vec<IdKey> = ids.iter().map(|&s| id_key(data.texts.resolve(s))).collect();
     let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-    let key = |d: u32| keys.get(d as usize).copied().unwrap_or(IdKey { class: 2, num: 0 });
-    let text = |d: u32| data.texts.resolve(ids.get(d as usize).copied().unwrap_or(0));
+    let key = |d: u32| {
+        keys.get(d as usize)
+            .copied()
+            .unwrap_or(IdKey { class: 2, num: 0 })
+    };
+    let text = |d: u32| {
+        data.texts
+            .resolve(ids.get(d as usize).copied().unwrap_or(0))
+    };
     order.sort_unstable_by(|&a, &b| id_cmp(key(a), text(a), key(b), text(b)).then(a.cmp(&b)));
     order
 }
@@ -361,8 +419,14 @@ pub(crate) fn hierarchy(data: &Dataset) -> (Csr, Csr) {
             }
         }
     }
-    let mut direct = Csr { starts: Vec::with_capacity(np + 1), items: Vec::new() };
-    let mut team = Csr { starts: Vec::with_capacity(np + 1), items: Vec::new() };
+    let mut direct = Csr {
+        starts: Vec::with_capacity(np + 1),
+        items: Vec::new(),
+    };
+    let mut team = Csr {
+        starts: Vec::with_capacity(np + 1),
+        items: Vec::new(),
+    };
     let mut seen = vec![u32::MAX; np];
     let mut stack = Vec::new();
     for p in 0..np {

@@ -118,11 +118,12 @@ use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
 use crate::results::{
-    EvalError, GateStep, IdTable, LimitStep, Line, LineKind, MultiplierStep, Results, Slice, Span, Trace,
+    EvalError, GateStep, IdTable, LimitStep, Line, LineKind, MultiplierStep, Results, Slice, Span,
+    Trace,
 };
-use rust_decimal::Decimal;
 use index::LineIndex;
 use run::{Engine, PayeeFail, PayeeOut, Slot};
+use rust_decimal::Decimal;
 
 /// Concatenates one vector of every payee output (`starts` = prefix sums of their lengths),
 /// mapping each element with `f(payee index, element)`.
@@ -146,7 +147,11 @@ fn concat<T: Sync, U: Send + Sync + Copy>(
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        (0..total).into_par_iter().with_min_len(1 << 12).map(at).collect()
+        (0..total)
+            .into_par_iter()
+            .with_min_len(1 << 12)
+            .map(at)
+            .collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
@@ -156,11 +161,15 @@ fn concat<T: Sync, U: Send + Sync + Copy>(
 
 /// Frees one vector of every payee output once it is copied (keeps the peak memory of the
 /// concatenation near one copy of the results).
-fn free_parts<T: Send>(outs: &mut [PayeeOut], part: impl Fn(&mut PayeeOut) -> &mut Vec<T> + Sync + Send) {
+fn free_parts<T: Send>(
+    outs: &mut [PayeeOut],
+    part: impl Fn(&mut PayeeOut) -> &mut Vec<T> + Sync + Send,
+) {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        outs.par_iter_mut().for_each(|o| drop(std::mem::take(part(o))));
+        outs.par_iter_mut()
+            .for_each(|o| drop(std::mem::take(part(o))));
     }
     #[cfg(not(feature = "parallel"))]
     outs.iter_mut().for_each(|o| drop(std::mem::take(part(o))));
@@ -222,7 +231,12 @@ pub const MAX_PERIODS: usize = 12 * 400;
 
 /// Evaluates `plan` over `data` for the periods `first..=last` (with tracing).
 #[allow(clippy::result_large_err)]
-pub fn evaluate(plan: &Plan, data: &Dataset, first: Period, last: Period) -> Result<Results, EvalError> {
+pub fn evaluate(
+    plan: &Plan,
+    data: &Dataset,
+    first: Period,
+    last: Period,
+) -> Result<Results, EvalError> {
     evaluate_with(plan, data, first, last, &EvalOptions::default())
 }
 
@@ -244,12 +258,19 @@ pub fn evaluate_with(
         message: f.message,
         source: f.source,
         payee: None,
-        deal: f.deal.map(|d| data.texts.resolve(data.deals.id.get(d as usize).copied().unwrap_or(0)).to_string()),
+        deal: f.deal.map(|d| {
+            data.texts
+                .resolve(data.deals.id.get(d as usize).copied().unwrap_or(0))
+                .to_string()
+        }),
         period: None,
     };
     index::validate(data).map_err(to_err)?;
     if first.grain != last.grain || first.fiscal_start_month != last.fiscal_start_month {
-        return Err(err0("R0001", "first and last period have different calendars"));
+        return Err(err0(
+            "R0001",
+            "first and last period have different calendars",
+        ));
     }
     if last < first {
         return Err(err0("R0001", "the period range ends before it starts"));
@@ -260,7 +281,10 @@ pub fn evaluate_with(
     for w in plan.versions.windows(2) {
         if let [a, b] = w {
             if b.effective.start <= a.effective.end {
-                return Err(err0("R0002", "plan versions must be sorted and must not overlap"));
+                return Err(err0(
+                    "R0002",
+                    "plan versions must be sorted and must not overlap",
+                ));
             }
         }
     }
@@ -279,10 +303,16 @@ pub fn evaluate_with(
             return Err(err0("R0001", "too many periods in one evaluation"));
         }
         let r = per.range();
-        let version = plan.versions.iter().position(|v| v.effective.contains(r.start));
+        let version = plan
+            .versions
+            .iter()
+            .position(|v| v.effective.contains(r.start));
         if let Some(v) = version.and_then(|i| plan.versions.get(i)) {
             if v.calendar.grain != grain || v.calendar.fiscal_year_start_month != fsm {
-                return Err(err0("R0002", "a plan version's calendar differs from the evaluated periods'"));
+                return Err(err0(
+                    "R0002",
+                    "a plan version's calendar differs from the evaluated periods'",
+                ));
             }
         }
         let last_of_version = version
@@ -290,7 +320,10 @@ pub fn evaluate_with(
             .map(|v| r.contains(v.effective.end))
             .unwrap_or(false);
         let fy_first = per.first_of_year();
-        let fy_last = Period { index: 12 / grain.months(), ..per };
+        let fy_last = Period {
+            index: 12 / grain.months(),
+            ..per
+        };
         let report = if per >= first {
             reported.push(per);
             Some(reported.len() as u32 - 1)
@@ -311,8 +344,13 @@ pub fn evaluate_with(
         per = per.next();
     }
 
-    let mut lines: LineIndex = index::build_lines(data, |d: Date| plan.versions.iter().any(|v| v.effective.contains(d)));
-    lines.gather_attrs(data, &compiled::deal_attrs_used(&compiled, data.deals.attrs.len()));
+    let mut lines: LineIndex = index::build_lines(data, |d: Date| {
+        plan.versions.iter().any(|v| v.effective.contains(d))
+    });
+    lines.gather_attrs(
+        data,
+        &compiled::deal_attrs_used(&compiled, data.deals.attrs.len()),
+    );
     let (direct, team) = if compiled.versions.iter().any(|v| v.uses_hierarchy) {
         index::hierarchy(data)
     } else {
@@ -342,14 +380,20 @@ pub fn evaluate_with(
         order.par_iter().map(|&p| engine.run_payee(p)).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let outs: Vec<Result<PayeeOut, PayeeFail>> = order.iter().map(|&p| engine.run_payee(p)).collect();
+    let outs: Vec<Result<PayeeOut, PayeeFail>> =
+        order.iter().map(|&p| engine.run_payee(p)).collect();
 
     // Assemble, in payee order; the first error in payee order wins (deterministic).
     let mut res = Results {
         periods: reported,
         components: compiled.components.clone(),
         limits: compiled.limits.clone(),
-        payee_ids: data.payees.id.iter().map(|&s| data.texts.resolve(s).to_string()).collect(),
+        payee_ids: data
+            .payees
+            .id
+            .iter()
+            .map(|&s| data.texts.resolve(s).to_string())
+            .collect(),
         ..Results::default()
     };
     let mut ok: Vec<PayeeOut> = Vec::with_capacity(outs.len());
@@ -359,7 +403,11 @@ pub fn evaluate_with(
             Err(PayeeFail { fault, period }) => {
                 let mut e = to_err(fault);
                 let p = order.get(k).copied().unwrap_or(0);
-                e.payee = Some(data.texts.resolve(data.payees.id.get(p as usize).copied().unwrap_or(0)).to_string());
+                e.payee = Some(
+                    data.texts
+                        .resolve(data.payees.id.get(p as usize).copied().unwrap_or(0))
+                        .to_string(),
+                );
                 e.period = period.map(|p| p.label());
                 return Err(e);
             }
@@ -383,7 +431,10 @@ pub fn evaluate_with(
     let gs = lens(|o| o.gates.len());
     let st = lens(|o| o.steps.len());
     let base = |starts: &[usize], k: usize| starts.get(k).copied().unwrap_or(0) as u32;
-    let rebase = |s: Span, b: u32| Span { start: s.start + b, len: s.len };
+    let rebase = |s: Span, b: u32| Span {
+        start: s.start + b,
+        len: s.len,
+    };
     let no_line = Line {
         payee: 0,
         period: 0,
@@ -396,23 +447,54 @@ pub fn evaluate_with(
     };
     let zero = Decimal::ZERO;
     let src = SourceRef::default();
-    res.lines = concat(&ok, &ls, |o| &o.lines, no_line, |k, l: &Line| {
-        let mut l = *l;
-        l.trace.slices = rebase(l.trace.slices, base(&ss, k));
-        l.trace.multipliers = rebase(l.trace.multipliers, base(&ms, k));
-        l.trace.gates = rebase(l.trace.gates, base(&gs, k));
-        l.trace.limits = rebase(l.trace.limits, base(&st, k));
-        l
-    });
+    res.lines = concat(
+        &ok,
+        &ls,
+        |o| &o.lines,
+        no_line,
+        |k, l: &Line| {
+            let mut l = *l;
+            l.trace.slices = rebase(l.trace.slices, base(&ss, k));
+            l.trace.multipliers = rebase(l.trace.multipliers, base(&ms, k));
+            l.trace.gates = rebase(l.trace.gates, base(&gs, k));
+            l.trace.limits = rebase(l.trace.limits, base(&st, k));
+            l
+        },
+    );
     free_parts(&mut ok, |o| &mut o.lines);
-    let no_slice = Slice { band: 0, lo: zero, hi: zero, rate: zero, flat: false, amount: zero };
+    let no_slice = Slice {
+        band: 0,
+        lo: zero,
+        hi: zero,
+        rate: zero,
+        flat: false,
+        amount: zero,
+    };
     res.slices = concat(&ok, &ss, |o| &o.slices, no_slice, |_, x| *x);
     free_parts(&mut ok, |o| &mut o.slices);
-    let no_mult = MultiplierStep { factor: zero, source: src };
+    let no_mult = MultiplierStep {
+        factor: zero,
+        source: src,
+    };
     res.multipliers = concat(&ok, &ms, |o| &o.mults, no_mult, |_, x| *x);
     free_parts(&mut ok, |o| &mut o.mults);
-    res.gates = concat(&ok, &gs, |o| &o.gates, GateStep { gate: 0, pass: false, source: src }, |_, x| *x);
-    let no_step = LimitStep { limit: 0, value: zero, before: zero, after: zero };
+    res.gates = concat(
+        &ok,
+        &gs,
+        |o| &o.gates,
+        GateStep {
+            gate: 0,
+            pass: false,
+            source: src,
+        },
+        |_, x| *x,
+    );
+    let no_step = LimitStep {
+        limit: 0,
+        value: zero,
+        before: zero,
+        after: zero,
+    };
     res.limit_steps = concat(&ok, &st, |o| &o.steps, no_step, |_, x| *x);
     free_parts(&mut ok, |o| &mut o.steps);
     for out in &ok {

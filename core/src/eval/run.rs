@@ -1,8 +1,11 @@
 //! The per-payee engine: periods, measures, components, limits, rounding and line output.
 
-use super::compiled::{CComp, CKey, CLimit, CPay, CPayout, CPlan, CRate, CTable, CTiers, CUnit, CVersion, CMeasureKind};
+use super::compiled::{
+    CComp, CKey, CLimit, CMeasureKind, CPay, CPayout, CPlan, CRate, CTable, CTiers, CUnit, CVersion,
+};
 use super::expr::{
-    add, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, Cx, Fault, LineCx, PeriodCx, Value, R,
+    add, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, Cx, Fault, LineCx, PeriodCx, Value,
+    R,
 };
 use super::index::{Csr, LineIndex};
 use super::tiers::{band_of, graduated, interpolate, whole, UBand};
@@ -11,7 +14,8 @@ use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
 use crate::results::{
-    ComponentTotal, GateStep, Line, LimitStep, LineKind, MultiplierStep, Slice, Span, Total, Trace, PLAN_COMPONENT,
+    ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice, Span, Total, Trace,
+    PLAN_COMPONENT,
 };
 use rust_decimal::Decimal;
 use std::ops::Range;
@@ -124,7 +128,10 @@ fn at_deal(deal: u32) -> impl Fn(Box<Fault>) -> Box<Fault> {
 }
 
 fn span_from(start: usize, end: usize) -> Span {
-    Span { start: start as u32, len: end.saturating_sub(start) as u32 }
+    Span {
+        start: start as u32,
+        len: end.saturating_sub(start) as u32,
+    }
 }
 
 /// `v` written with exactly `scale` decimals when that loses no digit; otherwise unchanged.
@@ -156,7 +163,12 @@ fn values_match(k: &Value, v: &Value) -> bool {
 impl<'a> Engine<'a> {
     fn quota(&self, p: u32, period: Period) -> R<Decimal> {
         let mut q = Decimal::ZERO;
-        for (per, amt) in self.quotas.get(p as usize).map(Vec::as_slice).unwrap_or(&[]) {
+        for (per, amt) in self
+            .quotas
+            .get(p as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             if *per == period {
                 q = add(q, *amt, SourceRef::default())?;
             }
@@ -171,7 +183,14 @@ impl<'a> Engine<'a> {
         // slice, multiplier and limit step per line): growing by doubling would copy the
         // lines several times. Large unused capacity is never touched, so costs no memory.
         let n = self.lines.range(p).len();
-        let comps = self.plan.versions.iter().map(|v| v.comps.len()).max().unwrap_or(1).max(1);
+        let comps = self
+            .plan
+            .versions
+            .iter()
+            .map(|v| v.comps.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         out.lines.reserve(n * comps);
         if self.trace {
             out.slices.reserve(n + n / 4);
@@ -192,17 +211,29 @@ impl<'a> Engine<'a> {
         };
         for slot in self.slots {
             let Some(vi) = slot.version else { continue };
-            let Some(ver) = self.plan.versions.get(vi as usize) else { continue };
+            let Some(ver) = self.plan.versions.get(vi as usize) else {
+                continue;
+            };
             if hist_fy != Some(slot.period.fiscal_year) {
                 hist.iter_mut().for_each(|h| *h = Decimal::ZERO);
                 hist_fy = Some(slot.period.fiscal_year);
             }
             if cur_version != Some(vi) {
-                cum.iter_mut().for_each(|c| *c = (Decimal::ZERO, Decimal::ZERO));
+                cum.iter_mut()
+                    .for_each(|c| *c = (Decimal::ZERO, Decimal::ZERO));
                 cur_version = Some(vi);
             }
-            let marks = (out.lines.len(), out.slices.len(), out.mults.len(), out.gates.len(), out.steps.len());
-            let fail = |fault| PayeeFail { fault, period: Some(slot.period) };
+            let marks = (
+                out.lines.len(),
+                out.slices.len(),
+                out.mults.len(),
+                out.gates.len(),
+                out.steps.len(),
+            );
+            let fail = |fault| PayeeFail {
+                fault,
+                period: Some(slot.period),
+            };
             let quota = self.quota(p, slot.period).map_err(fail)?;
             let pc = PeriodCx {
                 start: slot.start,
@@ -212,7 +243,8 @@ impl<'a> Engine<'a> {
                 payee_start: pstart,
                 payee_end: pend,
             };
-            self.run_period(p, slot, ver, &pc, &mut sc, &mut out, &mut hist, &mut cum).map_err(fail)?;
+            self.run_period(p, slot, ver, &pc, &mut sc, &mut out, &mut hist, &mut cum)
+                .map_err(fail)?;
             if slot.report.is_none() {
                 out.lines.truncate(marks.0);
                 out.slices.truncate(marks.1);
@@ -224,7 +256,14 @@ impl<'a> Engine<'a> {
         Ok(out)
     }
 
-    fn measures(&self, p: u32, slot: &Slot, ver: &CVersion, pc: &PeriodCx, sc: &mut Scratch) -> R<()> {
+    fn measures(
+        &self,
+        p: u32,
+        slot: &Slot,
+        ver: &CVersion,
+        pc: &PeriodCx,
+        sc: &mut Scratch,
+    ) -> R<()> {
         sc.measures.clear();
         sc.measures.resize(ver.measures.len(), Value::Absent);
         for (mi, m) in ver.measures.iter().enumerate() {
@@ -245,7 +284,13 @@ impl<'a> Engine<'a> {
                 };
                 match &m.kind {
                     CMeasureKind::Scalar(e) => eval(e, &cx)?,
-                    CMeasureKind::Agg { func, arg, filter, window, population } => {
+                    CMeasureKind::Agg {
+                        func,
+                        arg,
+                        filter,
+                        window,
+                        population,
+                    } => {
                         let (from, to) = match window {
                             Window::Period => (slot.start, slot.end),
                             Window::YearToDate => (slot.fy_start, slot.end),
@@ -264,8 +309,13 @@ impl<'a> Engine<'a> {
                         for &q in members {
                             for pos in self.lines.dated(q, from, to) {
                                 let deal = self.lines.deal.get(pos).copied().unwrap_or(0);
-                                let share = self.lines.share.get(pos).copied().unwrap_or(Decimal::ZERO);
-                                let lcx = cx.with_line(LineCx { deal, share, pos: pos as u32 });
+                                let share =
+                                    self.lines.share.get(pos).copied().unwrap_or(Decimal::ZERO);
+                                let lcx = cx.with_line(LineCx {
+                                    deal,
+                                    share,
+                                    pos: pos as u32,
+                                });
                                 if let Some(f) = filter {
                                     if !eval_bool(f, &lcx, src).map_err(at_deal(deal))? {
                                         continue;
@@ -394,7 +444,10 @@ impl<'a> Engine<'a> {
         }
         for lim in &ver.total_plan {
             let value = eval_dec(&lim.amount, &cx, lim.source)?;
-            let mut state = cum.get(lim.id as usize).copied().unwrap_or((Decimal::ZERO, Decimal::ZERO));
+            let mut state = cum
+                .get(lim.id as usize)
+                .copied()
+                .unwrap_or((Decimal::ZERO, Decimal::ZERO));
             self.sequence_limit(lim, value, &mut state, sc, slot.last_of_version)?;
             if let Some(c) = cum.get_mut(lim.id as usize) {
                 *c = state;
@@ -403,7 +456,14 @@ impl<'a> Engine<'a> {
         if ver.rounding.stage == RoundingStage::Payout {
             let mut total = Decimal::ZERO;
             for &i in &sc.order {
-                total = add(total, sc.work.get(i as usize).map(|w| w.line.amount).unwrap_or_default(), SourceRef::default())?;
+                total = add(
+                    total,
+                    sc.work
+                        .get(i as usize)
+                        .map(|w| w.line.amount)
+                        .unwrap_or_default(),
+                    SourceRef::default(),
+                )?;
             }
             let r = ver.rounding.apply(total);
             let diff = sub(r, total, SourceRef::default())?;
@@ -412,7 +472,8 @@ impl<'a> Engine<'a> {
                 tr.unrounded = total;
                 tr.rounded = r;
                 tr.rounding = Some(ver.rounding);
-                let i = self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::Rounding, diff, tr);
+                let i =
+                    self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::Rounding, diff, tr);
                 sc.order.push(i);
             }
         }
@@ -432,10 +493,14 @@ impl<'a> Engine<'a> {
             // (`pay ... once`) are kept: the plan said to pay them.
             let work = &sc.work;
             let from_tiers = |w: &WLine| {
-                ver.comps.get(w.comp as usize).is_some_and(|c| matches!(c.payout, CPayout::Commission { .. }))
+                ver.comps
+                    .get(w.comp as usize)
+                    .is_some_and(|c| matches!(c.payout, CPayout::Commission { .. }))
             };
             sc.order.retain(|&i| {
-                work.get(i as usize).is_some_and(|w| w.line.deal.is_some() || !w.line.amount.is_zero() || !from_tiers(w))
+                work.get(i as usize).is_some_and(|w| {
+                    w.line.deal.is_some() || !w.line.amount.is_zero() || !from_tiers(w)
+                })
             });
         }
         if let Some(ri) = slot.report {
@@ -459,19 +524,37 @@ impl<'a> Engine<'a> {
         if lim.is_cap {
             for k in 0..sc.order.len() {
                 let Some(&i) = sc.order.get(k) else { continue };
-                let Some(w) = sc.work.get_mut(i as usize) else { continue };
+                let Some(w) = sc.work.get_mut(i as usize) else {
+                    continue;
+                };
                 let before = w.line.amount;
                 state.0 = add(state.0, before, src)?;
                 let capped = state.0.min(value);
                 let after = keep_scale(sub(capped, state.1, src)?, before);
                 state.1 = capped;
                 w.line.amount = after;
-                self.add_step(sc, i, LimitStep { limit: lim.id, value, before, after });
+                self.add_step(
+                    sc,
+                    i,
+                    LimitStep {
+                        limit: lim.id,
+                        value,
+                        before,
+                        after,
+                    },
+                );
             }
         } else {
             let mut total = Decimal::ZERO;
             for &i in &sc.order {
-                total = add(total, sc.work.get(i as usize).map(|w| w.line.amount).unwrap_or_default(), src)?;
+                total = add(
+                    total,
+                    sc.work
+                        .get(i as usize)
+                        .map(|w| w.line.amount)
+                        .unwrap_or_default(),
+                    src,
+                )?;
             }
             state.0 = add(state.0, total, src)?;
             state.1 = add(state.1, total, src)?;
@@ -481,8 +564,18 @@ impl<'a> Engine<'a> {
                 let mut tr = Trace::empty();
                 tr.unrounded = top;
                 tr.rounded = top;
-                let i = self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::FloorTopUp, top, tr);
-                self.add_step(sc, i, LimitStep { limit: lim.id, value, before: Decimal::ZERO, after: top });
+                let i =
+                    self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::FloorTopUp, top, tr);
+                self.add_step(
+                    sc,
+                    i,
+                    LimitStep {
+                        limit: lim.id,
+                        value,
+                        before: Decimal::ZERO,
+                        after: top,
+                    },
+                );
                 sc.order.push(i);
             }
         }
@@ -497,7 +590,9 @@ impl<'a> Engine<'a> {
         sc.comp_sums.resize(ncomps + 1, (Decimal::ZERO, false));
         let mut total = Decimal::ZERO;
         for &i in &sc.order {
-            let Some(w) = sc.work.get(i as usize) else { continue };
+            let Some(w) = sc.work.get(i as usize) else {
+                continue;
+            };
             let mut line = w.line;
             line.period = ri;
             line.payee = p;
@@ -511,14 +606,22 @@ impl<'a> Engine<'a> {
                 line.trace.limits = span_from(s0, out.steps.len());
             }
             total = add(total, line.amount, SourceRef::default())?;
-            let slot = if w.comp == NONE { ncomps } else { w.comp as usize };
+            let slot = if w.comp == NONE {
+                ncomps
+            } else {
+                w.comp as usize
+            };
             if let Some(cs) = sc.comp_sums.get_mut(slot) {
                 cs.0 = add(cs.0, line.amount, SourceRef::default())?;
                 cs.1 = true;
             }
             out.lines.push(line);
         }
-        out.totals.push(Total { payee: p, period: ri, amount: total });
+        out.totals.push(Total {
+            payee: p,
+            period: ri,
+            amount: total,
+        });
         for (k, (amount, any)) in sc.comp_sums.iter().enumerate() {
             if *any {
                 let component = if k == ncomps {
@@ -530,7 +633,12 @@ impl<'a> Engine<'a> {
                         .map(|w| w.line.component)
                         .unwrap_or(PLAN_COMPONENT)
                 };
-                out.comp_totals.push(ComponentTotal { payee: p, period: ri, component, amount: *amount });
+                out.comp_totals.push(ComponentTotal {
+                    payee: p,
+                    period: ri,
+                    component,
+                    amount: *amount,
+                });
             }
         }
         Ok(())
@@ -542,7 +650,9 @@ impl<'a> Engine<'a> {
         }
         let si = sc.steps.len() as u32;
         sc.steps.push((step, NONE));
-        let Some(w) = sc.work.get_mut(widx as usize) else { return };
+        let Some(w) = sc.work.get_mut(widx as usize) else {
+            return;
+        };
         if w.head == NONE {
             w.head = si;
         } else {
@@ -554,7 +664,15 @@ impl<'a> Engine<'a> {
         w.tail = si;
     }
 
-    fn push_period_line(&self, sc: &mut Scratch, ci: u32, gid: u32, kind: LineKind, amount: Decimal, trace: Trace) -> u32 {
+    fn push_period_line(
+        &self,
+        sc: &mut Scratch,
+        ci: u32,
+        gid: u32,
+        kind: LineKind,
+        amount: Decimal,
+        trace: Trace,
+    ) -> u32 {
         let i = sc.work.len() as u32;
         sc.work.push(WLine {
             pos: NONE,
@@ -602,7 +720,10 @@ impl<'a> Engine<'a> {
                 let f = eval_dec(&m.factor, cx, m.source)?;
                 v = mul(v, f, m.source)?;
                 if self.trace {
-                    out.mults.push(MultiplierStep { factor: f, source: m.source });
+                    out.mults.push(MultiplierStep {
+                        factor: f,
+                        source: m.source,
+                    });
                 }
             }
         }
@@ -633,15 +754,40 @@ impl<'a> Engine<'a> {
         sc.work.push(WLine {
             pos,
             comp: cc.ci,
-            line: Line { payee: 0, period: 0, component: comp.gid, deal, kind, share, amount: rounded, trace },
+            line: Line {
+                payee: 0,
+                period: 0,
+                component: comp.gid,
+                deal,
+                kind,
+                share,
+                amount: rounded,
+                trace,
+            },
             head: NONE,
             tail: NONE,
         });
         let mut amount = rounded;
         for l in &comp.line_limits {
             let value = eval_dec(&l.amount, cx, l.source)?;
-            let after = keep_scale(if l.is_cap { amount.min(value) } else { amount.max(value) }, amount);
-            self.add_step(sc, widx, LimitStep { limit: l.id, value, before: amount, after });
+            let after = keep_scale(
+                if l.is_cap {
+                    amount.min(value)
+                } else {
+                    amount.max(value)
+                },
+                amount,
+            );
+            self.add_step(
+                sc,
+                widx,
+                LimitStep {
+                    limit: l.id,
+                    value,
+                    before: amount,
+                    after,
+                },
+            );
             amount = after;
         }
         if let Some(w) = sc.work.get_mut(widx as usize) {
@@ -658,9 +804,11 @@ impl<'a> Engine<'a> {
             CPayout::Fixed { .. } => None,
         };
         for pos in range {
-            let (Some(&deal), Some(&date), Some(&share)) =
-                (self.lines.deal.get(pos), self.lines.date.get(pos), self.lines.share.get(pos))
-            else {
+            let (Some(&deal), Some(&date), Some(&share)) = (
+                self.lines.deal.get(pos),
+                self.lines.date.get(pos),
+                self.lines.share.get(pos),
+            ) else {
                 continue;
             };
             if let Some(w) = &comp.window {
@@ -668,7 +816,11 @@ impl<'a> Engine<'a> {
                     continue;
                 }
             }
-            let lcx = cx.with_line(LineCx { deal, share, pos: pos as u32 });
+            let lcx = cx.with_line(LineCx {
+                deal,
+                share,
+                pos: pos as u32,
+            });
             if let Some(e) = &comp.eligible {
                 if !eval_bool(e, &lcx, comp.source).map_err(at_deal(deal))? {
                     continue;
@@ -678,7 +830,12 @@ impl<'a> Engine<'a> {
                 Some(b) => eval_dec(b, &lcx, comp.source).map_err(at_deal(deal))?,
                 None => Decimal::ZERO,
             };
-            sc.elig.push(Elig { pos: pos as u32, deal, share, basis });
+            sc.elig.push(Elig {
+                pos: pos as u32,
+                deal,
+                share,
+                basis,
+            });
         }
         Ok(())
     }
@@ -702,13 +859,28 @@ impl<'a> Engine<'a> {
             let b = eval_bool(g, cx, *src)?;
             pass &= b;
             if self.trace {
-                out.gates.push(GateStep { gate: gi as u32, pass: b, source: *src });
+                out.gates.push(GateStep {
+                    gate: gi as u32,
+                    pass: b,
+                    source: *src,
+                });
             }
         }
-        let cc = CompCtx { comp, ci, pass, gates: span_from(g0, out.gates.len()), rounding: ver.rounding };
+        let cc = CompCtx {
+            comp,
+            ci,
+            pass,
+            gates: span_from(g0, out.gates.len()),
+            rounding: ver.rounding,
+        };
         match &comp.payout {
-            CPayout::Fixed { amount, unit: CUnit::Once } => {
-                let in_window = comp.window.is_none_or(|w| w.start <= cx.pc.end && w.end >= cx.pc.start);
+            CPayout::Fixed {
+                amount,
+                unit: CUnit::Once,
+            } => {
+                let in_window = comp
+                    .window
+                    .is_none_or(|w| w.start <= cx.pc.end && w.end >= cx.pc.start);
                 let ok = in_window
                     && match &comp.eligible {
                         Some(e) => eval_bool(e, cx, comp.source)?,
@@ -716,22 +888,52 @@ impl<'a> Engine<'a> {
                     };
                 if ok {
                     let raw = eval_dec(amount, cx, comp.source)?;
-                    self.finish(&cc, sc, out, cx, NONE, None, Decimal::ONE, LineKind::Period, Meta::default(), raw)?;
+                    self.finish(
+                        &cc,
+                        sc,
+                        out,
+                        cx,
+                        NONE,
+                        None,
+                        Decimal::ONE,
+                        LineKind::Period,
+                        Meta::default(),
+                        raw,
+                    )?;
                 }
             }
             CPayout::Fixed { amount, unit } => {
                 self.collect(comp, range, cx, sc)?;
                 for k in 0..sc.elig.len() {
-                    let Some(e) = sc.elig.get(k).copied() else { continue };
-                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
+                    let Some(e) = sc.elig.get(k).copied() else {
+                        continue;
+                    };
+                    let lcx = cx.with_line(LineCx {
+                        deal: e.deal,
+                        share: e.share,
+                        pos: e.pos,
+                    });
                     let r: R<()> = (|| {
                         let a = eval_dec(amount, &lcx, comp.source)?;
                         let per = match unit {
-                            CUnit::PerUnit(u) => mul(a, eval_dec(u, &lcx, comp.source)?, comp.source)?,
+                            CUnit::PerUnit(u) => {
+                                mul(a, eval_dec(u, &lcx, comp.source)?, comp.source)?
+                            }
                             _ => a,
                         };
                         let raw = mul(per, e.share, comp.source)?;
-                        self.finish(&cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, Meta::default(), raw)
+                        self.finish(
+                            &cc,
+                            sc,
+                            out,
+                            &lcx,
+                            e.pos,
+                            Some(e.deal),
+                            e.share,
+                            LineKind::Deal,
+                            Meta::default(),
+                            raw,
+                        )
                     })();
                     r.map_err(at_deal(e.deal))?;
                 }
@@ -741,13 +943,34 @@ impl<'a> Engine<'a> {
                 match rate {
                     CRate::Expr(re) => {
                         for k in 0..sc.elig.len() {
-                            let Some(e) = sc.elig.get(k).copied() else { continue };
-                            let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
+                            let Some(e) = sc.elig.get(k).copied() else {
+                                continue;
+                            };
+                            let lcx = cx.with_line(LineCx {
+                                deal: e.deal,
+                                share: e.share,
+                                pos: e.pos,
+                            });
                             let r: R<()> = (|| {
                                 let rate = eval_dec(re, &lcx, comp.source)?;
                                 let raw = mul(e.basis, rate, comp.source)?;
-                                let meta = Meta { basis: Some(e.basis), rate: Some(rate), ..Meta::default() };
-                                self.finish(&cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+                                let meta = Meta {
+                                    basis: Some(e.basis),
+                                    rate: Some(rate),
+                                    ..Meta::default()
+                                };
+                                self.finish(
+                                    &cc,
+                                    sc,
+                                    out,
+                                    &lcx,
+                                    e.pos,
+                                    Some(e.deal),
+                                    e.share,
+                                    LineKind::Deal,
+                                    meta,
+                                    raw,
+                                )
                             })();
                             r.map_err(at_deal(e.deal))?;
                         }
@@ -768,14 +991,25 @@ impl<'a> Engine<'a> {
             if l.is_cap {
                 let (mut before_cum, mut paid_cum) = (Decimal::ZERO, Decimal::ZERO);
                 for i in w0..sc.work.len() {
-                    let Some(w) = sc.work.get_mut(i) else { continue };
+                    let Some(w) = sc.work.get_mut(i) else {
+                        continue;
+                    };
                     let before = w.line.amount;
                     before_cum = add(before_cum, before, l.source)?;
                     let capped = before_cum.min(value);
                     let after = keep_scale(sub(capped, paid_cum, l.source)?, before);
                     paid_cum = capped;
                     w.line.amount = after;
-                    self.add_step(sc, i as u32, LimitStep { limit: l.id, value, before, after });
+                    self.add_step(
+                        sc,
+                        i as u32,
+                        LimitStep {
+                            limit: l.id,
+                            value,
+                            before,
+                            after,
+                        },
+                    );
                 }
             } else if pass {
                 let mut total = Decimal::ZERO;
@@ -789,7 +1023,16 @@ impl<'a> Engine<'a> {
                     tr.rounded = top;
                     tr.gates = cc.gates;
                     let i = self.push_period_line(sc, ci, comp.gid, LineKind::FloorTopUp, top, tr);
-                    self.add_step(sc, i, LimitStep { limit: l.id, value, before: total, after: value });
+                    self.add_step(
+                        sc,
+                        i,
+                        LimitStep {
+                            limit: l.id,
+                            value,
+                            before: total,
+                            after: value,
+                        },
+                    );
                 }
             }
         }
@@ -822,28 +1065,59 @@ impl<'a> Engine<'a> {
         keyvals: &mut Vec<Value>,
     ) -> R<()> {
         for k in 0..sc.elig.len() {
-            let Some(e) = sc.elig.get(k).copied() else { continue };
-            let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
+            let Some(e) = sc.elig.get(k).copied() else {
+                continue;
+            };
+            let lcx = cx.with_line(LineCx {
+                deal: e.deal,
+                share: e.share,
+                pos: e.pos,
+            });
             let r: R<()> = (|| {
                 keyvals.clear();
                 for key in &t.keys {
                     keyvals.push(eval(key, &lcx)?);
                 }
                 let hit = t.rows.iter().find(|row| {
-                    row.keys.iter().zip(keyvals.iter()).all(|(rk, v)| rk.as_ref().is_none_or(|rk| values_match(rk, v)))
+                    row.keys
+                        .iter()
+                        .zip(keyvals.iter())
+                        .all(|(rk, v)| rk.as_ref().is_none_or(|rk| values_match(rk, v)))
                 });
                 let (row, pay) = match (hit, &t.default) {
                     (Some(r), _) => (r.index, &r.pay),
                     (None, Some(d)) => (u32::MAX, d),
-                    (None, None) => return Err(fault("R0201", "no rate-table row matches and there is no default", t.source)),
+                    (None, None) => {
+                        return Err(fault(
+                            "R0201",
+                            "no rate-table row matches and there is no default",
+                            t.source,
+                        ))
+                    }
                 };
                 let v = eval_dec(pay.expr(), &lcx, t.source)?;
                 let (raw, rate) = match pay {
                     CPay::Rate(_) => (mul(e.basis, v, t.source)?, Some(v)),
                     CPay::Flat(_) => (mul(v, e.share, t.source)?, None),
                 };
-                let meta = Meta { basis: Some(e.basis), rate, row: Some(row), ..Meta::default() };
-                self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+                let meta = Meta {
+                    basis: Some(e.basis),
+                    rate,
+                    row: Some(row),
+                    ..Meta::default()
+                };
+                self.finish(
+                    cc,
+                    sc,
+                    out,
+                    &lcx,
+                    e.pos,
+                    Some(e.deal),
+                    e.share,
+                    LineKind::Deal,
+                    meta,
+                    raw,
+                )
             })();
             r.map_err(at_deal(e.deal))?;
         }
@@ -861,7 +1135,11 @@ impl<'a> Engine<'a> {
         };
         sc.bands.clear();
         for b in &t.bands {
-            let rate = if t.line_pay { Decimal::ZERO } else { eval_dec(b.pay.expr(), cx, src)? };
+            let rate = if t.line_pay {
+                Decimal::ZERO
+            } else {
+                eval_dec(b.pay.expr(), cx, src)?
+            };
             sc.bands.push(UBand {
                 lo: scale(b.lo.value)?,
                 lo_closed: b.lo.closed,
@@ -900,9 +1178,19 @@ impl<'a> Engine<'a> {
                 }
                 Ok(s)
             }
-            CKey::Measure { numerator: Some(n), denominator: Some(_), .. } => eval_dec(n, cx, src),
+            CKey::Measure {
+                numerator: Some(n),
+                denominator: Some(_),
+                ..
+            } => eval_dec(n, cx, src),
             CKey::Measure { measure, .. } => {
-                let m = want_dec(cx.measures.get(*measure as usize).copied().unwrap_or(Value::Absent), src)?;
+                let m = want_dec(
+                    cx.measures
+                        .get(*measure as usize)
+                        .copied()
+                        .unwrap_or(Value::Absent),
+                    src,
+                )?;
                 match d {
                     Some(d) => mul(m, d, src),
                     None => Ok(m),
@@ -911,13 +1199,27 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn tiers(&self, t: &CTiers, cc: &CompCtx, cx: &Cx, sc: &mut Scratch, out: &mut PayeeOut) -> R<()> {
+    fn tiers(
+        &self,
+        t: &CTiers,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
         let src = t.source;
         let d = match &t.key {
-            CKey::Measure { denominator: Some(e), .. } => {
+            CKey::Measure {
+                denominator: Some(e),
+                ..
+            } => {
                 let v = eval_dec(e, cx, src)?;
                 if v.is_zero() {
-                    return Err(fault("R0101", "division by zero: the tier denominator is 0", src));
+                    return Err(fault(
+                        "R0101",
+                        "division by zero: the tier denominator is 0",
+                        src,
+                    ));
                 }
                 if v.is_sign_negative() {
                     return Err(fault("R0105", "the tier denominator is negative", src));
@@ -953,21 +1255,64 @@ impl<'a> Engine<'a> {
                 let anchors = std::mem::take(&mut sc.anchors);
                 let res = (|| -> R<()> {
                     let per_line = scope == TierScope::PerLine && amount_key;
-                    let pk = if per_line { Decimal::ZERO } else { self.period_key(t, d, cx, sc)? };
+                    let pk = if per_line {
+                        Decimal::ZERO
+                    } else {
+                        self.period_key(t, d, cx, sc)?
+                    };
                     if t.anchors_are_money && !per_line {
                         let v = interpolate(&anchors, pk, src)?;
-                        let meta = Meta { basis: Some(pk), ..Meta::default() };
-                        return self.finish(cc, sc, out, cx, NONE, None, Decimal::ONE, LineKind::Period, meta, v);
+                        let meta = Meta {
+                            basis: Some(pk),
+                            ..Meta::default()
+                        };
+                        return self.finish(
+                            cc,
+                            sc,
+                            out,
+                            cx,
+                            NONE,
+                            None,
+                            Decimal::ONE,
+                            LineKind::Period,
+                            meta,
+                            v,
+                        );
                     }
                     for k in 0..n {
-                        let Some(e) = sc.elig.get(k).copied() else { continue };
-                        let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
+                        let Some(e) = sc.elig.get(k).copied() else {
+                            continue;
+                        };
+                        let lcx = cx.with_line(LineCx {
+                            deal: e.deal,
+                            share: e.share,
+                            pos: e.pos,
+                        });
                         let key = if per_line { e.basis } else { pk };
                         let v = interpolate(&anchors, key, src)?;
-                        let (raw, rate) = if t.anchors_are_money { (v, None) } else { (mul(e.basis, v, src)?, Some(v)) };
-                        let meta = Meta { basis: Some(e.basis), rate, ..Meta::default() };
-                        self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
-                            .map_err(at_deal(e.deal))?;
+                        let (raw, rate) = if t.anchors_are_money {
+                            (v, None)
+                        } else {
+                            (mul(e.basis, v, src)?, Some(v))
+                        };
+                        let meta = Meta {
+                            basis: Some(e.basis),
+                            rate,
+                            ..Meta::default()
+                        };
+                        self.finish(
+                            cc,
+                            sc,
+                            out,
+                            &lcx,
+                            e.pos,
+                            Some(e.deal),
+                            e.share,
+                            LineKind::Deal,
+                            meta,
+                            raw,
+                        )
+                        .map_err(at_deal(e.deal))?;
                     }
                     Ok(())
                 })();
@@ -986,29 +1331,76 @@ impl<'a> Engine<'a> {
                         Some(cb) if t.line_pay => eval_dec(cb.pay.expr(), cx, src)?,
                         _ => bands.get(b).map(|x| x.rate).unwrap_or_default(),
                     };
-                    let meta = Meta { basis: Some(key), band: Some(b as u32), ..Meta::default() };
-                    return self.finish(cc, sc, out, cx, NONE, None, Decimal::ONE, LineKind::Period, meta, rate);
+                    let meta = Meta {
+                        basis: Some(key),
+                        band: Some(b as u32),
+                        ..Meta::default()
+                    };
+                    return self.finish(
+                        cc,
+                        sc,
+                        out,
+                        cx,
+                        NONE,
+                        None,
+                        Decimal::ONE,
+                        LineKind::Period,
+                        meta,
+                        rate,
+                    );
                 }
                 for k in 0..n {
-                    let Some(e) = sc.elig.get(k).copied() else { continue };
-                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
+                    let Some(e) = sc.elig.get(k).copied() else {
+                        continue;
+                    };
+                    let lcx = cx.with_line(LineCx {
+                        deal: e.deal,
+                        share: e.share,
+                        pos: e.pos,
+                    });
                     let r: R<()> = (|| {
                         self.line_pays(t, &lcx, bands)?;
                         let rate = bands.get(b).map(|x| x.rate).unwrap_or_default();
                         let raw = mul(e.basis, rate, src)?;
-                        let meta = Meta { basis: Some(e.basis), rate: Some(rate), band: Some(b as u32), ..Meta::default() };
-                        self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+                        let meta = Meta {
+                            basis: Some(e.basis),
+                            rate: Some(rate),
+                            band: Some(b as u32),
+                            ..Meta::default()
+                        };
+                        self.finish(
+                            cc,
+                            sc,
+                            out,
+                            &lcx,
+                            e.pos,
+                            Some(e.deal),
+                            e.share,
+                            LineKind::Deal,
+                            meta,
+                            raw,
+                        )
                     })();
                     r.map_err(at_deal(e.deal))?;
                 }
                 Ok(())
             }
             (TierMode::Retroactive, scope) => {
-                let pk = if !amount_key && scope == TierScope::PerLine { Some(self.period_key(t, d, cx, sc)?) } else { None };
+                let pk = if !amount_key && scope == TierScope::PerLine {
+                    Some(self.period_key(t, d, cx, sc)?)
+                } else {
+                    None
+                };
                 let mut running = Decimal::ZERO;
                 for k in 0..n {
-                    let Some(e) = sc.elig.get(k).copied() else { continue };
-                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
+                    let Some(e) = sc.elig.get(k).copied() else {
+                        continue;
+                    };
+                    let lcx = cx.with_line(LineCx {
+                        deal: e.deal,
+                        share: e.share,
+                        pos: e.pos,
+                    });
                     let r: R<()> = (|| {
                         let x = match (scope, pk) {
                             (TierScope::Running, _) => {
@@ -1030,8 +1422,24 @@ impl<'a> Engine<'a> {
                         } else {
                             (mul(e.basis, rate, src)?, Some(rate))
                         };
-                        let meta = Meta { basis: Some(e.basis), rate: shown, band: Some(b as u32), ..Meta::default() };
-                        self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, raw)
+                        let meta = Meta {
+                            basis: Some(e.basis),
+                            rate: shown,
+                            band: Some(b as u32),
+                            ..Meta::default()
+                        };
+                        self.finish(
+                            cc,
+                            sc,
+                            out,
+                            &lcx,
+                            e.pos,
+                            Some(e.deal),
+                            e.share,
+                            LineKind::Deal,
+                            meta,
+                            raw,
+                        )
                     })();
                     r.map_err(at_deal(e.deal))?;
                 }
@@ -1039,19 +1447,51 @@ impl<'a> Engine<'a> {
             }
             (TierMode::Graduated, TierScope::PeriodEnd) => {
                 if t.line_pay {
-                    return Err(fault("R0203", "period-end graduated tiers cannot read deal fields in their rates", src));
+                    return Err(fault(
+                        "R0203",
+                        "period-end graduated tiers cannot read deal fields in their rates",
+                        src,
+                    ));
                 }
                 let key = self.period_key(t, d, cx, sc)?;
                 let s0 = out.slices.len();
-                let amount = graduated(bands, Decimal::ZERO, key, integer, src, self.trace.then_some(&mut out.slices))?;
-                let meta = Meta { basis: Some(key), slices: span_from(s0, out.slices.len()), ..Meta::default() };
-                self.finish(cc, sc, out, cx, NONE, None, Decimal::ONE, LineKind::Period, meta, amount)
+                let amount = graduated(
+                    bands,
+                    Decimal::ZERO,
+                    key,
+                    integer,
+                    src,
+                    self.trace.then_some(&mut out.slices),
+                )?;
+                let meta = Meta {
+                    basis: Some(key),
+                    slices: span_from(s0, out.slices.len()),
+                    ..Meta::default()
+                };
+                self.finish(
+                    cc,
+                    sc,
+                    out,
+                    cx,
+                    NONE,
+                    None,
+                    Decimal::ONE,
+                    LineKind::Period,
+                    meta,
+                    amount,
+                )
             }
             (TierMode::Graduated, scope) => {
                 let mut running = Decimal::ZERO;
                 for k in 0..n {
-                    let Some(e) = sc.elig.get(k).copied() else { continue };
-                    let lcx = cx.with_line(LineCx { deal: e.deal, share: e.share, pos: e.pos });
+                    let Some(e) = sc.elig.get(k).copied() else {
+                        continue;
+                    };
+                    let lcx = cx.with_line(LineCx {
+                        deal: e.deal,
+                        share: e.share,
+                        pos: e.pos,
+                    });
                     let r: R<()> = (|| {
                         self.line_pays(t, &lcx, bands)?;
                         let (s, end) = if scope == TierScope::Running {
@@ -1062,9 +1502,31 @@ impl<'a> Engine<'a> {
                             (Decimal::ZERO, e.basis)
                         };
                         let s0 = out.slices.len();
-                        let amount = graduated(bands, s, end, integer, src, self.trace.then_some(&mut out.slices))?;
-                        let meta = Meta { basis: Some(e.basis), slices: span_from(s0, out.slices.len()), ..Meta::default() };
-                        self.finish(cc, sc, out, &lcx, e.pos, Some(e.deal), e.share, LineKind::Deal, meta, amount)
+                        let amount = graduated(
+                            bands,
+                            s,
+                            end,
+                            integer,
+                            src,
+                            self.trace.then_some(&mut out.slices),
+                        )?;
+                        let meta = Meta {
+                            basis: Some(e.basis),
+                            slices: span_from(s0, out.slices.len()),
+                            ..Meta::default()
+                        };
+                        self.finish(
+                            cc,
+                            sc,
+                            out,
+                            &lcx,
+                            e.pos,
+                            Some(e.deal),
+                            e.share,
+                            LineKind::Deal,
+                            meta,
+                            amount,
+                        )
                     })();
                     r.map_err(at_deal(e.deal))?;
                 }

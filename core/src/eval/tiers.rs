@@ -32,7 +32,11 @@ pub(crate) struct UBand {
 
 impl UBand {
     fn contains(&self, x: Decimal) -> bool {
-        let lo_ok = if self.lo_closed { x >= self.lo } else { x > self.lo };
+        let lo_ok = if self.lo_closed {
+            x >= self.lo
+        } else {
+            x > self.lo
+        };
         let hi_ok = match self.hi {
             None => true,
             Some(h) if self.hi_closed => x <= h,
@@ -61,7 +65,11 @@ fn floor(x: Decimal) -> Decimal {
 
 /// Whole-unit range of a band (None = unbounded).
 fn unit_range(b: &UBand, src: SourceRef) -> R<(Decimal, Option<Decimal>)> {
-    let lo = if b.lo_closed { ceil(b.lo) } else { add(floor(b.lo), Decimal::ONE, src)? };
+    let lo = if b.lo_closed {
+        ceil(b.lo)
+    } else {
+        add(floor(b.lo), Decimal::ONE, src)?
+    };
     let hi = match b.hi {
         None => None,
         Some(h) if b.hi_closed => Some(floor(h)),
@@ -75,7 +83,11 @@ pub(crate) fn whole(x: Decimal, src: SourceRef) -> R<()> {
     if x.fract().is_zero() {
         Ok(())
     } else {
-        Err(fault("R0204", format!("integer tier key {x} is not a whole number"), src))
+        Err(fault(
+            "R0204",
+            format!("integer tier key {x} is not a whole number"),
+            src,
+        ))
     }
 }
 
@@ -96,7 +108,11 @@ pub(crate) fn graduated(
         whole(a, src)?;
         whole(b, src)?;
     }
-    let first_unit = if integer { add(a, Decimal::ONE, src)? } else { a };
+    let first_unit = if integer {
+        add(a, Decimal::ONE, src)?
+    } else {
+        a
+    };
     for (k, band) in bands.iter().enumerate() {
         let (ol, oh, len, entered) = if integer {
             let (ulo, uhi) = unit_range(band, src)?;
@@ -164,7 +180,11 @@ pub(crate) fn graduated(
 
 /// Linear interpolation between anchors `(at, value)` sorted by `at`, clamped outside.
 /// The one division is exact when the quotient terminates within 28 significant digits.
-pub(crate) fn interpolate(anchors: &[(Decimal, Decimal)], x: Decimal, src: SourceRef) -> R<Decimal> {
+pub(crate) fn interpolate(
+    anchors: &[(Decimal, Decimal)],
+    x: Decimal,
+    src: SourceRef,
+) -> R<Decimal> {
     let (first, last) = match (anchors.first(), anchors.last()) {
         (Some(f), Some(l)) => (*f, *l),
         _ => return Err(fault("R0202", "interpolated table without anchors", src)),
@@ -183,7 +203,9 @@ pub(crate) fn interpolate(anchors: &[(Decimal, Decimal)], x: Decimal, src: Sourc
                     return Ok(*v1);
                 }
                 let num = mul(sub(*v1, *v0, src)?, sub(x, *a0, src)?, src)?;
-                let q = num.checked_div(span).ok_or_else(|| fault("R0102", "arithmetic overflow", src))?;
+                let q = num
+                    .checked_div(span)
+                    .ok_or_else(|| fault("R0102", "arithmetic overflow", src))?;
                 return add(*v0, q, src);
             }
         }
@@ -200,13 +222,25 @@ mod tests {
         Decimal::from_str(s).unwrap_or_default()
     }
     fn band(lo: &str, hi: Option<&str>, rate: &str) -> UBand {
-        UBand { lo: d(lo), lo_closed: true, hi: hi.map(d), hi_closed: false, rate: d(rate), flat: false }
+        UBand {
+            lo: d(lo),
+            lo_closed: true,
+            hi: hi.map(d),
+            hi_closed: false,
+            rate: d(rate),
+            flat: false,
+        }
     }
 
     #[test]
     fn p01_graduated_slices() {
-        let b = [band("0", Some("50000"), "0.05"), band("50000", Some("100000"), "0.07"), band("100000", None, "0.10")];
-        let got = graduated(&b, d("0"), d("175000"), false, SourceRef::default(), None).unwrap_or_default();
+        let b = [
+            band("0", Some("50000"), "0.05"),
+            band("50000", Some("100000"), "0.07"),
+            band("100000", None, "0.10"),
+        ];
+        let got = graduated(&b, d("0"), d("175000"), false, SourceRef::default(), None)
+            .unwrap_or_default();
         assert_eq!(got, d("13500.00"));
         assert_eq!(band_of(&b, d("50000")), 1);
         assert_eq!(band_of(&b, d("-5")), 0);

@@ -17,7 +17,10 @@ pub fn date(s: &str) -> Date {
     Date::parse(s).unwrap_or_default()
 }
 pub fn src(n: u32) -> SourceRef {
-    SourceRef { start: n, end: n + 1 }
+    SourceRef {
+        start: n,
+        end: n + 1,
+    }
 }
 
 // ---- expressions ----
@@ -45,19 +48,33 @@ pub fn bin(op: BinOp, a: Expr, b: Expr) -> Expr {
 
 // ---- plan ----
 pub fn field(name: &str, ty: FieldType) -> FieldDef {
-    FieldDef { name: name.into(), column: name.into(), ty }
+    FieldDef {
+        name: name.into(),
+        column: name.into(),
+        ty,
+    }
 }
 
 pub fn rounding_line() -> Rounding {
-    Rounding { mode: RoundingMode::HalfEven, scale: 2, stage: RoundingStage::Line }
+    Rounding {
+        mode: RoundingMode::HalfEven,
+        scale: 2,
+        stage: RoundingStage::Line,
+    }
 }
 
 pub fn version(grain: Grain) -> PlanVersion {
     PlanVersion {
         name: "test".into(),
         currency: Currency::new("USD"),
-        calendar: Calendar { grain, fiscal_year_start_month: 1 },
-        effective: DateRange { start: date("2026-01-01"), end: date("2026-12-31") },
+        calendar: Calendar {
+            grain,
+            fiscal_year_start_month: 1,
+        },
+        effective: DateRange {
+            start: date("2026-01-01"),
+            end: date("2026-12-31"),
+        },
         rounding: rounding_line(),
         schema: Schema::default(),
         measures: vec![],
@@ -95,13 +112,24 @@ pub fn sum_measure(name: &str, arg: Expr, window: Window, population: Population
     Measure {
         name: name.into(),
         ty: ValueType::Money,
-        kind: MeasureKind::Aggregate { func: AggFunc::Sum, arg: Some(arg), filter: None, window, population },
+        kind: MeasureKind::Aggregate {
+            func: AggFunc::Sum,
+            arg: Some(arg),
+            filter: None,
+            window,
+            population,
+        },
         source: src(2),
     }
 }
 
 pub fn scalar_measure(name: &str, e: Expr) -> Measure {
-    Measure { name: name.into(), ty: ValueType::Number, kind: MeasureKind::Scalar(e), source: src(3) }
+    Measure {
+        name: name.into(),
+        ty: ValueType::Number,
+        kind: MeasureKind::Scalar(e),
+        source: src(3),
+    }
 }
 
 /// Bands `(lo, hi, rate)`; hi "" = unbounded; half-open.
@@ -109,8 +137,18 @@ pub fn bands(spec: &[(&str, &str, &str)]) -> Vec<Tier> {
     spec.iter()
         .enumerate()
         .map(|(i, (lo, hi, rate))| Tier {
-            lo: Bound { value: d(lo), closed: true },
-            hi: if hi.is_empty() { None } else { Some(Bound { value: d(hi), closed: false }) },
+            lo: Bound {
+                value: d(lo),
+                closed: true,
+            },
+            hi: if hi.is_empty() {
+                None
+            } else {
+                Some(Bound {
+                    value: d(hi),
+                    closed: false,
+                })
+            },
             pay: TierPay::Rate(num(rate)),
             source: src(100 + i as u32),
         })
@@ -131,7 +169,12 @@ pub fn tiers(mode: TierMode, key: TierKey, scope: TierScope, tiers: Vec<Tier>) -
 }
 
 pub fn limit(is_cap: bool, level: LimitLevel, amount: Expr) -> Limit {
-    Limit { is_cap, level, amount, source: src(60) }
+    Limit {
+        is_cap,
+        level,
+        amount,
+        source: src(60),
+    }
 }
 
 // ---- data ----
@@ -207,14 +250,21 @@ impl Data {
     }
     pub fn quota(&mut self, payee: &str, period: Period, amount: &str) {
         let p = self.ds.payee_row(payee).unwrap_or(u32::MAX);
-        self.ds.quotas.push(Quota { payee: p, period, amount: d(amount) });
+        self.ds.quotas.push(Quota {
+            payee: p,
+            period,
+            amount: d(amount),
+        });
     }
     /// Adds owner credits (share 1) for deals without explicit credits.
     pub fn finish(mut self) -> Dataset {
         for (i, e) in self.explicit.iter().enumerate() {
             if !e {
                 self.ds.credits.deal.push(i as u32);
-                self.ds.credits.payee.push(self.ds.deals.owner.get(i).copied().unwrap_or(0));
+                self.ds
+                    .credits
+                    .payee
+                    .push(self.ds.deals.owner.get(i).copied().unwrap_or(0));
                 self.ds.credits.share.push(Decimal::ONE);
                 self.ds.credits.role.push(0);
             }
@@ -224,15 +274,29 @@ impl Data {
 }
 
 pub fn q(year: i32, index: u32) -> Period {
-    Period { fiscal_year: year, index, grain: Grain::Quarter, fiscal_start_month: 1 }
+    Period {
+        fiscal_year: year,
+        index,
+        grain: Grain::Quarter,
+        fiscal_start_month: 1,
+    }
 }
 pub fn m(year: i32, index: u32) -> Period {
-    Period { fiscal_year: year, index, grain: Grain::Month, fiscal_start_month: 1 }
+    Period {
+        fiscal_year: year,
+        index,
+        grain: Grain::Month,
+        fiscal_start_month: 1,
+    }
 }
 
 /// Amounts of the lines of one payee as strings, in output order.
 pub fn amounts(r: &commissio_core::Results, payee: &str) -> Vec<String> {
-    r.lines.iter().filter(|l| r.payee_id(l) == payee).map(|l| l.amount.to_string()).collect()
+    r.lines
+        .iter()
+        .filter(|l| r.payee_id(l) == payee)
+        .map(|l| l.amount.to_string())
+        .collect()
 }
 
 // ---- W1 ----
@@ -246,8 +310,10 @@ pub fn w1_plan() -> Plan {
         field("product", FieldType::Text),
         field("is_new_logo", FieldType::Bool),
     ];
-    v.schema.payee.fields =
-        vec![field("quarterly_quota", FieldType::Money), field("target_incentive", FieldType::Money)];
+    v.schema.payee.fields = vec![
+        field("quarterly_quota", FieldType::Money),
+        field("target_incentive", FieldType::Money),
+    ];
     v.measures = vec![
         sum_measure("bookings", credit(0), Window::Period, Population::Own),
         scalar_measure("attainment", bin(BinOp::Div, meas(0), payeef(0))),
@@ -258,14 +324,32 @@ pub fn w1_plan() -> Plan {
             credit(0),
             tiers(
                 TierMode::Graduated,
-                TierKey::Measure { measure: 1, denominator: Some(payeef(0)) },
+                TierKey::Measure {
+                    measure: 1,
+                    denominator: Some(payeef(0)),
+                },
                 TierScope::Running,
-                bands(&[("0", "0.5", "0.02"), ("0.5", "1", "0.08"), ("1", "1.5", "0.12"), ("1.5", "", "0.16")]),
+                bands(&[
+                    ("0", "0.5", "0.02"),
+                    ("0.5", "1", "0.08"),
+                    ("1", "1.5", "0.12"),
+                    ("1.5", "", "0.16"),
+                ]),
             ),
         ),
     );
-    core.multipliers = vec![Multiplier { factor: num("1.2"), when: Some(dealf(2)), source: src(20) }];
-    let mut spiff = component("platform_spiff", Payout::Fixed { amount: num("250"), unit: FixedUnit::PerDeal });
+    core.multipliers = vec![Multiplier {
+        factor: num("1.2"),
+        when: Some(dealf(2)),
+        source: src(20),
+    }];
+    let mut spiff = component(
+        "platform_spiff",
+        Payout::Fixed {
+            amount: num("250"),
+            unit: FixedUnit::PerDeal,
+        },
+    );
     spiff.eligible = Some(bin(
         BinOp::And,
         bin(BinOp::Ge, dealf(0), num("100000")),
@@ -276,7 +360,11 @@ pub fn w1_plan() -> Plan {
         true,
         LimitLevel::TotalPeriod,
         Expr::Round(
-            Box::new(bin(BinOp::Div, bin(BinOp::Mul, payeef(1), num("2")), num("4"))),
+            Box::new(bin(
+                BinOp::Div,
+                bin(BinOp::Mul, payeef(1), num("2")),
+                num("4"),
+            )),
             2,
             RoundingMode::HalfEven,
         ),
@@ -299,7 +387,12 @@ pub fn w1_data(deals: &str, reps: &str, splits: &str) -> Dataset {
     for line in deals.lines().skip(1).filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
         let g = |i: usize| f.get(i).copied().unwrap_or("");
-        data.deal(g(0), g(1), g(2), &[V::D(leak(g(3))), V::T(leak(g(5))), V::B(g(6) == "true")]);
+        data.deal(
+            g(0),
+            g(1),
+            g(2),
+            &[V::D(leak(g(3))), V::T(leak(g(5))), V::B(g(6) == "true")],
+        );
     }
     for line in splits.lines().skip(1).filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
