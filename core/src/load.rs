@@ -852,7 +852,9 @@ impl<'t> Reader<'t> {
                 Some(i)
             }
             None => {
-                if required {
+                // An empty JSON array (`[]`) names no columns; with no rows nothing is missing.
+                let empty = self.table.columns.is_empty() && self.table.rows.is_empty();
+                if required && !empty {
                     sink.push(DataError {
                         table: Some(self.kind),
                         field: Some(name.to_string()),
