@@ -1047,8 +1047,20 @@ fn an_empty_json_table_needs_no_columns() {
     let plan = plan();
     let inputs = Inputs::from_json(r#"[{"id": "P1"}]"#, "[]", Some("[]"), Some("[]")).unwrap();
     let ds = build_dataset(&plan, &inputs).unwrap();
-    assert_eq!((ds.payees.id.len(), ds.deals.id.len(), ds.credits.deal.len(), ds.quotas.len()), (1, 0, 0, 0));
+    assert_eq!(
+        (
+            ds.payees.id.len(),
+            ds.deals.id.len(),
+            ds.credits.deal.len(),
+            ds.quotas.len()
+        ),
+        (1, 0, 0, 0)
+    );
     // A table that has rows but lacks a column is still refused.
-    let e = build_dataset(&plan, &Inputs::from_json(r#"[{"id": "P1"}]"#, r#"[{"id": "D1"}]"#, None, None).unwrap()).unwrap_err();
+    let e = build_dataset(
+        &plan,
+        &Inputs::from_json(r#"[{"id": "P1"}]"#, r#"[{"id": "D1"}]"#, None, None).unwrap(),
+    )
+    .unwrap_err();
     assert_eq!(e.errors[0].code.as_str(), "D0101");
 }
