@@ -1121,6 +1121,23 @@ impl Checker {
         }
     }
 
+    /// An argument that must be money or a number; E0201 (`{what}, found <type>`) otherwise.
+    fn numeric_arg(&mut self, e: &Expr, ctx: Ctx, what: &str) -> Option<(ir::Expr, Ty)> {
+        let (ie, t) = self.expr(e, ctx)?;
+        if !matches!(
+            t.vt,
+            ValueType::Money | ValueType::Number | ValueType::Integer
+        ) {
+            self.err(Diagnostic::error(
+                "E0201",
+                e.span,
+                format!("{what}, found {}", type_name(t.vt)),
+            ));
+            return None;
+        }
+        Some((ie, t))
+    }
+
     /// The index of a declared field of `record` (`deal` or `payee`), or E0102 with the
     /// closest known name as a hint.
     fn field_index(&mut self, record: &str, root: &str, field: &str, span: Span) -> Option<usize> {
@@ -1160,18 +1177,7 @@ impl Checker {
                 if args.len() != 3 {
                     return arity_err(self, "3 arguments: round(value, decimal places, mode)");
                 }
-                let (ve, vt) = self.expr(&args[0], ctx)?;
-                if !matches!(
-                    vt.vt,
-                    ValueType::Money | ValueType::Number | ValueType::Integer
-                ) {
-                    self.err(Diagnostic::error(
-                        "E0201",
-                        args[0].span,
-                        format!("round() needs a number, found {}", type_name(vt.vt)),
-                    ));
-                    return None;
-                }
+                let (ve, vt) = self.numeric_arg(&args[0], ctx, "round() needs a number")?;
                 let scale = match &args[1].kind {
                     ExprKind::Number {
                         value,
@@ -1277,21 +1283,8 @@ impl Checker {
                 if args.len() != 1 {
                     return arity_err(self, "1 argument");
                 }
-                let (ae, at) = self.expr(&args[0], ctx)?;
-                if !matches!(
-                    at.vt,
-                    ValueType::Money | ValueType::Number | ValueType::Integer
-                ) {
-                    self.err(Diagnostic::error(
-                        "E0201",
-                        args[0].span,
-                        format!(
-                            "{name}() needs a number or money, found {}",
-                            type_name(at.vt)
-                        ),
-                    ));
-                    return None;
-                }
+                let (ae, at) =
+                    self.numeric_arg(&args[0], ctx, &format!("{name}() needs a number or money"))?;
                 let func = if f == FuncName::Prorate {
                     ir::Func::Prorate
                 } else {

@@ -118,6 +118,15 @@ struct CompCtx<'c> {
     rounding: Rounding,
 }
 
+/// The expression context of one eligible credit line.
+fn line_cx<'a>(cx: &Cx<'a>, e: &Elig) -> Cx<'a> {
+    cx.with_line(LineCx {
+        deal: e.deal,
+        share: e.share,
+        pos: e.pos,
+    })
+}
+
 fn at_deal(deal: u32) -> impl Fn(Box<Fault>) -> Box<Fault> {
     move |mut f| {
         if f.deal.is_none() {
@@ -693,6 +702,30 @@ impl<'a> Engine<'a> {
         i
     }
 
+    /// [`Self::finish`] for a period-level line (no deal, share 1).
+    fn finish_period(
+        &self,
+        cc: &CompCtx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+        cx: &Cx,
+        meta: Meta,
+        raw: Decimal,
+    ) -> R<()> {
+        self.finish(
+            cc,
+            sc,
+            out,
+            cx,
+            NONE,
+            None,
+            Decimal::ONE,
+            LineKind::Period,
+            meta,
+            raw,
+        )
+    }
+
     /// Multipliers, gate, line rounding and line limits; pushes the work line.
     #[allow(clippy::too_many_arguments)]
     fn finish(
@@ -888,18 +921,7 @@ impl<'a> Engine<'a> {
                     };
                 if ok {
                     let raw = eval_dec(amount, cx, comp.source)?;
-                    self.finish(
-                        &cc,
-                        sc,
-                        out,
-                        cx,
-                        NONE,
-                        None,
-                        Decimal::ONE,
-                        LineKind::Period,
-                        Meta::default(),
-                        raw,
-                    )?;
+                    self.finish_period(&cc, sc, out, cx, Meta::default(), raw)?;
                 }
             }
             CPayout::Fixed { amount, unit } => {
@@ -908,11 +930,7 @@ impl<'a> Engine<'a> {
                     let Some(e) = sc.elig.get(k).copied() else {
                         continue;
                     };
-                    let lcx = cx.with_line(LineCx {
-                        deal: e.deal,
-                        share: e.share,
-                        pos: e.pos,
-                    });
+                    let lcx = line_cx(cx, &e);
                     let r: R<()> = (|| {
                         let a = eval_dec(amount, &lcx, comp.source)?;
                         let per = match unit {
@@ -946,11 +964,7 @@ impl<'a> Engine<'a> {
                             let Some(e) = sc.elig.get(k).copied() else {
                                 continue;
                             };
-                            let lcx = cx.with_line(LineCx {
-                                deal: e.deal,
-                                share: e.share,
-                                pos: e.pos,
-                            });
+                            let lcx = line_cx(cx, &e);
                             let r: R<()> = (|| {
                                 let rate = eval_dec(re, &lcx, comp.source)?;
                                 let raw = mul(e.basis, rate, comp.source)?;
@@ -1068,11 +1082,7 @@ impl<'a> Engine<'a> {
             let Some(e) = sc.elig.get(k).copied() else {
                 continue;
             };
-            let lcx = cx.with_line(LineCx {
-                deal: e.deal,
-                share: e.share,
-                pos: e.pos,
-            });
+            let lcx = line_cx(cx, &e);
             let r: R<()> = (|| {
                 keyvals.clear();
                 for key in &t.keys {
@@ -1266,28 +1276,13 @@ impl<'a> Engine<'a> {
                             basis: Some(pk),
                             ..Meta::default()
                         };
-                        return self.finish(
-                            cc,
-                            sc,
-                            out,
-                            cx,
-                            NONE,
-                            None,
-                            Decimal::ONE,
-                            LineKind::Period,
-                            meta,
-                            v,
-                        );
+                        return self.finish_period(cc, sc, out, cx, meta, v);
                     }
                     for k in 0..n {
                         let Some(e) = sc.elig.get(k).copied() else {
                             continue;
                         };
-                        let lcx = cx.with_line(LineCx {
-                            deal: e.deal,
-                            share: e.share,
-                            pos: e.pos,
-                        });
+                        let lcx = line_cx(cx, &e);
                         let key = if per_line { e.basis } else { pk };
                         let v = interpolate(&anchors, key, src)?;
                         let (raw, rate) = if t.anchors_are_money {
@@ -1336,28 +1331,13 @@ impl<'a> Engine<'a> {
                         band: Some(b as u32),
                         ..Meta::default()
                     };
-                    return self.finish(
-                        cc,
-                        sc,
-                        out,
-                        cx,
-                        NONE,
-                        None,
-                        Decimal::ONE,
-                        LineKind::Period,
-                        meta,
-                        rate,
-                    );
+                    return self.finish_period(cc, sc, out, cx, meta, rate);
                 }
                 for k in 0..n {
                     let Some(e) = sc.elig.get(k).copied() else {
                         continue;
                     };
-                    let lcx = cx.with_line(LineCx {
-                        deal: e.deal,
-                        share: e.share,
-                        pos: e.pos,
-                    });
+                    let lcx = line_cx(cx, &e);
                     let r: R<()> = (|| {
                         self.line_pays(t, &lcx, bands)?;
                         let rate = bands.get(b).map(|x| x.rate).unwrap_or_default();
@@ -1396,11 +1376,7 @@ impl<'a> Engine<'a> {
                     let Some(e) = sc.elig.get(k).copied() else {
                         continue;
                     };
-                    let lcx = cx.with_line(LineCx {
-                        deal: e.deal,
-                        share: e.share,
-                        pos: e.pos,
-                    });
+                    let lcx = line_cx(cx, &e);
                     let r: R<()> = (|| {
                         let x = match (scope, pk) {
                             (TierScope::Running, _) => {
@@ -1468,18 +1444,7 @@ impl<'a> Engine<'a> {
                     slices: span_from(s0, out.slices.len()),
                     ..Meta::default()
                 };
-                self.finish(
-                    cc,
-                    sc,
-                    out,
-                    cx,
-                    NONE,
-                    None,
-                    Decimal::ONE,
-                    LineKind::Period,
-                    meta,
-                    amount,
-                )
+                self.finish_period(cc, sc, out, cx, meta, amount)
             }
             (TierMode::Graduated, scope) => {
                 let mut running = Decimal::ZERO;
@@ -1487,11 +1452,7 @@ impl<'a> Engine<'a> {
                     let Some(e) = sc.elig.get(k).copied() else {
                         continue;
                     };
-                    let lcx = cx.with_line(LineCx {
-                        deal: e.deal,
-                        share: e.share,
-                        pos: e.pos,
-                    });
+                    let lcx = line_cx(cx, &e);
                     let r: R<()> = (|| {
                         self.line_pays(t, &lcx, bands)?;
                         let (s, end) = if scope == TierScope::Running {
