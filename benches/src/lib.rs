@@ -11,7 +11,7 @@
 //! line; W1's line is their sum per (deal, rep), so [`checksums`] adds them up per
 //! (deal, rep, quarter). Quarter labels are written `2026Q1` as W1 does (Commissio: `2026-Q1`).
 
-use commissio_core::load::{build_dataset, DataErrors, Inputs};
+use commissio_core::load::{build_dataset, read_csv_owned, Inputs, TableKind};
 use commissio_core::period::{Grain, Period};
 use commissio_core::plan::Plan;
 use commissio_core::{Decimal, Results};
@@ -70,10 +70,11 @@ pub fn quarters() -> (Period, Period) {
     (q(1), q(4))
 }
 
-/// `splits.csv` text with its header renamed to the credits table's columns.
-pub fn credits_from_splits(splits: &str) -> String {
-    let (head, rest) = splits.split_once('\n').unwrap_or((splits, ""));
-    let renamed: Vec<&str> = head
+/// `splits.csv` text with its header renamed to the credits table's columns (in place: only
+/// the header line is rewritten).
+pub fn credits_from_splits(mut splits: String) -> String {
+    let head_len = splits.find('\n').unwrap_or(splits.len());
+    let renamed: Vec<&str> = splits[..head_len]
         .trim_end_matches('\r')
         .split(',')
         .map(|c| match c {
@@ -82,23 +83,44 @@ pub fn credits_from_splits(splits: &str) -> String {
             other => other,
         })
         .collect();
-    let mut s = String::with_capacity(splits.len());
-    s.push_str(&renamed.join(","));
-    s.push('\n');
-    s.push_str(rest);
-    s
+    let renamed = renamed.join(",");
+    splits.replace_range(..head_len, &renamed);
+    splits
 }
 
-/// Reads the three W1 CSV texts through `Inputs::from_csv` and `build_dataset`.
+/// Reads the three W1 CSV texts through `read_csv` and `build_dataset` (copies the texts; see
+/// [`load_csv_owned`]).
 pub fn load_csv(
     plan: &Plan,
     deals: &str,
     reps: &str,
     splits: &str,
 ) -> Result<commissio_core::dataset::Dataset, String> {
-    let credits = credits_from_splits(splits);
-    let inputs = Inputs::from_csv(reps, deals, Some(&credits), None)
-        .map_err(|e: DataErrors| format!("{e:?}"))?;
+    load_csv_owned(
+        plan,
+        deals.to_string(),
+        reps.to_string(),
+        splits.to_string(),
+    )
+}
+
+/// [`load_csv`] taking the texts by value: the tables keep the CSV text itself, so loading
+/// holds the files once, plus the dataset.
+pub fn load_csv_owned(
+    plan: &Plan,
+    deals: String,
+    reps: String,
+    splits: String,
+) -> Result<commissio_core::dataset::Dataset, String> {
+    let table = |kind: TableKind, text: String| {
+        read_csv_owned(text).map_err(|e| format!("{:?}", e.in_table(kind)))
+    };
+    let inputs = Inputs {
+        payees: table(TableKind::Payees, reps)?,
+        deals: table(TableKind::Deals, deals)?,
+        credits: Some(table(TableKind::Credits, credits_from_splits(splits))?),
+        quotas: None,
+    };
     let version = plan.versions.first().ok_or("the plan has no version")?;
     build_dataset(version, &inputs).map_err(|e| format!("{e:?}"))
 }

@@ -106,13 +106,92 @@ pub enum Cell {
     Bool(bool),
 }
 
-/// A table: column names and rows of cells (each row has one cell per column).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A borrowed view of one cell, as the loader reads it (from a [`Cell`] or straight from CSV
+/// text, where an empty field is [`CellRef::Null`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    /// No value.
+    Null,
+    /// Text.
+    Text(&'a str),
+    /// An exact decimal.
+    Decimal(Decimal),
+    /// A whole number.
+    Integer(i64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl Cell {
+    /// A borrowed view of this cell.
+    pub fn as_ref(&self) -> CellRef<'_> {
+        match self {
+            Cell::Null => CellRef::Null,
+            Cell::Text(s) => CellRef::Text(s),
+            Cell::Decimal(d) => CellRef::Decimal(*d),
+            Cell::Integer(i) => CellRef::Integer(*i),
+            Cell::Bool(b) => CellRef::Bool(*b),
+        }
+    }
+}
+
+impl CellRef<'_> {
+    /// An owned copy of this cell.
+    pub fn to_cell(self) -> Cell {
+        match self {
+            CellRef::Null => Cell::Null,
+            CellRef::Text(s) => Cell::Text(s.to_string()),
+            CellRef::Decimal(d) => Cell::Decimal(d),
+            CellRef::Integer(i) => Cell::Integer(i),
+            CellRef::Bool(b) => Cell::Bool(b),
+        }
+    }
+}
+
+/// A table: column names and rows of cells (each row should have one cell per column;
+/// [`build_dataset`] reports rows that do not, `D0107`).
+///
+/// A table holds its rows either as [`Cell`]s (what bindings build, [`Table::from_rows`]) or,
+/// when read by [`read_csv`], as the CSV text itself: rows are parsed again each time they are
+/// visited, so a million-row file costs its own size in memory rather than a string per cell.
+#[derive(Debug, Clone, Default)]
 pub struct Table {
-    /// Column names, in order.
-    pub columns: Vec<String>,
-    /// Rows; `rows[r][c]` is the cell of column `columns[c]`.
-    pub rows: Vec<Vec<Cell>>,
+    columns: Vec<String>,
+    body: Body,
+}
+
+/// Tables are equal when their columns and cells are, however they are stored.
+impl PartialEq for Table {
+    fn eq(&self, other: &Table) -> bool {
+        if self.columns != other.columns || self.len() != other.len() {
+            return false;
+        }
+        let (mut a, mut b) = (self.rows(), other.rows());
+        while let (Some(x), Some(y)) = (a.next_row(), b.next_row()) {
+            if x.len() != y.len() || (0..x.len()).any(|c| x.get(Some(c)) != y.get(Some(c))) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+impl Eq for Table {}
+
+#[derive(Debug, Clone)]
+enum Body {
+    Cells(Vec<Vec<Cell>>),
+    /// CSV text (header included, byte-order mark removed) and its number of records.
+    Csv {
+        text: String,
+        rows: usize,
+    },
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::Cells(Vec::new())
+    }
 }
 
 impl Table {
@@ -120,14 +199,131 @@ impl Table {
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
         Table {
             columns: columns.into_iter().map(Into::into).collect(),
-            rows: Vec::new(),
+            body: Body::Cells(Vec::new()),
+        }
+    }
+
+    /// A table of the given columns and rows (`rows[r][c]` is the cell of `columns[c]`).
+    pub fn from_rows(columns: Vec<String>, rows: Vec<Vec<Cell>>) -> Self {
+        Table {
+            columns,
+            body: Body::Cells(rows),
         }
     }
 
     /// Adds a row (builder style).
     pub fn with_row(mut self, row: Vec<Cell>) -> Self {
-        self.rows.push(row);
+        self.push_row(row);
         self
+    }
+
+    /// Adds a row at the end.
+    pub fn push_row(&mut self, row: Vec<Cell>) {
+        if let Body::Csv { .. } = self.body {
+            self.body = Body::Cells(self.to_rows());
+        }
+        if let Body::Cells(rows) = &mut self.body {
+            rows.push(row);
+        }
+    }
+
+    /// Column names, in order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Replaces the column names (rows are kept as they are).
+    pub fn set_columns(&mut self, columns: Vec<String>) {
+        if let Body::Csv { .. } = self.body {
+            self.body = Body::Cells(self.to_rows());
+        }
+        self.columns = columns;
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match &self.body {
+            Body::Cells(rows) => rows.len(),
+            Body::Csv { rows, .. } => *rows,
+        }
+    }
+
+    /// True when the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every row as owned cells (CSV text is parsed; meant for inspection, not for speed).
+    pub fn to_rows(&self) -> Vec<Vec<Cell>> {
+        let mut out = Vec::with_capacity(self.len());
+        let mut rows = self.rows();
+        while let Some(row) = rows.next_row() {
+            out.push((0..row.len()).map(|c| row.get(Some(c)).to_cell()).collect());
+        }
+        out
+    }
+
+    /// A cursor over the rows, in order.
+    pub(crate) fn rows(&self) -> Rows<'_> {
+        match &self.body {
+            Body::Cells(rows) => Rows::Cells(rows.iter()),
+            Body::Csv { text, .. } => {
+                Rows::Csv(Box::new((csv_reader(text), csv::StringRecord::new())))
+            }
+        }
+    }
+}
+
+/// A cursor over a table's rows; each row borrows the cursor (CSV rows share one buffer).
+pub(crate) enum Rows<'t> {
+    Cells(std::slice::Iter<'t, Vec<Cell>>),
+    Csv(Box<(csv::Reader<&'t [u8]>, csv::StringRecord)>),
+}
+
+impl Rows<'_> {
+    /// The next row, if any. CSV text was checked when it was read, so a record that cannot
+    /// be read here ends the rows as well.
+    pub(crate) fn next_row(&mut self) -> Option<Row<'_>> {
+        match self {
+            Rows::Cells(it) => it.next().map(|r| Row::Cells(r)),
+            Rows::Csv(state) => {
+                let (rdr, record) = &mut **state;
+                match rdr.read_record(record) {
+                    Ok(true) => Some(Row::Csv(record)),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// One row of a table.
+pub(crate) enum Row<'a> {
+    Cells(&'a [Cell]),
+    Csv(&'a csv::StringRecord),
+}
+
+impl Row<'_> {
+    /// Number of cells.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Row::Cells(r) => r.len(),
+            Row::Csv(r) => r.len(),
+        }
+    }
+
+    /// The cell of column `col` (`Null` for an absent column or a short row).
+    pub(crate) fn get(&self, col: Option<usize>) -> CellRef<'_> {
+        let Some(c) = col else {
+            return CellRef::Null;
+        };
+        match self {
+            Row::Cells(r) => r.get(c).map_or(CellRef::Null, Cell::as_ref),
+            Row::Csv(r) => match r.get(c) {
+                Some(f) if !f.is_empty() => CellRef::Text(f),
+                _ => CellRef::Null,
+            },
+        }
     }
 }
 
@@ -470,10 +666,10 @@ impl Bad {
 }
 
 /// A short, quoted rendering of a cell for messages.
-fn show(cell: &Cell) -> String {
+fn show(cell: CellRef<'_>) -> String {
     match cell {
-        Cell::Null => "an empty cell".to_string(),
-        Cell::Text(s) => {
+        CellRef::Null => "an empty cell".to_string(),
+        CellRef::Text(s) => {
             const MAX: usize = 60;
             if s.chars().count() > MAX {
                 let cut: String = s.chars().take(MAX).collect();
@@ -482,9 +678,9 @@ fn show(cell: &Cell) -> String {
                 format!("{s:?}")
             }
         }
-        Cell::Decimal(d) => d.to_string(),
-        Cell::Integer(i) => i.to_string(),
-        Cell::Bool(b) => b.to_string(),
+        CellRef::Decimal(d) => d.to_string(),
+        CellRef::Integer(i) => i.to_string(),
+        CellRef::Bool(b) => b.to_string(),
     }
 }
 
@@ -543,10 +739,10 @@ fn type_name(ty: FieldType) -> &'static str {
     }
 }
 
-fn is_empty(cell: &Cell) -> bool {
+fn is_empty(cell: CellRef<'_>) -> bool {
     match cell {
-        Cell::Null => true,
-        Cell::Text(s) => s.is_empty(),
+        CellRef::Null => true,
+        CellRef::Text(s) => s.is_empty(),
         _ => false,
     }
 }
@@ -559,7 +755,7 @@ fn missing(expected: &str) -> Bad {
     )
 }
 
-fn wrong(expected: &str, cell: &Cell) -> Bad {
+fn wrong(expected: &str, cell: CellRef<'_>) -> Bad {
     Bad::new(
         DataErrorCode::WrongType,
         expected,
@@ -567,7 +763,7 @@ fn wrong(expected: &str, cell: &Cell) -> Bad {
     )
 }
 
-fn out_of_range(expected: &str, cell: &Cell) -> Bad {
+fn out_of_range(expected: &str, cell: CellRef<'_>) -> Bad {
     Bad::new(
         DataErrorCode::OutOfRange,
         expected,
@@ -579,21 +775,21 @@ fn out_of_range(expected: &str, cell: &Cell) -> Bad {
 }
 
 /// A decimal value of a number-like cell (`expected` names the type for messages).
-fn decimal_of(cell: &Cell, expected: &str) -> Result<Decimal, Bad> {
+fn decimal_of(cell: CellRef<'_>, expected: &str) -> Result<Decimal, Bad> {
     match cell {
-        Cell::Decimal(d) => Ok(*d),
-        Cell::Integer(i) => Ok(Decimal::from(*i)),
-        Cell::Text(s) if !s.is_empty() => parse_plain_decimal(s).map_err(|e| match e {
+        CellRef::Decimal(d) => Ok(d),
+        CellRef::Integer(i) => Ok(Decimal::from(i)),
+        CellRef::Text(s) if !s.is_empty() => parse_plain_decimal(s).map_err(|e| match e {
             NumErr::Syntax => wrong(expected, cell),
             NumErr::Range => out_of_range(expected, cell),
         }),
-        Cell::Null | Cell::Text(_) => Err(missing(expected)),
-        Cell::Bool(_) => Err(wrong(expected, cell)),
+        CellRef::Null | CellRef::Text(_) => Err(missing(expected)),
+        CellRef::Bool(_) => Err(wrong(expected, cell)),
     }
 }
 
 /// A money value with at most `minor_units` significant decimals.
-fn money_of(cell: &Cell, minor_units: u32) -> Result<Decimal, Bad> {
+fn money_of(cell: CellRef<'_>, minor_units: u32) -> Result<Decimal, Bad> {
     let d = decimal_of(cell, "money")?;
     if d.normalize().scale() > minor_units {
         let expected = match minor_units {
@@ -612,8 +808,8 @@ fn money_of(cell: &Cell, minor_units: u32) -> Result<Decimal, Bad> {
 }
 
 /// A percent value: `30%` is 0.30; plain decimals are taken as fractions.
-fn percent_of(cell: &Cell, expected: &str) -> Result<Decimal, Bad> {
-    if let Cell::Text(s) = cell {
+fn percent_of(cell: CellRef<'_>, expected: &str) -> Result<Decimal, Bad> {
+    if let CellRef::Text(s) = cell {
         let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
         if let Some(num) = t.strip_suffix('%') {
             let mut d = parse_plain_decimal(num).map_err(|e| match e {
@@ -628,7 +824,7 @@ fn percent_of(cell: &Cell, expected: &str) -> Result<Decimal, Bad> {
     decimal_of(cell, expected)
 }
 
-fn integer_of(cell: &Cell) -> Result<Decimal, Bad> {
+fn integer_of(cell: CellRef<'_>) -> Result<Decimal, Bad> {
     let expected = "integer";
     let d = decimal_of(cell, expected)?;
     if !d.is_integer() {
@@ -637,21 +833,21 @@ fn integer_of(cell: &Cell) -> Result<Decimal, Bad> {
     Ok(d.normalize())
 }
 
-fn date_of(cell: &Cell, expected: &str) -> Result<Date, Bad> {
+fn date_of(cell: CellRef<'_>, expected: &str) -> Result<Date, Bad> {
     match cell {
         _ if is_empty(cell) => Err(missing(expected)),
-        Cell::Text(s) => Date::parse(s.trim_matches(|c: char| c.is_ascii_whitespace()))
+        CellRef::Text(s) => Date::parse(s.trim_matches(|c: char| c.is_ascii_whitespace()))
             .ok_or_else(|| wrong(expected, cell)),
         _ => Err(wrong(expected, cell)),
     }
 }
 
-fn bool_of(cell: &Cell) -> Result<bool, Bad> {
+fn bool_of(cell: CellRef<'_>) -> Result<bool, Bad> {
     let expected = type_name(FieldType::Bool);
     match cell {
-        Cell::Bool(b) => Ok(*b),
+        CellRef::Bool(b) => Ok(b),
         _ if is_empty(cell) => Err(missing(expected)),
-        Cell::Text(s) => {
+        CellRef::Text(s) => {
             let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
             if t.eq_ignore_ascii_case("true") {
                 Ok(true)
@@ -666,24 +862,24 @@ fn bool_of(cell: &Cell) -> Result<bool, Bad> {
 }
 
 /// Text of a text value or an id (`integers` allowed; decimals too when `decimals`).
-fn text_of<'c>(cell: &'c Cell, expected: &str, decimals: bool) -> Result<Cow<'c, str>, Bad> {
+fn text_of<'c>(cell: CellRef<'c>, expected: &str, decimals: bool) -> Result<Cow<'c, str>, Bad> {
     match cell {
         _ if is_empty(cell) => Err(missing(expected)),
-        Cell::Text(s) => Ok(Cow::Borrowed(s.as_str())),
-        Cell::Integer(i) => Ok(Cow::Owned(i.to_string())),
-        Cell::Decimal(d) if decimals => Ok(Cow::Owned(d.to_string())),
+        CellRef::Text(s) => Ok(Cow::Borrowed(s)),
+        CellRef::Integer(i) => Ok(Cow::Owned(i.to_string())),
+        CellRef::Decimal(d) if decimals => Ok(Cow::Owned(d.to_string())),
         _ => Err(wrong(expected, cell)),
     }
 }
 
 const ID: &str = "an id (text)";
 
-fn id_of(cell: &Cell) -> Result<Cow<'_, str>, Bad> {
+fn id_of(cell: CellRef<'_>) -> Result<Cow<'_, str>, Bad> {
     text_of(cell, ID, false)
 }
 
 /// A credit share: like a percent, and in `(0, 1]`.
-fn share_of(cell: &Cell) -> Result<Decimal, Bad> {
+fn share_of(cell: CellRef<'_>) -> Result<Decimal, Bad> {
     let expected = "share (0 < share <= 1, or a percentage)";
     let d = percent_of(cell, expected)?;
     if d <= Decimal::ZERO || d > Decimal::ONE {
@@ -701,13 +897,13 @@ fn share_of(cell: &Cell) -> Result<Decimal, Bad> {
 
 /// Parses `cell` as `ty` and appends it to `col` (a default value on error, so rows stay
 /// aligned while further errors are collected).
-fn push_value<'t>(
+fn push_value(
     col: &mut Column,
     ty: FieldType,
-    cell: &'t Cell,
+    cell: CellRef<'_>,
     minor_units: u32,
     texts: &mut Interner,
-    cache: &mut TextCache<'t>,
+    cache: &mut TextCache,
 ) -> Result<(), Bad> {
     match col {
         Column::Decimal(v) => {
@@ -732,7 +928,7 @@ fn push_value<'t>(
         }
         Column::Text(v) => {
             let r = match cell {
-                Cell::Text(s) if !s.is_empty() => Ok(cache.intern(texts, s)),
+                CellRef::Text(s) if !s.is_empty() => Ok(cache.intern(texts, s)),
                 _ => text_of(cell, type_name(ty), true).map(|t| texts.intern(&t)),
             };
             v.push(*r.as_ref().unwrap_or(&0));
@@ -744,22 +940,22 @@ fn push_value<'t>(
 /// A fast front for [`Interner`] over one text column: most text columns repeat a few values
 /// (products, regions), and the interner's SipHash would dominate loading time.
 #[derive(Default)]
-struct TextCache<'t> {
-    map: FoldMap<&'t str, Sym>,
+struct TextCache {
+    map: FoldMap<Box<str>, Sym>,
 }
 
-impl<'t> TextCache<'t> {
+impl TextCache {
     /// Entries kept per column; past this a high-cardinality column goes straight to the
     /// interner rather than doubling its memory.
     const LIMIT: usize = 1 << 16;
 
-    fn intern(&mut self, texts: &mut Interner, text: &'t str) -> Sym {
+    fn intern(&mut self, texts: &mut Interner, text: &str) -> Sym {
         if let Some(&sym) = self.map.get(text) {
             return sym;
         }
         let sym = texts.intern(text);
         if self.map.len() < Self::LIMIT {
-            self.map.insert(text, sym);
+            self.map.insert(text.into(), sym);
         }
         sym
     }
@@ -781,8 +977,6 @@ fn empty_column(ty: FieldType, rows: usize) -> Column {
 // ---------------------------------------------------------------------------------------------
 // Building the dataset
 // ---------------------------------------------------------------------------------------------
-
-static NULL: Cell = Cell::Null;
 
 /// Rows per table are limited to fit a `u32` row index (with `u32::MAX` to spare).
 const NONE: u32 = u32::MAX;
@@ -807,16 +1001,12 @@ impl<'t> Reader<'t> {
                 index.insert(name.as_str(), i);
             }
         }
-        if table.rows.len() >= NONE as usize {
+        if table.len() >= NONE as usize {
             sink.push(DataError {
                 table: Some(kind),
                 ..DataError::new(
                     DataErrorCode::TooManyRows,
-                    format!(
-                        "{} rows; at most {} are supported",
-                        table.rows.len(),
-                        NONE - 1
-                    ),
+                    format!("{} rows; at most {} are supported", table.len(), NONE - 1),
                 )
             });
         }
@@ -853,7 +1043,7 @@ impl<'t> Reader<'t> {
             }
             None => {
                 // An empty JSON array (`[]`) names no columns; with no rows nothing is missing.
-                let empty = self.table.columns.is_empty() && self.table.rows.is_empty();
+                let empty = self.table.columns.is_empty() && self.table.is_empty();
                 if required && !empty {
                     sink.push(DataError {
                         table: Some(self.kind),
@@ -872,7 +1062,7 @@ impl<'t> Reader<'t> {
 
     /// True when row `r` has one cell per column; otherwise reports it (`D0107`), and the
     /// caller skips the row's values.
-    fn row_ok(&self, r: usize, row: &[Cell], sink: &mut Sink) -> bool {
+    fn row_ok(&self, r: usize, row: &Row<'_>, sink: &mut Sink) -> bool {
         if row.len() == self.table.columns.len() {
             return true;
         }
@@ -890,10 +1080,6 @@ impl<'t> Reader<'t> {
         });
         false
     }
-}
-
-fn cell(row: &[Cell], col: Option<usize>) -> &Cell {
-    col.and_then(|c| row.get(c)).unwrap_or(&NULL)
 }
 
 /// Context for locating value errors.
@@ -918,7 +1104,7 @@ impl At<'_> {
 }
 
 /// Row of the record whose id is `text`, if any.
-fn lookup(map: &FoldMap<Cow<'_, str>, u32>, text: &str) -> Option<u32> {
+fn lookup(map: &FoldMap<Box<str>, u32>, text: &str) -> Option<u32> {
     map.get(text).copied()
 }
 
@@ -972,12 +1158,12 @@ pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, Dat
     })
 }
 
-struct Builder<'p, 't> {
+struct Builder<'p> {
     plan: &'p PlanVersion,
     sink: Sink,
     texts: Interner,
     /// Payee id → payee row.
-    payee_of: FoldMap<Cow<'t, str>, u32>,
+    payee_of: FoldMap<Box<str>, u32>,
     /// Deal id symbol → deal row (`NONE` for symbols that are not deal ids). Deal ids are
     /// interned anyway, so this costs no second hash of a million ids.
     deal_of: Vec<u32>,
@@ -987,7 +1173,7 @@ struct Builder<'p, 't> {
     deal_ids_known: bool,
 }
 
-impl<'t> Builder<'_, 't> {
+impl Builder<'_> {
     fn minor_units(&self) -> u32 {
         self.plan.currency.minor_units
     }
@@ -1010,11 +1196,11 @@ impl<'t> Builder<'_, 't> {
     fn read_attrs(
         &mut self,
         at: &At<'_>,
-        row: &'t [Cell],
+        row: &Row<'_>,
         fields: &[FieldDef],
         cols: &[Option<usize>],
         attrs: &mut [Column],
-        caches: &mut [TextCache<'t>],
+        caches: &mut [TextCache],
     ) {
         let minor = self.minor_units();
         for (((f, col), column), cache) in fields
@@ -1027,7 +1213,7 @@ impl<'t> Builder<'_, 't> {
             if let Err(bad) = push_value(
                 column,
                 f.ty,
-                cell(row, Some(*c)),
+                row.get(Some(*c)),
                 minor,
                 &mut self.texts,
                 cache,
@@ -1038,19 +1224,12 @@ impl<'t> Builder<'_, 't> {
     }
 
     /// Interns an id and claims it in `map`; reports duplicates.
-    fn register_id(
-        &mut self,
-        at: &At<'_>,
-        field: &str,
-        id: Cow<'t, str>,
-        row: u32,
-        deal: bool,
-    ) -> Sym {
-        let sym = self.texts.intern(&id);
+    fn register_id(&mut self, at: &At<'_>, field: &str, id: &str, row: u32, deal: bool) -> Sym {
+        let sym = self.texts.intern(id);
         let first = if deal {
             claim(&mut self.deal_of, sym, row)
         } else {
-            match self.payee_of.entry(id) {
+            match self.payee_of.entry(id.into()) {
                 std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(row);
@@ -1076,7 +1255,7 @@ impl<'t> Builder<'_, 't> {
         sym
     }
 
-    fn payees(&mut self, table: &'t Table) -> Payees {
+    fn payees(&mut self, table: &Table) -> Payees {
         let kind = TableKind::Payees;
         let schema = &self.plan.schema.payee;
         let mut reader = Reader::new(kind, table, &mut self.sink);
@@ -1090,11 +1269,11 @@ impl<'t> Builder<'_, 't> {
         let end_c = reader.column(end_name, false, None, &mut self.sink);
         let field_cs = self.field_columns(&mut reader, schema);
         self.payee_ids_known = id_c.is_some();
-        self.payee_of.reserve(table.rows.len());
-        let mut caches: Vec<TextCache<'t>> =
+        self.payee_of.reserve(table.len());
+        let mut caches: Vec<TextCache> =
             schema.fields.iter().map(|_| TextCache::default()).collect();
 
-        let n = table.rows.len();
+        let n = table.len();
         let mut p = Payees {
             id: Vec::with_capacity(n),
             manager: vec![None; n],
@@ -1106,21 +1285,25 @@ impl<'t> Builder<'_, 't> {
                 .map(|f| empty_column(f.ty, n))
                 .collect(),
         };
-        let optional_date = |cell: &Cell| -> Result<Option<Date>, Bad> {
+        let optional_date = |cell: CellRef<'_>| -> Result<Option<Date>, Bad> {
             if is_empty(cell) {
                 Ok(None)
             } else {
                 date_of(cell, type_name(FieldType::Date)).map(Some)
             }
         };
-        for (r, row) in table.rows.iter().enumerate() {
+        let mut cursor = table.rows();
+        let mut next_row = 0usize;
+        while let Some(row) = cursor.next_row() {
+            let (r, row) = (next_row, &row);
+            next_row += 1;
             if !reader.row_ok(r, row, &mut self.sink) {
                 p.id.push(0);
                 p.start.push(None);
                 p.end.push(None);
                 continue;
             }
-            let (id_text, id_bad) = split(id_c.map(|c| id_of(cell(row, Some(c)))));
+            let (id_text, id_bad) = split(id_c.map(|c| id_of(row.get(Some(c)))));
             let at = At {
                 kind,
                 row: r,
@@ -1128,7 +1311,7 @@ impl<'t> Builder<'_, 't> {
             };
             match &id_text {
                 Some(t) => {
-                    let sym = self.register_id(&at, id_name, t.clone(), r as u32, false);
+                    let sym = self.register_id(&at, id_name, t, r as u32, false);
                     p.id.push(sym);
                 }
                 None => p.id.push(0),
@@ -1136,8 +1319,8 @@ impl<'t> Builder<'_, 't> {
             if let Some(bad) = id_bad {
                 self.sink.push(at.err(id_name, bad));
             }
-            let start = optional_date(cell(row, start_c));
-            let end = optional_date(cell(row, end_c));
+            let start = optional_date(row.get(start_c));
+            let end = optional_date(row.get(end_c));
             if let (Ok(Some(s)), Ok(Some(e))) = (&start, &end) {
                 if s > e {
                     self.sink.push(at.err(
@@ -1174,12 +1357,16 @@ impl<'t> Builder<'_, 't> {
 
         // Managers, once every id is known.
         if let Some(mc) = mgr_c {
-            for (r, row) in table.rows.iter().enumerate() {
-                let c = cell(row, Some(mc));
+            let mut cursor = table.rows();
+            let mut next_row = 0usize;
+            while let Some(row) = cursor.next_row() {
+                let (r, row) = (next_row, &row);
+                next_row += 1;
+                let c = row.get(Some(mc));
                 if is_empty(c) || row.len() != table.columns.len() {
                     continue;
                 }
-                let own_id = id_c.and_then(|i| row.get(i)).and_then(|c| id_of(c).ok());
+                let own_id = id_c.and_then(|i| id_of(row.get(Some(i))).ok());
                 let at = At {
                     kind,
                     row: r,
@@ -1298,7 +1485,7 @@ impl<'t> Builder<'_, 't> {
         self.sink.push(e);
     }
 
-    fn deals(&mut self, table: &'t Table) -> Deals {
+    fn deals(&mut self, table: &Table) -> Deals {
         let kind = TableKind::Deals;
         let schema = &self.plan.schema.deal;
         let mut reader = Reader::new(kind, table, &mut self.sink);
@@ -1315,11 +1502,11 @@ impl<'t> Builder<'_, 't> {
         );
         let field_cs = self.field_columns(&mut reader, schema);
         self.deal_ids_known = id_c.is_some();
-        self.deal_of.reserve(self.texts.len() + table.rows.len());
-        let mut caches: Vec<TextCache<'t>> =
+        self.deal_of.reserve(self.texts.len() + table.len());
+        let mut caches: Vec<TextCache> =
             schema.fields.iter().map(|_| TextCache::default()).collect();
 
-        let n = table.rows.len();
+        let n = table.len();
         let mut d = Deals {
             id: Vec::with_capacity(n),
             owner: Vec::with_capacity(n),
@@ -1330,14 +1517,18 @@ impl<'t> Builder<'_, 't> {
                 .map(|f| empty_column(f.ty, n))
                 .collect(),
         };
-        for (r, row) in table.rows.iter().enumerate() {
+        let mut cursor = table.rows();
+        let mut next_row = 0usize;
+        while let Some(row) = cursor.next_row() {
+            let (r, row) = (next_row, &row);
+            next_row += 1;
             if !reader.row_ok(r, row, &mut self.sink) {
                 d.id.push(0);
                 d.owner.push(0);
                 d.date.push(Date::default());
                 continue;
             }
-            let (id_text, id_bad) = split(id_c.map(|c| id_of(cell(row, Some(c)))));
+            let (id_text, id_bad) = split(id_c.map(|c| id_of(row.get(Some(c)))));
             let at = At {
                 kind,
                 row: r,
@@ -1345,7 +1536,7 @@ impl<'t> Builder<'_, 't> {
             };
             match &id_text {
                 Some(t) => {
-                    let sym = self.register_id(&at, id_name, t.clone(), r as u32, true);
+                    let sym = self.register_id(&at, id_name, t, r as u32, true);
                     d.id.push(sym);
                 }
                 None => d.id.push(0),
@@ -1355,7 +1546,7 @@ impl<'t> Builder<'_, 't> {
             }
             let mut owner = 0;
             if payee_c.is_some() {
-                match id_of(cell(row, payee_c)) {
+                match id_of(row.get(payee_c)) {
                     Err(bad) => self.sink.push(at.err(payee_name, bad)),
                     Ok(t) => match lookup(&self.payee_of, &t) {
                         Some(pr) => owner = pr,
@@ -1369,7 +1560,7 @@ impl<'t> Builder<'_, 't> {
             d.owner.push(owner);
             let mut date = Date::default();
             if date_c.is_some() {
-                match date_of(cell(row, date_c), type_name(FieldType::Date)) {
+                match date_of(row.get(date_c), type_name(FieldType::Date)) {
                     Ok(v) => date = v,
                     Err(bad) => self.sink.push(at.err(date_name, bad)),
                 }
@@ -1387,7 +1578,7 @@ impl<'t> Builder<'_, 't> {
         d
     }
 
-    fn credits(&mut self, table: Option<&'t Table>, payees: &Payees, deals: &Deals) -> Credits {
+    fn credits(&mut self, table: Option<&Table>, payees: &Payees, deals: &Deals) -> Credits {
         let nd = deals.id.len();
         let none_role = self.texts.intern("");
         // Credit rows that passed their own checks, grouped later by deal.
@@ -1409,9 +1600,13 @@ impl<'t> Builder<'_, 't> {
             let share_c = reader.column("share", true, Some("share"), &mut self.sink);
             let role_c = reader.column("role", false, None, &mut self.sink);
             let complete = deal_c.is_some() && payee_c.is_some() && share_c.is_some();
-            lines.reserve(table.rows.len());
-            for (r, row) in table.rows.iter().enumerate() {
-                let deal_cell = cell(row, deal_c);
+            lines.reserve(table.len());
+            let mut cursor = table.rows();
+            let mut next_row = 0usize;
+            while let Some(row) = cursor.next_row() {
+                let (r, row) = (next_row, &row);
+                next_row += 1;
+                let deal_cell = row.get(deal_c);
                 let deal_text = id_of(deal_cell).ok();
                 let at = At {
                     kind,
@@ -1456,7 +1651,7 @@ impl<'t> Builder<'_, 't> {
                 }
                 let mut payee_row = None;
                 if payee_c.is_some() {
-                    match id_of(cell(row, payee_c)) {
+                    match id_of(row.get(payee_c)) {
                         Err(bad) => self.sink.push(at.err("payee", bad)),
                         Ok(t) => match lookup(&self.payee_of, &t) {
                             Some(p) => payee_row = Some(p),
@@ -1469,12 +1664,12 @@ impl<'t> Builder<'_, 't> {
                 }
                 let mut share = None;
                 if share_c.is_some() {
-                    match share_of(cell(row, share_c)) {
+                    match share_of(row.get(share_c)) {
                         Ok(s) => share = Some(s),
                         Err(bad) => self.sink.push(at.err("share", bad)),
                     }
                 }
-                let role_cell = cell(row, role_c);
+                let role_cell = row.get(role_c);
                 let role = if is_empty(role_cell) {
                     Some(none_role)
                 } else {
@@ -1629,7 +1824,7 @@ impl<'t> Builder<'_, 't> {
         c
     }
 
-    fn quotas(&mut self, table: Option<&'t Table>) -> Vec<Quota> {
+    fn quotas(&mut self, table: Option<&Table>) -> Vec<Quota> {
         let Some(table) = table else {
             return Vec::new();
         };
@@ -1639,13 +1834,17 @@ impl<'t> Builder<'_, 't> {
         let payee_c = reader.column("payee", true, Some(ID), &mut self.sink);
         let period_c = reader.column("period", true, Some("period"), &mut self.sink);
         let amount_c = reader.column("amount", true, Some("money"), &mut self.sink);
-        let mut out = Vec::with_capacity(table.rows.len());
+        let mut out = Vec::with_capacity(table.len());
         let mut seen: HashMap<(u32, Period), usize> = HashMap::new();
-        for (r, row) in table.rows.iter().enumerate() {
+        let mut cursor = table.rows();
+        let mut next_row = 0usize;
+        while let Some(row) = cursor.next_row() {
+            let (r, row) = (next_row, &row);
+            next_row += 1;
             if !reader.row_ok(r, row, &mut self.sink) {
                 continue;
             }
-            let (payee_text, payee_bad) = split(payee_c.map(|c| id_of(cell(row, Some(c)))));
+            let (payee_text, payee_bad) = split(payee_c.map(|c| id_of(row.get(Some(c)))));
             let at = At {
                 kind,
                 row: r,
@@ -1666,7 +1865,7 @@ impl<'t> Builder<'_, 't> {
             }
             let mut period = None;
             if period_c.is_some() {
-                let pc = cell(row, period_c);
+                let pc = row.get(period_c);
                 match text_of(pc, "a period label", false) {
                     Err(bad) => self.sink.push(at.err("period", bad)),
                     Ok(t) => match parse_period_range(t.trim(), cal.grain, cal.fiscal_year_start_month) {
@@ -1695,7 +1894,7 @@ impl<'t> Builder<'_, 't> {
             }
             let mut amount = None;
             if amount_c.is_some() {
-                match money_of(cell(row, amount_c), self.minor_units()) {
+                match money_of(row.get(amount_c), self.minor_units()) {
                     Ok(a) => amount = Some(a),
                     Err(bad) => self.sink.push(at.err("amount", bad)),
                 }
@@ -1770,38 +1969,45 @@ fn csv_error(e: &csv::Error) -> DataError {
 /// text rather than failing, so check the row count if that matters.
 pub fn read_csv(text: &str) -> Result<Table, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::Headers)
-        .from_reader(text.as_bytes());
+    read_csv_owned(text.to_string())
+}
+
+/// [`read_csv`] taking the text by value, so a large file is not copied.
+pub fn read_csv_owned(mut text: String) -> Result<Table, DataError> {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    // One pass to check the text and count the records; rows are parsed again when visited.
+    let mut rdr = csv_reader(&text);
     let columns: Vec<String> = rdr
         .headers()
         .map_err(|e| csv_error(&e))?
         .iter()
         .map(str::to_string)
         .collect();
-    let mut rows = Vec::new();
+    let mut rows = 0usize;
     let mut record = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
-            Ok(true) => rows.push(
-                record
-                    .iter()
-                    .map(|f| {
-                        if f.is_empty() {
-                            Cell::Null
-                        } else {
-                            Cell::Text(f.to_string())
-                        }
-                    })
-                    .collect(),
-            ),
+            Ok(true) => rows += 1,
             Ok(false) => break,
             Err(e) => return Err(csv_error(&e)),
         }
     }
-    Ok(Table { columns, rows })
+    drop(rdr);
+    Ok(Table {
+        columns,
+        body: Body::Csv { text, rows },
+    })
+}
+
+/// The CSV reader every pass uses: a header row, rows of any length, header names trimmed.
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::Headers)
+        .from_reader(text.as_bytes())
 }
 
 /// Reads JSON text — an array of flat objects — into a [`Table`]. Columns are the keys in
@@ -1823,10 +2029,7 @@ pub fn read_json(text: &str) -> Result<Table, DataError> {
             for row in &mut state.rows {
                 row.resize(n, Cell::Null);
             }
-            Ok(Table {
-                columns: state.columns,
-                rows: state.rows,
-            })
+            Ok(Table::from_rows(state.columns, state.rows))
         }
         Err(e) => Err(state.failure.take().unwrap_or_else(|| {
             let code = match e.classify() {

@@ -6,7 +6,7 @@
 //! `--no-notrace`. Prints one JSON record on stdout. When the data has R = 2000 reps and N is
 //! in SPEC §7's table, the checksums must equal the reference (exit status 1 otherwise).
 
-use commissio_benches::{checksums, load_csv, quarters, reference, w1_plan};
+use commissio_benches::{checksums, load_csv_owned, quarters, reference, w1_plan};
 use commissio_core::{evaluate_with, EvalOptions};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -87,7 +87,7 @@ fn run() -> Result<bool, String> {
         let read =
             |f: &str| std::fs::read_to_string(path(f)).map_err(|e| format!("{}: {e}", path(f)));
         let (deals, reps, splits) = (read("deals.csv")?, read("reps.csv")?, read("splits.csv")?);
-        let d = load_csv(&plan, &deals, &reps, &splits)?;
+        let d = load_csv_owned(&plan, deals, reps, splits)?;
         load_s = load_s.min(t.elapsed().as_secs_f64());
         data = Some(d);
     }
@@ -136,7 +136,7 @@ fn run() -> Result<bool, String> {
             "{{\"impl\":\"commissio\",\"n\":{},\"r\":{},\"threads\":{},\"load_s\":{:.4},\"compute_s\":{:.4},",
             "\"compute_cpu_s\":{:.2},\"compute_notrace_s\":{},\"lines\":{},\"result_lines\":{},\"total\":\"{}\",",
             "\"lines_sha256\":\"{}\",\"totals_sha256\":\"{}\",\"agreement\":{},",
-            "\"input_bytes\":{},\"rss_after_load_kb\":{},\"peak_rss_kb\":{}}}"
+            "\"input_bytes\":{},\"rss_after_load_kb\":{},\"rss_after_compute_kb\":{},\"peak_rss_kb\":{}}}"
         ),
         n,
         reps,
@@ -157,6 +157,7 @@ fn run() -> Result<bool, String> {
         },
         input_bytes,
         rss_after_load,
+        rss_after_compute,
         rss_after_compute.max(peak_rss_kb()),
     );
     println!("{json}");

@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commissio::core::curve;
-use commissio::core::load::{read_csv, read_json, DataError, Table, TableKind};
+use commissio::core::load::{read_csv_owned, read_json, DataError, Table, TableKind};
 use commissio::core::report::group_digits;
 use commissio::core::Decimal;
 use commissio::{CompiledPlan, Error, Inputs, LineIndex, Results};
@@ -383,7 +383,8 @@ fn read_table(path: &Path, kind: TableKind) -> Result<Table, Reported> {
         .unwrap_or("")
         .to_ascii_lowercase();
     let result = match ext.as_str() {
-        "csv" => read_csv(&text),
+        // CSV tables keep the text itself rather than a copy of every cell.
+        "csv" => read_csv_owned(text),
         "json" => read_json(&text),
         _ => {
             return Err(fail(format!(

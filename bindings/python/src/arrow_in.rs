@@ -381,7 +381,7 @@ pub fn table_from_stream(
             .filter(|n| wanted.expected(n).is_some())
             .collect()
     });
-    Ok(Table { columns, rows })
+    Ok(Table::from_rows(columns, rows))
 }
 
 /// An Arrow C array (`__arrow_c_array__`, a struct array such as a record batch) into a table.
@@ -432,8 +432,5 @@ pub fn table_from_array(
         issues,
         &mut Vec::new(),
     );
-    Ok(Table {
-        columns: columns.unwrap_or_default(),
-        rows,
-    })
+    Ok(Table::from_rows(columns.unwrap_or_default(), rows))
 }

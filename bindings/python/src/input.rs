@@ -357,28 +357,23 @@ fn table_from_rows(
 /// Drops the wanted columns that no row had (the engine then reports missing required ones).
 fn keep_present(columns: &[(String, String)], present: &[bool], rows: Vec<Vec<Cell>>) -> Table {
     if present.iter().all(|p| *p) {
-        return Table {
-            columns: columns.iter().map(|c| c.0.clone()).collect(),
-            rows,
-        };
+        return Table::from_rows(columns.iter().map(|c| c.0.clone()).collect(), rows);
     }
     let keep: Vec<usize> = (0..columns.len())
         .filter(|&c| present.get(c).copied().unwrap_or(false))
         .collect();
-    Table {
-        columns: keep
-            .iter()
+    Table::from_rows(
+        keep.iter()
             .filter_map(|&c| columns.get(c).map(|x| x.0.clone()))
             .collect(),
-        rows: rows
-            .into_iter()
+        rows.into_iter()
             .map(|mut row| {
                 keep.iter()
                     .map(|&c| row.get_mut(c).map(std::mem::take).unwrap_or_default())
                     .collect()
             })
             .collect(),
-    }
+    )
 }
 
 /// A dict of columns: `{"id": [...], "amount": [...]}`.
@@ -431,7 +426,7 @@ fn table_from_columns(
                 .collect()
         })
         .collect();
-    Ok(Table { columns, rows })
+    Ok(Table::from_rows(columns, rows))
 }
 
 /// A CSV or JSON file.

@@ -385,8 +385,8 @@ fn complete_empty_tables(c: &Compiled, inputs: &mut Inputs) {
         }
     }
     let fill = |t: &mut commissio::Table, cols: Vec<String>| {
-        if t.rows.is_empty() && t.columns.is_empty() {
-            t.columns = cols;
+        if t.is_empty() && t.columns().is_empty() {
+            t.set_columns(cols);
         }
     };
     let (mut payees, mut deals) = (Vec::new(), Vec::new());
