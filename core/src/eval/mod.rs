@@ -117,74 +117,50 @@ pub mod tiers;
 use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
-use crate::results::{
-    EvalError, GateStep, IdTable, LimitStep, Line, LineKind, MultiplierStep, Results, Slice, Span,
-    Trace,
-};
+use crate::results::{EvalError, IdTable, Results, Span};
 use index::LineIndex;
 use run::{Engine, PayeeFail, PayeeOut, Slot};
-use rust_decimal::Decimal;
 
-/// Concatenates one vector of every payee output (`starts` = prefix sums of their lengths),
-/// mapping each element with `f(payee index, element)`.
-fn concat<T: Sync, U: Send + Sync + Copy>(
-    outs: &[PayeeOut],
-    starts: &[usize],
-    part: impl Fn(&PayeeOut) -> &Vec<T> + Sync,
-    fallback: U,
-    f: impl Fn(usize, &T) -> U + Sync + Send,
-) -> Vec<U> {
-    let total = starts.last().copied().unwrap_or(0);
-    // Every index is in range by construction; `fallback` only satisfies the type.
-    let at = |i: usize| -> U {
-        let k = starts.partition_point(|&s| s <= i).saturating_sub(1);
-        let first = starts.get(k).copied().unwrap_or(0);
-        match outs.get(k).and_then(|o| part(o).get(i - first)) {
-            Some(x) => f(k, x),
-            None => fallback,
-        }
-    };
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        (0..total)
-            .into_par_iter()
-            .with_min_len(1 << 12)
-            .map(at)
-            .collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        (0..total).map(at).collect()
-    }
-}
+/// Payees evaluated per batch. Each batch's outputs are appended to the results (and freed)
+/// while the next batch runs, so the results are never held twice and the same memory is
+/// reused batch after batch, rather than every payee's output living until one final copy.
+const BATCH: usize = 128;
 
-/// Frees one vector of every payee output once it is copied (keeps the peak memory of the
-/// concatenation near one copy of the results).
-fn free_parts<T: Send>(
-    outs: &mut [PayeeOut],
-    part: impl Fn(&mut PayeeOut) -> &mut Vec<T> + Sync + Send,
-) {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        outs.par_iter_mut()
-            .for_each(|o| drop(std::mem::take(part(o))));
+/// Appends one batch of payee outputs to `res`, rebasing trace spans. Returns the first
+/// failure in payee order (with its position in the batch).
+fn append_batch(
+    res: &mut Results,
+    outs: Vec<Result<PayeeOut, PayeeFail>>,
+) -> Result<(), (usize, PayeeFail)> {
+    for (k, o) in outs.into_iter().enumerate() {
+        let out = o.map_err(|f| (k, f))?;
+        let base = |n: usize| n as u32;
+        let (sb, mb, gb, lb) = (
+            base(res.slices.len()),
+            base(res.multipliers.len()),
+            base(res.gates.len()),
+            base(res.limit_steps.len()),
+        );
+        let rebase = |s: Span, b: u32| Span {
+            start: s.start + b,
+            len: s.len,
+        };
+        res.lines.extend(out.lines.iter().map(|l| {
+            let mut l = *l;
+            l.trace.slices = rebase(l.trace.slices, sb);
+            l.trace.multipliers = rebase(l.trace.multipliers, mb);
+            l.trace.gates = rebase(l.trace.gates, gb);
+            l.trace.limits = rebase(l.trace.limits, lb);
+            l
+        }));
+        res.slices.extend_from_slice(&out.slices);
+        res.multipliers.extend_from_slice(&out.mults);
+        res.gates.extend_from_slice(&out.gates);
+        res.limit_steps.extend_from_slice(&out.steps);
+        res.totals.extend_from_slice(&out.totals);
+        res.component_totals.extend_from_slice(&out.comp_totals);
     }
-    #[cfg(not(feature = "parallel"))]
-    outs.iter_mut().for_each(|o| drop(std::mem::take(part(o))));
-}
-
-/// Drops the payee outputs (on the pool with the `parallel` feature: freeing a few hundred
-/// megabytes is not free).
-fn drop_outs(outs: Vec<PayeeOut>) {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        outs.into_par_iter().for_each(drop);
-    }
-    #[cfg(not(feature = "parallel"))]
-    drop(outs);
+    Ok(())
 }
 
 /// The deal id table (built in chunks on the pool with the `parallel` feature).
@@ -374,16 +350,6 @@ pub fn evaluate_with(
     };
     let order = index::payee_order(data);
 
-    #[cfg(feature = "parallel")]
-    let outs: Vec<Result<PayeeOut, PayeeFail>> = {
-        use rayon::prelude::*;
-        order.par_iter().map(|&p| engine.run_payee(p)).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let outs: Vec<Result<PayeeOut, PayeeFail>> =
-        order.iter().map(|&p| engine.run_payee(p)).collect();
-
-    // Assemble, in payee order; the first error in payee order wins (deterministic).
     let mut res = Results {
         periods: reported,
         components: compiled.components.clone(),
@@ -396,112 +362,51 @@ pub fn evaluate_with(
             .collect(),
         ..Results::default()
     };
-    let mut ok: Vec<PayeeOut> = Vec::with_capacity(outs.len());
-    for (k, o) in outs.into_iter().enumerate() {
-        match o {
-            Ok(out) => ok.push(out),
-            Err(PayeeFail { fault, period }) => {
-                let mut e = to_err(fault);
-                let p = order.get(k).copied().unwrap_or(0);
-                e.payee = Some(
-                    data.texts
-                        .resolve(data.payees.id.get(p as usize).copied().unwrap_or(0))
-                        .to_string(),
-                );
-                e.period = period.map(|p| p.label());
-                return Err(e);
-            }
+    // Batches in payee order, each appended in payee order: the first error in payee order
+    // wins (deterministic), and the results do not depend on the number of threads.
+    let run_batch = |batch: &[u32]| -> Vec<Result<PayeeOut, PayeeFail>> {
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            batch.par_iter().map(|&p| engine.run_payee(p)).collect()
         }
-    }
-    // Concatenate the payees' outputs, rebasing trace spans (in parallel: copying a million
-    // lines is memory-bound and would otherwise be a sequential tail of the evaluation).
-    let lens = |f: fn(&PayeeOut) -> usize| -> Vec<usize> {
-        let mut starts = Vec::with_capacity(ok.len() + 1);
-        let mut acc = 0usize;
-        starts.push(0);
-        for o in &ok {
-            acc += f(o);
-            starts.push(acc);
+        #[cfg(not(feature = "parallel"))]
+        {
+            batch.iter().map(|&p| engine.run_payee(p)).collect()
         }
-        starts
     };
-    let ls = lens(|o| o.lines.len());
-    let ss = lens(|o| o.slices.len());
-    let ms = lens(|o| o.mults.len());
-    let gs = lens(|o| o.gates.len());
-    let st = lens(|o| o.steps.len());
-    let base = |starts: &[usize], k: usize| starts.get(k).copied().unwrap_or(0) as u32;
-    let rebase = |s: Span, b: u32| Span {
-        start: s.start + b,
-        len: s.len,
+    let fail = |batch_start: usize, (k, PayeeFail { fault, period }): (usize, PayeeFail)| {
+        let mut e = to_err(fault);
+        let p = order.get(batch_start + k).copied().unwrap_or(0);
+        e.payee = Some(
+            data.texts
+                .resolve(data.payees.id.get(p as usize).copied().unwrap_or(0))
+                .to_string(),
+        );
+        e.period = period.map(|p| p.label());
+        e
     };
-    let no_line = Line {
-        payee: 0,
-        period: 0,
-        component: 0,
-        deal: None,
-        kind: LineKind::Deal,
-        share: Decimal::ZERO,
-        amount: Decimal::ZERO,
-        trace: Trace::empty(),
-    };
-    let zero = Decimal::ZERO;
-    let src = SourceRef::default();
-    res.lines = concat(
-        &ok,
-        &ls,
-        |o| &o.lines,
-        no_line,
-        |k, l: &Line| {
-            let mut l = *l;
-            l.trace.slices = rebase(l.trace.slices, base(&ss, k));
-            l.trace.multipliers = rebase(l.trace.multipliers, base(&ms, k));
-            l.trace.gates = rebase(l.trace.gates, base(&gs, k));
-            l.trace.limits = rebase(l.trace.limits, base(&st, k));
-            l
-        },
-    );
-    free_parts(&mut ok, |o| &mut o.lines);
-    let no_slice = Slice {
-        band: 0,
-        lo: zero,
-        hi: zero,
-        rate: zero,
-        flat: false,
-        amount: zero,
-    };
-    res.slices = concat(&ok, &ss, |o| &o.slices, no_slice, |_, x| *x);
-    free_parts(&mut ok, |o| &mut o.slices);
-    let no_mult = MultiplierStep {
-        factor: zero,
-        source: src,
-    };
-    res.multipliers = concat(&ok, &ms, |o| &o.mults, no_mult, |_, x| *x);
-    free_parts(&mut ok, |o| &mut o.mults);
-    res.gates = concat(
-        &ok,
-        &gs,
-        |o| &o.gates,
-        GateStep {
-            gate: 0,
-            pass: false,
-            source: src,
-        },
-        |_, x| *x,
-    );
-    let no_step = LimitStep {
-        limit: 0,
-        value: zero,
-        before: zero,
-        after: zero,
-    };
-    res.limit_steps = concat(&ok, &st, |o| &o.steps, no_step, |_, x| *x);
-    free_parts(&mut ok, |o| &mut o.steps);
-    for out in &ok {
-        res.totals.extend_from_slice(&out.totals);
-        res.component_totals.extend_from_slice(&out.comp_totals);
+    let mut pending: Option<(usize, Vec<Result<PayeeOut, PayeeFail>>)> = None;
+    for (i, batch) in order.chunks(BATCH).enumerate() {
+        // Append the previous batch while this one runs.
+        let append = |res: &mut Results, pending: Option<(usize, Vec<_>)>| match pending {
+            Some((start, outs)) => append_batch(res, outs).map_err(|f| fail(start, f)),
+            None => Ok(()),
+        };
+        #[cfg(feature = "parallel")]
+        let (appended, outs) = {
+            let prev = pending.take();
+            let res = &mut res;
+            rayon::join(move || append(res, prev), || run_batch(batch))
+        };
+        #[cfg(not(feature = "parallel"))]
+        let (appended, outs) = (append(&mut res, pending.take()), run_batch(batch));
+        appended?;
+        pending = Some((i * BATCH, outs));
     }
-    drop_outs(ok);
+    if let Some((start, outs)) = pending {
+        append_batch(&mut res, outs).map_err(|f| fail(start, f))?;
+    }
     res.deal_ids = deal_id_table(data);
     Ok(res)
 }

@@ -262,13 +262,6 @@ impl<'a> Engine<'a> {
                 out.steps.truncate(marks.4);
             }
         }
-        // The outputs are copied into the results next; growth slack would otherwise stay
-        // resident (up to half of each vector) until then.
-        out.lines.shrink_to_fit();
-        out.slices.shrink_to_fit();
-        out.mults.shrink_to_fit();
-        out.gates.shrink_to_fit();
-        out.steps.shrink_to_fit();
         Ok(out)
     }
 
