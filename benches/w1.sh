@@ -15,7 +15,8 @@
 #   3. runs `w1 --data $W1_DATA/n{N}_r2000` for each N: load and compute best of $REPEAT,
 #      traces on (and off, for the trace cost), SPEC §7 checksums checked (non-zero exit on a
 #      mismatch);
-#   4. prints a table: compute seconds, ratios peer/ours, peak RSS against the CSV size.
+#   4. prints a table: compute seconds, ratios peer/ours, RSS after compute (the engine: data
+#      and results with traces; the checksums after it sort strings) against the CSV size.
 #
 # The peers' scripts are run beside ours as tools; nothing of them is part of this project.
 #
@@ -106,20 +107,21 @@ print()
 print("W1, best of %s per implementation; compute = in-memory inputs -> per-line payouts + "
       "rep-quarter totals; peers load Parquet, ours CSV" % os.environ.get("REPEAT", "3"))
 print()
-print("| N | commissio compute s (traces on) | traces off s | polars s | duckdb s | polars/ours | duckdb/ours | ours load s (csv) | ours peak RSS MB | CSV MB | RSS/CSV | polars RSS MB | duckdb RSS MB | checksums |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| N | commissio compute s (traces on) | traces off s | polars s | duckdb s | polars/ours | duckdb/ours | ours load s (csv) | ours RSS after compute MB | ours peak RSS MB (incl. checksums) | CSV MB | RSS/CSV | polars RSS MB | duckdb RSS MB | checksums |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for n in sorted(ours):
     o = ours[n]
     p = next((r for (i, k), r in peers.items() if k == n and "polars" in i), None)
     d = next((r for (i, k), r in peers.items() if k == n and "duckdb" in i), None)
     ratio = lambda r: None if r is None else r["compute_s"] / o["compute_s"]
-    rss = o["peak_rss_kb"] / 1024
+    rss = o.get("rss_after_compute_kb", o["peak_rss_kb"]) / 1024
+    peak = o["peak_rss_kb"] / 1024
     csv = o["input_bytes"] / 1e6
-    print("| {:,} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {:.1f} | {:.1f}x | {} | {} | {} |".format(
+    print("| {:,} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {:.1f} | {:.1f}x | {} | {} | {} |".format(
         n, f(o["compute_s"]), f(o.get("compute_notrace_s")),
         f(p and p["compute_s"]), f(d and d["compute_s"]),
         f(ratio(p), 2) + ("x" if p else ""), f(ratio(d), 2) + ("x" if d else ""),
-        f(o["load_s"]), rss, csv, rss / (o["input_bytes"] / 1048576),
+        f(o["load_s"]), rss, peak, csv, rss / (o["input_bytes"] / 1048576),
         f(p and p.get("peak_rss_mb"), 0), f(d and d.get("peak_rss_mb"), 0),
         o.get("agreement") or "not in SPEC table"))
     for name, r in (("polars", p), ("duckdb", d)):
