@@ -432,3 +432,61 @@ fn interpolated_pay_curve() -> TestResult {
     assert_eq!(amounts(&r, "a"), vec!["4500.00", "750.00"]);
     Ok(())
 }
+
+/// Payees are evaluated in batches (128 at a time) and appended batch by batch: across many
+/// batches, every line keeps its own trace (spans rebased) and the first error in payee order
+/// is the one reported.
+#[test]
+fn many_payees_keep_their_traces_and_the_first_error_wins() -> TestResult {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let build = |zero_at: &[usize]| {
+        let mut data = Data::new();
+        for i in 0..400usize {
+            let id = format!("p{i:03}");
+            data.payee(&id, None, &[]);
+            let divisor = if zero_at.contains(&i) { "0" } else { "1" };
+            let amount = leak(format!("{}", (i + 1) * 100));
+            data.deal(
+                &format!("d{i:03}"),
+                &id,
+                "2026-02-02",
+                &[V::D(amount), V::D(leak(divisor.to_string()))],
+            );
+        }
+        data.finish()
+    };
+    let mut v = version(Grain::Quarter);
+    // 10% of the credit, divided by a deal field that is 1 (or 0 to fail), capped at 1,000.
+    let rate = Expr::Binary(
+        BinOp::Div,
+        Box::new(num("0.10")),
+        Box::new(dealf(1)),
+        src(7),
+    );
+    let mut c = component("c", commission(credit(0), Rate::Expr(rate)));
+    c.limits = vec![limit(true, LimitLevel::Period, num("1000"))];
+    v.components = vec![c];
+    let plan = plan(v);
+
+    let r = evaluate(&plan, &build(&[]), q(2026, 1), q(2026, 1))?;
+    assert_eq!(r.lines.len(), 400);
+    for (i, line) in r.lines.iter().enumerate() {
+        assert_eq!(r.payee_id(line), format!("p{i:03}"));
+        let earned = d(&format!("{}", (i + 1) * 10));
+        let paid = earned.min(d("1000"));
+        assert_eq!(line.amount, paid);
+        let steps = r.limits_of(line);
+        assert_eq!(steps.len(), 1);
+        assert_eq!((steps[0].before, steps[0].after), (earned, paid));
+    }
+
+    // Payees 150 and 333 divide by zero (batches 2 and 3): payee p150 is reported.
+    let e = evaluate(&plan, &build(&[333, 150]), q(2026, 1), q(2026, 1))
+        .err()
+        .ok_or("expected error")?;
+    assert_eq!(
+        (e.code.as_str(), e.payee.as_deref(), e.deal.as_deref()),
+        ("R0101", Some("p150"), Some("d150"))
+    );
+    Ok(())
+}
