@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Writes the conformance cases at and beyond the plan limits of docs/language.md §14
 (tests/corpus/09x-limit-*): nesting depth 64, 256 operators per statement, 1,000 rows per
-tier table, 256 components per plan. The plans are too long to write by hand; the expected
+tier table, 256 components per plan, and depth and operators at their limits at once. The plans are too long to write by hand; the expected
 results are stated here, computed by hand (see each description), never read from an engine.
 
-Usage: python3 scripts/gen-limit-cases.py      (rewrites the eight case folders)
+Usage: python3 scripts/gen-limit-cases.py      (rewrites the nine case folders)
 """
 from __future__ import annotations
 
@@ -282,8 +282,49 @@ def component_cases() -> None:
     )
 
 
+# ---- both at once: the deepest expression the limits allow --------------------------------
+def deepest_cases() -> None:
+    levels = DEPTH - 2  # brackets inside the plan's and the component's braces
+    chain_ops = OPERATORS - levels  # the rest of the operator budget, in the innermost bracket
+    chain = "credit.amount" + " + credit.amount - credit.amount" * (chain_ops // 2)
+    expr = chain
+    for _ in range(levels):
+        expr = f"(credit.amount - {expr})"
+    lines = head("Deepest", "amount: money") + [
+        f"  # Depth {DEPTH} and {OPERATORS} operators in one statement, both at their limits: {levels} brackets,",
+        f"  # each `(amount - ...`, around a chain of {chain_ops} operators that is the amount. An even",
+        "  # number of `amount - (...)` levels leaves the amount: the basis is the amount.",
+        "  component core {",
+        f"    commission on {expr}",
+        "    rate 10%",
+        "  }",
+        "}",
+        "",
+    ]
+    assert levels % 2 == 0 and chain_ops % 2 == 0
+    write(
+        "098-limit-depth-and-operators",
+        "\n".join(lines),
+        {
+            "description": "Nesting depth 64 and 256 operators in one statement at once (the deepest expression tree the limits allow) evaluate: the basis is the amount; 10% of 1234.50 = 123.45, of 100.00 = 10.00; total 133.45",
+            "source": SOURCE,
+            "period": "2026-Q1",
+            "payees": [{"id": "A"}],
+            "deals": [
+                {"id": "D1", "payee": "A", "date": "2026-01-10", "amount": "1234.50"},
+                {"id": "D2", "payee": "A", "date": "2026-02-10", "amount": "100.00"},
+            ],
+            "expect": {
+                "lines": [line("A", "core", "D1", "123.45"), line("A", "core", "D2", "10.00")],
+                "totals": [total("A", "133.45")],
+            },
+        },
+    )
+
+
 if __name__ == "__main__":
     depth_cases()
     operator_cases()
     tier_cases()
     component_cases()
+    deepest_cases()
