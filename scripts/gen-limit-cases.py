@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes the conformance cases at and beyond the plan limits of docs/language.md §14
 (tests/corpus/09x-limit-*): nesting depth 64, 256 operators per statement, 1,000 rows per
-tier table, 256 components per plan, and depth and operators at their limits at once. The plans are too long to write by hand; the expected
+tier table, 256 components per plan, depth and operators at their limits at once, and every
+other way to nest (ifs, nots, unary minus, calls) at a limit. The plans are too long to write by hand; the expected
 results are stated here, computed by hand (see each description), never read from an engine.
 
-Usage: python3 scripts/gen-limit-cases.py      (rewrites the nine case folders)
+Usage: python3 scripts/gen-limit-cases.py      (rewrites the ten case folders)
 """
 from __future__ import annotations
 
@@ -322,9 +323,68 @@ def deepest_cases() -> None:
     )
 
 
+# ---- every other way to nest, each at a limit ---------------------------------------------
+def shapes_case() -> None:
+    ifs = "if true then 1 else " * (DEPTH - 1) + "1"  # the plan's brace and 63 `if`s: 64
+    nots = "not " * OPERATORS + "deal.won"  # 256 operators, an even number: deal.won
+    negs = "- " * OPERATORS + "2%"  # 256 operators, an even number: 2%
+    calls = "max(0%, " * (DEPTH - 2) + "3%" + ")" * (DEPTH - 2)  # braces (2) and 62 brackets: 64
+    lines = head("Deep shapes", "amount: money, units: integer, won: bool") + [
+        "  # Every other way to nest, each at a limit (docs/language.md §14): 63 `if`s in a",
+        "  # measure, 256 `not`s, 256 unary minus signs, 62 nested calls.",
+        f"  measure one = {ifs}",
+        "",
+        "  component nots {",
+        "    commission on credit.amount",
+        "    rate 5%",
+        f"    eligible when {nots}",
+        "  }",
+        "",
+        "  component negs {",
+        "    commission on credit.amount",
+        "    rate table by deal.units {",
+        f"      default => {negs}",
+        "    }",
+        "  }",
+        "",
+        "  component calls {",
+        "    commission on credit.amount",
+        f"    rate {calls}",
+        "    multiply by one",
+        "  }",
+        "}",
+        "",
+    ]
+    write(
+        "099-limit-deep-shapes",
+        "\n".join(lines),
+        {
+            "description": "Every other way to nest, each at a limit, evaluates: `one` (63 ifs) is 1; 256 `not`s keep deal.won; 256 minus signs keep 2%; 62 nested max() give 3%. D1 1000.00 (won): nots 50.00, negs 20.00, calls 30.00; D2 200.00 (not won): negs 4.00, calls 6.00; total 110.00",
+            "source": SOURCE,
+            "period": "2026-Q1",
+            "payees": [{"id": "A"}],
+            "deals": [
+                {"id": "D1", "payee": "A", "date": "2026-01-10", "amount": "1000.00", "units": "1", "won": True},
+                {"id": "D2", "payee": "A", "date": "2026-02-10", "amount": "200.00", "units": "2", "won": False},
+            ],
+            "expect": {
+                "lines": [
+                    line("A", "nots", "D1", "50.00"),
+                    line("A", "negs", "D1", "20.00"),
+                    line("A", "negs", "D2", "4.00"),
+                    line("A", "calls", "D1", "30.00"),
+                    line("A", "calls", "D2", "6.00"),
+                ],
+                "totals": [total("A", "110.00")],
+            },
+        },
+    )
+
+
 if __name__ == "__main__":
     depth_cases()
     operator_cases()
     tier_cases()
     component_cases()
     deepest_cases()
+    shapes_case()
