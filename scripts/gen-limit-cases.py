@@ -41,11 +41,35 @@ def position(text: str, needle_index: int) -> tuple[int, int]:
     return line, column
 
 
+def row(obj: dict) -> str:
+    """One object on one line, in the corpus style: `{ "id": "A", "amount": "1.00" }`."""
+    return "{ " + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in obj.items()) + " }"
+
+
+def block(obj: dict, indent: str) -> str:
+    """An object with one key per line; arrays of objects with one object per line."""
+    out = []
+    for k, v in obj.items():
+        if isinstance(v, dict) and k == "expect":
+            text = block(v, indent + "  ")
+        elif isinstance(v, dict):
+            text = row(v)
+        elif isinstance(v, list):
+            inner = ",\n".join(f"{indent}    {row(x)}" for x in v)
+            text = f"[\n{inner}\n{indent}  ]"
+        else:
+            text = json.dumps(v, ensure_ascii=False)
+        out.append(f"{indent}  {json.dumps(k)}: {text}")
+    return "{\n" + ",\n".join(out) + f"\n{indent}}}"
+
+
 def write(slug: str, plan: str, case: dict) -> None:
     d = CORPUS / slug
     d.mkdir(exist_ok=True)
     (d / "plan.comp").write_text(plan, encoding="utf-8")
-    (d / "case.json").write_text(json.dumps(case, indent=2) + "\n", encoding="utf-8")
+    text = block(case, "") + "\n"
+    assert json.loads(text) == case
+    (d / "case.json").write_text(text, encoding="utf-8")
 
 
 def line(payee: str, component: str, deal: str | None, amount: str) -> dict:
