@@ -9,6 +9,11 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Each suite writes the canonical JSON of every conformance case here; the last step compares
+# them byte for byte (scripts/determinism.sh). Emptied first, so that nothing stale can pass.
+export COMMISSIO_DETERMINISM_DIR="$ROOT/target/determinism"
+rm -rf "$COMMISSIO_DETERMINISM_DIR"
+
 step "toolchain"
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)"; exit 1; }
 cargo --version
@@ -66,5 +71,12 @@ wasm_suite() {
 }
 wasm_suite
 # ---- end of JavaScript package section -----------------------------------------------------
+
+# ---- determinism ---------------------------------------------------------------------------
+# The whole corpus gives byte-identical canonical JSON (results, or the error) from the Rust
+# engine, the installed Python wheel and the installed npm package (ES module and CommonJS),
+# as written by the suites above: no extra build.
+step "determinism: Rust, Python and JavaScript agree byte for byte on the corpus"
+bash "$ROOT/scripts/determinism.sh" "$COMMISSIO_DETERMINISM_DIR"
 
 step "all tests passed"

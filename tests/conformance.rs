@@ -1,7 +1,9 @@
 //! Runs every case of the conformance corpus (tests/corpus) through the Rust engine and
 //! compares the exact result. The Python and JavaScript suites run the same files.
 
-use commissio_conformance::{cases, expected, run};
+use commissio_conformance::{
+    canonical_json, cases, determinism_dir, evaluate, expected, outcome_of,
+};
 
 #[test]
 fn corpus() {
@@ -11,9 +13,20 @@ fn corpus() {
         "expected the full corpus, found {} cases",
         cases.len()
     );
+    // The canonical JSON of every case, for the determinism check of scripts/test.sh, which
+    // compares it byte for byte with what the Python and JavaScript packages write.
+    let out = determinism_dir("rust");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
     let mut failures = Vec::new();
     for case in &cases {
-        let mut got = run(case);
+        let result = evaluate(case);
+        std::fs::write(
+            out.join(format!("{}.json", case.name)),
+            canonical_json(case, &result),
+        )
+        .unwrap();
+        let mut got = outcome_of(case, &result);
         let want = expected(case);
         // A data error case may leave out `field`; compare the keys it states.
         if let (Some(g), Some(w)) = (got.get_mut("data_error"), want.get("data_error")) {

@@ -1,7 +1,6 @@
 //! Reading conformance cases (tests/corpus/README.md) and running them through the Rust engine.
 #![allow(clippy::result_large_err)]
 
-use commissio::core::load::read_json;
 use commissio::{CompiledPlan, Error, Inputs, LineIndex, Results};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -48,8 +47,13 @@ fn table(spec: &Value, key: &str) -> Option<String> {
 
 /// What a case produced, in the shape of its `expect` block.
 pub fn run(case: &Case) -> Value {
-    match run_inner(case) {
-        Ok(results) => outcome(&results),
+    outcome_of(case, &evaluate(case))
+}
+
+/// A result or error in the shape of a case's `expect` block.
+pub fn outcome_of(case: &Case, result: &Result<Results, Error>) -> Value {
+    match result {
+        Ok(results) => outcome(results),
         Err(Error::Plan(diags)) => {
             let idx = LineIndex::new(&case.plan);
             let d = &diags[0];
@@ -69,25 +73,42 @@ pub fn run(case: &Case) -> Value {
     }
 }
 
-fn run_inner(case: &Case) -> Result<Results, Error> {
+/// The engine's canonical JSON of a case's outcome: `Results::to_json`, or the error's
+/// `Error::to_json`. The Python and JavaScript suites write the same text through their
+/// bindings; scripts/determinism.sh compares the three byte for byte.
+pub fn canonical_json(case: &Case, result: &Result<Results, Error>) -> String {
+    match result {
+        Ok(results) => results
+            .to_json()
+            .unwrap_or_else(|e| format!("cannot serialise: {e}")),
+        Err(e) => e.to_json(&case.plan),
+    }
+}
+
+/// Where a suite writes its canonical JSON per case: `$COMMISSIO_DETERMINISM_DIR/<suite>`
+/// (scripts/test.sh sets it), else `target/determinism/<suite>` in the workspace.
+pub fn determinism_dir(suite: &str) -> PathBuf {
+    let root = std::env::var_os("COMMISSIO_DETERMINISM_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+                .join("determinism")
+        });
+    root.join(suite)
+}
+
+/// Parses the plan, reads the tables (JSON arrays of objects, like the other bindings) and
+/// evaluates the case's period.
+pub fn evaluate(case: &Case) -> Result<Results, Error> {
     let plan = CompiledPlan::compile(&case.plan)?;
-    let read = |key: &str| -> Result<Option<commissio::Table>, Error> {
-        match table(&case.spec, key) {
-            None => Ok(None),
-            Some(text) => read_json(&text).map(Some).map_err(|e| {
-                Error::Data(commissio::DataErrors {
-                    errors: vec![e],
-                    omitted: 0,
-                })
-            }),
-        }
-    };
-    let inputs = Inputs {
-        payees: read("payees")?.unwrap_or_default(),
-        deals: read("deals")?.unwrap_or_default(),
-        credits: read("credits")?,
-        quotas: read("quotas")?,
-    };
+    let payees = table(&case.spec, "payees").unwrap_or_else(|| "[]".into());
+    let deals = table(&case.spec, "deals").unwrap_or_else(|| "[]".into());
+    let credits = table(&case.spec, "credits");
+    let quotas = table(&case.spec, "quotas");
+    let inputs = Inputs::from_json(&payees, &deals, credits.as_deref(), quotas.as_deref())
+        .map_err(Error::Data)?;
     let period = case
         .spec
         .get("period")

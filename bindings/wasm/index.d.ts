@@ -94,6 +94,12 @@ export class CommissioError extends Error {
   protected constructor();
   /** Stable code: `E....` plan, `D....` data, `P0001` period, `R....` evaluation, `A....` argument, `X....` internal. */
   readonly code: string;
+  /**
+   * The engine's canonical JSON of the error (Rust `Error::to_json`, Python
+   * `canonical_json`): the same text for the same plan and data in every binding. Null for
+   * argument (`A....`) and internal (`X....`) errors.
+   */
+  readonly canonicalJson: string | null;
 }
 
 /** The plan text was refused; every diagnostic is listed. */
@@ -226,6 +232,12 @@ export class Results {
   total(payee: string, period: string): Decimal | null;
   /** Releases the engine-side copy kept for `explain`/`statement` (optional; GC does it too). */
   free(): void;
+  /**
+   * The engine's canonical JSON of these results (Rust `Results::to_json`, Python
+   * `Results.to_json()`): the same text for the same plan and data in every binding. Snake-case
+   * keys, unlike `toJSON`.
+   */
+  canonicalJson(): string;
   /** Plain data, traces included (what `JSON.stringify` writes). */
   toJSON(): ResultsData;
 }
@@ -289,6 +301,16 @@ export interface CurveOptions {
   readonly step?: Decimal | number;
 }
 
+/** Options of `Plan.evaluate`. */
+export interface EvaluateOptions {
+  /**
+   * Most rows per input table: a whole number >= 0, default and maximum 50,000,000 (the
+   * engine's limit). A longer table is refused with a `DataError` `D0108` whose row is the
+   * first row beyond the limit.
+   */
+  readonly maxRows?: number;
+}
+
 /** A checked plan. */
 export class Plan {
   private constructor();
@@ -305,7 +327,7 @@ export class Plan {
    * Validates the rows and evaluates over a period or range (`"2026-Q1"`,
    * `"2026-01..2026-06"`, `"2026"`). Throws `DataError`, `PeriodError` or `EvalError`.
    */
-  evaluate(inputs: Inputs, period: string): Results;
+  evaluate(inputs: Inputs, period: string, options?: EvaluateOptions): Results;
   /** Plain-text explanation of a payee's lines (or one deal's); null when there are none. */
   explain(results: Results, payee: string, deal?: string | null): string | null;
   /** A payee's statement in Markdown; null when the payee has no lines. */

@@ -58,7 +58,7 @@
 //! | `D0105` | a number is out of range or written with an exponent |
 //! | `D0106` | a column used by the plan appears more than once in the header |
 //! | `D0107` | a row has a different number of cells than the header |
-//! | `D0108` | a table has more rows than can be indexed (2³² − 1) |
+//! | `D0108` | a table has more rows than the limit ([`MAX_ROWS`], or [`LoadOptions::max_rows`]); the error's row is the first row beyond it |
 //! | `D0201` | duplicate id (payee or deal) |
 //! | `D0202` | unknown payee (deal owner, credit, quota) |
 //! | `D0203` | unknown deal (credit) |
@@ -1131,10 +1131,71 @@ fn lookup_sym(texts: &Interner, map: &[u32], text: &str) -> Option<u32> {
     map.get(sym as usize).copied().filter(|&r| r != NONE)
 }
 
+/// Most rows in one input table (payees, deals, credits or quotas) by default: a documented
+/// limit (docs/language.md §14), `D0108` beyond it. The W1 benchmark's 10 million deals fit
+/// with room to spare.
+pub const MAX_ROWS: usize = 50_000_000;
+
+/// Options of [`build_dataset_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Most rows per table; values above [`MAX_ROWS`] count as [`MAX_ROWS`].
+    pub max_rows: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { max_rows: MAX_ROWS }
+    }
+}
+
+/// `D0108` for every table with more than `max_rows` rows (at most [`MAX_ROWS`]), checked
+/// before any row is read; its row is the first row beyond the limit.
+fn check_row_limit(inputs: &Inputs, max_rows: usize) -> Result<(), DataErrors> {
+    let limit = max_rows.min(MAX_ROWS);
+    let mut sink = Sink::default();
+    let tables = [
+        (TableKind::Payees, Some(&inputs.payees)),
+        (TableKind::Deals, Some(&inputs.deals)),
+        (TableKind::Credits, inputs.credits.as_ref()),
+        (TableKind::Quotas, inputs.quotas.as_ref()),
+    ];
+    for (kind, table) in tables {
+        let Some(table) = table else { continue };
+        if table.rows.len() > limit {
+            sink.push(DataError {
+                table: Some(kind),
+                row: Some(limit as u64 + 1),
+                ..DataError::new(
+                    DataErrorCode::TooManyRows,
+                    format!(
+                        "the table has {} rows; the limit is {limit} rows per table",
+                        table.rows.len()
+                    ),
+                )
+            });
+        }
+    }
+    sink.finish(())
+}
+
+/// [`build_dataset`] with options: a lower row limit per table (`D0108`), so that callers
+/// and tests can set one.
+pub fn build_dataset_with(
+    plan: &PlanVersion,
+    inputs: &Inputs,
+    options: LoadOptions,
+) -> Result<Dataset, DataErrors> {
+    check_row_limit(inputs, options.max_rows)?;
+    build_dataset(plan, inputs)
+}
+
 /// Builds a validated [`Dataset`] from input tables, checked against `plan`'s schema,
 /// currency (decimals of money) and calendar (quota periods). Returns every problem found
-/// (up to [`MAX_ERRORS`], the rest counted) rather than the first.
+/// (up to [`MAX_ERRORS`], the rest counted) rather than the first. Tables longer than
+/// [`MAX_ROWS`] are refused before any row is read (`D0108`).
 pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, DataErrors> {
+    check_row_limit(inputs, MAX_ROWS)?;
     let mut b = Builder {
         plan,
         sink: Sink::default(),

@@ -45,6 +45,13 @@
 //! | E0504 | `rate` without `commission on` |
 //! | E0505 | a cap or floor at the wrong level for where it is written |
 //! | E0900 | construct not supported yet (holdback, draw, clawback, guarantee) |
+//!
+//! Two limits are checked here too, with codes of the limit family (docs/language.md §14):
+//!
+//! | code | limit |
+//! |---|---|
+//! | E0008 | more than [`MAX_TIER_ROWS`] rows in one tier, interpolated or rate table |
+//! | E0009 | more than [`MAX_COMPONENTS`] components in one plan (version) |
 
 use crate::ast::{
     self, BinaryOp, ComponentItem, Expr, ExprKind, FuncName, Item, PayDecl, RateSpec, Span,
@@ -55,6 +62,27 @@ use commissio_core::period::{Date, DateRange, Grain};
 use commissio_core::plan::{self as ir, FieldType, LimitLevel, TierMode, TierScope, ValueType};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+
+/// Most rows (bands, anchor points, or rate-table rows with their `default`) in one table
+/// (`E0008`). The same on every platform and in every binding.
+pub const MAX_TIER_ROWS: usize = 1_000;
+
+/// Most components in one plan, counted per version (`E0009`). The same everywhere.
+pub const MAX_COMPONENTS: usize = 256;
+
+/// `E0008` at the first row beyond [`MAX_TIER_ROWS`], if there is one.
+fn too_many_rows(rows: impl Iterator<Item = Span>, what: &str) -> Option<Diagnostic> {
+    let first_beyond = rows.enumerate().nth(MAX_TIER_ROWS)?.1;
+    Some(
+        Diagnostic::error(
+            "E0008",
+            first_beyond,
+            format!("the {what} has more than {MAX_TIER_ROWS} rows"),
+        )
+        .with_label(format!("row {} is beyond the limit", MAX_TIER_ROWS + 1))
+        .with_hint("merge rows, or split the table across components"),
+    )
+}
 
 /// Parses and checks plan text: the typed plan, or every diagnostic.
 pub fn compile(source: &str) -> Result<ir::Plan, Vec<Diagnostic>> {
@@ -369,10 +397,23 @@ impl Checker {
         // Pass 3: components and plan-level limits.
         let mut components = Vec::new();
         let mut component_names: HashMap<&str, Span> = HashMap::new();
+        let mut component_count = 0usize;
         let mut plan_limits = Vec::new();
         for item in &plan.items {
             match item {
                 Item::Component(c) => {
+                    component_count += 1;
+                    if component_count == MAX_COMPONENTS + 1 {
+                        self.err(
+                            Diagnostic::error(
+                                "E0009",
+                                c.name.span,
+                                format!("the plan has more than {MAX_COMPONENTS} components"),
+                            )
+                            .with_label(format!("component {} is beyond the limit", MAX_COMPONENTS + 1))
+                            .with_hint("merge components that pay alike (a rate table can vary the rate), or split the plan"),
+                        );
+                    }
                     if let Some(prev) = component_names.get(c.name.node.as_str()) {
                         self.duplicate(&format!("component {}", c.name.node), c.name.span, *prev);
                     } else {
@@ -1706,6 +1747,10 @@ impl Checker {
     }
 
     fn rate_table(&mut self, t: &ast::RateTableDecl, basis: Ty) -> Option<ir::RateTable> {
+        if let Some(d) = too_many_rows(t.rows.iter().map(|r| r.span), "rate table") {
+            self.err(d);
+            return None;
+        }
         let before = self.errors.len();
         let mut keys = Vec::new();
         let mut key_types = Vec::new();
@@ -1808,6 +1853,11 @@ impl Checker {
     }
 
     fn tier_table(&mut self, t: &ast::TierTableDecl, basis: Ty) -> Option<ir::TierTable> {
+        let rows = t.rows.iter().map(|r| r.span);
+        if let Some(d) = too_many_rows(rows.chain(t.anchors.iter().map(|a| a.span)), "tier table") {
+            self.err(d);
+            return None;
+        }
         let before = self.errors.len();
         let mode = t.mode.node;
         // Key.

@@ -17,7 +17,7 @@ pub mod diagnostic;
 pub mod format;
 pub mod parse;
 
-pub use check::{check, compile};
+pub use check::{check, compile, MAX_COMPONENTS, MAX_TIER_ROWS};
 pub use diagnostic::{Diagnostic, LineIndex};
 pub use format::format;
 pub use parse::{parse, parse_with_limits, Limits};

@@ -799,3 +799,157 @@ fn e0004_call_limit() {
         "the plan is too complex to parse within the call limit"
     );
 }
+
+// ---------------- limits (docs/language.md §14), at and one beyond each ----------------
+
+#[test]
+fn limit_values_are_the_same_on_every_platform() {
+    let l = commissio_dsl::Limits::DEFAULT;
+    assert_eq!(
+        (l.max_bytes, l.max_depth, l.max_operators, l.max_calls),
+        (1_048_576, 64, 256, 10_000_000)
+    );
+    assert_eq!(commissio_dsl::MAX_TIER_ROWS, 1_000);
+    assert_eq!(commissio_dsl::MAX_COMPONENTS, 256);
+}
+
+/// A valid plan padded with a comment to exactly `len` bytes.
+fn plan_of_size(len: usize) -> String {
+    let start = plan("component c { commission on credit.amount rate 5% }");
+    let head = start.strip_suffix("}\n").unwrap().to_string() + "# ";
+    let pad = len - head.len() - "\n}\n".len();
+    let src = format!("{head}{}\n}}\n", "x".repeat(pad));
+    assert_eq!(src.len(), len);
+    src
+}
+
+#[test]
+fn e0002_size_at_and_beyond_the_limit() {
+    ok(&plan_of_size(1 << 20));
+    let src = plan_of_size((1 << 20) + 1);
+    // The span starts at the first byte beyond the limit: the last newline, line 12.
+    let d = err_at(&src, "E0002", 12, 2);
+    assert_eq!(
+        d.message,
+        "the plan is 1048577 bytes; the limit is 1048576 bytes"
+    );
+}
+
+#[test]
+fn e0003_depth_at_and_beyond_the_limit() {
+    // The plan's and the component's braces are two levels; brackets add one each.
+    let body = |n: usize| {
+        format!(
+            "component c {{ commission on credit.amount rate {}5%{} }}",
+            "(".repeat(n),
+            ")".repeat(n)
+        )
+    };
+    let p = ok(&plan(&body(62)));
+    assert_eq!(p.versions[0].components.len(), 1);
+    let prefix = "component c { commission on credit.amount rate ".len() as u32;
+    let d = err_at(&plan(&body(63)), "E0003", 10, 3 + prefix + 62);
+    assert_eq!(d.message, "nesting is deeper than the limit of 64 levels");
+    // `if`s count like brackets: the plan's braces and 63 `if`s are 64 levels.
+    let ifs = |n: usize| format!("measure m = {}1", "if true then 1 else ".repeat(n));
+    ok(&plan(&ifs(63)));
+    let stmt = "if true then 1 else ".len() as u32;
+    let d = err_at(&plan(&ifs(64)), "E0003", 10, 3 + 12 + 63 * stmt);
+    assert_eq!(d.message, "nesting is deeper than the limit of 64 levels");
+}
+
+#[test]
+fn e0003_operators_at_and_beyond_the_limit() {
+    ok(&plan(&format!("measure m = 1{}", " + 1".repeat(256))));
+    let d = err_at(
+        &plan(&format!("measure m = 1{}", " + 1".repeat(257))),
+        "E0003",
+        10,
+        3 + 12 + 1 + 256 * 4 + 1,
+    );
+    assert_eq!(d.message, "this statement has more than 256 operators");
+}
+
+/// A component whose rate is `head { rows }`, one row per line from line 11, 4 spaces in.
+fn table_plan(head: &str, rows: &[String]) -> String {
+    plan(&format!(
+        "component c {{ commission on credit.amount rate {head} {{\n{}\n  }} }}",
+        rows.iter()
+            .map(|r| format!("    {r}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))
+}
+
+#[test]
+fn e0008_tier_rows_at_and_beyond_the_limit() {
+    let bands = |n: usize| -> Vec<String> {
+        let mut v: Vec<String> = (0..n - 1).map(|i| format!("[{i}, {}) 1%", i + 1)).collect();
+        v.push(format!("[{}, ..) 2%", n - 1));
+        v
+    };
+    let p = ok(&table_plan("graduated by amount", &bands(1000)));
+    match &p.versions[0].components[0].payout {
+        ir::Payout::Commission {
+            rate: ir::Rate::Tiers(t),
+            ..
+        } => assert_eq!(t.tiers.len(), 1000),
+        other => panic!("expected tiers, got {other:?}"),
+    }
+    // Row 1,001 is on line 10 + 1,001.
+    let d = err_at(
+        &table_plan("graduated by amount", &bands(1001)),
+        "E0008",
+        1011,
+        5,
+    );
+    assert_eq!(d.message, "the tier table has more than 1000 rows");
+    assert_eq!(d.primary.message, "row 1001 is beyond the limit");
+}
+
+#[test]
+fn e0008_anchor_rows_at_and_beyond_the_limit() {
+    let anchors =
+        |n: usize| -> Vec<String> { (0..n).map(|i| format!("{i}% => {}%", i % 7)).collect() };
+    ok(&table_plan("interpolated by attainment", &anchors(1000)));
+    let d = err_at(
+        &table_plan("interpolated by attainment", &anchors(1001)),
+        "E0008",
+        1011,
+        5,
+    );
+    assert_eq!(d.message, "the tier table has more than 1000 rows");
+}
+
+#[test]
+fn e0008_rate_table_rows_at_and_beyond_the_limit() {
+    // The `default` row counts too.
+    let rows = |n: usize| -> Vec<String> {
+        let mut v: Vec<String> = (1..n).map(|i| format!("{i} => 1%")).collect();
+        v.push("default => 2%".into());
+        v
+    };
+    ok(&table_plan("table by deal.units", &rows(1000)));
+    let d = err_at(
+        &table_plan("table by deal.units", &rows(1001)),
+        "E0008",
+        1011,
+        5,
+    );
+    assert_eq!(d.message, "the rate table has more than 1000 rows");
+}
+
+#[test]
+fn e0009_components_at_and_beyond_the_limit() {
+    let comps = |n: usize| -> String {
+        (1..=n)
+            .map(|k| format!("component c{k} {{ pay 1 per deal }}"))
+            .collect::<Vec<_>>()
+            .join("\n  ")
+    };
+    assert_eq!(ok(&plan(&comps(256))).versions[0].components.len(), 256);
+    // Component 257 is on line 10 + 256; its name starts at column 13.
+    let d = err_at(&plan(&comps(257)), "E0009", 266, 13);
+    assert_eq!(d.message, "the plan has more than 256 components");
+    assert_eq!(d.primary.message, "component 257 is beyond the limit");
+}

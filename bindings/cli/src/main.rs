@@ -49,6 +49,9 @@ struct DataArgs {
     /// Period or range in the plan's grain: 2026-Q1, 2026-Q1..2026-Q2, 2026-03 (monthly plans), 2026.
     #[arg(long)]
     period: String,
+    /// Most rows per table (default and maximum 50000000); a longer table is refused (D0108).
+    #[arg(long, value_name = "N")]
+    max_rows: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -510,8 +513,11 @@ fn evaluate(args: &DataArgs, progress: &Progress) -> Result<(CompiledPlan, Resul
     let (first, last) = plan
         .periods(&args.period)
         .map_err(|e| report(&plan, &args.plan, &files, e))?;
+    let options = commissio::LoadOptions {
+        max_rows: args.max_rows.unwrap_or(commissio::MAX_ROWS),
+    };
     let data = plan
-        .dataset(&inputs)
+        .dataset_with(&inputs, options)
         .map_err(|e| report(&plan, &args.plan, &files, e))?;
     progress.set("evaluating");
     let results = commissio::core::evaluate(&plan.plan, &data, first, last)

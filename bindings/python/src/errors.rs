@@ -11,6 +11,9 @@
 //! | `EvalError` | evaluation stops (division by zero, overflow, ...) | `payee`, `deal`, `period`, `start`, `end`, `line`, `column` |
 //! | `InternalError` | a bug: a Rust panic caught at the boundary | — |
 //!
+//! Every exception but `InternalError` also carries `canonical_json`: the engine's canonical
+//! JSON of the error (`commissio::Error::to_json`), the same text as from Rust and JavaScript.
+//!
 //! No Rust panic crosses into Python: [`guard`] wraps every entry point.
 
 use crate::objects::{DataIssue, Diagnostic};
@@ -74,6 +77,7 @@ pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
             ));
             Python::attach(|py| {
                 let _ = err.value(py).setattr("code", "INTERNAL");
+                let _ = err.value(py).setattr("canonical_json", py.None());
             });
             Err(err)
         }
@@ -122,10 +126,15 @@ pub fn plan_error(
         Err(e) => return e,
     };
     let code = diags.first().map(|d| d.code);
+    let canonical = Error::Plan(diags.to_vec()).to_json_indexed(&index);
     with_attrs(
         py,
         PlanError::new_err(msg.trim_end().to_string()),
-        &[("diagnostics", list), ("code", obj(py, code))],
+        &[
+            ("diagnostics", list),
+            ("code", obj(py, code)),
+            ("canonical_json", obj(py, canonical)),
+        ],
     )
 }
 
@@ -142,10 +151,12 @@ pub fn data_error(py: Python<'_>, errs: &DataErrors) -> PyErr {
         msg = "the input data does not fit the plan".to_string();
     }
     let f = first.as_ref();
+    let canonical = Error::Data(errs.clone()).to_json("");
     with_attrs(
         py,
         DataError::new_err(msg),
         &[
+            ("canonical_json", obj(py, canonical)),
             ("errors", list),
             ("omitted", obj(py, errs.omitted)),
             ("code", obj(py, f.map(|f| f.code.as_str()))),
@@ -159,6 +170,11 @@ pub fn data_error(py: Python<'_>, errs: &DataErrors) -> PyErr {
 
 /// Converts an engine error into the matching Python exception.
 pub fn to_py(py: Python<'_>, err: Error, source: &str, file: &str) -> PyErr {
+    let canonical = match &err {
+        Error::Period(_) | Error::Eval(_) => err.to_json(source),
+        // Made by `plan_error` and `data_error`, which are also called on their own.
+        Error::Plan(_) | Error::Data(_) => String::new(),
+    };
     match err {
         Error::Plan(diags) => plan_error(py, &diags, source, file),
         Error::Data(errs) => data_error(py, &errs),
@@ -166,6 +182,7 @@ pub fn to_py(py: Python<'_>, err: Error, source: &str, file: &str) -> PyErr {
             py,
             PeriodError::new_err(e.to_string()),
             &[
+                ("canonical_json", obj(py, &canonical)),
                 ("code", obj(py, "P0001")),
                 ("text", obj(py, &e.text)),
                 ("reason", obj(py, &e.reason)),
@@ -201,6 +218,7 @@ pub fn to_py(py: Python<'_>, err: Error, source: &str, file: &str) -> PyErr {
                 py,
                 EvalError::new_err(msg),
                 &[
+                    ("canonical_json", obj(py, &canonical)),
                     ("code", obj(py, &e.code)),
                     ("payee", obj(py, e.payee.as_deref())),
                     ("deal", obj(py, e.deal.as_deref())),

@@ -146,8 +146,10 @@ impl Plan {
     ///
     /// Each table may be a list of dicts, a dict of columns, a pandas or polars DataFrame, a
     /// pyarrow Table (anything with `__arrow_c_stream__`), or a path to a CSV file. Raises
-    /// `DataError`, `PeriodError` or `EvalError`.
-    #[pyo3(signature = (*, payees, deals, period, credits=None, quotas=None))]
+    /// `DataError`, `PeriodError` or `EvalError`. `max_rows` lowers the row limit per table
+    /// (default and maximum 50,000,000; a longer table is a `DataError` `D0108`).
+    #[pyo3(signature = (*, payees, deals, period, credits=None, quotas=None, max_rows=None))]
+    #[allow(clippy::too_many_arguments)]
     fn evaluate(
         &self,
         py: Python<'_>,
@@ -156,13 +158,17 @@ impl Plan {
         period: &str,
         credits: Option<&Bound<'_, PyAny>>,
         quotas: Option<&Bound<'_, PyAny>>,
+        max_rows: Option<usize>,
     ) -> PyResult<Results> {
         guard(|| {
+            let options = commissio::LoadOptions {
+                max_rows: max_rows.unwrap_or(commissio::MAX_ROWS),
+            };
             let inputs = self.inputs(py, payees, deals, credits, quotas)?;
             let plan = Arc::clone(&self.compiled);
             // The facade's error type is large; it is moved once, on the way out.
             #[allow(clippy::result_large_err)]
-            let result = py.detach(move || plan.evaluate(&inputs, period));
+            let result = py.detach(move || plan.evaluate_with(&inputs, period, options));
             match result {
                 Ok(results) => Ok(Results {
                     shared: Arc::new(Evaluated {
@@ -386,7 +392,8 @@ impl Results {
     }
 
     /// The whole result as JSON text (`lines` with traces, `totals`, `component_totals`;
-    /// amounts as decimal strings).
+    /// amounts as decimal strings): the engine's canonical JSON, the same text as Rust's
+    /// `Results::to_json` and JavaScript's `results.canonicalJson()`.
     fn to_json(&self) -> PyResult<String> {
         guard(|| {
             self.shared

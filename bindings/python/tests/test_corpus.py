@@ -5,6 +5,8 @@ lines and totals as sets, amounts as exact decimal strings with their scale."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,9 +14,16 @@ from typing import Any
 import pytest
 
 import commissio
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 
 CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir() and (p / "case.json").is_file())
+
+# The engine's canonical JSON of every case (`Results.to_json()`, or the error's
+# `canonical_json`), for the determinism check of scripts/test.sh, which compares it byte for
+# byte with what the Rust engine and the npm package write.
+DETERMINISM = Path(os.environ.get("COMMISSIO_DETERMINISM_DIR") or ROOT / "target" / "determinism") / "python"
+shutil.rmtree(DETERMINISM, ignore_errors=True)
+DETERMINISM.mkdir(parents=True)
 
 
 def plain(d: Decimal) -> str:
@@ -26,12 +35,14 @@ def key(v: Any) -> str:
     return json.dumps(v, sort_keys=True)
 
 
-def run(plan_text: str, spec: dict) -> dict:
+def run(plan_text: str, spec: dict) -> tuple[dict, str]:
+    """The case's outcome in the shape of its `expect` block, and the engine's canonical JSON
+    of the results or of the error."""
     try:
         plan = commissio.Plan.parse(plan_text)
     except commissio.PlanError as e:
         d = e.diagnostics[0]
-        return {"plan_error": {"code": d.code, "line": d.line, "column": d.column}}
+        return {"plan_error": {"code": d.code, "line": d.line, "column": d.column}}, e.canonical_json
     try:
         r = plan.evaluate(
             payees=spec.get("payees", []),
@@ -45,17 +56,17 @@ def run(plan_text: str, spec: dict) -> dict:
         out: dict = {"code": x.code, "table": x.table, "row": x.row}
         if x.field is not None:
             out["field"] = x.field
-        return {"data_error": out}
+        return {"data_error": out}, e.canonical_json
     except commissio.PeriodError as e:
-        return {"period_error": str(e)}
+        return {"period_error": str(e)}, e.canonical_json
     except commissio.EvalError as e:
-        return {"eval_error": {"code": e.code}}
+        return {"eval_error": {"code": e.code}}, e.canonical_json
     lines = [
         {"payee": l.payee, "period": l.period, "component": l.component, "deal": l.deal, "amount": plain(l.amount)}
         for l in r.lines
     ]
     totals = [{"payee": t.payee, "period": t.period, "amount": plain(t.amount)} for t in r.totals]
-    return {"lines": sorted(lines, key=key), "totals": sorted(totals, key=key)}
+    return {"lines": sorted(lines, key=key), "totals": sorted(totals, key=key)}, r.to_json()
 
 
 def expected(spec: dict) -> dict:
@@ -74,7 +85,8 @@ def test_corpus_is_complete():
 def test_case(case: Path):
     # Decimals in JSON are strings by the corpus rules; parse_float keeps any stray number exact.
     spec = json.loads((case / "case.json").read_text(encoding="utf-8"), parse_float=Decimal)
-    got = run((case / "plan.comp").read_text(encoding="utf-8"), spec)
+    got, canonical = run((case / "plan.comp").read_text(encoding="utf-8"), spec)
+    (DETERMINISM / f"{case.name}.json").write_text(canonical, encoding="utf-8", newline="")
     want = expected(spec)
     if "data_error" in got and "data_error" in want and "field" not in want["data_error"]:
         got["data_error"].pop("field", None)

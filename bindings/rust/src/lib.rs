@@ -32,12 +32,14 @@
 pub use commissio_core as core;
 pub use commissio_dsl as dsl;
 
-pub use commissio_core::load::{Cell, DataError, DataErrors, Inputs, Table};
+pub use commissio_core::load::{Cell, DataError, DataErrors, Inputs, LoadOptions, Table, MAX_ROWS};
 pub use commissio_core::plan::Plan;
 pub use commissio_core::results::{EvalError, Results};
-pub use commissio_dsl::{Diagnostic, LineIndex};
+pub use commissio_dsl::{Diagnostic, LineIndex, MAX_COMPONENTS, MAX_TIER_ROWS};
 
 use commissio_core::period::{parse_period_range, Period, PeriodParseError};
+use commissio_dsl::diagnostic::LocatedDiagnostic;
+use serde::Serialize;
 
 /// Anything that can stop a plan from paying: a plan error, bad data, a bad period, or an
 /// evaluation error. Each carries enough to name the place (plan line and column, table, row
@@ -72,6 +74,61 @@ impl Error {
             Error::Eval(e) => e.code.clone(),
         }
     }
+
+    /// The canonical JSON of the error, the counterpart of [`Results::to_json`]: the same
+    /// bytes from every binding (Python `CommissioError.canonical_json`, JavaScript
+    /// `CommissioError.canonicalJson`) for the same plan and data. `source` is the plan text
+    /// (for the lines and columns of diagnostics). One object with fields in a fixed order:
+    ///
+    /// - `{"kind":"plan","diagnostics":[...]}`: every diagnostic with located spans;
+    /// - `{"kind":"data","errors":[...],"omitted":n}`: the listed data errors;
+    /// - `{"kind":"period","code":"P0001","text":...,"reason":...}`;
+    /// - `{"kind":"eval","error":{...}}`: code, message, plan span, payee, deal, period.
+    pub fn to_json(&self, source: &str) -> String {
+        self.to_json_indexed(&LineIndex::new(source))
+    }
+
+    /// [`Error::to_json`] with the plan text already indexed.
+    pub fn to_json_indexed(&self, index: &LineIndex) -> String {
+        let doc = match self {
+            Error::Plan(diags) => ErrorJson::Plan {
+                diagnostics: diags.iter().map(|d| d.located(index)).collect(),
+            },
+            Error::Data(e) => ErrorJson::Data {
+                errors: &e.errors,
+                omitted: e.omitted,
+            },
+            Error::Period(p) => ErrorJson::Period {
+                code: "P0001",
+                text: &p.text,
+                reason: &p.reason,
+            },
+            Error::Eval(error) => ErrorJson::Eval { error },
+        };
+        // Plain data (strings, numbers, options): serialisation cannot fail.
+        serde_json::to_string(&doc).unwrap_or_default()
+    }
+}
+
+/// The shape of [`Error::to_json`].
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ErrorJson<'a> {
+    Plan {
+        diagnostics: Vec<LocatedDiagnostic>,
+    },
+    Data {
+        errors: &'a [DataError],
+        omitted: usize,
+    },
+    Period {
+        code: &'static str,
+        text: &'a str,
+        reason: &'a str,
+    },
+    Eval {
+        error: &'a EvalError,
+    },
 }
 
 /// A checked plan together with its source text (kept for error positions and formatting).
@@ -105,18 +162,38 @@ impl CompiledPlan {
             .map_err(Error::Period)
     }
 
-    /// Validates input tables against the plan's schema.
+    /// Validates input tables against the plan's schema (at most [`MAX_ROWS`] rows per table).
     pub fn dataset(&self, inputs: &Inputs) -> Result<commissio_core::dataset::Dataset, Error> {
+        self.dataset_with(inputs, LoadOptions::default())
+    }
+
+    /// [`CompiledPlan::dataset`] with options, e.g. a lower row limit per table (`D0108`).
+    pub fn dataset_with(
+        &self,
+        inputs: &Inputs,
+        options: LoadOptions,
+    ) -> Result<commissio_core::dataset::Dataset, Error> {
         let Some(v) = self.plan.versions.first() else {
             return Err(Error::Data(DataErrors::default()));
         };
-        commissio_core::load::build_dataset(v, inputs).map_err(Error::Data)
+        commissio_core::load::build_dataset_with(v, inputs, options).map_err(Error::Data)
     }
 
     /// Validates the inputs and evaluates the plan over a period or range, traces on.
     pub fn evaluate(&self, inputs: &Inputs, period: &str) -> Result<Results, Error> {
+        self.evaluate_with(inputs, period, LoadOptions::default())
+    }
+
+    /// [`CompiledPlan::evaluate`] with load options, e.g. a lower row limit per table:
+    /// `LoadOptions { max_rows: 1000 }` refuses a table of 1,001 rows with `D0108`.
+    pub fn evaluate_with(
+        &self,
+        inputs: &Inputs,
+        period: &str,
+        options: LoadOptions,
+    ) -> Result<Results, Error> {
         let (first, last) = self.periods(period)?;
-        let data = self.dataset(inputs)?;
+        let data = self.dataset_with(inputs, options)?;
         commissio_core::evaluate(&self.plan, &data, first, last).map_err(Error::Eval)
     }
 

@@ -21,6 +21,12 @@ function createApi(getGlue, resetGlue, init, initSync) {
       super(message);
       this.name = 'CommissioError';
       this.code = code;
+      /**
+       * The engine's canonical JSON of the error (`commissio::Error::to_json` in Rust,
+       * `canonical_json` in Python): the same text for the same plan and data everywhere;
+       * null for argument and internal errors.
+       */
+      this.canonicalJson = null;
     }
   }
 
@@ -81,18 +87,25 @@ function createApi(getGlue, resetGlue, init, initSync) {
       } catch (_) {
         return new CommissioError('X0002', 'internal error: unreadable error from the engine');
       }
+      let err;
       switch (env.kind) {
         case 'plan':
-          return new PlanError(env.message, env.diagnostics);
+          err = new PlanError(env.message, env.diagnostics);
+          break;
         case 'data':
-          return new DataError(env.message, env.errors, env.omitted);
+          err = new DataError(env.message, env.errors, env.omitted);
+          break;
         case 'period':
-          return new PeriodError(env.message, env.text);
+          err = new PeriodError(env.message, env.text);
+          break;
         case 'eval':
-          return new EvalError(env);
+          err = new EvalError(env);
+          break;
         default:
           return new CommissioError(env.code || 'A0001', env.message || 'invalid argument');
       }
+      if (typeof env.canonical === 'string') err.canonicalJson = env.canonical;
+      return err;
     }
     if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
       generation += 1;
@@ -262,9 +275,28 @@ function createApi(getGlue, resetGlue, init, initSync) {
     if (errors.length > 0 || omitted > 0) {
       let message = errors.map((e) => `[${e.code}] ${locate(e)}${e.message}`).join('\n');
       if (omitted > 0) message += `\nand ${omitted} more error${omitted === 1 ? '' : 's'}`;
-      throw new DataError(message, errors, omitted);
+      const err = new DataError(message, errors, omitted);
+      // The shape of the engine's data errors (`commissio::Error::to_json`), keys in its order.
+      err.canonicalJson = JSON.stringify({ kind: 'data', errors, omitted });
+      throw err;
     }
     return out;
+  }
+
+  // The row limit per table (`D0108`) of `evaluate`'s options: a whole number >= 0; above the
+  // engine's limit (50,000,000) it is the engine's limit.
+  function maxRowsOption(options) {
+    if (options === undefined) return undefined;
+    if (!isPlainObject(options)) throw new TypeError(`options: expected an object, got ${describeType(options)}`);
+    for (const key of Object.keys(options)) {
+      if (key !== 'maxRows') throw new TypeError(`options: unknown option ${JSON.stringify(key)} (expected maxRows)`);
+    }
+    const n = options.maxRows;
+    if (n === undefined) return undefined;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      throw new TypeError(`options.maxRows: expected a whole number >= 0, got ${typeof n === 'number' ? String(n) : describeType(n)}`);
+    }
+    return Math.min(n, 4294967295);
   }
 
   // A decimal argument (pay-curve bounds): a decimal string, or a number under the row rule.
@@ -375,6 +407,15 @@ function createApi(getGlue, resetGlue, init, initSync) {
       return null;
     }
 
+    /**
+     * The engine's canonical JSON of these results (`Results::to_json` in Rust, `to_json()` in
+     * Python): lines with traces, totals and component totals, byte for byte the same text as
+     * the other bindings give for the same plan and data.
+     */
+    canonicalJson() {
+      return call(() => handleOf(this).canonical_json());
+    }
+
     /** Releases the engine-side copy (used by `explain`, `statement` and unread traces). */
     free() {
       const st = resultState.get(this);
@@ -461,11 +502,16 @@ function createApi(getGlue, resetGlue, init, initSync) {
       return this.info.versions[0].currency;
     }
 
-    /** Validates the rows and evaluates over a period or range (`2026-Q1`, `2026-01..2026-06`). */
-    evaluate(inputs, period) {
+    /**
+     * Validates the rows and evaluates over a period or range (`2026-Q1`, `2026-01..2026-06`).
+     * `options.maxRows` lowers the row limit per table (default and maximum 50,000,000; a
+     * longer table is a DataError `D0108`).
+     */
+    evaluate(inputs, period, options) {
       requireString('period', period);
+      const maxRows = maxRowsOption(options);
       const t = encodeInputs(inputs);
-      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, period));
+      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, period, maxRows));
       let data;
       try {
         data = JSON.parse(call(() => handle.json()));

@@ -11,6 +11,10 @@
 //! | `period` | `code` (`P0001`), `message`, `text` |
 //! | `eval` | `code` (`R....`), `message`, `payee`, `deal`, `period`, `source`: [`JsSpan`] |
 //! | `argument` | `code` (`A0001`), `message` |
+//!
+//! Every envelope but `argument` also has `canonical`: the facade's canonical error JSON
+//! (`commissio::Error::to_json`), the same bytes as in Rust and Python, which the JS errors
+//! expose as `canonicalJson`.
 
 use commissio::core::load::{read_json, DataError, DataErrors, TableKind};
 use commissio::core::results::EvalError;
@@ -180,18 +184,24 @@ fn plan_error(lines: &SourceLines, diags: &[Diagnostic]) -> String {
         None => "the plan was refused".to_string(),
     };
     let diagnostics: Vec<JsDiagnostic> = diags.iter().map(|d| lines.diagnostic(d)).collect();
-    to_text(&json!({ "kind": "plan", "message": message, "diagnostics": diagnostics }))
+    let canonical = Error::Plan(diags.to_vec()).to_json_indexed(&lines.index);
+    to_text(
+        &json!({ "kind": "plan", "message": message, "diagnostics": diagnostics, "canonical": canonical }),
+    )
 }
 
 fn data_error(e: &DataErrors) -> String {
+    let canonical = Error::Data(e.clone()).to_json("");
     to_text(
-        &json!({ "kind": "data", "message": e.to_string(), "errors": e.errors, "omitted": e.omitted }),
+        &json!({ "kind": "data", "message": e.to_string(), "errors": e.errors, "omitted": e.omitted, "canonical": canonical }),
     )
 }
 
 fn eval_error(lines: &SourceLines, e: &EvalError) -> String {
+    let canonical = Error::Eval(e.clone()).to_json_indexed(&lines.index);
     to_text(&json!({
         "kind": "eval",
+        "canonical": canonical,
         "code": e.code,
         "message": e.to_string(),
         "reason": e.message,
@@ -208,7 +218,7 @@ pub fn error_text(lines: &SourceLines, e: &Error) -> String {
         Error::Plan(d) => plan_error(lines, d),
         Error::Data(d) => data_error(d),
         Error::Period(p) => to_text(
-            &json!({ "kind": "period", "code": "P0001", "message": p.to_string(), "text": p.text }),
+            &json!({ "kind": "period", "code": "P0001", "message": p.to_string(), "text": p.text, "canonical": e.to_json_indexed(&lines.index) }),
         ),
         Error::Eval(e) => eval_error(lines, e),
     }
@@ -415,11 +425,32 @@ fn complete_empty_tables(c: &Compiled, inputs: &mut Inputs) {
 }
 
 /// Validates the inputs and evaluates the plan over a period or range.
-pub fn evaluate(c: &Compiled, mut inputs: Inputs, period: &str) -> Result<Results, String> {
+pub fn evaluate(c: &Compiled, inputs: Inputs, period: &str) -> Result<Results, String> {
+    evaluate_with(c, inputs, period, None)
+}
+
+/// [`evaluate`] with an optional lower row limit per table (`D0108`; at most
+/// [`commissio::MAX_ROWS`]).
+pub fn evaluate_with(
+    c: &Compiled,
+    mut inputs: Inputs,
+    period: &str,
+    max_rows: Option<usize>,
+) -> Result<Results, String> {
     complete_empty_tables(c, &mut inputs);
+    let options = commissio::LoadOptions {
+        max_rows: max_rows.unwrap_or(commissio::MAX_ROWS),
+    };
     c.plan
-        .evaluate(&inputs, period)
+        .evaluate_with(&inputs, period, options)
         .map_err(|e| error_text(&c.lines, &e))
+}
+
+/// The engine's canonical JSON of results (`Results::to_json`: lines with traces, totals,
+/// component totals), the same bytes as in Rust and Python.
+pub fn canonical_json(r: &Results) -> Result<String, String> {
+    r.to_json()
+        .map_err(|e| argument_error(format!("could not serialise the results: {e}")))
 }
 
 /// The lines of a result without their traces, column by column: names are given once

@@ -7,8 +7,9 @@
 //! crosses as decimal strings both ways.
 //!
 //! Nothing here may panic: on wasm32 a panic aborts the instance. Inputs are validated by the
-//! core (`commissio::core::load`), the parser has depth and size limits (depth 32 on wasm32),
-//! and the workspace lints deny `unwrap`, `expect` and `panic`.
+//! core (`commissio::core::load`), the parser has depth and size limits (the same values as
+//! native: `build.rs` links a larger stack), and the workspace lints deny `unwrap`, `expect`
+//! and `panic`.
 
 pub mod api;
 
@@ -59,6 +60,12 @@ impl WasmResults {
     pub fn traces(&self) -> Result<String, JsValue> {
         api::traces_json(&self.inner).map_err(throw)
     }
+
+    /// The engine's canonical JSON of the results (`Results::to_json`), byte for byte the same
+    /// as from Rust and Python.
+    pub fn canonical_json(&self) -> Result<String, JsValue> {
+        api::canonical_json(&self.inner).map_err(throw)
+    }
 }
 
 #[wasm_bindgen]
@@ -82,7 +89,7 @@ impl WasmPlan {
 
     /// Evaluates the plan over `period` with input tables given as UTF-8 JSON text (bytes:
     /// `TextEncoder` output crosses into wasm memory in one copy, where a string would be
-    /// copied character by character).
+    /// copied character by character). `max_rows` lowers the row limit per table (`D0108`).
     pub fn evaluate(
         &self,
         payees: &[u8],
@@ -90,11 +97,12 @@ impl WasmPlan {
         credits: Option<Vec<u8>>,
         quotas: Option<Vec<u8>>,
         period: &str,
+        max_rows: Option<u32>,
     ) -> Result<WasmResults, JsValue> {
         let t = api::Utf8Tables::new(payees, deals, credits.as_deref(), quotas.as_deref())
             .map_err(throw)?;
         let inputs = api::inputs(t.payees, t.deals, t.credits, t.quotas).map_err(throw)?;
-        api::evaluate(&self.inner, inputs, period)
+        api::evaluate_with(&self.inner, inputs, period, max_rows.map(|n| n as usize))
             .map(|inner| WasmResults { inner })
             .map_err(throw)
     }

@@ -34,36 +34,63 @@ function canonical(v) {
 
 const sorted = (items) => items.slice().sort((a, b) => (canonical(a) < canonical(b) ? -1 : canonical(a) > canonical(b) ? 1 : 0));
 
-/** What a case produced, in the shape of its `expect` block (like tests/support.rs). */
-function run(api, c) {
+/**
+ * What a case produced: `outcome` in the shape of its `expect` block (like tests/support.rs),
+ * and `canonical`, the engine's canonical JSON of the results or of the error.
+ */
+function runCase(api, c) {
+  let plan = null;
   try {
-    const plan = api.Plan.parse(c.plan);
+    plan = api.Plan.parse(c.plan);
     const inputs = { payees: c.spec.payees, deals: c.spec.deals };
     if ('credits' in c.spec) inputs.credits = c.spec.credits;
     if ('quotas' in c.spec) inputs.quotas = c.spec.quotas;
     const r = plan.evaluate(inputs, c.spec.period);
-    const out = {
+    const outcome = {
       lines: sorted(r.lines.map((l) => ({ payee: l.payee, period: l.period, component: l.component, deal: l.deal, amount: l.amount }))),
       totals: sorted(r.totals.map((t) => ({ payee: t.payee, period: t.period, amount: t.amount }))),
     };
+    const engineJson = r.canonicalJson();
     r.free();
     plan.free();
-    return out;
+    return { outcome, canonical: engineJson };
   } catch (e) {
+    if (plan !== null) plan.free();
+    const engineJson = e instanceof api.CommissioError ? e.canonicalJson : null;
     if (e instanceof api.PlanError) {
       const d = e.diagnostics[0];
-      return { plan_error: { code: d.code, line: d.line, column: d.column } };
+      return { outcome: { plan_error: { code: d.code, line: d.line, column: d.column } }, canonical: engineJson };
     }
     if (e instanceof api.DataError) {
       const d = e.errors[0];
       const o = { code: d.code, table: d.table, row: d.row };
       if (d.field !== null) o.field = d.field;
-      return { data_error: o };
+      return { outcome: { data_error: o }, canonical: engineJson };
     }
-    if (e instanceof api.PeriodError) return { period_error: e.message };
-    if (e instanceof api.EvalError) return { eval_error: { code: e.code } };
+    if (e instanceof api.PeriodError) return { outcome: { period_error: e.message }, canonical: engineJson };
+    if (e instanceof api.EvalError) return { outcome: { eval_error: { code: e.code } }, canonical: engineJson };
     throw e;
   }
+}
+
+/** What a case produced, in the shape of its `expect` block (like tests/support.rs). */
+function run(api, c) {
+  return runCase(api, c).outcome;
+}
+
+/**
+ * Where a suite writes the canonical JSON of every case for the determinism check of
+ * scripts/test.sh: `$COMMISSIO_DETERMINISM_DIR/<suite>`, else `target/determinism/<suite>`
+ * in the repository. Emptied first.
+ */
+function determinismDir(suite) {
+  const root =
+    process.env.COMMISSIO_DETERMINISM_DIR ||
+    path.join(process.env.COMMISSIO_ROOT || path.resolve(__dirname, '../../..'), 'target', 'determinism');
+  const dir = path.join(root, suite);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** The case's `expect` block with lines and totals sorted like `run`. */
@@ -73,15 +100,21 @@ function expected(c) {
   return e;
 }
 
-/** Registers one test per corpus case with node:test. */
+/**
+ * Registers one test per corpus case with node:test; each writes the case's canonical JSON to
+ * `determinismDir('js')` (ES module) or `determinismDir('js-cjs')` (CommonJS).
+ */
 function corpusTests(api, test, assert, label) {
   const all = cases();
+  const out = determinismDir(label === 'esm' ? 'js' : `js-${label}`);
   test(`${label}: the corpus is all there`, () => {
     assert.ok(all.length >= 50, `expected the full corpus, found ${all.length} cases in ${corpusDir}`);
   });
   for (const c of all) {
     test(`${label}: ${c.name}`, () => {
-      const got = run(api, c);
+      const { outcome: got, canonical: engineJson } = runCase(api, c);
+      assert.equal(typeof engineJson, 'string', 'the engine gave no canonical JSON');
+      fs.writeFileSync(path.join(out, `${c.name}.json`), engineJson);
       const want = expected(c);
       if (want.data_error && got.data_error && !('field' in want.data_error)) delete got.data_error.field;
       assert.deepStrictEqual(JSON.parse(canonical(got)), JSON.parse(canonical(want)));
@@ -89,4 +122,4 @@ function corpusTests(api, test, assert, label) {
   }
 }
 
-module.exports = { cases, run, expected, canonical, corpusTests, corpusDir };
+module.exports = { cases, run, runCase, expected, canonical, corpusTests, corpusDir, determinismDir };

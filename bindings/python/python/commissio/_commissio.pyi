@@ -42,6 +42,8 @@ class CommissioError(Exception):
     """Base class of every error Commissio raises."""
 
     code: Optional[str]
+    # The engine's canonical JSON of the error (None for InternalError).
+    canonical_json: Optional[str]
 
 class PlanError(CommissioError):
     """The plan text has errors; ``diagnostics`` lists every one."""
@@ -295,6 +297,7 @@ class Plan:
         period: str,
         credits: Optional[_TableInput] = None,
         quotas: Optional[_TableInput] = None,
+        max_rows: Optional[int] = None,
     ) -> Results: ...
     def pay_curve(
         self,

@@ -1,0 +1,118 @@
+//! Limits through the facade (docs/language.md §14) and the canonical JSON of errors
+//! (`Error::to_json`), which every binding exposes with the same bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use commissio::{
+    CompiledPlan, Error, Inputs, LoadOptions, MAX_COMPONENTS, MAX_ROWS, MAX_TIER_ROWS,
+};
+
+const PLAN: &str = r#"plan "Flat" {
+  currency USD
+  period quarter
+  effective 2026-01-01 to 2026-12-31
+  rounding half_even 2 per line
+  input deal { amount: money }
+  component base { commission on credit.amount  rate 5% }
+}
+"#;
+
+fn deals(n: usize) -> String {
+    let mut s = String::from("id,payee,date,amount\n");
+    for i in 1..=n {
+        s.push_str(&format!("D{i},A,2026-02-01,100.00\n"));
+    }
+    s
+}
+
+#[test]
+fn the_limits_are_exported() {
+    assert_eq!(
+        (MAX_ROWS, MAX_TIER_ROWS, MAX_COMPONENTS),
+        (50_000_000, 1_000, 256)
+    );
+}
+
+#[test]
+fn max_rows_at_and_beyond_the_limit() {
+    let plan = CompiledPlan::compile(PLAN).unwrap();
+    let inputs = Inputs::from_csv("id\nA\n", &deals(3), None, None).unwrap();
+    let r = plan
+        .evaluate_with(&inputs, "2026-Q1", LoadOptions { max_rows: 3 })
+        .unwrap();
+    assert_eq!(r.total("A", "2026-Q1").unwrap().to_string(), "15.00");
+    let inputs = Inputs::from_csv("id\nA\n", &deals(4), None, None).unwrap();
+    // The default limit is far away.
+    assert_eq!(
+        plan.evaluate(&inputs, "2026-Q1")
+            .unwrap()
+            .total("A", "2026-Q1")
+            .unwrap()
+            .to_string(),
+        "20.00"
+    );
+    let e = plan
+        .evaluate_with(&inputs, "2026-Q1", LoadOptions { max_rows: 3 })
+        .unwrap_err();
+    assert_eq!(e.code(), "D0108");
+    assert_eq!(
+        e.to_json(PLAN),
+        r#"{"kind":"data","errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,"expected":null,"message":"the table has 4 rows; the limit is 3 rows per table"}],"omitted":0}"#
+    );
+}
+
+#[test]
+fn canonical_json_of_period_and_eval_errors() {
+    let plan = CompiledPlan::compile(PLAN).unwrap();
+    let inputs = Inputs::from_csv("id\nA\n", &deals(1), None, None).unwrap();
+    let e = plan.evaluate(&inputs, "2026-Q5").unwrap_err();
+    let Error::Period(p) = &e else {
+        panic!("expected a period error, got {e:?}")
+    };
+    assert_eq!(
+        e.to_json(PLAN),
+        format!(
+            r#"{{"kind":"period","code":"P0001","text":"2026-Q5","reason":{}}}"#,
+            serde_json::to_string(&p.reason).unwrap()
+        )
+    );
+    let div = PLAN.replace("rate 5%", "rate 5% / 0");
+    let plan = CompiledPlan::compile(&div).unwrap();
+    let e = plan.evaluate(&inputs, "2026-Q1").unwrap_err();
+    let Error::Eval(ev) = &e else {
+        panic!("expected an evaluation error, got {e:?}")
+    };
+    assert_eq!(ev.code, "R0101");
+    assert_eq!(
+        e.to_json(&div),
+        format!(
+            r#"{{"kind":"eval","error":{{"code":"R0101","message":{},"source":{{"start":{},"end":{}}},"payee":"A","deal":"D1","period":"2026-Q1"}}}}"#,
+            serde_json::to_string(&ev.message).unwrap(),
+            ev.source.start,
+            ev.source.end
+        )
+    );
+}
+
+#[test]
+fn canonical_json_of_a_plan_error_locates_every_diagnostic() {
+    let comps: String = (1..=MAX_COMPONENTS + 1)
+        .map(|k| format!("  component c{k} {{ pay 1 per deal }}\n"))
+        .collect();
+    let text = PLAN.replace(
+        "  component base { commission on credit.amount  rate 5% }\n",
+        &comps,
+    );
+    let e = CompiledPlan::compile(&text).unwrap_err();
+    assert_eq!(e.code(), "E0009");
+    let v: serde_json::Value = serde_json::from_str(&e.to_json(&text)).unwrap();
+    assert_eq!(v["kind"], "plan");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "E0009");
+    assert_eq!(d["message"], "the plan has more than 256 components");
+    // Line 6 + 257, column 13: the name of component 257.
+    assert_eq!(d["primary"]["from"]["line"], 263);
+    assert_eq!(d["primary"]["from"]["column"], 13);
+    assert_eq!(d["primary"]["message"], "component 257 is beyond the limit");
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
+    assert!(e.to_json(&text).starts_with(r#"{"kind":"plan","diagnostics":[{"code":"E0009","severity":"error","message":"the plan has more than 256 components","primary":{"start":"#));
+}
