@@ -1162,7 +1162,7 @@ fn check_row_limit(inputs: &Inputs, max_rows: usize) -> Result<(), DataErrors> {
     ];
     for (kind, table) in tables {
         let Some(table) = table else { continue };
-        if table.rows.len() > limit {
+        if table.len() > limit {
             sink.push(DataError {
                 table: Some(kind),
                 row: Some(limit as u64 + 1),
@@ -1170,7 +1170,7 @@ fn check_row_limit(inputs: &Inputs, max_rows: usize) -> Result<(), DataErrors> {
                     DataErrorCode::TooManyRows,
                     format!(
                         "the table has {} rows; the limit is {limit} rows per table",
-                        table.rows.len()
+                        table.len()
                     ),
                 )
             });
