@@ -87,6 +87,7 @@ fn run_inner(case: &Case) -> Result<Results, Error> {
         deals: read("deals")?.unwrap_or_default(),
         credits: read("credits")?,
         quotas: read("quotas")?,
+        managers: read("managers")?,
     };
     let period = case
         .spec

@@ -105,8 +105,21 @@
 //! amounts from period to period within one version (from the first evaluated period) and
 //! applies a floor only in the period containing the version's last effective day.
 //!
-//! # Not in the IR yet
-//! Team commission (an override computed on reports' commission rather than their credit).
+//! # Team commission (two phases)
+//! A measure `team|direct commission(c, ...)` reads what the named components paid the
+//! payee's reports in the same period: their lines after rounding, line limits and the
+//! components' own period limits (component rounding included), before plan-level limits.
+//! The checker makes sure those components read no team commission, so evaluation runs in
+//! two phases, each parallel over payees: phase 1 runs only the counted components of every
+//! payee and records their payee-period amounts; phase 2 is the full evaluation, in which
+//! team commission sums the recorded amounts of the reports as of the period's last day.
+//! Lines of a component that reads team commission trace it ([`crate::results::TeamInput`]).
+//!
+//! # Hierarchy
+//! Without an assignments table, `payees.manager` is the hierarchy on every day. With one
+//! ([`crate::dataset::Assignment`]), a credit line counts for a manager's `direct`/`team`
+//! aggregate when its payee reports to the manager (directly, or at any depth) on the deal's
+//! credit date; team commission uses the hierarchy of the period's last day.
 
 mod compiled;
 mod expr;
@@ -119,7 +132,7 @@ use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
 use crate::results::{
     EvalError, GateStep, IdTable, LimitStep, Line, LineKind, MultiplierStep, Results, Slice, Span,
-    Trace,
+    TeamInput, Trace,
 };
 use index::LineIndex;
 use run::{Engine, PayeeFail, PayeeOut, Slot};
@@ -340,6 +353,7 @@ pub fn evaluate_with(
             report,
             last_of_version,
             seq: seq(&per),
+            index: slots.len() as u32,
         });
         per = per.next();
     }
@@ -351,8 +365,15 @@ pub fn evaluate_with(
         data,
         &compiled::deal_attrs_used(&compiled, data.deals.attrs.len()),
     );
+    let order = index::payee_order(data);
     let (direct, team) = if compiled.versions.iter().any(|v| v.uses_hierarchy) {
-        index::hierarchy(data)
+        let mut rank = vec![u32::MAX; data.payees.id.len()];
+        for (i, &p) in order.iter().enumerate() {
+            if let Some(r) = rank.get_mut(p as usize) {
+                *r = i as u32;
+            }
+        }
+        index::hierarchy(data, &rank)
     } else {
         Default::default()
     };
@@ -361,18 +382,73 @@ pub fn evaluate_with(
         let p = Period::containing(d, grain, fsm);
         i64::from(p.fiscal_year) * per_year + i64::from(p.index) - 1
     };
+    let fail_of = |k: usize, PayeeFail { fault, period }: PayeeFail| {
+        let mut e = to_err(fault);
+        let p = order.get(k).copied().unwrap_or(0);
+        e.payee = Some(
+            data.texts
+                .resolve(data.payees.id.get(p as usize).copied().unwrap_or(0))
+                .to_string(),
+        );
+        e.period = period.map(|p| p.label());
+        e
+    };
+
+    // Phase 1 (only when some measure is team commission): every payee's counted components,
+    // whose amounts team commission reads in phase 2. Payees stay independent in each phase.
+    let n_counted = compiled.counted.len();
+    let mut team_pay: Vec<Vec<Decimal>> = Vec::new();
+    if n_counted > 0 {
+        let first = Engine {
+            data,
+            plan: &compiled,
+            lines: &lines,
+            direct: &direct,
+            team: &team,
+            phase1: true,
+            team_pay: &[],
+            n_counted,
+            quotas: &quotas,
+            slots: &slots,
+            trace: false,
+            seq_of: &seq_of,
+        };
+        #[cfg(feature = "parallel")]
+        let outs: Vec<Result<PayeeOut, PayeeFail>> = {
+            use rayon::prelude::*;
+            order.par_iter().map(|&p| first.run_payee(p)).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let outs: Vec<Result<PayeeOut, PayeeFail>> =
+            order.iter().map(|&p| first.run_payee(p)).collect();
+        team_pay = vec![Vec::new(); data.payees.id.len()];
+        for (k, o) in outs.into_iter().enumerate() {
+            match o {
+                Ok(out) => {
+                    let p = order.get(k).copied().unwrap_or(0);
+                    if let Some(slot) = team_pay.get_mut(p as usize) {
+                        *slot = out.counted;
+                    }
+                }
+                Err(f) => return Err(fail_of(k, f)),
+            }
+        }
+    }
+
     let engine = Engine {
         data,
         plan: &compiled,
         lines: &lines,
         direct: &direct,
         team: &team,
+        phase1: false,
+        team_pay: &team_pay,
+        n_counted,
         quotas: &quotas,
         slots: &slots,
         trace: opts.trace,
         seq_of: &seq_of,
     };
-    let order = index::payee_order(data);
 
     #[cfg(feature = "parallel")]
     let outs: Vec<Result<PayeeOut, PayeeFail>> = {
@@ -400,17 +476,7 @@ pub fn evaluate_with(
     for (k, o) in outs.into_iter().enumerate() {
         match o {
             Ok(out) => ok.push(out),
-            Err(PayeeFail { fault, period }) => {
-                let mut e = to_err(fault);
-                let p = order.get(k).copied().unwrap_or(0);
-                e.payee = Some(
-                    data.texts
-                        .resolve(data.payees.id.get(p as usize).copied().unwrap_or(0))
-                        .to_string(),
-                );
-                e.period = period.map(|p| p.label());
-                return Err(e);
-            }
+            Err(f) => return Err(fail_of(k, f)),
         }
     }
     // Concatenate the payees' outputs, rebasing trace spans (in parallel: copying a million
@@ -430,6 +496,8 @@ pub fn evaluate_with(
     let ms = lens(|o| o.mults.len());
     let gs = lens(|o| o.gates.len());
     let st = lens(|o| o.steps.len());
+    let ts = lens(|o| o.team.len());
+    let trs = lens(|o| o.team_reports.len());
     let base = |starts: &[usize], k: usize| starts.get(k).copied().unwrap_or(0) as u32;
     let rebase = |s: Span, b: u32| Span {
         start: s.start + b,
@@ -458,6 +526,7 @@ pub fn evaluate_with(
             l.trace.multipliers = rebase(l.trace.multipliers, base(&ms, k));
             l.trace.gates = rebase(l.trace.gates, base(&gs, k));
             l.trace.limits = rebase(l.trace.limits, base(&st, k));
+            l.trace.team = rebase(l.trace.team, base(&ts, k));
             l
         },
     );
@@ -497,6 +566,15 @@ pub fn evaluate_with(
     };
     res.limit_steps = concat(&ok, &st, |o| &o.steps, no_step, |_, x| *x);
     free_parts(&mut ok, |o| &mut o.steps);
+    // Team commission inputs are few (one per manager-period): copied sequentially.
+    for (k, out) in ok.iter().enumerate() {
+        let b = base(&trs, k);
+        res.team_inputs.extend(out.team.iter().map(|t| TeamInput {
+            reports: rebase(t.reports, b),
+            ..*t
+        }));
+        res.team_reports.extend_from_slice(&out.team_reports);
+    }
     for out in &ok {
         res.totals.extend_from_slice(&out.totals);
         res.component_totals.extend_from_slice(&out.comp_totals);
