@@ -38,6 +38,7 @@ def run(plan_text: str, spec: dict) -> dict:
             deals=spec.get("deals", []),
             credits=spec.get("credits"),
             quotas=spec.get("quotas"),
+            managers=spec.get("managers"),
             period=spec.get("period", ""),
         )
     except commissio.DataError as e:

@@ -295,6 +295,7 @@ class Plan:
         period: str,
         credits: Optional[_TableInput] = None,
         quotas: Optional[_TableInput] = None,
+        managers: Optional[_TableInput] = None,
     ) -> Results: ...
     def pay_curve(
         self,
@@ -308,6 +309,7 @@ class Plan:
         step: Optional[_DecimalLike] = None,
         credits: Optional[_TableInput] = None,
         quotas: Optional[_TableInput] = None,
+        managers: Optional[_TableInput] = None,
     ) -> list[CurvePoint]: ...
 
 def check(text: str) -> list[Diagnostic]: ...
