@@ -107,8 +107,11 @@ pub fn evaluate(case: &Case) -> Result<Results, Error> {
     let deals = table(&case.spec, "deals").unwrap_or_else(|| "[]".into());
     let credits = table(&case.spec, "credits");
     let quotas = table(&case.spec, "quotas");
-    let inputs = Inputs::from_json(&payees, &deals, credits.as_deref(), quotas.as_deref())
+    let mut inputs = Inputs::from_json(&payees, &deals, credits.as_deref(), quotas.as_deref())
         .map_err(Error::Data)?;
+    if let Some(managers) = table(&case.spec, "managers") {
+        inputs = inputs.with_managers_json(&managers).map_err(Error::Data)?;
+    }
     let period = case
         .spec
         .get("period")

@@ -120,6 +120,7 @@ pub fn load_csv_owned(
         deals: table(TableKind::Deals, deals)?,
         credits: Some(table(TableKind::Credits, credits_from_splits(splits))?),
         quotas: None,
+        managers: None,
     };
     let version = plan.versions.first().ok_or("the plan has no version")?;
     build_dataset(version, &inputs).map_err(|e| format!("{e:?}"))

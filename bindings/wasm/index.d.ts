@@ -27,6 +27,12 @@ export interface Inputs {
   readonly credits?: readonly Row[] | null;
   /** Quotas: `payee`, `period`, `amount`. */
   readonly quotas?: readonly Row[] | null;
+  /**
+   * Manager assignments with effective dates: `payee`, `manager`, `from`, optional `to`
+   * (dates, both included; empty `to` = no end). When given, they are the reporting
+   * hierarchy and the payees' `manager` column must be empty.
+   */
+  readonly managers?: readonly Row[] | null;
 }
 
 /** A place in plan text: byte offsets, UTF-16 offsets (string indices), 1-based lines and columns. */
@@ -71,7 +77,7 @@ export interface Diagnostic extends Span {
   readonly related: readonly RelatedSpan[];
 }
 
-export type TableName = 'payees' | 'deals' | 'credits' | 'quotas';
+export type TableName = 'payees' | 'deals' | 'credits' | 'quotas' | 'managers';
 
 /** One problem in the input rows. */
 export interface DataErrorItem {
@@ -176,6 +182,21 @@ export interface LimitStep {
   readonly source: SourceRef;
 }
 
+/** One report's part of a team commission. */
+export interface TeamReport {
+  readonly payee: string;
+  readonly amount: Decimal;
+}
+
+/** A team commission (`team commission(...)`) the line's component read. */
+export interface TeamInput {
+  /** The sum of the reports' amounts. */
+  readonly value: Decimal;
+  /** The reports whose counted components paid something in the period (in payee id order). */
+  readonly reports: readonly TeamReport[];
+  readonly source: SourceRef;
+}
+
 /** Why a line pays what it pays. */
 export interface Trace {
   /** The component (rule) that produced the line. */
@@ -193,6 +214,8 @@ export interface Trace {
   readonly rounded: Decimal;
   readonly rounding: { readonly mode: RoundingMode; readonly scale: number; readonly stage: RoundingStage } | null;
   readonly limits: readonly LimitStep[];
+  /** Present only on lines of components that read team commission. */
+  readonly team?: readonly TeamInput[];
 }
 
 export interface Line {

@@ -183,6 +183,20 @@ pub struct Quota {
     pub amount: Decimal,
 }
 
+/// One row of the manager assignments table: `payee` reports to `manager` from `from`
+/// through `to` (both days included; `None` = no end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignment {
+    /// Payee row of the report.
+    pub payee: u32,
+    /// Payee row of the manager.
+    pub manager: u32,
+    /// First day of the assignment.
+    pub from: Date,
+    /// Last day of the assignment (`None`: still in force).
+    pub to: Option<Date>,
+}
+
 /// Validated input data, ready to evaluate.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -196,6 +210,9 @@ pub struct Dataset {
     pub credits: Credits,
     /// Quotas.
     pub quotas: Vec<Quota>,
+    /// Effective-dated manager assignments. When present, they are the reporting hierarchy
+    /// and `payees.manager` is unused (empty); when absent, `payees.manager` is.
+    pub assignments: Option<Vec<Assignment>>,
 }
 
 impl Dataset {

@@ -17,11 +17,19 @@
 //! | `deals` | `id`, `payee` (the owner), `date` (all required) | every `schema.deal.fields` column |
 //! | `credits` (optional) | `deal`, `payee`, `share` (required), `role` (optional) | — |
 //! | `quotas` (optional) | `payee`, `period`, `amount` (required) | — |
+//! | `managers` (optional) | `payee`, `manager`, `from` (required), `to` (optional column; empty = no end) | — |
 //!
 //! A deal with credit rows is credited to exactly those payees (the owner is not added); their
 //! shares must sum to exactly 1 unless the plan is an overlay plan. A deal without credit rows
 //! is credited to its owner with share 1. The resulting [`crate::dataset::Credits`] are ordered
 //! by deal row, then input order.
+//!
+//! The `managers` table holds effective-dated manager assignments: `payee` reports to `manager`
+//! from `from` through `to`, both days included (an empty `to` has no end). A payee's
+//! assignments do not overlap (`D0210`); on no day does the hierarchy they make have a cycle
+//! (`D0208`, reported once per cycle at its lowest row). When the table is given it is the
+//! whole hierarchy: the payees table's `manager` column must then be absent or empty
+//! (`D0211`); a payee on a day without an assignment has no manager that day.
 //!
 //! # Values
 //!
@@ -66,14 +74,16 @@
 //! | `D0205` | the same payee is credited twice on one deal |
 //! | `D0206` | a credit share is not in `(0, 1]` |
 //! | `D0207` | unknown manager |
-//! | `D0208` | manager cycle (a payee is their own direct or indirect manager) |
-//! | `D0209` | a payee's `start` is after their `end` |
+//! | `D0208` | manager cycle (a payee is their own direct or indirect manager; with a managers table, on some day) |
+//! | `D0209` | a payee's `start` is after their `end`, or a manager assignment's `from` is after its `to` |
+//! | `D0210` | two manager assignments of one payee overlap |
+//! | `D0211` | a manager in the payees table although a managers table is given |
 //! | `D0301` | a quota period cannot be read or does not name exactly one plan period |
 //! | `D0302` | two quotas for the same payee and period |
 //!
 //! Row numbers count data rows from 1 (the first row after a CSV header is row 1).
 
-use crate::dataset::{Column, Credits, Dataset, Deals, Interner, Payees, Quota, Sym};
+use crate::dataset::{Assignment, Column, Credits, Dataset, Deals, Interner, Payees, Quota, Sym};
 use crate::period::{parse_period_range, Date, Period};
 use crate::plan::{FieldDef, FieldType, PlanVersion, RecordSchema};
 use rust_decimal::Decimal;
@@ -338,6 +348,9 @@ pub struct Inputs {
     pub credits: Option<Table>,
     /// Quotas per payee and period.
     pub quotas: Option<Table>,
+    /// Effective-dated manager assignments (`payee`, `manager`, `from`, `to`); when given,
+    /// they are the hierarchy instead of the payees table's `manager` column.
+    pub managers: Option<Table>,
 }
 
 impl Inputs {
@@ -381,8 +394,36 @@ impl Inputs {
             deals: one(TableKind::Deals, deals),
             credits: credits.map(|t| one(TableKind::Credits, t)),
             quotas: quotas.map(|t| one(TableKind::Quotas, t)),
+            managers: None,
         };
         sink.finish(inputs)
+    }
+
+    /// The same inputs with a manager assignments table read from CSV text.
+    pub fn with_managers_csv(self, text: &str) -> Result<Inputs, DataErrors> {
+        self.with_managers(read_csv, text)
+    }
+
+    /// The same inputs with a manager assignments table read from JSON text.
+    pub fn with_managers_json(self, text: &str) -> Result<Inputs, DataErrors> {
+        self.with_managers(read_json, text)
+    }
+
+    fn with_managers(
+        self,
+        read: fn(&str) -> Result<Table, DataError>,
+        text: &str,
+    ) -> Result<Inputs, DataErrors> {
+        match read(text) {
+            Ok(t) => Ok(Inputs {
+                managers: Some(t),
+                ..self
+            }),
+            Err(e) => Err(DataErrors {
+                errors: vec![e.in_table(TableKind::Managers)],
+                omitted: 0,
+            }),
+        }
     }
 }
 
@@ -402,6 +443,8 @@ pub enum TableKind {
     Credits,
     /// `quotas`
     Quotas,
+    /// `managers` (effective-dated manager assignments)
+    Managers,
 }
 
 impl TableKind {
@@ -412,6 +455,7 @@ impl TableKind {
             TableKind::Deals => "deals",
             TableKind::Credits => "credits",
             TableKind::Quotas => "quotas",
+            TableKind::Managers => "managers",
         }
     }
 }
@@ -467,6 +511,10 @@ pub enum DataErrorCode {
     BadPeriod,
     /// `D0302` duplicate quota.
     DuplicateQuota,
+    /// `D0210` overlapping manager assignments of one payee.
+    OverlappingAssignments,
+    /// `D0211` a manager in the payees table while a managers table is given.
+    ManagerInBothTables,
 }
 
 impl DataErrorCode {
@@ -494,6 +542,8 @@ impl DataErrorCode {
             DataErrorCode::StartAfterEnd => "D0209",
             DataErrorCode::BadPeriod => "D0301",
             DataErrorCode::DuplicateQuota => "D0302",
+            DataErrorCode::OverlappingAssignments => "D0210",
+            DataErrorCode::ManagerInBothTables => "D0211",
         }
     }
 }
@@ -588,7 +638,7 @@ impl DataError {
 /// Every problem found in the input (at most [`MAX_ERRORS`] listed, the rest counted).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, thiserror::Error)]
 pub struct DataErrors {
-    /// The errors, in table order (payees, deals, credits, quotas), then row order.
+    /// The errors, in table order (payees, deals, credits, quotas, managers), then row order.
     pub errors: Vec<DataError>,
     /// How many further errors were found but not listed.
     pub omitted: usize,
@@ -1209,6 +1259,12 @@ pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, Dat
     let deals = b.deals(&inputs.deals);
     let credits = b.credits(inputs.credits.as_ref(), &payees, &deals);
     let quotas = b.quotas(inputs.quotas.as_ref());
+    let assignments = b.managers(inputs.managers.as_ref(), &inputs.payees, &payees);
+    let mut payees = payees;
+    if assignments.is_some() {
+        // The assignments are the hierarchy (a manager in the payees table is D0211).
+        payees.manager.iter_mut().for_each(|m| *m = None);
+    }
     let Builder { sink, texts, .. } = b;
     sink.finish(Dataset {
         texts,
@@ -1216,6 +1272,7 @@ pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, Dat
         deals,
         credits,
         quotas,
+        assignments,
     })
 }
 
@@ -1984,6 +2041,322 @@ impl Builder<'_> {
             }
         }
         out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manager assignments (the optional `managers` table)
+// ---------------------------------------------------------------------------------------------
+
+/// Last day of an assignment without an end, for comparisons.
+const NO_END: Date = Date(i32::MAX);
+
+impl Builder<'_> {
+    /// Reads and checks the manager assignments table, when given (module docs).
+    fn managers(
+        &mut self,
+        table: Option<&Table>,
+        payees_table: &Table,
+        payees: &Payees,
+    ) -> Option<Vec<Assignment>> {
+        let table = table?;
+        self.managers_in_payees(payees_table);
+        let kind = TableKind::Managers;
+        let date_ty = type_name(FieldType::Date);
+        let mut reader = Reader::new(kind, table, &mut self.sink);
+        let payee_c = reader.column("payee", true, Some(ID), &mut self.sink);
+        let manager_c = reader.column("manager", true, Some(ID), &mut self.sink);
+        let from_c = reader.column("from", true, Some(date_ty), &mut self.sink);
+        let to_c = reader.column("to", false, None, &mut self.sink);
+        // Assignments that passed their own checks, with their row.
+        let mut rows: Vec<(Assignment, usize)> = Vec::with_capacity(table.len());
+        let mut cursor = table.rows();
+        let mut next_row = 0usize;
+        while let Some(row) = cursor.next_row() {
+            let (r, row) = (next_row, &row);
+            next_row += 1;
+            if !reader.row_ok(r, row, &mut self.sink) {
+                continue;
+            }
+            let (payee_text, payee_bad) = split(payee_c.map(|c| id_of(row.get(Some(c)))));
+            let at = At {
+                kind,
+                row: r,
+                id: payee_text.as_deref(),
+            };
+            let mut payee = None;
+            if let Some(t) = &payee_text {
+                match lookup(&self.payee_of, t) {
+                    Some(p) => payee = Some(p),
+                    None if self.payee_ids_known => {
+                        self.sink.push(at.err("payee", unknown_payee(t)))
+                    }
+                    None => {}
+                }
+            }
+            if let Some(bad) = payee_bad {
+                self.sink.push(at.err("payee", bad));
+            }
+            let mut manager = None;
+            if manager_c.is_some() {
+                match id_of(row.get(manager_c)) {
+                    Err(bad) => self.sink.push(at.err("manager", bad)),
+                    Ok(m) => match lookup(&self.payee_of, &m) {
+                        Some(mr) => manager = Some(mr),
+                        None if self.payee_ids_known => self.sink.push(at.err(
+                            "manager",
+                            Bad {
+                                code: DataErrorCode::UnknownManager,
+                                expected: None,
+                                message: format!("unknown manager {m:?} (no payee has this id)"),
+                            },
+                        )),
+                        None => {}
+                    },
+                }
+            }
+            let mut from = None;
+            if from_c.is_some() {
+                match date_of(row.get(from_c), date_ty) {
+                    Ok(d) => from = Some(d),
+                    Err(bad) => self.sink.push(at.err("from", bad)),
+                }
+            }
+            let to_cell = row.get(to_c);
+            let to = if is_empty(to_cell) {
+                Some(None)
+            } else {
+                match date_of(to_cell, date_ty) {
+                    Ok(d) => Some(Some(d)),
+                    Err(bad) => {
+                        self.sink.push(at.err("to", bad));
+                        None
+                    }
+                }
+            };
+            if let (Some(f), Some(Some(t))) = (from, to) {
+                if f > t {
+                    self.sink.push(at.err(
+                        "to",
+                        Bad {
+                            code: DataErrorCode::StartAfterEnd,
+                            expected: None,
+                            message: format!("to {t} is before from {f}"),
+                        },
+                    ));
+                    continue;
+                }
+            }
+            if let (Some(payee), Some(manager), Some(from), Some(to)) = (payee, manager, from, to) {
+                rows.push((
+                    Assignment {
+                        payee,
+                        manager,
+                        from,
+                        to,
+                    },
+                    r,
+                ));
+            }
+        }
+        self.assignment_overlaps(&rows, payees);
+        self.assignment_cycles(&rows, payees);
+        Some(rows.into_iter().map(|(a, _)| a).collect())
+    }
+
+    /// `D0211` for every payees row that names a manager although a managers table is given.
+    fn managers_in_payees(&mut self, table: &Table) {
+        let schema = &self.plan.schema.payee;
+        let mgr_name = schema.builtin_column("manager");
+        let id_name = schema.builtin_column("id");
+        let (Some(mc), id_c) = (
+            table.columns.iter().position(|c| c == mgr_name),
+            table.columns.iter().position(|c| c == id_name),
+        ) else {
+            return;
+        };
+        let mut cursor = table.rows();
+        let mut next_row = 0usize;
+        while let Some(row) = cursor.next_row() {
+            let (r, row) = (next_row, &row);
+            next_row += 1;
+            if is_empty(row.get(Some(mc))) || row.len() != table.columns.len() {
+                continue;
+            }
+            let own_id = id_c.and_then(|i| id_of(row.get(Some(i))).ok());
+            let at = At {
+                kind: TableKind::Payees,
+                row: r,
+                id: own_id.as_deref(),
+            };
+            self.sink.push(at.err(
+                mgr_name,
+                Bad {
+                    code: DataErrorCode::ManagerInBothTables,
+                    expected: None,
+                    message: format!(
+                        "a manager is given here and a managers table is given too; with a managers table, leave the {mgr_name:?} column empty"
+                    ),
+                },
+            ));
+        }
+    }
+
+    /// `D0210` at each assignment that starts while an earlier one of its payee still holds.
+    fn assignment_overlaps(&mut self, rows: &[(Assignment, usize)], payees: &Payees) {
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let key = |i: usize| rows.get(i).map(|(a, r)| (a.payee, a.from, *r));
+        order.sort_by_key(|&i| key(i));
+        // The assignment of the current payee that ends last so far: (payee, to, row).
+        let mut reach: Option<(u32, Date, usize)> = None;
+        for &i in &order {
+            let Some((a, r)) = rows.get(i) else { continue };
+            let to = a.to.unwrap_or(NO_END);
+            match reach {
+                Some((p, end, first)) if p == a.payee && a.from <= end => {
+                    let id = self
+                        .texts
+                        .resolve(payees.id.get(a.payee as usize).copied().unwrap_or(0))
+                        .to_string();
+                    let at = At {
+                        kind: TableKind::Managers,
+                        row: *r,
+                        id: Some(&id),
+                    };
+                    let until = if end == NO_END {
+                        "has no end".to_string()
+                    } else {
+                        format!("runs to {end}")
+                    };
+                    self.sink.push(at.err(
+                        "from",
+                        Bad {
+                            code: DataErrorCode::OverlappingAssignments,
+                            expected: None,
+                            message: format!(
+                                "payee {id:?} already has a manager on {}: the assignment at row {} {until}",
+                                a.from,
+                                first as u64 + 1
+                            ),
+                        },
+                    ));
+                    if to > end {
+                        reach = Some((a.payee, to, *r));
+                    }
+                }
+                _ => reach = Some((a.payee, to, *r)),
+            }
+        }
+    }
+
+    /// `D0208` once per cycle (at its lowest row): a payee who is, on some day, their own
+    /// direct or indirect manager. Walks up from every assignment over the days it holds,
+    /// cutting the days at each assignment above.
+    fn assignment_cycles(&mut self, rows: &[(Assignment, usize)], payees: &Payees) {
+        let np = payees.id.len();
+        let mut up: Vec<Vec<(u32, Date, Date, usize)>> = vec![Vec::new(); np];
+        for (i, (a, _)) in rows.iter().enumerate() {
+            if let Some(u) = up.get_mut(a.payee as usize) {
+                u.push((a.manager, a.from, a.to.unwrap_or(NO_END), i));
+            }
+        }
+        let row_of = |i: usize| rows.get(i).map(|(_, r)| *r).unwrap_or(usize::MAX);
+        let mut on_path = vec![false; np];
+        let mut path: Vec<u32> = Vec::new();
+        let mut edges: Vec<usize> = Vec::new();
+        let mut stack: Vec<(u32, Date, Date, usize, usize)> = Vec::new();
+        for (i, (a, _)) in rows.iter().enumerate() {
+            let q = a.payee;
+            path.clear();
+            edges.clear();
+            path.push(q);
+            if let Some(o) = on_path.get_mut(q as usize) {
+                *o = true;
+            }
+            stack.clear();
+            stack.push((a.manager, a.from, a.to.unwrap_or(NO_END), 1, i));
+            while let Some((x, lo, hi, depth, via)) = stack.pop() {
+                while path.len() > depth {
+                    if let Some(y) = path.pop() {
+                        if let Some(o) = on_path.get_mut(y as usize) {
+                            *o = false;
+                        }
+                    }
+                }
+                edges.truncate(depth - 1);
+                edges.push(via);
+                if x == q {
+                    let low = edges.iter().map(|&e| row_of(e)).min();
+                    if low == Some(row_of(i)) {
+                        self.report_dated_cycle(&path, row_of(i), lo, hi, payees);
+                    }
+                    continue;
+                }
+                if on_path.get(x as usize).copied().unwrap_or(true) {
+                    continue; // a cycle above `q`, reported from its own assignments
+                }
+                path.push(x);
+                if let Some(o) = on_path.get_mut(x as usize) {
+                    *o = true;
+                }
+                for &(y, a2, b2, e) in up.get(x as usize).map(Vec::as_slice).unwrap_or(&[]) {
+                    let (l, h) = (lo.max(a2), hi.min(b2));
+                    if l <= h {
+                        stack.push((y, l, h, depth + 1, e));
+                    }
+                }
+            }
+            for &y in &path {
+                if let Some(o) = on_path.get_mut(y as usize) {
+                    *o = false;
+                }
+            }
+        }
+    }
+
+    fn report_dated_cycle(&mut self, path: &[u32], row: usize, lo: Date, hi: Date, p: &Payees) {
+        let name = |this: &Self, r: u32| {
+            this.texts
+                .resolve(p.id.get(r as usize).copied().unwrap_or(0))
+                .to_string()
+        };
+        const SHOWN: usize = 10;
+        let mut chain: Vec<String> = path
+            .iter()
+            .take(SHOWN)
+            .map(|&r| format!("{:?}", name(self, r)))
+            .collect();
+        if path.len() > SHOWN {
+            chain.push(format!("… ({} payees)", path.len()));
+        }
+        let first = path.first().copied().unwrap_or(0);
+        let id = name(self, first);
+        chain.push(format!("{id:?}"));
+        let days = if hi == NO_END {
+            format!("from {lo} on")
+        } else if lo == hi {
+            format!("on {lo}")
+        } else {
+            format!("from {lo} to {hi}")
+        };
+        let message = if path.len() == 1 {
+            format!("payee {id:?} is their own manager {days}")
+        } else {
+            format!("manager cycle {days}: {}", chain.join(" → "))
+        };
+        let at = At {
+            kind: TableKind::Managers,
+            row,
+            id: Some(&id),
+        };
+        self.sink.push(at.err(
+            "manager",
+            Bad {
+                code: DataErrorCode::ManagerCycle,
+                expected: None,
+                message,
+            },
+        ));
     }
 }
 

@@ -326,9 +326,10 @@ pub enum Window {
 pub enum Population {
     /// The payee's own credit lines.
     Own,
-    /// Credit lines of the payee's direct reports (as of the period end).
+    /// Credit lines of the payee's direct reports (each line as of its deal's credit date).
     Direct,
-    /// Credit lines of all direct and indirect reports (as of the period end).
+    /// Credit lines of all direct and indirect reports (each line as of its deal's credit
+    /// date).
     Team,
 }
 
@@ -364,6 +365,17 @@ pub enum MeasureKind {
     },
     /// An expression over payee fields, built-ins and earlier measures.
     Scalar(Expr),
+    /// Team commission (money): the sum, over the payee's reports as of the period's last
+    /// day, of what the named components paid each report in the same period (their lines
+    /// after rounding, line limits and the components' own period limits; before plan-level
+    /// limits). The named components never depend on team commission themselves (checked), so
+    /// it is computed in a second phase after every payee's first-phase components.
+    TeamCommission {
+        /// `Direct` (direct reports) or `Team` (direct and indirect reports); never `Own`.
+        population: Population,
+        /// Indices of the counted components in this version's `components`.
+        components: Vec<usize>,
+    },
 }
 
 /// Tier semantics; each must be named in the plan.

@@ -76,6 +76,28 @@ pub fn explain_line(r: &Results, line: &Line) -> String {
     if line.deal.is_some() && line.share != Decimal::ONE {
         let _ = writeln!(out, "  credit share {}", percent(line.share));
     }
+    for team in r.team_of(line) {
+        let parts: Vec<String> = r
+            .team_reports_of(team)
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} {}",
+                    r.payee_ids
+                        .get(x.payee as usize)
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                    group_digits(x.amount)
+                )
+            })
+            .collect();
+        let from = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        };
+        let _ = writeln!(out, "  team commission {}{from}", group_digits(team.value));
+    }
     if let Some(b) = t.basis {
         let _ = writeln!(out, "  basis {}", group_digits(b));
     }

@@ -96,6 +96,26 @@ pub struct GateStep {
     pub source: SourceRef,
 }
 
+/// A team commission a line's component read (`team commission(...)`), for one payee-period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TeamInput {
+    /// Where the team commission measure is written.
+    pub source: SourceRef,
+    /// Its value: the sum of the reports' amounts.
+    pub value: Decimal,
+    /// The reports that earned something in the counted components ([`Results::team_reports`]).
+    pub reports: Span,
+}
+
+/// One report's part of a [`TeamInput`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TeamReport {
+    /// Payee row of the report.
+    pub payee: u32,
+    /// What the counted components paid the report in the period.
+    pub amount: Decimal,
+}
+
 /// A cap or floor as declared in the plan (static facts shared by its steps).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitInfo {
@@ -149,6 +169,9 @@ pub struct Trace {
     pub rounding: Option<Rounding>,
     /// Cap and floor steps, in order ([`Results::limit_steps`]).
     pub limits: Span,
+    /// Team commission the component read ([`Results::team_inputs`]); empty for components
+    /// that read none.
+    pub team: Span,
 }
 
 impl Trace {
@@ -165,6 +188,7 @@ impl Trace {
             rounded: Decimal::ZERO,
             rounding: None,
             limits: Span::default(),
+            team: Span::default(),
         }
     }
 }
@@ -293,6 +317,10 @@ pub struct Results {
     pub gates: Vec<GateStep>,
     /// Flat vector of cap/floor steps.
     pub limit_steps: Vec<LimitStep>,
+    /// Flat vector of team commission inputs.
+    pub team_inputs: Vec<TeamInput>,
+    /// Flat vector of the reports' parts of team commission inputs.
+    pub team_reports: Vec<TeamReport>,
     /// Declared limits (component-level then plan-level, version by version).
     pub limits: Vec<LimitInfo>,
     /// Components of every plan version.
@@ -396,6 +424,14 @@ impl Results {
     /// Cap and floor steps of a line.
     pub fn limits_of(&self, line: &Line) -> &[LimitStep] {
         line.trace.limits.of(&self.limit_steps)
+    }
+    /// Team commission inputs of a line.
+    pub fn team_of(&self, line: &Line) -> &[TeamInput] {
+        line.trace.team.of(&self.team_inputs)
+    }
+    /// The reports' parts of a team commission input.
+    pub fn team_reports_of(&self, input: &TeamInput) -> &[TeamReport] {
+        input.reports.of(&self.team_reports)
     }
     /// The total of a payee (by id) and period (by label), if it has lines.
     pub fn total(&self, payee: &str, period: &str) -> Option<Decimal> {
@@ -526,6 +562,34 @@ struct RoundingView {
 }
 
 #[derive(Serialize)]
+struct TeamReportView<'a> {
+    payee: &'a str,
+    amount: Decimal,
+}
+
+struct TeamView<'a>(&'a Results, &'a TeamInput);
+impl Serialize for TeamView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("value", &self.1.value)?;
+        m.serialize_entry(
+            "reports",
+            &ListSer(r.team_reports_of(self.1), |x: &TeamReport| TeamReportView {
+                payee: r
+                    .payee_ids
+                    .get(x.payee as usize)
+                    .map(String::as_str)
+                    .unwrap_or(""),
+                amount: x.amount,
+            }),
+        )?;
+        m.serialize_entry("source", &self.1.source)?;
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
 struct LimitView<'a> {
     kind: &'static str,
     level: LimitLevel,
@@ -618,6 +682,14 @@ impl Serialize for TraceView<'_> {
                 }
             }),
         )?;
+        // Only lines of components that read team commission have the key, so every other
+        // line serialises as before.
+        if t.team.len > 0 {
+            m.serialize_entry(
+                "team",
+                &ListSer(t.team.of(&r.team_inputs), |x: &TeamInput| TeamView(r, x)),
+            )?;
+        }
         m.end()
     }
 }

@@ -326,6 +326,7 @@ fn typed_cells_from_bindings() {
         deals: Table::from_rows(deals.columns().to_vec(), deals.to_rows()[..1].to_vec()),
         credits: None,
         quotas: None,
+        managers: None,
     };
     let ds = build_dataset(&plan, &ok_inputs).unwrap();
     assert_eq!(texts(&ds, &ds.payees.id), ["7"]);
@@ -346,6 +347,7 @@ fn typed_cells_from_bindings() {
             deals,
             credits: None,
             quotas: None,
+            managers: None,
         },
     )
     .unwrap_err();
@@ -385,6 +387,7 @@ fn missing_values() {
             deals,
             credits: None,
             quotas: None,
+            managers: None,
         },
     )
     .unwrap_err();
@@ -443,6 +446,7 @@ fn too_many_decimals() {
             deals,
             credits: None,
             quotas: None,
+            managers: None,
         },
     )
     .unwrap_err();
@@ -975,6 +979,7 @@ fn json_missing_keys_are_null_and_columns_union() {
             deals: Table::new(["id", "payee", "date", "amount"]),
             credits: None,
             quotas: None,
+            managers: None,
         },
     )
     .unwrap();
@@ -1035,6 +1040,7 @@ fn million_deals() {
         deals: table,
         credits: None,
         quotas: None,
+        managers: None,
     };
     let ds = build_dataset(&plan, &inputs).unwrap();
     let t2 = std::time::Instant::now();
@@ -1064,4 +1070,173 @@ fn an_empty_json_table_needs_no_columns() {
     )
     .unwrap_err();
     assert_eq!(e.errors[0].code.as_str(), "D0101");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manager assignments (the `managers` table)
+// ---------------------------------------------------------------------------------------------
+
+fn with_managers(payees: &str, managers: &str) -> Result<Dataset, DataErrors> {
+    let inputs = inputs(payees, "id,payee,date,amount\n", None, None)
+        .with_managers_csv(managers)
+        .unwrap();
+    build_dataset(&plan(), &inputs)
+}
+
+#[test]
+fn managers_table_loads() {
+    let ds = with_managers(
+        "id,manager\nVP,\nM1,\nR1,\n",
+        "payee,manager,from,to\n\
+         R1,M1,2026-01-01,2026-02-14\n\
+         R1,VP,2026-02-15,\n\
+         M1,VP, 2026-01-01 ,\n",
+    )
+    .unwrap();
+    let a = ds.assignments.as_ref().unwrap();
+    assert_eq!(a.len(), 3);
+    assert_eq!(
+        (a[0].payee, a[0].manager, a[0].from, a[0].to),
+        (2, 1, date("2026-01-01"), Some(date("2026-02-14")))
+    );
+    assert_eq!((a[1].manager, a[1].to), (0, None));
+    assert_eq!(ds.payees.manager, [None, None, None]);
+    // No table: no assignments, the manager column is the hierarchy.
+    let ds = ok(
+        &plan(),
+        "id,manager\nM1,\nR1,M1\n",
+        "id,payee,date,amount\n",
+        None,
+        None,
+    );
+    assert!(ds.assignments.is_none());
+    assert_eq!(ds.payees.manager, [None, Some(0)]);
+    // An empty table (no columns, no rows) is an empty hierarchy.
+    let inputs = Inputs {
+        managers: Some(read_json("[]").unwrap()),
+        ..inputs("id\nA\n", "id,payee,date,amount\n", None, None)
+    };
+    let ds = build_dataset(&plan(), &inputs).unwrap();
+    assert_eq!(ds.assignments, Some(vec![]));
+}
+
+#[test]
+fn managers_table_errors_name_table_row_field() {
+    let e = with_managers(
+        "id\nVP\nM1\nR1\nR2\n",
+        "payee,manager,from,to\n\
+         R9,M1,2026-01-01,\n\
+         R1,M9,2026-01-01,\n\
+         R1,M1,2026-03-01,2026-02-01\n\
+         R2,M1,,\n\
+         R2,M1,2026-01-01,someday\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        summary(&e),
+        [
+            s("D0202", "managers", Some(1), Some("payee")),
+            s("D0207", "managers", Some(2), Some("manager")),
+            s("D0209", "managers", Some(3), Some("to")),
+            s("D0104", "managers", Some(4), Some("from")),
+            s("D0102", "managers", Some(5), Some("to")),
+        ]
+    );
+    assert_eq!(
+        lines(&e)[2],
+        "[D0209] managers row 3 (id \"R1\"), field \"to\": to 2026-02-01 is before from 2026-03-01"
+    );
+    // Missing columns.
+    let e = with_managers("id\nA\n", "payee,to\nA,\n").unwrap_err();
+    assert_eq!(
+        summary(&e),
+        [
+            s("D0101", "managers", None, Some("manager")),
+            s("D0101", "managers", None, Some("from")),
+        ]
+    );
+    // A reading error names the managers table.
+    let e = inputs("id\nA\n", "id,payee,date,amount\n", None, None)
+        .with_managers_json("[1")
+        .unwrap_err();
+    assert_eq!(e.errors[0].table, Some(TableKind::Managers));
+}
+
+#[test]
+fn overlapping_assignments_are_d0210() {
+    let e = with_managers(
+        "id\nM1\nM2\nR1\n",
+        "payee,manager,from,to\n\
+         R1,M2,2026-04-01,\n\
+         R1,M1,2026-01-01,2026-06-30\n\
+         R1,M1,2026-07-01,2026-07-31\n",
+    )
+    .unwrap_err();
+    // Row 1 starts while row 2 holds; row 3 starts after row 2 ends but while row 1 holds.
+    assert_eq!(
+        summary(&e),
+        [
+            s("D0210", "managers", Some(1), Some("from")),
+            s("D0210", "managers", Some(3), Some("from")),
+        ]
+    );
+    assert_eq!(
+        lines(&e)[0],
+        "[D0210] managers row 1 (id \"R1\"), field \"from\": payee \"R1\" already has a manager on 2026-04-01: the assignment at row 2 runs to 2026-06-30"
+    );
+    // Back to back is fine.
+    with_managers(
+        "id\nM1\nM2\nR1\n",
+        "payee,manager,from,to\nR1,M1,2026-01-01,2026-03-31\nR1,M2,2026-04-01,\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn dated_cycles_are_d0208_once_at_their_lowest_row() {
+    let e = with_managers(
+        "id\nA\nB\nC\n",
+        "payee,manager,from,to\n\
+         A,B,2026-01-01,\n\
+         B,C,2026-01-01,\n\
+         C,A,2026-05-01,2026-05-31\n\
+         C,C,2026-09-01,\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        summary(&e),
+        [
+            s("D0208", "managers", Some(1), Some("manager")),
+            s("D0208", "managers", Some(4), Some("manager")),
+        ]
+    );
+    assert_eq!(
+        lines(&e),
+        [
+            "[D0208] managers row 1 (id \"A\"), field \"manager\": manager cycle from 2026-05-01 to 2026-05-31: \"A\" → \"B\" → \"C\" → \"A\"",
+            "[D0208] managers row 4 (id \"C\"), field \"manager\": payee \"C\" is their own manager from 2026-09-01 on",
+        ]
+    );
+    // The same edges on days that never meet make no cycle.
+    with_managers(
+        "id\nA\nB\n",
+        "payee,manager,from,to\nA,B,2026-01-01,2026-01-31\nB,A,2026-02-01,\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn manager_in_both_tables_is_d0211() {
+    let e = with_managers(
+        "id,manager\nM1,\nR1,M1\nR2,M1\n",
+        "payee,manager,from,to\nR1,M1,2026-01-01,\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        summary(&e),
+        [
+            s("D0211", "payees", Some(2), Some("manager")),
+            s("D0211", "payees", Some(3), Some("manager")),
+        ]
+    );
 }

@@ -553,6 +553,14 @@ pub enum ExprKind {
         /// Filter.
         filter: Option<Box<Expr>>,
     },
+    /// `team|direct commission(component, ...)`: what the named components paid the
+    /// payee's reports in the period.
+    TeamCommission {
+        /// `Team` or `Direct` (never `Own`).
+        population: Population,
+        /// The counted components, as written.
+        components: Vec<Ident>,
+    },
 }
 
 /// Everything about a limit level that the AST needs for printing.

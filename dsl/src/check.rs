@@ -27,6 +27,7 @@
 //! | E0206 | aggregate inside an aggregate |
 //! | E0207 | wrong number or kind of function arguments |
 //! | E0208 | a commission basis does not depend on the deal line |
+//! | E0209 | team commission counts a component that depends on team commission (a cycle) |
 //! | E0301 | tiers leave a gap |
 //! | E0302 | tiers overlap |
 //! | E0303 | tiers (or anchors) are not sorted |
@@ -236,6 +237,10 @@ struct Checker {
     measure_names: HashMap<String, MeasureInfo>,
     hidden_count: usize,
     effective: Option<DateRange>,
+    /// Component names of the plan block, with their index among its components.
+    component_index: HashMap<String, usize>,
+    /// Components counted by `team|direct commission(...)`, with where each is named.
+    team_counted: Vec<(usize, Span)>,
 }
 
 impl Checker {
@@ -247,6 +252,8 @@ impl Checker {
             measure_names: HashMap::new(),
             hidden_count: 0,
             effective: None,
+            component_index: HashMap::new(),
+            team_counted: Vec::new(),
         }
     }
 
@@ -387,6 +394,17 @@ impl Checker {
             }
         }
 
+        // Component names, which team commission may name before the components are checked.
+        let mut next = 0;
+        for item in &plan.items {
+            if let Item::Component(c) = item {
+                self.component_index
+                    .entry(c.name.node.clone())
+                    .or_insert(next);
+                next += 1;
+            }
+        }
+
         // Pass 2: measures, in order.
         for item in &plan.items {
             if let Item::Measure(m) = item {
@@ -441,6 +459,9 @@ impl Checker {
             }
         }
 
+        if self.errors.is_empty() {
+            self.team_cycles(plan, &components);
+        }
         if !self.errors.is_empty() {
             return None;
         }
@@ -590,6 +611,8 @@ impl Checker {
         // A measure that is exactly one aggregate becomes that aggregate; otherwise a scalar.
         let lowered = if let ExprKind::Aggregate { .. } = &m.expr.kind {
             self.aggregate(&m.expr)
+        } else if let ExprKind::TeamCommission { .. } = &m.expr.kind {
+            self.team_commission(&m.expr)
         } else {
             self.expr(&m.expr, Ctx::Period)
                 .map(|(e, t)| (ir::MeasureKind::Scalar(e), t.vt))
@@ -686,9 +709,150 @@ impl Checker {
         ))
     }
 
+    /// Lowers `team|direct commission(a, b)` into a measure kind (money).
+    fn team_commission(&mut self, e: &Expr) -> Option<(ir::MeasureKind, ValueType)> {
+        let ExprKind::TeamCommission {
+            population,
+            components,
+        } = &e.kind
+        else {
+            return None;
+        };
+        let mut indices: Vec<usize> = Vec::new();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut ok = true;
+        for c in components {
+            if let Some(prev) = seen.get(c.node.as_str()) {
+                self.duplicate(
+                    &format!("component {} in team commission", c.node),
+                    c.span,
+                    *prev,
+                );
+                ok = false;
+                continue;
+            }
+            seen.insert(&c.node, c.span);
+            match self.component_index.get(&c.node) {
+                Some(&i) => {
+                    indices.push(i);
+                    self.team_counted.push((i, c.span));
+                }
+                None => {
+                    let hint =
+                        match suggest(&c.node, self.component_index.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "name components of this plan, e.g. `team commission(rep)`"
+                                .to_string(),
+                        };
+                    self.err(
+                        Diagnostic::error(
+                            "E0101",
+                            c.span,
+                            format!("unknown component `{}`", c.node),
+                        )
+                        .with_hint(hint),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some((
+            ir::MeasureKind::TeamCommission {
+                population: *population,
+                components: indices,
+            },
+            ValueType::Money,
+        ))
+    }
+
+    /// `E0209`: a component counted in team commission must not read team commission itself
+    /// (directly or through measures), or the two phases of evaluation would form a cycle.
+    fn team_cycles(&mut self, plan: &ast::PlanDecl, components: &[ir::Component]) {
+        if self.team_counted.is_empty() {
+            return;
+        }
+        // Measures that are, or read, team commission (a measure only reads earlier ones).
+        let mut team_measure = vec![false; self.measures.len()];
+        for (i, m) in self.measures.iter().enumerate() {
+            let mut refs = Vec::new();
+            let direct = match &m.kind {
+                ir::MeasureKind::TeamCommission { .. } => true,
+                ir::MeasureKind::Scalar(e) => {
+                    expr_measures(e, &mut refs);
+                    false
+                }
+                ir::MeasureKind::Aggregate { arg, filter, .. } => {
+                    arg.iter()
+                        .chain(filter.iter())
+                        .for_each(|e| expr_measures(e, &mut refs));
+                    false
+                }
+            };
+            let v = direct
+                || refs
+                    .iter()
+                    .any(|&r| team_measure.get(r).copied().unwrap_or(false));
+            if let Some(t) = team_measure.get_mut(i) {
+                *t = v;
+            }
+        }
+        let names: Vec<&ast::ComponentDecl> = plan
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                Item::Component(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let counted = std::mem::take(&mut self.team_counted);
+        for (ci, span) in counted {
+            let Some(comp) = components.get(ci) else {
+                continue;
+            };
+            let mut refs = Vec::new();
+            component_measures(comp, &mut refs);
+            let Some(&via) = refs
+                .iter()
+                .find(|&&r| team_measure.get(r).copied().unwrap_or(false))
+            else {
+                continue;
+            };
+            let via_name = self
+                .measures
+                .get(via)
+                .map(|m| m.name.clone())
+                .unwrap_or_default();
+            let through = if via_name.starts_with('$') {
+                String::new()
+            } else {
+                format!(" (through measure `{via_name}`)")
+            };
+            let mut d = Diagnostic::error(
+                "E0209",
+                span,
+                format!(
+                    "component `{}` reads team commission itself{through}, so team commission cannot count it",
+                    comp.name
+                ),
+            )
+            .with_hint("count only components that read no team commission, e.g. the reports' own commission components");
+            if let Some(decl) = names.get(ci) {
+                d = d.with_secondary(decl.name.span, "this component reads team commission");
+            }
+            self.err(d);
+        }
+    }
+
     /// Hoists an aggregate found inside an expression into a hidden measure.
     fn hidden_aggregate(&mut self, e: &Expr) -> Option<(ir::Expr, Ty)> {
-        let (kind, ty) = self.aggregate(e)?;
+        let (kind, ty) = if let ExprKind::TeamCommission { .. } = &e.kind {
+            self.team_commission(e)?
+        } else {
+            self.aggregate(e)?
+        };
         self.hidden_count += 1;
         let index = self.measures.len();
         self.measures.push(ir::Measure {
@@ -838,7 +1002,7 @@ impl Checker {
                 ));
                 None
             }
-            ExprKind::Aggregate { .. } => match ctx {
+            ExprKind::Aggregate { .. } | ExprKind::TeamCommission { .. } => match ctx {
                 Ctx::AggregateArg => {
                     self.err(Diagnostic::error(
                         "E0206",
@@ -2201,6 +2365,81 @@ impl Checker {
 }
 
 /// True for a literal written with `%` (possibly negated).
+/// Measures an IR expression reads directly.
+fn expr_measures(e: &ir::Expr, out: &mut Vec<usize>) {
+    match e {
+        ir::Expr::Measure(i) => out.push(*i),
+        ir::Expr::Unary(_, x, _) | ir::Expr::Round(x, _, _) => expr_measures(x, out),
+        ir::Expr::Binary(_, a, b, _) => {
+            expr_measures(a, out);
+            expr_measures(b, out);
+        }
+        ir::Expr::If(c, a, b) => {
+            expr_measures(c, out);
+            expr_measures(a, out);
+            expr_measures(b, out);
+        }
+        ir::Expr::Call(_, args, _) => args.iter().for_each(|a| expr_measures(a, out)),
+        ir::Expr::Lit(_)
+        | ir::Expr::DealField(_)
+        | ir::Expr::CreditField(_)
+        | ir::Expr::PayeeField(_)
+        | ir::Expr::Builtin(_) => {}
+    }
+}
+
+/// Measures a component reads directly, anywhere in it.
+fn component_measures(c: &ir::Component, out: &mut Vec<usize>) {
+    let pay = |p: &ir::TierPay, out: &mut Vec<usize>| match p {
+        ir::TierPay::Rate(e) | ir::TierPay::Flat(e) => expr_measures(e, out),
+    };
+    match &c.payout {
+        ir::Payout::Commission { basis, rate } => {
+            expr_measures(basis, out);
+            match rate {
+                ir::Rate::Expr(e) => expr_measures(e, out),
+                ir::Rate::Table(t) => {
+                    t.keys.iter().for_each(|k| expr_measures(k, out));
+                    t.rows.iter().for_each(|r| pay(&r.pay, out));
+                    if let Some(d) = &t.default {
+                        pay(d, out);
+                    }
+                }
+                ir::Rate::Tiers(t) => {
+                    if let ir::TierKey::Measure {
+                        measure,
+                        denominator,
+                    } = &t.key
+                    {
+                        out.push(*measure);
+                        if let Some(d) = denominator {
+                            expr_measures(d, out);
+                        }
+                    }
+                    t.tiers.iter().for_each(|b| pay(&b.pay, out));
+                }
+            }
+        }
+        ir::Payout::Fixed { amount, unit } => {
+            expr_measures(amount, out);
+            if let ir::FixedUnit::PerUnit(u) = unit {
+                expr_measures(u, out);
+            }
+        }
+    }
+    for m in &c.multipliers {
+        expr_measures(&m.factor, out);
+        if let Some(w) = &m.when {
+            expr_measures(w, out);
+        }
+    }
+    c.gates.iter().for_each(|g| expr_measures(g, out));
+    if let Some(e) = &c.eligible {
+        expr_measures(e, out);
+    }
+    c.limits.iter().for_each(|l| expr_measures(&l.amount, out));
+}
+
 fn is_percent_literal(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Number { percent, .. } => *percent,

@@ -58,7 +58,7 @@
 //! * **Aggregates** print as `[team |direct ][ytd |year ]func(arg[ where filter])`, so the
 //!   defaults (own lines, the period) print nothing: `sum(credit.amount)`,
 //!   `team ytd sum(credit.amount where deal.new_logo)`, `count()`, `count(where deal.x)`,
-//!   `min(x)`.
+//!   `min(x)`. Team commission prints as `team commission(a, b)` / `direct commission(a)`.
 //! * **Payment items** (`holdback ...`, `draw ...`) are not in the AST beyond their keyword:
 //!   [`format()`] copies their text from the source (trailing spaces removed); [`print_file`]
 //!   prints the keyword alone, which parses back to the same AST. (A `# ...` on a payment
@@ -355,6 +355,23 @@ fn write_expr(out: &mut String, e: &Expr) {
                 if let Some(a) = arg {
                     stack.push(Task::Expr(a));
                 }
+            }
+            ExprKind::TeamCommission {
+                population,
+                components,
+            } => {
+                out.push_str(match population {
+                    Population::Direct => "direct",
+                    _ => "team",
+                });
+                out.push_str(" commission(");
+                for (i, c) in components.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&c.node);
+                }
+                out.push(')');
             }
         }
     }

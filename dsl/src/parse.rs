@@ -1143,6 +1143,25 @@ impl Builder {
                     ExprKind::Call(Spanned::new(fname, fspan), args)
                 }
             }
+            Rule::team_commission => {
+                let mut population = Population::Team;
+                let mut components = Vec::new();
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::agg_population if c.as_str() == "direct" => {
+                            population = Population::Direct
+                        }
+                        Rule::ident => {
+                            components.push(Spanned::new(c.as_str().to_string(), span_of(&c)))
+                        }
+                        _ => {}
+                    }
+                }
+                ExprKind::TeamCommission {
+                    population,
+                    components,
+                }
+            }
             Rule::aggregate => {
                 let mut population = Population::Own;
                 let mut window = Window::Period;

@@ -953,3 +953,106 @@ fn e0009_components_at_and_beyond_the_limit() {
     assert_eq!(d.message, "the plan has more than 256 components");
     assert_eq!(d.primary.message, "component 257 is beyond the limit");
 }
+
+// ---------------- team commission ----------------
+
+const TEAM: &str = "measure team_pay = team commission(rep, spiff)
+  measure direct_pay = direct commission(rep)
+  component rep {
+    commission on credit.amount
+    rate 10%
+  }
+  component spiff {
+    pay 100 per deal
+  }
+  component override {
+    pay 5% of team_pay + 2% of direct_pay once when direct commission(spiff) >= 0
+  }";
+
+#[test]
+fn team_commission_lowers() {
+    let p = ok(&plan(TEAM));
+    let v = &p.versions[0];
+    let kinds: Vec<&ir::MeasureKind> = v.measures.iter().map(|m| &m.kind).collect();
+    assert!(kinds.contains(&&ir::MeasureKind::TeamCommission {
+        population: ir::Population::Team,
+        components: vec![0, 1],
+    }));
+    assert!(kinds.contains(&&ir::MeasureKind::TeamCommission {
+        population: ir::Population::Direct,
+        components: vec![0],
+    }));
+    // The hoisted `direct commission(spiff)` is a hidden measure.
+    assert!(v.measures.iter().any(|m| m.name.starts_with('$')
+        && m.kind
+            == ir::MeasureKind::TeamCommission {
+                population: ir::Population::Direct,
+                components: vec![1],
+            }));
+    assert_eq!(
+        v.measures
+            .iter()
+            .find(|m| m.name == "team_pay")
+            .map(|m| m.ty),
+        Some(ir::ValueType::Money)
+    );
+}
+
+#[test]
+fn team_commission_cycle_is_e0209() {
+    // Directly: the override counts itself.
+    err_at(
+        &plan("measure t = team commission(rep, override)\n  component rep {\n    commission on credit.amount\n    rate 10%\n  }\n  component override {\n    pay 5% of t once\n  }"),
+        "E0209",
+        10,
+        36,
+    );
+    // Through a measure and a gate of another override.
+    let d = err_at(
+        &plan("measure t = direct commission(o2)\n  measure half = t / 2\n  component o2 {\n    pay 1 once\n    gate half > 0\n  }"),
+        "E0209",
+        10,
+        33,
+    );
+    assert!(
+        d.message.contains("through measure `half`"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn team_commission_names_and_places() {
+    // Unknown component, with a suggestion.
+    let d = err_at(
+        &plan("measure t = team commission(reps)\n  component rep {\n    commission on credit.amount\n    rate 10%\n  }"),
+        "E0101",
+        10,
+        31,
+    );
+    assert!(d.hint.as_deref().unwrap_or("").contains("`rep`"));
+    // Named twice.
+    err_at(
+        &plan("measure t = team commission(rep, rep)\n  component rep {\n    commission on credit.amount\n    rate 10%\n  }"),
+        "E0103",
+        10,
+        36,
+    );
+    // Not inside an aggregate.
+    err_at(
+        &plan("measure t = sum(credit.amount where team commission(rep) > 0)\n  component rep {\n    commission on credit.amount\n    rate 10%\n  }"),
+        "E0206",
+        10,
+        39,
+    );
+    // A population is required: `commission(rep)` alone is a syntax error.
+    let d = errors(&plan("measure t = commission(rep)"));
+    assert_eq!(d[0].code, "E0001");
+    // Money: it does not mix with a plain number.
+    err_at(
+        &plan("measure t = team commission(rep) + attainment\n  component rep {\n    commission on credit.amount\n    rate 10%\n  }"),
+        "E0202",
+        10,
+        38,
+    );
+}

@@ -746,6 +746,22 @@ fn operator_chains_up_to_the_limit_format_and_longer_ones_are_refused() {
     }
 }
 
+#[test]
+fn team_commission_round_trips() {
+    let src = "plan \"p\" {\n  measure d = direct   commission( rep )\n  measure t = team commission(rep,spiff,)\n  component c {\n    pay 5% of (team commission(rep)) once when team\n      commission(rep) > 0\n  }\n}\n";
+    let once = format(src).expect("parses");
+    assert_eq!(
+        once,
+        "plan \"p\" {\n  measure d = direct commission(rep)\n  measure t = team commission(rep, spiff)\n\n  component c {\n    pay 5% of team commission(rep) once when team commission(rep) > 0\n  }\n}\n"
+    );
+    assert_eq!(ast_json(&once), ast_json(src));
+    assert_eq!(format(&once).expect("parses"), once);
+    // `team` as a name followed by a clause is not team commission.
+    let clause =
+        "plan \"p\" {\n  component c {\n    gate team\n    commission on credit.amount\n  }\n}\n";
+    assert_eq!(format(clause).expect("parses"), clause);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Random expressions
 // ---------------------------------------------------------------------------------------------
@@ -914,6 +930,20 @@ fn expr() -> impl Strategy<Value = Expr> {
                         filter: filter.map(Box::new),
                     })
                 ),
+            (
+                prop::sample::select(vec![Population::Team, Population::Direct]),
+                prop::collection::vec(
+                    prop::sample::select(vec!["rep", "spiff", "team", "commission", "direct", "a"]),
+                    1..4
+                ),
+            )
+                .prop_map(|(population, names)| mk(ExprKind::TeamCommission {
+                    population,
+                    components: names
+                        .into_iter()
+                        .map(|n| Spanned::new(n.to_string(), sp()))
+                        .collect(),
+                })),
         ]
     })
 }

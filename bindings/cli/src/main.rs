@@ -46,6 +46,10 @@ struct DataArgs {
     /// Quotas per payee and period (.csv or .json).
     #[arg(long)]
     quotas: Option<PathBuf>,
+    /// Effective-dated manager assignments (.csv or .json: payee, manager, from, to); when
+    /// given, they replace the payees table's manager column as the hierarchy.
+    #[arg(long)]
+    managers: Option<PathBuf>,
     /// Period or range in the plan's grain: 2026-Q1, 2026-Q1..2026-Q2, 2026-03 (monthly plans), 2026.
     #[arg(long)]
     period: String,
@@ -447,6 +451,13 @@ fn load_inputs(args: &DataArgs) -> Result<(Inputs, Vec<(TableKind, PathBuf)>), R
             }
             None => None,
         },
+        managers: match &args.managers {
+            Some(p) => {
+                files.push((TableKind::Managers, p.clone()));
+                Some(read_table(p, TableKind::Managers)?)
+            }
+            None => None,
+        },
     };
     Ok((inputs, files))
 }
@@ -763,6 +774,7 @@ fn curve_cmd(
         deals: Table::new(deal_columns),
         credits: None,
         quotas: quota_table,
+        managers: None,
     };
     let points = plan
         .pay_curve(&inputs, payee, period, from, to, step)

@@ -1441,3 +1441,106 @@ fn curve_error_has_no_plan_place() {
     ]);
     assert!(!out.refused().contains("tiny.comp:1:1"), "{}", out.stderr);
 }
+
+// ---------------------------------------------------------------------------------------------
+// --managers (effective-dated hierarchy) and team commission
+// ---------------------------------------------------------------------------------------------
+
+/// The plan and data of corpus case 060, as CSV files in a fresh folder.
+fn hierarchy_folder(managers: &str) -> tempfile::TempDir {
+    let dir = tempdir();
+    let plan = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/corpus/060-hierarchy-change-mid-period/plan.comp"),
+    )
+    .unwrap();
+    let files = [
+        ("plan.comp", plan.as_str()),
+        ("payees.csv", "id\nVP\nM1\nM2\nR1\nR2\n"),
+        (
+            "deals.csv",
+            "id,payee,date,amount\nD1,R1,2026-01-20,50000.00\nD2,R1,2026-03-10,30000.00\nD3,R2,2026-02-20,10000.00\n",
+        ),
+        ("managers.csv", managers),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn hierarchy_run(dir: &std::path::Path) -> support::Output {
+    run_in(
+        dir,
+        &[
+            "run",
+            "plan.comp",
+            "--payees",
+            "payees.csv",
+            "--deals",
+            "deals.csv",
+            "--managers",
+            "managers.csv",
+            "--period",
+            "2026-Q1",
+        ],
+    )
+}
+
+#[test]
+fn run_with_managers_rolls_up_as_of_each_date() {
+    let dir = hierarchy_folder(
+        "payee,manager,from,to\n\
+         R1,M1,2026-01-01,2026-02-14\n\
+         R1,M2,2026-02-15,\n\
+         R2,M1,2026-01-01,\n\
+         M1,VP,2026-01-01,\n\
+         M2,VP,2026-03-15,\n",
+    );
+    let out = hierarchy_run(dir.path());
+    assert_eq!(
+        out.ok(),
+        "\
+payee        period               amount
+M1           2026-Q1            1,300.00
+M2           2026-Q1            1,400.00
+R1           2026-Q1            8,000.00
+R2           2026-Q1            1,000.00
+VP           2026-Q1            1,200.00
+total                          12,900.00
+"
+    );
+    // The explanation shows the team commission behind M2's override.
+    let out = run_in(
+        dir.path(),
+        &[
+            "explain",
+            "plan.comp",
+            "--payees",
+            "payees.csv",
+            "--deals",
+            "deals.csv",
+            "--managers",
+            "managers.csv",
+            "--period",
+            "2026-Q1",
+            "--payee",
+            "M2",
+        ],
+    );
+    assert!(
+        out.ok().contains("team commission 8,000.00 (R1 8,000.00)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn run_with_bad_managers_names_the_file() {
+    let dir = hierarchy_folder("payee,manager,from,to\nR1,M9,2026-01-01,\n");
+    let out = hierarchy_run(dir.path());
+    assert_eq!(
+        out.refused(),
+        format!("error[D0207]: managers.csv, row 1 (id \"R1\"), column \"manager\": unknown manager \"M9\" (no payee has this id)\n{NOTHING_EVALUATED}")
+    );
+}

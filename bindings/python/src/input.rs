@@ -117,6 +117,12 @@ pub fn wanted(plan: &Plan, kind: TableKind) -> Wanted {
             add("period", "period");
             add("amount", "money");
         }
+        TableKind::Managers => {
+            add("payee", ID);
+            add("manager", ID);
+            add("from", "date (YYYY-MM-DD)");
+            add("to", "date (YYYY-MM-DD)");
+        }
     }
     Wanted { columns }
 }
@@ -338,7 +344,7 @@ fn table_from_rows(
             row.push(cell);
         }
         // Name the record in this row's issues, as the engine does: the first wanted column
-        // is the id (payees, deals), the deal (credits) or the payee (quotas).
+        // is the id (payees, deals), the deal (credits) or the payee (quotas, managers).
         if issues.errors.len() > first_issue {
             let id = match row.first() {
                 Some(Cell::Text(t)) if !t.is_empty() => Some(t.clone()),
@@ -508,6 +514,7 @@ pub fn inputs(
     deals: &Bound<'_, PyAny>,
     credits: Option<&Bound<'_, PyAny>>,
     quotas: Option<&Bound<'_, PyAny>>,
+    managers: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Result<Inputs, DataErrors>> {
     let mut issues = Issues::default();
     let mut one = |obj: &Bound<'_, PyAny>, kind: TableKind| {
@@ -523,12 +530,17 @@ pub fn inputs(
         Some(q) if !q.is_none() => Some(one(q, TableKind::Quotas)?),
         _ => None,
     };
+    let managers = match managers {
+        Some(m) if !m.is_none() => Some(one(m, TableKind::Managers)?),
+        _ => None,
+    };
     if issues.errors.is_empty() {
         Ok(Ok(Inputs {
             payees,
             deals,
             credits,
             quotas,
+            managers,
         }))
     } else {
         Ok(Err(DataErrors {

@@ -59,8 +59,16 @@ impl Plan {
         deals: &Bound<'_, PyAny>,
         credits: Option<&Bound<'_, PyAny>>,
         quotas: Option<&Bound<'_, PyAny>>,
+        managers: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<commissio::Inputs> {
-        match input::inputs(&self.compiled.plan, payees, deals, credits, quotas)? {
+        match input::inputs(
+            &self.compiled.plan,
+            payees,
+            deals,
+            credits,
+            quotas,
+            managers,
+        )? {
             Ok(i) => Ok(i),
             Err(errs) => Err(errors::data_error(py, &errs)),
         }
@@ -145,10 +153,12 @@ impl Plan {
     /// Evaluates the plan over `period` (`"2026-Q1"`, `"2026-01..2026-06"`, `"2026"`).
     ///
     /// Each table may be a list of dicts, a dict of columns, a pandas or polars DataFrame, a
-    /// pyarrow Table (anything with `__arrow_c_stream__`), or a path to a CSV file. Raises
+    /// pyarrow Table (anything with `__arrow_c_stream__`), or a path to a CSV file.
+    /// `managers` (columns `payee`, `manager`, `from`, `to`) gives the reporting hierarchy
+    /// with effective dates, instead of the payees table's `manager` column. Raises
     /// `DataError`, `PeriodError` or `EvalError`. `max_rows` lowers the row limit per table
     /// (default and maximum 50,000,000; a longer table is a `DataError` `D0108`).
-    #[pyo3(signature = (*, payees, deals, period, credits=None, quotas=None, max_rows=None))]
+    #[pyo3(signature = (*, payees, deals, period, credits=None, quotas=None, managers=None, max_rows=None))]
     #[allow(clippy::too_many_arguments)]
     fn evaluate(
         &self,
@@ -158,13 +168,14 @@ impl Plan {
         period: &str,
         credits: Option<&Bound<'_, PyAny>>,
         quotas: Option<&Bound<'_, PyAny>>,
+        managers: Option<&Bound<'_, PyAny>>,
         max_rows: Option<usize>,
     ) -> PyResult<Results> {
         guard(|| {
             let options = commissio::LoadOptions {
                 max_rows: max_rows.unwrap_or(commissio::MAX_ROWS),
             };
-            let inputs = self.inputs(py, payees, deals, credits, quotas)?;
+            let inputs = self.inputs(py, payees, deals, credits, quotas, managers)?;
             let plan = Arc::clone(&self.compiled);
             // The facade's error type is large; it is moved once, on the way out.
             #[allow(clippy::result_large_err)]
@@ -185,7 +196,7 @@ impl Plan {
     /// from `start` to `stop` (inclusive) in steps of `step` (defaults `"0%"`, `"200%"`,
     /// `"10%"`; decimals, ints or text like `"1.5"` or `"150%"`). The payee's attributes and
     /// quotas come from the inputs; their deals are replaced by one synthetic deal.
-    #[pyo3(signature = (*, payees, deals, payee, period, start=None, stop=None, step=None, credits=None, quotas=None))]
+    #[pyo3(signature = (*, payees, deals, payee, period, start=None, stop=None, step=None, credits=None, quotas=None, managers=None))]
     #[allow(clippy::too_many_arguments)]
     fn pay_curve(
         &self,
@@ -199,6 +210,7 @@ impl Plan {
         step: Option<&Bound<'_, PyAny>>,
         credits: Option<&Bound<'_, PyAny>>,
         quotas: Option<&Bound<'_, PyAny>>,
+        managers: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<CurvePoint>> {
         guard(|| {
             let arg = |v: Option<&Bound<'_, PyAny>>,
@@ -219,7 +231,7 @@ impl Plan {
                 arg(stop, "stop", "200%")?,
                 arg(step, "step", "10%")?,
             );
-            let inputs = self.inputs(py, payees, deals, credits, quotas)?;
+            let inputs = self.inputs(py, payees, deals, credits, quotas, managers)?;
             let plan = Arc::clone(&self.compiled);
             #[allow(clippy::result_large_err)]
             let result = py.detach(move || plan.pay_curve(&inputs, payee, period, from, to, by));

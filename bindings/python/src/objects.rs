@@ -310,7 +310,7 @@ pub struct DataIssue {
     /// Stable code, e.g. `D0103`.
     #[pyo3(get)]
     pub code: String,
-    /// `"payees"`, `"deals"`, `"credits"` or `"quotas"`, when known.
+    /// `"payees"`, `"deals"`, `"credits"`, `"quotas"` or `"managers"`, when known.
     #[pyo3(get)]
     pub table: Option<String>,
     /// 1-based data row (the first row after a header is 1); `None` for a whole column.

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 import commissio
-from conftest import AE_PLAN, DATA, EXAMPLES, FLAT_PLAN, ae_rows
+from conftest import AE_PLAN, CORPUS, DATA, EXAMPLES, FLAT_PLAN, ae_rows
 
 
 # --- plans ---------------------------------------------------------------------------------
@@ -160,6 +160,45 @@ def test_line_fields_and_trace(ae_plan):
     assert "D2" in repr(line)
     with pytest.raises(AttributeError):
         line.amount = Decimal(0)  # type: ignore[misc]
+
+
+def test_team_commission_and_managers_table():
+    """A dated hierarchy (`managers=`) and an override on the reports' commission, traced."""
+    from datetime import date
+
+    plan = commissio.Plan.from_file(CORPUS / "060-hierarchy-change-mid-period" / "plan.comp")
+    payees = [{"id": p} for p in ["VP", "M1", "M2", "R1", "R2"]]
+    deals = [
+        {"id": "D1", "payee": "R1", "date": "2026-01-20", "amount": "50000.00"},
+        {"id": "D2", "payee": "R1", "date": "2026-03-10", "amount": "30000.00"},
+        {"id": "D3", "payee": "R2", "date": "2026-02-20", "amount": "10000.00"},
+    ]
+    managers = {
+        "payee": ["R1", "R1", "R2", "M1", "M2"],
+        "manager": ["M1", "M2", "M1", "VP", "VP"],
+        "from": [date(2026, 1, 1), date(2026, 2, 15), date(2026, 1, 1), date(2026, 1, 1), date(2026, 3, 15)],
+        "to": [date(2026, 2, 14), None, None, None, None],
+    }
+    r = plan.evaluate(payees=payees, deals=deals, managers=managers, period="2026-Q1")
+    assert {p: r.total(p, "2026-Q1") for p in ["VP", "M1", "M2"]} == {
+        "VP": Decimal("1200.00"),
+        "M1": Decimal("1300.00"),
+        "M2": Decimal("1400.00"),
+    }
+    line = next(l for l in r.lines if l.payee == "M2" and l.component == "pay_override")
+    assert line.trace["team"][0]["value"] == Decimal("8000.00")
+    assert line.trace["team"][0]["reports"] == [{"payee": "R1", "amount": Decimal("8000.00")}]
+    assert "team" not in next(l for l in r.lines if l.component == "rep").trace
+    # Bad assignments are data errors naming the managers table.
+    with pytest.raises(commissio.DataError) as e:
+        plan.evaluate(
+            payees=payees,
+            deals=deals,
+            managers=[{"payee": "R1", "manager": "R1", "from": "2026-01-01"}],
+            period="2026-Q1",
+        )
+    x = e.value.errors[0]
+    assert (x.code, x.table, x.row, x.field) == ("D0208", "managers", 1, "manager")
 
 
 def test_explain_and_statement(ae_plan):

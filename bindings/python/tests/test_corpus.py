@@ -49,6 +49,7 @@ def run(plan_text: str, spec: dict) -> tuple[dict, str]:
             deals=spec.get("deals", []),
             credits=spec.get("credits"),
             quotas=spec.get("quotas"),
+            managers=spec.get("managers"),
             period=spec.get("period", ""),
         )
     except commissio.DataError as e:

@@ -26,6 +26,10 @@
 //! let results = plan.evaluate(&inputs, "2026-Q1").unwrap();
 //! assert_eq!(results.total("A", "2026-Q1").unwrap().to_string(), "50.00");
 //! ```
+//!
+//! A reporting hierarchy with effective dates (the optional `managers` table: `payee`,
+//! `manager`, `from`, `to`) is added with [`Inputs::with_managers_csv`] or
+//! [`Inputs::with_managers_json`], or by setting [`Inputs::managers`] to a [`Table`].
 
 #![allow(clippy::result_large_err)]
 

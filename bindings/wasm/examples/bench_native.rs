@@ -44,6 +44,7 @@ fn run() -> Result<(), String> {
             deals: read_json(&deals).map_err(|e| e.to_string())?,
             credits: None,
             quotas: None,
+            managers: None,
         };
         let results = plan.evaluate(&inputs, period).map_err(|e| e.to_string())?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);

@@ -204,7 +204,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
     return out ? `${out}: ` : '';
   }
 
-  const TABLES = ['payees', 'deals', 'credits', 'quotas'];
+  const TABLES = ['payees', 'deals', 'credits', 'quotas', 'managers'];
   // Tables cross as UTF-8 JSON bytes: one copy into wasm memory.
   const utf8 = new TextEncoder();
   const EMPTY = utf8.encode('[]');
@@ -213,11 +213,11 @@ function createApi(getGlue, resetGlue, init, initSync) {
   // UTF-8 JSON of every table, or a DataError naming each bad table, row and field.
   function encodeInputs(inputs) {
     if (!isPlainObject(inputs)) {
-      throw new TypeError(`inputs: expected an object {payees, deals, credits?, quotas?}, got ${describeType(inputs)}`);
+      throw new TypeError(`inputs: expected an object {payees, deals, credits?, quotas?, managers?}, got ${describeType(inputs)}`);
     }
     for (const key of Object.keys(inputs)) {
       if (!TABLES.includes(key)) {
-        throw new TypeError(`inputs: unknown table ${JSON.stringify(key)} (expected payees, deals, credits, quotas)`);
+        throw new TypeError(`inputs: unknown table ${JSON.stringify(key)} (expected payees, deals, credits, quotas, managers)`);
       }
     }
     const errors = [];
@@ -229,10 +229,10 @@ function createApi(getGlue, resetGlue, init, initSync) {
         omitted += 1;
       }
     };
-    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined };
+    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined, managers: undefined };
     for (const table of TABLES) {
       const rows = inputs[table];
-      const optional = table === 'credits' || table === 'quotas';
+      const optional = table !== 'payees' && table !== 'deals';
       if (rows === undefined || rows === null) {
         if (!optional) {
           push('D0002', table, null, null, null, `the ${table} table is required (an array of row objects)`);
@@ -511,7 +511,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
       requireString('period', period);
       const maxRows = maxRowsOption(options);
       const t = encodeInputs(inputs);
-      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, period, maxRows));
+      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, t.managers, period, maxRows));
       let data;
       try {
         data = JSON.parse(call(() => handle.json()));
@@ -553,7 +553,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
       const step = decimalArg('step', o.step === undefined ? '0.05' : o.step);
       const t = encodeInputs(inputs);
       return JSON.parse(
-        call(() => this.#live().pay_curve(t.payees, t.deals, t.credits, t.quotas, payee, period, from, to, step)),
+        call(() => this.#live().pay_curve(t.payees, t.deals, t.credits, t.quotas, t.managers, payee, period, from, to, step)),
       );
     }
 

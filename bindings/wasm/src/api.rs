@@ -313,6 +313,8 @@ pub struct Utf8Tables<'a> {
     pub credits: Option<&'a str>,
     /// `quotas` JSON, if given.
     pub quotas: Option<&'a str>,
+    /// `managers` JSON (manager assignments with effective dates), if given.
+    pub managers: Option<&'a str>,
 }
 
 impl<'a> Utf8Tables<'a> {
@@ -322,6 +324,7 @@ impl<'a> Utf8Tables<'a> {
         deals: &'a [u8],
         credits: Option<&'a [u8]>,
         quotas: Option<&'a [u8]>,
+        managers: Option<&'a [u8]>,
     ) -> Result<Self, String> {
         let mut errors = Vec::new();
         let mut text = |kind: TableKind, b: &'a [u8]| match std::str::from_utf8(b) {
@@ -344,6 +347,7 @@ impl<'a> Utf8Tables<'a> {
             deals: text(TableKind::Deals, deals),
             credits: credits.map(|b| text(TableKind::Credits, b)),
             quotas: quotas.map(|b| text(TableKind::Quotas, b)),
+            managers: managers.map(|b| text(TableKind::Managers, b)),
         };
         if errors.is_empty() {
             Ok(t)
@@ -364,6 +368,7 @@ pub fn inputs(
     deals: &str,
     credits: Option<&str>,
     quotas: Option<&str>,
+    managers: Option<&str>,
 ) -> Result<Inputs, String> {
     let mut errors = Vec::new();
     let mut one = |kind, text: &str| match read_table(kind, text) {
@@ -378,6 +383,7 @@ pub fn inputs(
         deals: one(TableKind::Deals, deals),
         credits: credits.map(|t| one(TableKind::Credits, t)),
         quotas: quotas.map(|t| one(TableKind::Quotas, t)),
+        managers: managers.map(|t| one(TableKind::Managers, t)),
     };
     if errors.is_empty() {
         Ok(inputs)
@@ -421,6 +427,14 @@ fn complete_empty_tables(c: &Compiled, inputs: &mut Inputs) {
     }
     if let Some(t) = inputs.quotas.as_mut() {
         fill(t, ["payee", "period", "amount"].map(String::from).to_vec());
+    }
+    if let Some(t) = inputs.managers.as_mut() {
+        fill(
+            t,
+            ["payee", "manager", "from", "to"]
+                .map(String::from)
+                .to_vec(),
+        );
     }
 }
 
@@ -700,6 +714,7 @@ mod tests {
             r#"[{"id":"D1","payee":"A","date":"2026-02-01","amount":"1000.30"}]"#,
             None,
             None,
+            None,
         )
         .unwrap();
         let r = evaluate(&c, inputs, "2026-Q1").unwrap();
@@ -738,7 +753,7 @@ mod tests {
         let c = compile(PLAN).unwrap();
         let r = evaluate(
             &c,
-            inputs(r#"[{"id":"A"}]"#, "[]", Some("[]"), Some("[]")).unwrap(),
+            inputs(r#"[{"id":"A"}]"#, "[]", Some("[]"), Some("[]"), Some("[]")).unwrap(),
             "2026-Q1",
         )
         .unwrap();
@@ -748,6 +763,7 @@ mod tests {
             inputs(
                 "[]",
                 r#"[{"id":"D1","payee":"A","date":"2026-02-01","amount":"1"}]"#,
+                None,
                 None,
                 None,
             )
@@ -783,7 +799,7 @@ mod tests {
 
     #[test]
     fn data_errors_name_table_row_field() {
-        let e = inputs("[{\"id\":\"A\"}]", "[{\"id\":\"D1\"}, 5]", None, None)
+        let e = inputs("[{\"id\":\"A\"}]", "[{\"id\":\"D1\"}, 5]", None, None, None)
             .err()
             .unwrap_or_default();
         let v = parse(&e);
@@ -793,11 +809,13 @@ mod tests {
 
     #[test]
     fn tables_must_be_utf8() {
-        let e = Utf8Tables::new(b"[]", b"[\xff]", None, None).err().unwrap();
+        let e = Utf8Tables::new(b"[]", b"[\xff]", None, None, None)
+            .err()
+            .unwrap();
         let v = parse(&e);
         assert_eq!(v["errors"][0]["code"], "D0001");
         assert_eq!(v["errors"][0]["table"], "deals");
-        assert!(Utf8Tables::new(b"[]", b"[]", Some(b"[]"), None).is_ok());
+        assert!(Utf8Tables::new(b"[]", b"[]", Some(b"[]"), None, None).is_ok());
     }
 
     #[test]

@@ -96,12 +96,20 @@ impl WasmPlan {
         deals: &[u8],
         credits: Option<Vec<u8>>,
         quotas: Option<Vec<u8>>,
+        managers: Option<Vec<u8>>,
         period: &str,
         max_rows: Option<u32>,
     ) -> Result<WasmResults, JsValue> {
-        let t = api::Utf8Tables::new(payees, deals, credits.as_deref(), quotas.as_deref())
-            .map_err(throw)?;
-        let inputs = api::inputs(t.payees, t.deals, t.credits, t.quotas).map_err(throw)?;
+        let t = api::Utf8Tables::new(
+            payees,
+            deals,
+            credits.as_deref(),
+            quotas.as_deref(),
+            managers.as_deref(),
+        )
+        .map_err(throw)?;
+        let inputs =
+            api::inputs(t.payees, t.deals, t.credits, t.quotas, t.managers).map_err(throw)?;
         api::evaluate_with(&self.inner, inputs, period, max_rows.map(|n| n as usize))
             .map(|inner| WasmResults { inner })
             .map_err(throw)
@@ -138,15 +146,23 @@ impl WasmPlan {
         deals: &[u8],
         credits: Option<Vec<u8>>,
         quotas: Option<Vec<u8>>,
+        managers: Option<Vec<u8>>,
         payee: &str,
         period: &str,
         from: &str,
         to: &str,
         step: &str,
     ) -> Result<String, JsValue> {
-        let t = api::Utf8Tables::new(payees, deals, credits.as_deref(), quotas.as_deref())
-            .map_err(throw)?;
-        let inputs = api::inputs(t.payees, t.deals, t.credits, t.quotas).map_err(throw)?;
+        let t = api::Utf8Tables::new(
+            payees,
+            deals,
+            credits.as_deref(),
+            quotas.as_deref(),
+            managers.as_deref(),
+        )
+        .map_err(throw)?;
+        let inputs =
+            api::inputs(t.payees, t.deals, t.credits, t.quotas, t.managers).map_err(throw)?;
         api::pay_curve(&self.inner, inputs, payee, period, from, to, step).map_err(throw)
     }
 }

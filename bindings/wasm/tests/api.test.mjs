@@ -393,3 +393,34 @@ test('EvalError, PeriodError', () => {
     (e) => e instanceof PeriodError && e.code === 'P0001' && e.text === '2026-Q9',
   );
 });
+
+test('managers: a dated hierarchy, and team commission in the trace', () => {
+  const plan = Plan.parse(readFileSync(join(root, 'tests/corpus/060-hierarchy-change-mid-period/plan.comp'), 'utf8'));
+  const inputs = {
+    payees: ['VP', 'M1', 'M2', 'R1', 'R2'].map((id) => ({ id })),
+    deals: [
+      { id: 'D1', payee: 'R1', date: '2026-01-20', amount: '50000.00' },
+      { id: 'D2', payee: 'R1', date: '2026-03-10', amount: '30000.00' },
+      { id: 'D3', payee: 'R2', date: '2026-02-20', amount: '10000.00' },
+    ],
+    managers: [
+      { payee: 'R1', manager: 'M1', from: '2026-01-01', to: '2026-02-14' },
+      { payee: 'R1', manager: 'M2', from: '2026-02-15' },
+      { payee: 'R2', manager: 'M1', from: '2026-01-01' },
+      { payee: 'M1', manager: 'VP', from: '2026-01-01', to: null },
+      { payee: 'M2', manager: 'VP', from: '2026-03-15' },
+    ],
+  };
+  const r = plan.evaluate(inputs, '2026-Q1');
+  assert.equal(r.total('VP', '2026-Q1'), '1200.00');
+  assert.equal(r.total('M2', '2026-Q1'), '1400.00');
+  const line = r.lines.find((l) => l.payee === 'M2' && l.component === 'pay_override');
+  assert.equal(line.trace.team[0].value, '8000.00');
+  assert.deepEqual(line.trace.team[0].reports, [{ payee: 'R1', amount: '8000.00' }]);
+  assert.equal(r.lines.find((l) => l.component === 'rep').trace.team, undefined);
+  assert.throws(
+    () => plan.evaluate({ ...inputs, managers: [{ payee: 'R1', manager: 'R9', from: '2026-01-01' }] }, '2026-Q1'),
+    (e) => e instanceof DataError && e.errors[0].code === 'D0207' && e.errors[0].table === 'managers' && e.errors[0].field === 'manager',
+  );
+  r.free();
+});

@@ -45,6 +45,7 @@ function runCase(api, c) {
     const inputs = { payees: c.spec.payees, deals: c.spec.deals };
     if ('credits' in c.spec) inputs.credits = c.spec.credits;
     if ('quotas' in c.spec) inputs.quotas = c.spec.quotas;
+    if ('managers' in c.spec) inputs.managers = c.spec.managers;
     const r = plan.evaluate(inputs, c.spec.period);
     const outcome = {
       lines: sorted(r.lines.map((l) => ({ payee: l.payee, period: l.period, component: l.component, deal: l.deal, amount: l.amount }))),

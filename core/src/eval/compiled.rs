@@ -21,6 +21,12 @@ pub(crate) enum CMeasureKind {
         population: Population,
     },
     Scalar(CExpr),
+    /// Team commission: the first-phase amounts of the counted components (by index into
+    /// [`CPlan::counted`]) of the payee's reports as of the period's last day.
+    TeamPay {
+        population: Population,
+        counted: Vec<u32>,
+    },
 }
 
 pub(crate) struct CMeasure {
@@ -131,6 +137,11 @@ pub(crate) struct CComp {
     pub period_limits: Vec<CLimit>,
     pub true_up: bool,
     pub source: SourceRef,
+    /// Index into [`CPlan::counted`] when team commission counts this component (it then
+    /// runs in the first phase).
+    pub counted: Option<u32>,
+    /// True when the component reads team commission (its lines trace the team input).
+    pub reads_team: bool,
 }
 
 pub(crate) struct CVersion {
@@ -139,6 +150,8 @@ pub(crate) struct CVersion {
     pub ramp: Vec<Decimal>,
     pub measures: Vec<CMeasure>,
     pub needed: Vec<bool>,
+    /// Measures needed by the counted components only (the first phase).
+    pub needed1: Vec<bool>,
     pub comps: Vec<CComp>,
     pub total_period: Vec<CLimit>,
     pub total_plan: Vec<CLimit>,
@@ -147,6 +160,8 @@ pub(crate) struct CVersion {
 
 pub(crate) struct CPlan {
     pub versions: Vec<CVersion>,
+    /// Global ids of the components some team commission counts (first-phase components).
+    pub counted: Vec<u32>,
     pub components: Vec<ComponentInfo>,
     pub limits: Vec<LimitInfo>,
 }
@@ -382,6 +397,8 @@ fn compile_component(
         period_limits,
         true_up: comp.true_up,
         source: src,
+        counted: None,
+        reads_team: false,
     })
 }
 
@@ -459,6 +476,7 @@ pub(crate) fn deal_attrs_used(plan: &CPlan, n: usize) -> Vec<bool> {
                         .chain(filter.iter())
                         .for_each(|e| mark_deal_attrs(e, &mut used));
                 }
+                CMeasureKind::TeamPay { .. } => {}
             }
         }
         for l in v.total_period.iter().chain(v.total_plan.iter()) {
@@ -468,11 +486,54 @@ pub(crate) fn deal_attrs_used(plan: &CPlan, n: usize) -> Vec<bool> {
     used
 }
 
+/// Marks, in `needed`, every measure the marked measures read (transitively).
+fn close_needed(measures: &[CMeasure], needed: &mut [bool]) {
+    for i in (0..measures.len()).rev() {
+        if needed.get(i).copied().unwrap_or(false) {
+            if let Some(m) = measures.get(i) {
+                match &m.kind {
+                    CMeasureKind::Scalar(e) => mark_measures(e, needed),
+                    CMeasureKind::Agg { arg, filter, .. } => {
+                        if let Some(a) = arg {
+                            mark_measures(a, needed);
+                        }
+                        if let Some(a) = filter {
+                            mark_measures(a, needed);
+                        }
+                    }
+                    CMeasureKind::TeamPay { .. } => {}
+                }
+            }
+        }
+    }
+}
+
+/// Measures that are, or read, team commission.
+fn team_measures(measures: &[CMeasure]) -> Vec<bool> {
+    let mut team = vec![false; measures.len()];
+    for (i, m) in measures.iter().enumerate() {
+        let mut reads = vec![false; i];
+        let is = match &m.kind {
+            CMeasureKind::TeamPay { .. } => true,
+            CMeasureKind::Scalar(e) => {
+                mark_measures(e, &mut reads);
+                reads.iter().zip(&team).any(|(r, t)| *r && *t)
+            }
+            CMeasureKind::Agg { .. } => false,
+        };
+        if let Some(t) = team.get_mut(i) {
+            *t = is;
+        }
+    }
+    team
+}
+
 /// Compiles every version of the plan.
 pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
     let mut components = Vec::new();
     let mut limits = Vec::new();
     let mut versions = Vec::new();
+    let mut counted: Vec<u32> = Vec::new();
     let mut c = Compiler::new(data);
     for (vi, v) in plan.versions.iter().enumerate() {
         c.n_measures = 0;
@@ -500,6 +561,41 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
                     population: *population,
                 },
                 MeasureKind::Scalar(e) => CMeasureKind::Scalar(c.compile(e, m.source)?),
+                MeasureKind::TeamCommission {
+                    population,
+                    components: named,
+                } => {
+                    if *population == Population::Own {
+                        return Err(fault(
+                            "R0003",
+                            "team commission needs the direct or team population",
+                            m.source,
+                        ));
+                    }
+                    let mut ids = Vec::new();
+                    for &ci in named {
+                        if ci >= v.components.len() {
+                            return Err(fault(
+                                "R0003",
+                                format!("component {ci} does not exist"),
+                                m.source,
+                            ));
+                        }
+                        let gid = (components.len() + ci) as u32;
+                        let k = match counted.iter().position(|&g| g == gid) {
+                            Some(k) => k,
+                            None => {
+                                counted.push(gid);
+                                counted.len() - 1
+                            }
+                        };
+                        ids.push(k as u32);
+                    }
+                    CMeasureKind::TeamPay {
+                        population: *population,
+                        counted: ids,
+                    }
+                }
             };
             measures.push(CMeasure {
                 kind,
@@ -544,20 +640,30 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
         for l in total_period.iter().chain(total_plan.iter()) {
             mark_measures(&l.amount, &mut needed);
         }
-        for i in (0..measures.len()).rev() {
-            if needed.get(i).copied().unwrap_or(false) {
-                if let Some(m) = measures.get(i) {
-                    match &m.kind {
-                        CMeasureKind::Scalar(e) => mark_measures(e, &mut needed),
-                        CMeasureKind::Agg { arg, filter, .. } => {
-                            if let Some(a) = arg {
-                                mark_measures(a, &mut needed);
-                            }
-                            if let Some(a) = filter {
-                                mark_measures(a, &mut needed);
-                            }
-                        }
-                    }
+        close_needed(&measures, &mut needed);
+        // Team commission: which components are counted, which read it, and what the first
+        // phase (the counted components alone) needs.
+        let team_measure = team_measures(&measures);
+        let mut needed1 = vec![false; measures.len()];
+        for comp in comps.iter_mut() {
+            comp.counted = counted
+                .iter()
+                .position(|&g| g == comp.gid)
+                .map(|k| k as u32);
+            let mut reads = vec![false; measures.len()];
+            each_expr(comp, &mut |e| mark_measures(e, &mut reads));
+            close_needed(&measures, &mut reads);
+            comp.reads_team = reads.iter().zip(&team_measure).any(|(r, t)| *r && *t);
+            if comp.counted.is_some() {
+                if comp.reads_team {
+                    return Err(fault(
+                        "R0003",
+                        "a component counted in team commission reads team commission",
+                        comp.source,
+                    ));
+                }
+                for (n, r) in needed1.iter_mut().zip(&reads) {
+                    *n |= *r;
                 }
             }
         }
@@ -567,7 +673,7 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
                 CMeasureKind::Agg {
                     population: Population::Direct | Population::Team,
                     ..
-                }
+                } | CMeasureKind::TeamPay { .. }
             )
         });
         versions.push(CVersion {
@@ -576,6 +682,7 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
             ramp: v.ramp.clone(),
             measures,
             needed,
+            needed1,
             comps,
             total_period,
             total_plan,
@@ -584,6 +691,7 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
     }
     Ok(CPlan {
         versions,
+        counted,
         components,
         limits,
     })

@@ -172,6 +172,14 @@ pub(crate) fn validate(data: &Dataset) -> R<()> {
     {
         return Err(bad("a manager refers to a missing payee"));
     }
+    if data
+        .assignments
+        .iter()
+        .flatten()
+        .any(|a| a.payee as usize >= np || a.manager as usize >= np)
+    {
+        return Err(bad("a manager assignment refers to a missing payee"));
+    }
     if data.quotas.iter().any(|q| q.payee as usize >= np) {
         return Err(bad("a quota refers to a missing payee"));
     }
@@ -390,67 +398,156 @@ pub(crate) fn payee_order(data: &Dataset) -> Vec<u32> {
     order
 }
 
-/// Compressed lists per payee (`starts[p]..starts[p+1]` into `items`).
-#[derive(Debug, Default)]
-pub(crate) struct Csr {
-    pub starts: Vec<u32>,
-    pub items: Vec<u32>,
+/// One report of a manager, for the days `from..=to` (open ends are `Date(i32::MIN)` and
+/// `Date(i32::MAX)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Member {
+    pub payee: u32,
+    pub from: Date,
+    pub to: Date,
 }
 
-impl Csr {
-    pub fn of(&self, p: u32) -> &[u32] {
+const OPEN_FROM: Date = Date(i32::MIN);
+const OPEN_TO: Date = Date(i32::MAX);
+
+/// Reports of every payee (`starts[p]..starts[p+1]` into `items`), each with the days on
+/// which it reports to the payee. A payee appears at most once per day in a list.
+#[derive(Debug, Default)]
+pub(crate) struct Reports {
+    pub starts: Vec<u32>,
+    pub items: Vec<Member>,
+}
+
+impl Reports {
+    pub fn of(&self, p: u32) -> &[Member] {
         let s = self.starts.get(p as usize).copied().unwrap_or(0) as usize;
         let e = self.starts.get(p as usize + 1).copied().unwrap_or(0) as usize;
         self.items.get(s..e).unwrap_or(&[])
     }
+
+    /// Flattens per-payee lists, each sorted by (rank of the report's payee id, from).
+    fn from_lists(mut lists: Vec<Vec<Member>>, rank: &[u32]) -> Reports {
+        let mut r = Reports {
+            starts: Vec::with_capacity(lists.len() + 1),
+            items: Vec::with_capacity(lists.iter().map(Vec::len).sum()),
+        };
+        for l in &mut lists {
+            l.sort_unstable_by_key(|m| {
+                (
+                    rank.get(m.payee as usize).copied().unwrap_or(u32::MAX),
+                    m.from,
+                )
+            });
+            r.starts.push(r.items.len() as u32);
+            r.items.extend_from_slice(l);
+        }
+        r.starts.push(r.items.len() as u32);
+        r
+    }
 }
 
-/// Direct reports and all (direct and indirect) reports of every payee. Cycles in the
-/// manager column are cut: a payee is never its own report.
-pub(crate) fn hierarchy(data: &Dataset) -> (Csr, Csr) {
+/// Direct reports and all (direct and indirect) reports of every payee, each with the days it
+/// reports to the payee. `rank[p]` is payee `p`'s place in id order (lists are sorted by it).
+///
+/// Without an assignments table the `manager` column is the hierarchy on every day; cycles
+/// in it are cut (a payee is never its own report). With one, each assignment makes its payee
+/// a direct report of its manager on its days, and the payee (with its own reports) a report
+/// of every manager above, on the days both assignments hold.
+pub(crate) fn hierarchy(data: &Dataset, rank: &[u32]) -> (Reports, Reports) {
     let np = data.payees.id.len();
-    let mut kids: Vec<Vec<u32>> = vec![Vec::new(); np];
-    for (i, m) in data.payees.manager.iter().enumerate() {
-        if let Some(m) = m {
-            if *m as usize != i {
-                if let Some(k) = kids.get_mut(*m as usize) {
-                    k.push(i as u32);
+    let mut direct: Vec<Vec<Member>> = vec![Vec::new(); np];
+    let mut team: Vec<Vec<Member>> = vec![Vec::new(); np];
+    match &data.assignments {
+        None => {
+            let mut kids: Vec<Vec<u32>> = vec![Vec::new(); np];
+            for (i, m) in data.payees.manager.iter().enumerate() {
+                if let Some(m) = m {
+                    if *m as usize != i {
+                        if let Some(k) = kids.get_mut(*m as usize) {
+                            k.push(i as u32);
+                        }
+                    }
+                }
+            }
+            let open = |q: u32| Member {
+                payee: q,
+                from: OPEN_FROM,
+                to: OPEN_TO,
+            };
+            let mut seen = vec![u32::MAX; np];
+            let mut stack = Vec::new();
+            for p in 0..np {
+                let k = kids.get(p).map(Vec::as_slice).unwrap_or(&[]);
+                if let Some(d) = direct.get_mut(p) {
+                    d.extend(k.iter().map(|&q| open(q)));
+                }
+                if let Some(s) = seen.get_mut(p) {
+                    *s = p as u32;
+                }
+                stack.clear();
+                stack.extend_from_slice(k);
+                let Some(t) = team.get_mut(p) else { continue };
+                while let Some(q) = stack.pop() {
+                    match seen.get_mut(q as usize) {
+                        Some(s) if *s != p as u32 => *s = p as u32,
+                        _ => continue,
+                    }
+                    t.push(open(q));
+                    stack.extend_from_slice(kids.get(q as usize).map(Vec::as_slice).unwrap_or(&[]));
+                }
+            }
+        }
+        Some(rows) => {
+            // Each payee's assignments: (manager, from, to).
+            let mut up: Vec<Vec<(u32, Date, Date)>> = vec![Vec::new(); np];
+            for a in rows {
+                if a.payee == a.manager {
+                    continue;
+                }
+                if let Some(u) = up.get_mut(a.payee as usize) {
+                    u.push((a.manager, a.from, a.to.unwrap_or(OPEN_TO)));
+                }
+                if let Some(d) = direct.get_mut(a.manager as usize) {
+                    d.push(Member {
+                        payee: a.payee,
+                        from: a.from,
+                        to: a.to.unwrap_or(OPEN_TO),
+                    });
+                }
+            }
+            // Walk up from every payee, cutting the days at each assignment; the depth bound
+            // stops a cycle (validated data has none).
+            let mut stack: Vec<(u32, Date, Date, usize)> = Vec::new();
+            for q in 0..np as u32 {
+                stack.clear();
+                for &(m, a, b) in up.get(q as usize).map(Vec::as_slice).unwrap_or(&[]) {
+                    stack.push((m, a, b, 1));
+                }
+                while let Some((x, a, b, depth)) = stack.pop() {
+                    if x == q || depth > np {
+                        continue;
+                    }
+                    if let Some(t) = team.get_mut(x as usize) {
+                        t.push(Member {
+                            payee: q,
+                            from: a,
+                            to: b,
+                        });
+                    }
+                    for &(y, a2, b2) in up.get(x as usize).map(Vec::as_slice).unwrap_or(&[]) {
+                        let (lo, hi) = (a.max(a2), b.min(b2));
+                        if lo <= hi {
+                            stack.push((y, lo, hi, depth + 1));
+                        }
+                    }
                 }
             }
         }
     }
-    let mut direct = Csr {
-        starts: Vec::with_capacity(np + 1),
-        items: Vec::new(),
-    };
-    let mut team = Csr {
-        starts: Vec::with_capacity(np + 1),
-        items: Vec::new(),
-    };
-    let mut seen = vec![u32::MAX; np];
-    let mut stack = Vec::new();
-    for p in 0..np {
-        direct.starts.push(direct.items.len() as u32);
-        team.starts.push(team.items.len() as u32);
-        let k = kids.get(p).map(Vec::as_slice).unwrap_or(&[]);
-        direct.items.extend_from_slice(k);
-        if let Some(s) = seen.get_mut(p) {
-            *s = p as u32;
-        }
-        stack.clear();
-        stack.extend_from_slice(k);
-        while let Some(q) = stack.pop() {
-            match seen.get_mut(q as usize) {
-                Some(s) if *s != p as u32 => *s = p as u32,
-                _ => continue,
-            }
-            team.items.push(q);
-            stack.extend_from_slice(kids.get(q as usize).map(Vec::as_slice).unwrap_or(&[]));
-        }
-    }
-    direct.starts.push(direct.items.len() as u32);
-    team.starts.push(team.items.len() as u32);
-    (direct, team)
+    (
+        Reports::from_lists(direct, rank),
+        Reports::from_lists(team, rank),
+    )
 }
 
 /// Quotas grouped by payee.

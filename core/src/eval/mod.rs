@@ -105,8 +105,21 @@
 //! amounts from period to period within one version (from the first evaluated period) and
 //! applies a floor only in the period containing the version's last effective day.
 //!
-//! # Not in the IR yet
-//! Team commission (an override computed on reports' commission rather than their credit).
+//! # Team commission (two phases)
+//! A measure `team|direct commission(c, ...)` reads what the named components paid the
+//! payee's reports in the same period: their lines after rounding, line limits and the
+//! components' own period limits (component rounding included), before plan-level limits.
+//! The checker makes sure those components read no team commission, so evaluation runs in
+//! two phases, each parallel over payees: phase 1 runs only the counted components of every
+//! payee and records their payee-period amounts; phase 2 is the full evaluation, in which
+//! team commission sums the recorded amounts of the reports as of the period's last day.
+//! Lines of a component that reads team commission trace it ([`crate::results::TeamInput`]).
+//!
+//! # Hierarchy
+//! Without an assignments table, `payees.manager` is the hierarchy on every day. With one
+//! ([`crate::dataset::Assignment`]), a credit line counts for a manager's `direct`/`team`
+//! aggregate when its payee reports to the manager (directly, or at any depth) on the deal's
+//! credit date; team commission uses the hierarchy of the period's last day.
 
 mod compiled;
 mod expr;
@@ -117,9 +130,10 @@ pub mod tiers;
 use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
-use crate::results::{EvalError, IdTable, Results, Span};
+use crate::results::{EvalError, IdTable, Results, Span, TeamInput};
 use index::LineIndex;
 use run::{Engine, PayeeFail, PayeeOut, Slot};
+use rust_decimal::Decimal;
 
 /// Payees evaluated per batch. Each batch's outputs are appended to the results (and freed)
 /// while the next batch runs, so the results are never held twice and the same memory is
@@ -135,11 +149,13 @@ fn append_batch(
     for (k, o) in outs.into_iter().enumerate() {
         let out = o.map_err(|f| (k, f))?;
         let base = |n: usize| n as u32;
-        let (sb, mb, gb, lb) = (
+        let (sb, mb, gb, lb, tb, rb) = (
             base(res.slices.len()),
             base(res.multipliers.len()),
             base(res.gates.len()),
             base(res.limit_steps.len()),
+            base(res.team_inputs.len()),
+            base(res.team_reports.len()),
         );
         let rebase = |s: Span, b: u32| Span {
             start: s.start + b,
@@ -151,12 +167,18 @@ fn append_batch(
             l.trace.multipliers = rebase(l.trace.multipliers, mb);
             l.trace.gates = rebase(l.trace.gates, gb);
             l.trace.limits = rebase(l.trace.limits, lb);
+            l.trace.team = rebase(l.trace.team, tb);
             l
         }));
         res.slices.extend_from_slice(&out.slices);
         res.multipliers.extend_from_slice(&out.mults);
         res.gates.extend_from_slice(&out.gates);
         res.limit_steps.extend_from_slice(&out.steps);
+        res.team_inputs.extend(out.team.iter().map(|t| TeamInput {
+            reports: rebase(t.reports, rb),
+            ..*t
+        }));
+        res.team_reports.extend_from_slice(&out.team_reports);
         res.totals.extend_from_slice(&out.totals);
         res.component_totals.extend_from_slice(&out.comp_totals);
     }
@@ -316,6 +338,7 @@ pub fn evaluate_with(
             report,
             last_of_version,
             seq: seq(&per),
+            index: slots.len() as u32,
         });
         per = per.next();
     }
@@ -327,8 +350,15 @@ pub fn evaluate_with(
         data,
         &compiled::deal_attrs_used(&compiled, data.deals.attrs.len()),
     );
+    let order = index::payee_order(data);
     let (direct, team) = if compiled.versions.iter().any(|v| v.uses_hierarchy) {
-        index::hierarchy(data)
+        let mut rank = vec![u32::MAX; data.payees.id.len()];
+        for (i, &p) in order.iter().enumerate() {
+            if let Some(r) = rank.get_mut(p as usize) {
+                *r = i as u32;
+            }
+        }
+        index::hierarchy(data, &rank)
     } else {
         Default::default()
     };
@@ -337,18 +367,73 @@ pub fn evaluate_with(
         let p = Period::containing(d, grain, fsm);
         i64::from(p.fiscal_year) * per_year + i64::from(p.index) - 1
     };
+    let fail_of = |k: usize, PayeeFail { fault, period }: PayeeFail| {
+        let mut e = to_err(fault);
+        let p = order.get(k).copied().unwrap_or(0);
+        e.payee = Some(
+            data.texts
+                .resolve(data.payees.id.get(p as usize).copied().unwrap_or(0))
+                .to_string(),
+        );
+        e.period = period.map(|p| p.label());
+        e
+    };
+
+    // Phase 1 (only when some measure is team commission): every payee's counted components,
+    // whose amounts team commission reads in phase 2. Payees stay independent in each phase.
+    let n_counted = compiled.counted.len();
+    let mut team_pay: Vec<Vec<Decimal>> = Vec::new();
+    if n_counted > 0 {
+        let first = Engine {
+            data,
+            plan: &compiled,
+            lines: &lines,
+            direct: &direct,
+            team: &team,
+            phase1: true,
+            team_pay: &[],
+            n_counted,
+            quotas: &quotas,
+            slots: &slots,
+            trace: false,
+            seq_of: &seq_of,
+        };
+        #[cfg(feature = "parallel")]
+        let outs: Vec<Result<PayeeOut, PayeeFail>> = {
+            use rayon::prelude::*;
+            order.par_iter().map(|&p| first.run_payee(p)).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let outs: Vec<Result<PayeeOut, PayeeFail>> =
+            order.iter().map(|&p| first.run_payee(p)).collect();
+        team_pay = vec![Vec::new(); data.payees.id.len()];
+        for (k, o) in outs.into_iter().enumerate() {
+            match o {
+                Ok(out) => {
+                    let p = order.get(k).copied().unwrap_or(0);
+                    if let Some(slot) = team_pay.get_mut(p as usize) {
+                        *slot = out.counted;
+                    }
+                }
+                Err(f) => return Err(fail_of(k, f)),
+            }
+        }
+    }
+
     let engine = Engine {
         data,
         plan: &compiled,
         lines: &lines,
         direct: &direct,
         team: &team,
+        phase1: false,
+        team_pay: &team_pay,
+        n_counted,
         quotas: &quotas,
         slots: &slots,
         trace: opts.trace,
         seq_of: &seq_of,
     };
-    let order = index::payee_order(data);
 
     let mut res = Results {
         periods: reported,
@@ -375,17 +460,7 @@ pub fn evaluate_with(
             batch.iter().map(|&p| engine.run_payee(p)).collect()
         }
     };
-    let fail = |batch_start: usize, (k, PayeeFail { fault, period }): (usize, PayeeFail)| {
-        let mut e = to_err(fault);
-        let p = order.get(batch_start + k).copied().unwrap_or(0);
-        e.payee = Some(
-            data.texts
-                .resolve(data.payees.id.get(p as usize).copied().unwrap_or(0))
-                .to_string(),
-        );
-        e.period = period.map(|p| p.label());
-        e
-    };
+    let fail = |batch_start: usize, (k, f): (usize, PayeeFail)| fail_of(batch_start + k, f);
     let mut pending: Option<(usize, Vec<Result<PayeeOut, PayeeFail>>)> = None;
     for (i, batch) in order.chunks(BATCH).enumerate() {
         // Append the previous batch while this one runs.

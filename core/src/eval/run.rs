@@ -7,15 +7,15 @@ use super::expr::{
     add, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, Cx, Fault, LineCx, PeriodCx, Value,
     R,
 };
-use super::index::{Csr, LineIndex};
+use super::index::{LineIndex, Reports};
 use super::tiers::{band_of, graduated, interpolate, whole, UBand};
 use crate::dataset::Dataset;
 use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
 use crate::results::{
-    ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice, Span, Total, Trace,
-    PLAN_COMPONENT,
+    ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice, Span, TeamInput,
+    TeamReport, Total, Trace, PLAN_COMPONENT,
 };
 use rust_decimal::Decimal;
 use std::ops::Range;
@@ -36,14 +36,23 @@ pub(crate) struct Slot {
     pub last_of_version: bool,
     /// Absolute period number (for tenure).
     pub seq: i64,
+    /// Index of this slot in the evaluation's slots.
+    pub index: u32,
 }
 
 pub(crate) struct Engine<'a> {
     pub data: &'a Dataset,
     pub plan: &'a CPlan,
     pub lines: &'a LineIndex,
-    pub direct: &'a Csr,
-    pub team: &'a Csr,
+    pub direct: &'a Reports,
+    pub team: &'a Reports,
+    /// First phase: run only the components team commission counts, and record their
+    /// payee-period amounts (no lines, no plan-level limits).
+    pub phase1: bool,
+    /// First-phase amounts by payee row: `[slot index × counted + counted index]`.
+    pub team_pay: &'a [Vec<Decimal>],
+    /// Number of counted components ([`CPlan::counted`]).
+    pub n_counted: usize,
     pub quotas: &'a [Vec<(Period, Decimal)>],
     pub slots: &'a [Slot],
     pub trace: bool,
@@ -61,6 +70,10 @@ pub(crate) struct PayeeOut {
     pub steps: Vec<LimitStep>,
     pub totals: Vec<Total>,
     pub comp_totals: Vec<ComponentTotal>,
+    pub team: Vec<TeamInput>,
+    pub team_reports: Vec<TeamReport>,
+    /// First phase: the counted components' amounts, `[slot index × counted + counted index]`.
+    pub counted: Vec<Decimal>,
 }
 
 pub(crate) struct PayeeFail {
@@ -98,6 +111,8 @@ struct Scratch {
     steps: Vec<(LimitStep, u32)>,
     measures: Vec<Value>,
     comp_sums: Vec<(Decimal, bool)>,
+    /// Team commission inputs of the current payee-period ([`PayeeOut::team`]).
+    team_span: Span,
 }
 
 /// Trace facts known when a raw amount is produced.
@@ -191,7 +206,14 @@ impl<'a> Engine<'a> {
         // Pre-size for the usual shape (one line per credit line and component, about one
         // slice, multiplier and limit step per line): growing by doubling would copy the
         // lines several times. Large unused capacity is never touched, so costs no memory.
-        let n = self.lines.range(p).len();
+        let n = if self.phase1 {
+            0
+        } else {
+            self.lines.range(p).len()
+        };
+        if self.phase1 {
+            out.counted = vec![Decimal::ZERO; self.slots.len() * self.n_counted];
+        }
         let comps = self
             .plan
             .versions
@@ -238,6 +260,8 @@ impl<'a> Engine<'a> {
                 out.mults.len(),
                 out.gates.len(),
                 out.steps.len(),
+                out.team.len(),
+                out.team_reports.len(),
             );
             let fail = |fault| PayeeFail {
                 fault,
@@ -260,6 +284,8 @@ impl<'a> Engine<'a> {
                 out.mults.truncate(marks.2);
                 out.gates.truncate(marks.3);
                 out.steps.truncate(marks.4);
+                out.team.truncate(marks.5);
+                out.team_reports.truncate(marks.6);
             }
         }
         Ok(out)
@@ -272,11 +298,18 @@ impl<'a> Engine<'a> {
         ver: &CVersion,
         pc: &PeriodCx,
         sc: &mut Scratch,
+        out: &mut PayeeOut,
     ) -> R<()> {
         sc.measures.clear();
         sc.measures.resize(ver.measures.len(), Value::Absent);
+        let t0 = out.team.len();
+        let needed = if self.phase1 {
+            &ver.needed1
+        } else {
+            &ver.needed
+        };
         for (mi, m) in ver.measures.iter().enumerate() {
-            if !ver.needed.get(mi).copied().unwrap_or(false) {
+            if !needed.get(mi).copied().unwrap_or(false) {
                 continue;
             }
             let v = {
@@ -293,6 +326,17 @@ impl<'a> Engine<'a> {
                 };
                 match &m.kind {
                     CMeasureKind::Scalar(e) => eval(e, &cx)?,
+                    CMeasureKind::TeamPay {
+                        population,
+                        counted,
+                    } => Value::Dec(self.team_pay_of(
+                        p,
+                        slot,
+                        *population,
+                        counted,
+                        m.source,
+                        out,
+                    )?),
                     CMeasureKind::Agg {
                         func,
                         arg,
@@ -305,8 +349,8 @@ impl<'a> Engine<'a> {
                             Window::YearToDate => (slot.fy_start, slot.end),
                             Window::Year => (slot.fy_start, slot.fy_end),
                         };
-                        let own = [p];
-                        let members: &[u32] = match population {
+                        let own = [super::index::Member { payee: p, from, to }];
+                        let members: &[super::index::Member] = match population {
                             Population::Own => &own,
                             Population::Direct => self.direct.of(p),
                             Population::Team => self.team.of(p),
@@ -315,8 +359,13 @@ impl<'a> Engine<'a> {
                         let mut sum = Decimal::ZERO;
                         let mut n: u64 = 0;
                         let mut best: Option<Decimal> = None;
-                        for &q in members {
-                            for pos in self.lines.dated(q, from, to) {
+                        for q in members {
+                            // A report's lines count on the days it reports to the payee.
+                            let (lo, hi) = (from.max(q.from), to.min(q.to));
+                            if lo > hi {
+                                continue;
+                            }
+                            for pos in self.lines.dated(q.payee, lo, hi) {
                                 let deal = self.lines.deal.get(pos).copied().unwrap_or(0);
                                 let share =
                                     self.lines.share.get(pos).copied().unwrap_or(Decimal::ZERO);
@@ -360,7 +409,58 @@ impl<'a> Engine<'a> {
                 *slot = v;
             }
         }
+        sc.team_span = span_from(t0, out.team.len());
         Ok(())
+    }
+
+    /// Team commission of payee `p` in `slot`: the first-phase amounts of the `counted`
+    /// components of its reports as of the period's last day (traced per report).
+    fn team_pay_of(
+        &self,
+        p: u32,
+        slot: &Slot,
+        population: Population,
+        counted: &[u32],
+        src: SourceRef,
+        out: &mut PayeeOut,
+    ) -> R<Decimal> {
+        let members = match population {
+            Population::Direct => self.direct.of(p),
+            _ => self.team.of(p),
+        };
+        let base = slot.index as usize * self.n_counted;
+        let r0 = out.team_reports.len();
+        let mut total = Decimal::ZERO;
+        for q in members {
+            if q.from > slot.end || q.to < slot.end {
+                continue;
+            }
+            let amounts = self
+                .team_pay
+                .get(q.payee as usize)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let mut a = Decimal::ZERO;
+            for &k in counted {
+                let v = amounts.get(base + k as usize).copied().unwrap_or_default();
+                a = add(a, v, src)?;
+            }
+            total = add(total, a, src)?;
+            if self.trace && !a.is_zero() {
+                out.team_reports.push(TeamReport {
+                    payee: q.payee,
+                    amount: a,
+                });
+            }
+        }
+        if self.trace {
+            out.team.push(TeamInput {
+                source: src,
+                value: total,
+                reports: span_from(r0, out.team_reports.len()),
+            });
+        }
+        Ok(total)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -376,7 +476,7 @@ impl<'a> Engine<'a> {
         cum: &mut [(Decimal, Decimal)],
     ) -> R<()> {
         let range = self.lines.dated(p, slot.start, slot.end);
-        self.measures(p, slot, ver, pc, sc)?;
+        self.measures(p, slot, ver, pc, sc, out)?;
         let measures = std::mem::take(&mut sc.measures);
         let cx = Cx {
             data: self.data,
@@ -392,7 +492,11 @@ impl<'a> Engine<'a> {
         sc.steps.clear();
         sc.runs.clear();
         for (ci, comp) in ver.comps.iter().enumerate() {
+            if self.phase1 && comp.counted.is_none() {
+                continue;
+            }
             let w0 = sc.work.len();
+            let amount;
             if comp.true_up {
                 let ytd = self.lines.dated(p, slot.fy_start, slot.end);
                 let ytd_total = self.component(comp, ci as u32, ytd, &cx, ver, sc, out)?;
@@ -421,10 +525,27 @@ impl<'a> Engine<'a> {
                 if let Some(h) = hist.get_mut(gid) {
                     *h = ytd_total;
                 }
+                amount = payout;
             } else {
-                self.component(comp, ci as u32, range.clone(), &cx, ver, sc, out)?;
+                amount = self.component(comp, ci as u32, range.clone(), &cx, ver, sc, out)?;
+            }
+            if let (true, Some(k)) = (self.phase1, comp.counted) {
+                let i = slot.index as usize * self.n_counted + k as usize;
+                if let Some(c) = out.counted.get_mut(i) {
+                    *c = amount;
+                }
+            }
+            if comp.reads_team && self.trace {
+                let span = sc.team_span;
+                for w in sc.work.get_mut(w0..).unwrap_or(&mut []) {
+                    w.line.trace.team = span;
+                }
             }
             sc.runs.push((w0 as u32, sc.work.len() as u32));
+        }
+        if self.phase1 {
+            sc.measures = measures;
+            return Ok(());
         }
         // Merge the components' runs into line order: (position, component), period lines last.
         sc.order.clear();
@@ -782,6 +903,7 @@ impl<'a> Engine<'a> {
             rounded,
             rounding,
             limits: Span::default(),
+            team: Span::default(),
         };
         let widx = sc.work.len() as u32;
         sc.work.push(WLine {

@@ -297,6 +297,7 @@ class Plan:
         period: str,
         credits: Optional[_TableInput] = None,
         quotas: Optional[_TableInput] = None,
+        managers: Optional[_TableInput] = None,
         max_rows: Optional[int] = None,
     ) -> Results: ...
     def pay_curve(
@@ -311,6 +312,7 @@ class Plan:
         step: Optional[_DecimalLike] = None,
         credits: Optional[_TableInput] = None,
         quotas: Optional[_TableInput] = None,
+        managers: Optional[_TableInput] = None,
     ) -> list[CurvePoint]: ...
 
 def check(text: str) -> list[Diagnostic]: ...
