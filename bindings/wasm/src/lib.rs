@@ -90,6 +90,9 @@ impl WasmPlan {
     /// Evaluates the plan over `period` with input tables given as UTF-8 JSON text (bytes:
     /// `TextEncoder` output crosses into wasm memory in one copy, where a string would be
     /// copied character by character). `max_rows` lowers the row limit per table (`D0108`).
+    // Positional because this is the raw wasm-bindgen boundary; js/api.js exposes it as
+    // `evaluate(inputs, period, options)`.
+    #[allow(clippy::too_many_arguments)]
     pub fn evaluate(
         &self,
         payees: &[u8],
