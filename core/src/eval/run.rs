@@ -144,8 +144,10 @@ fn span_from(start: usize, end: usize) -> Span {
 }
 
 /// `v` written with exactly `scale` decimals when that loses no digit; otherwise unchanged.
+/// Fewer decimals are padded too: a floor top-up of `967` or a cap cutting a line to `0.00`
+/// shows at the plan's scale like every other line (language reference §7.1).
 fn at_scale_if_exact(mut v: Decimal, scale: u32) -> Decimal {
-    if v.scale() > scale && v.round_dp(scale) == v {
+    if v.scale() != scale && v.round_dp(scale) == v {
         v.rescale(scale);
     }
     v
