@@ -300,9 +300,19 @@ pub fn check_decimal_edges(data: &[u8]) -> Result<(), String> {
         Err(e) => return Err(format!("compile failed with {e:?}\n{text}")),
     };
     match plan.evaluate(&render::inputs(&case), &case.period_text()) {
-        Ok(r) => group(&r)
-            .map(|_| ())
-            .map_err(|e| format!("{e}\n{}", describe(&case, &text))),
+        Ok(r) => {
+            group(&r).map_err(|e| format!("{e}\n{}", describe(&case, &text)))?;
+            // The explanations and statements render every traced value (rates as percents,
+            // slices, caps): they must not panic on extreme ones either.
+            for p in &case.payees {
+                let _ = plan.explain(&r, &p.id, None);
+                let _ = plan.statement(&r, &p.id);
+            }
+            for d in &case.deals {
+                let _ = plan.explain(&r, &d.owner, Some(&d.id));
+            }
+            Ok(())
+        }
         Err(Error::Data(errs)) if !errs.errors.is_empty() => Ok(()),
         Err(Error::Eval(e)) if NUMERIC_EVAL_CODES.contains(&e.code.as_str()) => Ok(()),
         Err(e) => Err(format!(

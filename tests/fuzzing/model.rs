@@ -137,6 +137,9 @@ pub struct Tiers {
     pub first_open: bool,
     /// Bands, lowest first.
     pub bands: Vec<Band>,
+    /// `by attainment` bounds written as plain ratios (`1.5`) rather than percents (`150%`);
+    /// `decimal_edges` only, where a plain bound can reach the 96-bit limit.
+    pub ratio_plain: bool,
 }
 
 /// A component's rate.
@@ -837,7 +840,10 @@ impl<'a, 'b> Gen<'a, 'b> {
         }
         let first_open = self.chance(1, 8);
         let first_lo = self.lit(first_lo);
+        // Drawn in edge mode only, so eval_reference inputs keep their meaning.
+        let ratio_plain = self.edges && key == Key::Attainment && self.chance(1, 3);
         Tiers {
+            ratio_plain,
             mode,
             key,
             scope,

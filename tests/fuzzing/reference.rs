@@ -237,6 +237,7 @@ fn bands(t: &Tiers, basis: Basis, quota: Decimal) -> Result<Vec<B>, String> {
     let unit = |lit: &Lit| -> Result<Decimal, String> {
         let v = val(lit)?;
         Ok(match t.key {
+            Key::Attainment if t.ratio_plain => v * quota,
             Key::Attainment => percent(v) * quota,
             _ => v,
         })

@@ -62,9 +62,9 @@ impl W<'_> {
         }
     }
 
-    fn bound(&self, key: Key, lit: &Lit) -> String {
-        match key {
-            Key::Attainment => self.pct(lit),
+    fn bound(&self, t: &Tiers, lit: &Lit) -> String {
+        match t.key {
+            Key::Attainment if !t.ratio_plain => self.pct(lit),
             _ => self.n(lit),
         }
     }
@@ -97,7 +97,7 @@ impl W<'_> {
                 None => "..)".to_string(),
                 Some(h) => format!(
                     "{}{}",
-                    self.bound(t.key, h),
+                    self.bound(t, h),
                     if b.hi_closed { "]" } else { ")" }
                 ),
             };
@@ -105,7 +105,7 @@ impl W<'_> {
                 Pay::Rate(r) => self.rate(basis, r),
                 Pay::Flat(f) => format!("flat {}", self.n(f)),
             };
-            let row = format!("{open}{}, {hi}  {pay}", self.bound(t.key, &lo));
+            let row = format!("{open}{}, {hi}  {pay}", self.bound(t, &lo));
             self.line(6, &row);
             if let Some(h) = &b.hi {
                 lo = h.clone();
