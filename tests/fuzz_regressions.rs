@@ -125,3 +125,69 @@ fn line_stage_pads_top_ups_and_capped_lines_to_the_plan_scale() {
         Some(s("3.0000"))
     );
 }
+
+/// Found by eval_reference: a component whose gate failed still had its line limits applied,
+/// so `cap per line at -8` paid −8.00 per line and `floor per line at 5` paid 5.00; a failed
+/// gate pays 0 and none of the component's caps or floors apply (§7.6).
+#[test]
+fn a_failed_gate_pays_zero_whatever_the_limits() {
+    let plan = commissio::CompiledPlan::compile(
+        "plan \"P\" {
+  currency USD
+  period quarter
+  effective 2026-01-01 to 2026-12-31
+  rounding half_even 2 per line
+  input deal { amount: money }
+  measure bookings = sum(credit.amount)
+  component low {
+    commission on credit.amount
+    rate 10%
+    gate bookings >= 1_000_000
+    cap per line at -8
+    cap per period at -20
+  }
+  component lifted {
+    commission on credit.amount
+    rate 10%
+    gate bookings >= 1_000_000
+    floor per line at 5
+    floor per period at 50
+  }
+}",
+    )
+    .expect("plan checks");
+    let inputs = commissio::Inputs::from_csv(
+        "id\nA\n",
+        "id,payee,date,amount\n1,A,2026-02-01,100.00\n2,A,2026-02-02,300.00\n",
+        None,
+        None,
+    )
+    .expect("data loads");
+    let r = plan.evaluate(&inputs, "2026-Q1").expect("evaluates");
+    let lines: Vec<(String, Option<String>, String)> = r
+        .lines
+        .iter()
+        .map(|l| {
+            let v = r.view(l);
+            (
+                v.component.to_string(),
+                v.deal.map(str::to_string),
+                v.amount.to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        lines,
+        [
+            (s("low"), Some(s("1")), s("0.00")),
+            (s("lifted"), Some(s("1")), s("0.00")),
+            (s("low"), Some(s("2")), s("0.00")),
+            (s("lifted"), Some(s("2")), s("0.00")),
+        ]
+    );
+    assert_eq!(
+        r.total("A", "2026-Q1").map(|t| t.to_string()),
+        Some(s("0.00"))
+    );
+}

@@ -324,8 +324,10 @@ impl Ctx<'_> {
         if self.stage == Stage::Line {
             v = self.round(v);
         }
+        // A failed gate: the component pays 0 and its floors do not apply (§7.6); a cap
+        // cannot take a 0 elsewhere without contradicting "pays 0".
         if !pass {
-            v = Decimal::ZERO;
+            return Ok(Decimal::ZERO);
         }
         for l in c.limits.iter().filter(|l| l.wide) {
             let e = val(&l.amount)?;
@@ -640,13 +642,13 @@ fn component(
             amount,
         });
     }
-    // The component's per-period caps and floors, in the order written (§9); no top-up when
-    // a gate failed (§7.6).
-    for l in c.limits.iter().filter(|l| !l.wide) {
+    // The component's per-period caps and floors, in the order written (§9); none when a gate
+    // failed: the component pays 0 (§7.6).
+    for l in c.limits.iter().filter(|l| !l.wide && pass) {
         let e = val(&l.amount)?;
         if l.cap {
             cap_in_order(&mut lines, e, &mut (Decimal::ZERO, Decimal::ZERO));
-        } else if pass {
+        } else {
             let total: Decimal = lines.iter().map(|w| w.amount).sum();
             if total < e {
                 lines.push(Work {

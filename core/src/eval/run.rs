@@ -803,7 +803,9 @@ impl<'a> Engine<'a> {
             tail: NONE,
         });
         let mut amount = rounded;
-        for l in &comp.line_limits {
+        // A failed gate pays 0 (language reference §7.6): no floor lifts it, no cap below 0
+        // takes it elsewhere.
+        for l in comp.line_limits.iter().filter(|_| cc.pass) {
             let value = eval_dec(&l.amount, cx, l.source)?;
             let after = keep_scale(
                 if l.is_cap {
@@ -1002,7 +1004,8 @@ impl<'a> Engine<'a> {
             }
         }
         // Component period limits.
-        for l in &comp.period_limits {
+        // Likewise for the component's period limits when a gate failed (§7.6).
+        for l in comp.period_limits.iter().filter(|_| pass) {
             let value = eval_dec(&l.amount, cx, l.source)?;
             if l.is_cap {
                 let (mut before_cum, mut paid_cum) = (Decimal::ZERO, Decimal::ZERO);
