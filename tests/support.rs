@@ -1,6 +1,7 @@
 //! Reading conformance cases (tests/corpus/README.md) and running them through the Rust engine.
 #![allow(clippy::result_large_err)]
 
+pub mod fuzzing;
 use commissio::{CompiledPlan, Error, Inputs, LineIndex, Results};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -37,9 +37,13 @@ pub fn group_digits(value: Decimal) -> String {
     }
 }
 
-/// A rate as a percentage: `0.08` → `8%`, `0.125` → `12.5%`.
+/// A rate as a percentage: `0.08` → `8%`, `0.125` → `12.5%`. A rate too large to show
+/// ×100 (near the 96-bit limit, which a plan may write) is shown as the plain number.
 pub fn percent(rate: Decimal) -> String {
-    format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize())
+    match rate.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.normalize()),
+        None => rate.normalize().to_string(),
+    }
 }
 
 fn level_text(level: LimitLevel) -> &'static str {
@@ -376,5 +380,10 @@ mod tests {
         assert_eq!(group_digits(d("48.204800")), "48.2048");
         assert_eq!(percent(d("0.125")), "12.5%");
         assert_eq!(percent(d("0.08")), "8%");
+        assert_eq!(
+            percent(Decimal::MAX),
+            "79228162514264337593543950335",
+            "no overflow panic"
+        );
     }
 }

@@ -2244,11 +2244,12 @@ impl Checker {
         ratio: bool,
         integer_key: bool,
     ) {
+        // A ratio bound shows as a percent unless ×100 leaves the 96-bit range (a plain bound
+        // such as 10^27 is legal); then as the plain ratio.
         let show = |v: Decimal| -> String {
-            if ratio {
-                format!("{}%", (v * Decimal::ONE_HUNDRED).normalize())
-            } else {
-                v.normalize().to_string()
+            match v.checked_mul(Decimal::ONE_HUNDRED) {
+                Some(p) if ratio => format!("{}%", p.normalize()),
+                _ => v.normalize().to_string(),
             }
         };
         for (i, tier) in tiers.iter().enumerate() {

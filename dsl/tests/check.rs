@@ -607,6 +607,14 @@ fn e0302_overlap() {
     err_at(&plan("component c { commission on credit.amount rate graduated by amount { [0, 50] 1%  [50, ..) 2% } }"), "E0302", 10, 84);
 }
 
+/// Found by the decimal_edges fuzz target: a plain ratio bound near the 96-bit limit made the
+/// overlap message overflow (×100 for a percent) and panic; it is shown as the plain ratio.
+#[test]
+fn e0302_overlap_of_huge_ratio_bounds_does_not_panic() {
+    let d = err_at(&plan("component c { commission on credit.amount rate graduated by attainment { [0%, 1_000_000_000_000_000_000_000_000_000) 5%  [0, ..) 3% } }"), "E0302", 10, 124);
+    assert_eq!(d.message, "tiers overlap: 0%..1000000000000000000000000000");
+}
+
 #[test]
 fn e0303_unsorted() {
     err_at(&plan("component c { commission on credit.amount rate graduated by amount { [50, 100) 1%  [0, 50) 2% } }"), "E0303", 10, 86);

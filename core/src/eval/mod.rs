@@ -82,7 +82,7 @@
 //! * Multipliers whose `when` holds multiply the raw amount, exactly, in order.
 //! * Gates are evaluated per payee-period; if one fails, every line of the component is still
 //!   emitted with amount 0 (trace: `unrounded` keeps the would-be value, `rounded` 0, the
-//!   failed gate listed) and the component's floors do not apply.
+//!   failed gate listed) and none of the component's caps and floors apply.
 //! * Rounding: stage `line` rounds each line right after multipliers (before limits). Stage
 //!   `component` keeps lines exact and adds one `rounding` line per component and
 //!   payee-period with the difference (after the component's limits, before plan limits).

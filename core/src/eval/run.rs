@@ -159,8 +159,10 @@ fn span_from(start: usize, end: usize) -> Span {
 }
 
 /// `v` written with exactly `scale` decimals when that loses no digit; otherwise unchanged.
+/// Fewer decimals are padded too: a floor top-up of `967` or a cap cutting a line to `0.00`
+/// shows at the plan's scale like every other line (language reference §7.1).
 fn at_scale_if_exact(mut v: Decimal, scale: u32) -> Decimal {
-    if v.scale() > scale && v.round_dp(scale) == v {
+    if v.scale() != scale && v.round_dp(scale) == v {
         v.rescale(scale);
     }
     v
@@ -923,7 +925,9 @@ impl<'a> Engine<'a> {
             tail: NONE,
         });
         let mut amount = rounded;
-        for l in &comp.line_limits {
+        // A failed gate pays 0 (language reference §7.6): no floor lifts it, no cap below 0
+        // takes it elsewhere.
+        for l in comp.line_limits.iter().filter(|_| cc.pass) {
             let value = eval_dec(&l.amount, cx, l.source)?;
             let after = keep_scale(
                 if l.is_cap {
@@ -1122,7 +1126,8 @@ impl<'a> Engine<'a> {
             }
         }
         // Component period limits.
-        for l in &comp.period_limits {
+        // Likewise for the component's period limits when a gate failed (§7.6).
+        for l in comp.period_limits.iter().filter(|_| pass) {
             let value = eval_dec(&l.amount, cx, l.source)?;
             if l.is_cap {
                 let (mut before_cum, mut paid_cum) = (Decimal::ZERO, Decimal::ZERO);
