@@ -275,17 +275,24 @@ impl Table {
 
     /// A cursor over the rows, in order.
     pub(crate) fn rows(&self) -> Rows<'_> {
-        match &self.body {
-            Body::Cells(rows) => Rows::Cells(rows.iter()),
+        let source = match &self.body {
+            Body::Cells(rows) => RowSource::Cells(rows.iter()),
             Body::Csv { text, .. } => {
-                Rows::Csv(Box::new((csv_reader(text), csv::StringRecord::new())))
+                RowSource::Csv(Box::new((csv_reader(text), csv::StringRecord::new())))
             }
-        }
+        };
+        Rows { source, next: 0 }
     }
 }
 
 /// A cursor over a table's rows; each row borrows the cursor (CSV rows share one buffer).
-pub(crate) enum Rows<'t> {
+pub(crate) struct Rows<'t> {
+    source: RowSource<'t>,
+    /// Index of the next row.
+    next: usize,
+}
+
+enum RowSource<'t> {
     Cells(std::slice::Iter<'t, Vec<Cell>>),
     Csv(Box<(csv::Reader<&'t [u8]>, csv::StringRecord)>),
 }
@@ -294,16 +301,24 @@ impl Rows<'_> {
     /// The next row, if any. CSV text was checked when it was read, so a record that cannot
     /// be read here ends the rows as well.
     pub(crate) fn next_row(&mut self) -> Option<Row<'_>> {
-        match self {
-            Rows::Cells(it) => it.next().map(|r| Row::Cells(r)),
-            Rows::Csv(state) => {
+        let row = match &mut self.source {
+            RowSource::Cells(it) => it.next().map(|r| Row::Cells(r)),
+            RowSource::Csv(state) => {
                 let (rdr, record) = &mut **state;
                 match rdr.read_record(record) {
                     Ok(true) => Some(Row::Csv(record)),
                     _ => None,
                 }
             }
-        }
+        };
+        self.next += usize::from(row.is_some());
+        row
+    }
+
+    /// The next row with its index (0-based).
+    pub(crate) fn next_numbered(&mut self) -> Option<(usize, Row<'_>)> {
+        let index = self.next;
+        self.next_row().map(|row| (index, row))
     }
 }
 
@@ -1341,6 +1356,23 @@ impl Builder<'_> {
         }
     }
 
+    /// The payee row a `payee` cell names: `D0202` when no payee has the id (once payee ids
+    /// are known), or the cell's own error.
+    fn payee_ref(&mut self, at: &At<'_>, text: Option<&str>, bad: Option<Bad>) -> Option<u32> {
+        let mut payee = None;
+        if let Some(t) = text {
+            match lookup(&self.payee_of, t) {
+                Some(p) => payee = Some(p),
+                None if self.payee_ids_known => self.sink.push(at.err("payee", unknown_payee(t))),
+                None => {}
+            }
+        }
+        if let Some(bad) = bad {
+            self.sink.push(at.err("payee", bad));
+        }
+        payee
+    }
+
     /// Interns an id and claims it in `map`; reports duplicates.
     fn register_id(&mut self, at: &At<'_>, field: &str, id: &str, row: u32, deal: bool) -> Sym {
         let sym = self.texts.intern(id);
@@ -1411,10 +1443,8 @@ impl Builder<'_> {
             }
         };
         let mut cursor = table.rows();
-        let mut next_row = 0usize;
-        while let Some(row) = cursor.next_row() {
-            let (r, row) = (next_row, &row);
-            next_row += 1;
+        while let Some((r, row)) = cursor.next_numbered() {
+            let row = &row;
             if !reader.row_ok(r, row, &mut self.sink) {
                 p.id.push(0);
                 p.start.push(None);
@@ -1476,10 +1506,8 @@ impl Builder<'_> {
         // Managers, once every id is known.
         if let Some(mc) = mgr_c {
             let mut cursor = table.rows();
-            let mut next_row = 0usize;
-            while let Some(row) = cursor.next_row() {
-                let (r, row) = (next_row, &row);
-                next_row += 1;
+            while let Some((r, row)) = cursor.next_numbered() {
+                let row = &row;
                 let c = row.get(Some(mc));
                 if is_empty(c) || row.len() != table.columns.len() {
                     continue;
@@ -1636,10 +1664,8 @@ impl Builder<'_> {
                 .collect(),
         };
         let mut cursor = table.rows();
-        let mut next_row = 0usize;
-        while let Some(row) = cursor.next_row() {
-            let (r, row) = (next_row, &row);
-            next_row += 1;
+        while let Some((r, row)) = cursor.next_numbered() {
+            let row = &row;
             if !reader.row_ok(r, row, &mut self.sink) {
                 d.id.push(0);
                 d.owner.push(0);
@@ -1720,10 +1746,8 @@ impl Builder<'_> {
             let complete = deal_c.is_some() && payee_c.is_some() && share_c.is_some();
             lines.reserve(table.len());
             let mut cursor = table.rows();
-            let mut next_row = 0usize;
-            while let Some(row) = cursor.next_row() {
-                let (r, row) = (next_row, &row);
-                next_row += 1;
+            while let Some((r, row)) = cursor.next_numbered() {
+                let row = &row;
                 let deal_cell = row.get(deal_c);
                 let deal_text = id_of(deal_cell).ok();
                 let at = At {
@@ -1955,10 +1979,8 @@ impl Builder<'_> {
         let mut out = Vec::with_capacity(table.len());
         let mut seen: HashMap<(u32, Period), usize> = HashMap::new();
         let mut cursor = table.rows();
-        let mut next_row = 0usize;
-        while let Some(row) = cursor.next_row() {
-            let (r, row) = (next_row, &row);
-            next_row += 1;
+        while let Some((r, row)) = cursor.next_numbered() {
+            let row = &row;
             if !reader.row_ok(r, row, &mut self.sink) {
                 continue;
             }
@@ -1968,19 +1990,7 @@ impl Builder<'_> {
                 row: r,
                 id: payee_text.as_deref(),
             };
-            let mut payee = None;
-            if let Some(t) = &payee_text {
-                match lookup(&self.payee_of, t) {
-                    Some(p) => payee = Some(p),
-                    None if self.payee_ids_known => {
-                        self.sink.push(at.err("payee", unknown_payee(t)))
-                    }
-                    None => {}
-                }
-            }
-            if let Some(bad) = payee_bad {
-                self.sink.push(at.err("payee", bad));
-            }
+            let payee = self.payee_ref(&at, payee_text.as_deref(), payee_bad);
             let mut period = None;
             if period_c.is_some() {
                 let pc = row.get(period_c);
@@ -2071,10 +2081,8 @@ impl Builder<'_> {
         // Assignments that passed their own checks, with their row.
         let mut rows: Vec<(Assignment, usize)> = Vec::with_capacity(table.len());
         let mut cursor = table.rows();
-        let mut next_row = 0usize;
-        while let Some(row) = cursor.next_row() {
-            let (r, row) = (next_row, &row);
-            next_row += 1;
+        while let Some((r, row)) = cursor.next_numbered() {
+            let row = &row;
             if !reader.row_ok(r, row, &mut self.sink) {
                 continue;
             }
@@ -2084,19 +2092,7 @@ impl Builder<'_> {
                 row: r,
                 id: payee_text.as_deref(),
             };
-            let mut payee = None;
-            if let Some(t) = &payee_text {
-                match lookup(&self.payee_of, t) {
-                    Some(p) => payee = Some(p),
-                    None if self.payee_ids_known => {
-                        self.sink.push(at.err("payee", unknown_payee(t)))
-                    }
-                    None => {}
-                }
-            }
-            if let Some(bad) = payee_bad {
-                self.sink.push(at.err("payee", bad));
-            }
+            let payee = self.payee_ref(&at, payee_text.as_deref(), payee_bad);
             let mut manager = None;
             if manager_c.is_some() {
                 match id_of(row.get(manager_c)) {
@@ -2176,10 +2172,8 @@ impl Builder<'_> {
             return;
         };
         let mut cursor = table.rows();
-        let mut next_row = 0usize;
-        while let Some(row) = cursor.next_row() {
-            let (r, row) = (next_row, &row);
-            next_row += 1;
+        while let Some((r, row)) = cursor.next_numbered() {
+            let row = &row;
             if is_empty(row.get(Some(mc))) || row.len() != table.columns.len() {
                 continue;
             }
