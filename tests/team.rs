@@ -83,7 +83,8 @@ fn the_trace_shows_the_team_commission_input() {
         &commissio::core::EvalOptions { trace: false },
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert!(quiet.team_inputs.is_empty());
+    assert_eq!(quiet.trace_bytes(), 0);
+    assert!(quiet.lines.iter().all(|l| quiet.trace(l).team.is_empty()));
     assert_eq!(quiet.grand_total(), r.grand_total());
 }
 

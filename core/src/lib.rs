@@ -21,6 +21,7 @@ pub mod period;
 pub mod plan;
 pub mod report;
 pub mod results;
+mod tape;
 
 pub use rust_decimal::Decimal;
 

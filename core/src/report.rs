@@ -76,13 +76,13 @@ pub fn explain_line(r: &Results, line: &Line) -> String {
         what,
         group_digits(line.amount)
     );
-    let t = &line.trace;
+    let t = r.trace(line);
     if line.deal.is_some() && line.share != Decimal::ONE {
         let _ = writeln!(out, "  credit share {}", percent(line.share));
     }
-    for team in r.team_of(line) {
-        let parts: Vec<String> = r
-            .team_reports_of(team)
+    for team in &t.team {
+        let parts: Vec<String> = team
+            .reports
             .iter()
             .map(|x| {
                 format!(
@@ -105,9 +105,8 @@ pub fn explain_line(r: &Results, line: &Line) -> String {
     if let Some(b) = t.basis {
         let _ = writeln!(out, "  basis {}", group_digits(b));
     }
-    let slices = r.slices_of(line);
-    if !slices.is_empty() {
-        for s in slices {
+    if !t.slices.is_empty() {
+        for s in &t.slices {
             if s.flat {
                 let _ = writeln!(
                     out,
@@ -141,10 +140,10 @@ pub fn explain_line(r: &Results, line: &Line) -> String {
         }
         let _ = writeln!(out, "  rate {}{why}", percent(rate));
     }
-    for m in r.multipliers_of(line) {
+    for m in &t.multipliers {
         let _ = writeln!(out, "  multiplied by {}", m.factor.normalize());
     }
-    for g in r.gates_of(line) {
+    for g in &t.gates {
         let _ = writeln!(
             out,
             "  gate {} {}",
@@ -172,7 +171,7 @@ pub fn explain_line(r: &Results, line: &Line) -> String {
         }
         None => {}
     }
-    for step in r.limits_of(line) {
+    for step in &t.limits {
         let Some(info) = r.limits.get(step.limit as usize) else {
             continue;
         };
@@ -276,19 +275,20 @@ pub fn statement_markdown(
                 LineKind::FloorTopUp => "(floor top-up)".to_string(),
                 LineKind::Rounding => "(rounding)".to_string(),
             };
-            let basis = l.trace.basis.map(group_digits).unwrap_or_default();
-            let rate = match (l.trace.rate, r.slices_of(l).len()) {
+            let t = &v.trace.trace;
+            let basis = t.basis.map(group_digits).unwrap_or_default();
+            let rate = match (t.rate, t.slices.len()) {
                 (_, n) if n > 1 => "tiers".to_string(),
                 (Some(rate), _) => percent(rate),
-                (None, 1) => r
-                    .slices_of(l)
+                (None, 1) => t
+                    .slices
                     .first()
                     .map(|s| percent(s.rate))
                     .unwrap_or_default(),
                 _ => String::new(),
             };
             let mut how: Vec<String> = Vec::new();
-            for s in r.slices_of(l) {
+            for s in &t.slices {
                 if !s.flat {
                     how.push(format!(
                         "{} × {}",
@@ -297,13 +297,13 @@ pub fn statement_markdown(
                     ));
                 }
             }
-            for m in r.multipliers_of(l) {
+            for m in &t.multipliers {
                 how.push(format!("× {}", m.factor.normalize()));
             }
-            if r.gates_of(l).iter().any(|g| !g.pass) {
+            if t.gates.iter().any(|g| !g.pass) {
                 how.push("gate not met".to_string());
             }
-            for step in r.limits_of(l) {
+            for step in &t.limits {
                 if step.before != step.after {
                     let kind = r
                         .limits

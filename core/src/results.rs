@@ -1,10 +1,11 @@
 //! Evaluation results: payout lines with traces, totals, and evaluation errors.
 //!
 //! Lines are stored compactly: payees, periods, components and deals are indices into the
-//! name tables of [`Results`], and every variable-length part of a trace (tier slices,
-//! multipliers, gates, cap and floor steps) is a [`Span`] into one flat vector owned by
-//! [`Results`]. Producing a line therefore allocates nothing. Names are resolved when a line
-//! is viewed ([`Results::view`]) or serialised ([`Results::to_json`]).
+//! name tables of [`Results`], and each line's trace is a short byte record in one store owned
+//! by [`Results`] (about 40 bytes for a W1 line, where fixed structs took about 300), decoded
+//! into a [`Trace`] when asked for ([`Results::trace`]). Producing a line therefore allocates
+//! nothing. Names are resolved when a line is viewed ([`Results::view`]) or serialised
+//! ([`Results::to_json`]).
 //!
 //! Line order is deterministic: payee id (all-digit ids numerically, other ids bytewise,
 //! all-digit ids first), period, deal date, deal id, component index; period-level lines
@@ -39,24 +40,6 @@ pub enum LineKind {
     FloorTopUp,
     /// Difference made by rounding at component or payout stage.
     Rounding,
-}
-
-/// A range `start..start + len` in one of the flat trace vectors of [`Results`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub struct Span {
-    /// First element.
-    pub start: u32,
-    /// Number of elements.
-    pub len: u32,
-}
-
-impl Span {
-    /// The elements of `all` this span covers (empty when out of range).
-    pub fn of<'a, T>(&self, all: &'a [T]) -> &'a [T] {
-        let s = self.start as usize;
-        all.get(s..s.saturating_add(self.len as usize))
-            .unwrap_or(&[])
-    }
 }
 
 /// One tier slice: the part of a line's key interval that fell into one band.
@@ -97,14 +80,14 @@ pub struct GateStep {
 }
 
 /// A team commission a line's component read (`team commission(...)`), for one payee-period.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TeamInput {
     /// Where the team commission measure is written.
     pub source: SourceRef,
     /// Its value: the sum of the reports' amounts.
     pub value: Decimal,
-    /// The reports that earned something in the counted components ([`Results::team_reports`]).
-    pub reports: Span,
+    /// The reports that earned something in the counted components.
+    pub reports: Vec<TeamReport>,
 }
 
 /// One report's part of a [`TeamInput`].
@@ -142,8 +125,9 @@ pub struct LimitStep {
     pub after: Decimal,
 }
 
-/// Why a line pays what it pays.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Why a line pays what it pays: decoded from the results' trace store by
+/// [`Results::trace`] (lines keep only where their trace starts).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trace {
     /// The commission basis of the line (e.g. the credited amount), when there is one.
     pub basis: Option<Decimal>,
@@ -154,12 +138,12 @@ pub struct Trace {
     pub row: Option<u32>,
     /// Tier band chosen (retroactive tiers).
     pub band: Option<u32>,
-    /// Graduated tier slices (flat vector [`Results::slices`]).
-    pub slices: Span,
-    /// Multipliers applied ([`Results::multipliers`]).
-    pub multipliers: Span,
-    /// Gates of the component for this payee-period ([`Results::gates`]).
-    pub gates: Span,
+    /// Graduated tier slices.
+    pub slices: Vec<Slice>,
+    /// Multipliers applied, in order.
+    pub multipliers: Vec<MultiplierStep>,
+    /// Gates of the component for this payee-period.
+    pub gates: Vec<GateStep>,
     /// Value after multipliers, before rounding and limits.
     pub unrounded: Decimal,
     /// Value after rounding (equal to `unrounded` when this line is not rounded), before
@@ -167,31 +151,14 @@ pub struct Trace {
     pub rounded: Decimal,
     /// The rounding rule applied to this line, when it was rounded.
     pub rounding: Option<Rounding>,
-    /// Cap and floor steps, in order ([`Results::limit_steps`]).
-    pub limits: Span,
-    /// Team commission the component read ([`Results::team_inputs`]); empty for components
-    /// that read none.
-    pub team: Span,
+    /// Cap and floor steps, in order.
+    pub limits: Vec<LimitStep>,
+    /// Team commission the component read; empty for components that read none.
+    pub team: Vec<TeamInput>,
 }
 
-impl Trace {
-    pub(crate) fn empty() -> Trace {
-        Trace {
-            basis: None,
-            rate: None,
-            row: None,
-            band: None,
-            slices: Span::default(),
-            multipliers: Span::default(),
-            gates: Span::default(),
-            unrounded: Decimal::ZERO,
-            rounded: Decimal::ZERO,
-            rounding: None,
-            limits: Span::default(),
-            team: Span::default(),
-        }
-    }
-}
+/// [`Line::trace_at`] of a line evaluated without tracing.
+pub(crate) const NO_TRACE: u64 = u64::MAX;
 
 /// One payout line (compact form; see [`Results::view`] for names).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -210,8 +177,9 @@ pub struct Line {
     pub share: Decimal,
     /// Final amount, after rounding, caps and floors.
     pub amount: Decimal,
-    /// Explanation.
-    pub trace: Trace,
+    /// Where the line's trace record starts in [`Results`]' trace store ([`NO_TRACE`] when
+    /// evaluated without tracing). Read it with [`Results::trace`].
+    pub(crate) trace_at: u64,
 }
 
 /// Total of one payee-period.
@@ -294,6 +262,10 @@ impl IdTable {
     pub fn len(&self) -> usize {
         self.ends.len()
     }
+    /// Heap bytes held (by capacity).
+    pub fn heap_bytes(&self) -> usize {
+        self.buf.capacity() + self.ends.capacity() * std::mem::size_of::<u32>()
+    }
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
@@ -309,18 +281,9 @@ pub struct Results {
     pub totals: Vec<Total>,
     /// One total per payee-period-component that has at least one line.
     pub component_totals: Vec<ComponentTotal>,
-    /// Flat vector of tier slices.
-    pub slices: Vec<Slice>,
-    /// Flat vector of multiplier steps.
-    pub multipliers: Vec<MultiplierStep>,
-    /// Flat vector of gate steps.
-    pub gates: Vec<GateStep>,
-    /// Flat vector of cap/floor steps.
-    pub limit_steps: Vec<LimitStep>,
-    /// Flat vector of team commission inputs.
-    pub team_inputs: Vec<TeamInput>,
-    /// Flat vector of the reports' parts of team commission inputs.
-    pub team_reports: Vec<TeamReport>,
+    /// Every line's trace record, end to end (see [`crate::tape`]; read with
+    /// [`Results::trace`]).
+    pub(crate) traces: Vec<u8>,
     /// Declared limits (component-level then plan-level, version by version).
     pub limits: Vec<LimitInfo>,
     /// Components of every plan version.
@@ -354,11 +317,12 @@ pub struct LineView<'a> {
     pub trace: TraceView<'a>,
 }
 
-/// A trace with its spans resolved.
+/// A decoded trace with its names resolved; serialises as one JSON object.
 #[derive(Debug, Clone)]
 pub struct TraceView<'a> {
     results: &'a Results,
-    trace: &'a Trace,
+    /// The trace.
+    pub trace: Trace,
     rule: &'a str,
 }
 
@@ -404,34 +368,57 @@ impl Results {
             amount: line.amount,
             trace: TraceView {
                 results: self,
-                trace: &line.trace,
+                trace: self.trace(line),
                 rule: component,
             },
         }
     }
+    /// The trace of a line (empty when the evaluation ran without tracing).
+    pub fn trace(&self, line: &Line) -> Trace {
+        if line.trace_at == NO_TRACE {
+            return Trace::default();
+        }
+        crate::tape::decode(&self.traces, line.trace_at)
+    }
+    /// True when the line's trace was recorded.
+    pub fn has_trace(&self, line: &Line) -> bool {
+        line.trace_at != NO_TRACE
+    }
+    /// Bytes the trace records take (0 without tracing).
+    pub fn trace_bytes(&self) -> usize {
+        self.traces.len()
+    }
+    /// Heap bytes the results hold (lines, trace records, totals and id tables, by capacity):
+    /// what keeping them in memory costs.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.lines.capacity() * size_of::<Line>()
+            + self.traces.capacity()
+            + self.totals.capacity() * size_of::<Total>()
+            + self.component_totals.capacity() * size_of::<ComponentTotal>()
+            + self.payee_ids.iter().map(|p| p.capacity()).sum::<usize>()
+            + self.payee_ids.capacity() * size_of::<String>()
+            + self.deal_ids.heap_bytes()
+    }
     /// Tier slices of a line.
-    pub fn slices_of(&self, line: &Line) -> &[Slice] {
-        line.trace.slices.of(&self.slices)
+    pub fn slices_of(&self, line: &Line) -> Vec<Slice> {
+        self.trace(line).slices
     }
     /// Multipliers of a line.
-    pub fn multipliers_of(&self, line: &Line) -> &[MultiplierStep] {
-        line.trace.multipliers.of(&self.multipliers)
+    pub fn multipliers_of(&self, line: &Line) -> Vec<MultiplierStep> {
+        self.trace(line).multipliers
     }
     /// Gates of a line's component.
-    pub fn gates_of(&self, line: &Line) -> &[GateStep] {
-        line.trace.gates.of(&self.gates)
+    pub fn gates_of(&self, line: &Line) -> Vec<GateStep> {
+        self.trace(line).gates
     }
     /// Cap and floor steps of a line.
-    pub fn limits_of(&self, line: &Line) -> &[LimitStep] {
-        line.trace.limits.of(&self.limit_steps)
+    pub fn limits_of(&self, line: &Line) -> Vec<LimitStep> {
+        self.trace(line).limits
     }
     /// Team commission inputs of a line.
-    pub fn team_of(&self, line: &Line) -> &[TeamInput] {
-        line.trace.team.of(&self.team_inputs)
-    }
-    /// The reports' parts of a team commission input.
-    pub fn team_reports_of(&self, input: &TeamInput) -> &[TeamReport] {
-        input.reports.of(&self.team_reports)
+    pub fn team_of(&self, line: &Line) -> Vec<TeamInput> {
+        self.trace(line).team
     }
     /// The total of a payee (by id) and period (by label), if it has lines.
     pub fn total(&self, payee: &str, period: &str) -> Option<Decimal> {
@@ -575,7 +562,7 @@ impl Serialize for TeamView<'_> {
         m.serialize_entry("value", &self.1.value)?;
         m.serialize_entry(
             "reports",
-            &ListSer(r.team_reports_of(self.1), |x: &TeamReport| TeamReportView {
+            &ListSer(&self.1.reports, |x: &TeamReport| TeamReportView {
                 payee: r
                     .payee_ids
                     .get(x.payee as usize)
@@ -613,7 +600,7 @@ impl<'a, T, V: Serialize, F: Fn(&'a T) -> V> Serialize for ListSer<'a, T, V, F> 
 
 impl Serialize for TraceView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let t = self.trace;
+        let t = &self.trace;
         let r = self.results;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("rule", self.rule)?;
@@ -627,7 +614,7 @@ impl Serialize for TraceView<'_> {
         m.serialize_entry("band", &t.band)?;
         m.serialize_entry(
             "slices",
-            &ListSer(t.slices.of(&r.slices), |x: &Slice| SliceView {
+            &ListSer(&t.slices, |x: &Slice| SliceView {
                 band: x.band,
                 lo: x.lo,
                 hi: x.hi,
@@ -638,16 +625,14 @@ impl Serialize for TraceView<'_> {
         )?;
         m.serialize_entry(
             "multipliers",
-            &ListSer(t.multipliers.of(&r.multipliers), |x: &MultiplierStep| {
-                MultView {
-                    factor: x.factor,
-                    source: x.source,
-                }
+            &ListSer(&t.multipliers, |x: &MultiplierStep| MultView {
+                factor: x.factor,
+                source: x.source,
             }),
         )?;
         m.serialize_entry(
             "gates",
-            &ListSer(t.gates.of(&r.gates), |x: &GateStep| GateView {
+            &ListSer(&t.gates, |x: &GateStep| GateView {
                 gate: x.gate,
                 pass: x.pass,
                 source: x.source,
@@ -665,7 +650,7 @@ impl Serialize for TraceView<'_> {
         )?;
         m.serialize_entry(
             "limits",
-            &ListSer(t.limits.of(&r.limit_steps), |x: &LimitStep| {
+            &ListSer(&t.limits, |x: &LimitStep| {
                 let info = r.limits.get(x.limit as usize);
                 LimitView {
                     kind: if info.map(|i| i.is_cap).unwrap_or(true) {
@@ -684,11 +669,8 @@ impl Serialize for TraceView<'_> {
         )?;
         // Only lines of components that read team commission have the key, so every other
         // line serialises as before.
-        if t.team.len > 0 {
-            m.serialize_entry(
-                "team",
-                &ListSer(t.team.of(&r.team_inputs), |x: &TeamInput| TeamView(r, x)),
-            )?;
+        if !t.team.is_empty() {
+            m.serialize_entry("team", &ListSer(&t.team, |x: &TeamInput| TeamView(r, x)))?;
         }
         m.end()
     }

@@ -78,7 +78,7 @@ fn gate_fail_pays_zero_lines() -> TestResult {
     assert_eq!(amounts(&r, "a"), vec!["0.00", "1200.00", "3800.00"]);
     let g = r.gates_of(&r.lines[0]);
     assert_eq!((g.len(), g[0].pass), (1, false));
-    assert_eq!(r.lines[0].trace.unrounded, d("300"));
+    assert_eq!(r.trace(&r.lines[0]).unrounded, d("300"));
     assert_eq!(r.lines[2].kind, LineKind::FloorTopUp);
     Ok(())
 }

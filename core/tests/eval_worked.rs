@@ -237,7 +237,7 @@ fn p09_monthly_cap() -> TestResult {
         r.total("a", "2026-01").map(|x| x.to_string()),
         Some("10000.00".into())
     );
-    assert_eq!(r.lines[1].trace.rounded.to_string(), "4500.00");
+    assert_eq!(r.trace(&r.lines[1]).rounded.to_string(), "4500.00");
     Ok(())
 }
 
@@ -254,7 +254,7 @@ fn p10_split() -> TestResult {
     assert_eq!(amounts(&r, "a"), vec!["15.00"]);
     assert_eq!(amounts(&r, "b"), vec!["15.00"]);
     assert_eq!(
-        r.lines[0].trace.basis.map(|x| x.to_string()),
+        r.trace(&r.lines[0]).basis.map(|x| x.to_string()),
         Some("50.000".into())
     );
     Ok(())
@@ -448,7 +448,7 @@ fn p17_most_specific_rate_wins() -> TestResult {
     );
     let r = evaluate(&p, &data.finish(), q(2026, 1), q(2026, 1))?;
     assert_eq!(amounts(&r, "a"), vec!["2.00", "15.00"]);
-    assert_eq!(r.lines[1].trace.row, Some(1));
+    assert_eq!(r.trace(&r.lines[1]).row, Some(1));
     assert_eq!(
         r.total("a", "2026-Q1").map(|x| x.to_string()),
         Some("17.00".into())

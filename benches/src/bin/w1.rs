@@ -110,6 +110,7 @@ fn run() -> Result<bool, String> {
     let rss_after_compute = peak_rss_kb();
     let sums = checksums(&result)?;
     let result_lines = result.lines.len();
+    let (result_bytes, trace_bytes) = (result.heap_bytes(), result.trace_bytes());
     drop(result);
 
     let mut notrace_s = None;
@@ -136,7 +137,7 @@ fn run() -> Result<bool, String> {
             "{{\"impl\":\"commissio\",\"n\":{},\"r\":{},\"threads\":{},\"load_s\":{:.4},\"compute_s\":{:.4},",
             "\"compute_cpu_s\":{:.2},\"compute_notrace_s\":{},\"lines\":{},\"result_lines\":{},\"total\":\"{}\",",
             "\"lines_sha256\":\"{}\",\"totals_sha256\":\"{}\",\"agreement\":{},",
-            "\"input_bytes\":{},\"rss_after_load_kb\":{},\"rss_after_compute_kb\":{},\"peak_rss_kb\":{}}}"
+            "\"result_bytes\":{},\"trace_bytes\":{},\"input_bytes\":{},\"rss_after_load_kb\":{},\"rss_after_compute_kb\":{},\"peak_rss_kb\":{}}}"
         ),
         n,
         reps,
@@ -155,6 +156,8 @@ fn run() -> Result<bool, String> {
             Some(false) => "\"MISMATCH\"",
             None => "null",
         },
+        result_bytes,
+        trace_bytes,
         input_bytes,
         rss_after_load,
         rss_after_compute,

@@ -130,7 +130,7 @@ pub mod tiers;
 use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
-use crate::results::{EvalError, IdTable, Results, Span, TeamInput};
+use crate::results::{EvalError, IdTable, Results, NO_TRACE};
 use index::LineIndex;
 use run::{Engine, PayeeFail, PayeeOut, Slot};
 use rust_decimal::Decimal;
@@ -140,7 +140,7 @@ use rust_decimal::Decimal;
 /// reused batch after batch, rather than every payee's output living until one final copy.
 const BATCH: usize = 128;
 
-/// Appends one batch of payee outputs to `res`, rebasing trace spans. Returns the first
+/// Appends one batch of payee outputs to `res`, rebasing trace offsets. Returns the first
 /// failure in payee order (with its position in the batch).
 fn append_batch(
     res: &mut Results,
@@ -148,37 +148,15 @@ fn append_batch(
 ) -> Result<(), (usize, PayeeFail)> {
     for (k, o) in outs.into_iter().enumerate() {
         let out = o.map_err(|f| (k, f))?;
-        let base = |n: usize| n as u32;
-        let (sb, mb, gb, lb, tb, rb) = (
-            base(res.slices.len()),
-            base(res.multipliers.len()),
-            base(res.gates.len()),
-            base(res.limit_steps.len()),
-            base(res.team_inputs.len()),
-            base(res.team_reports.len()),
-        );
-        let rebase = |s: Span, b: u32| Span {
-            start: s.start + b,
-            len: s.len,
-        };
+        let base = res.traces.len() as u64;
         res.lines.extend(out.lines.iter().map(|l| {
             let mut l = *l;
-            l.trace.slices = rebase(l.trace.slices, sb);
-            l.trace.multipliers = rebase(l.trace.multipliers, mb);
-            l.trace.gates = rebase(l.trace.gates, gb);
-            l.trace.limits = rebase(l.trace.limits, lb);
-            l.trace.team = rebase(l.trace.team, tb);
+            if l.trace_at != NO_TRACE {
+                l.trace_at += base;
+            }
             l
         }));
-        res.slices.extend_from_slice(&out.slices);
-        res.multipliers.extend_from_slice(&out.mults);
-        res.gates.extend_from_slice(&out.gates);
-        res.limit_steps.extend_from_slice(&out.steps);
-        res.team_inputs.extend(out.team.iter().map(|t| TeamInput {
-            reports: rebase(t.reports, rb),
-            ..*t
-        }));
-        res.team_reports.extend_from_slice(&out.team_reports);
+        res.traces.extend_from_slice(&out.traces);
         res.totals.extend_from_slice(&out.totals);
         res.component_totals.extend_from_slice(&out.comp_totals);
     }
@@ -447,6 +425,28 @@ pub fn evaluate_with(
             .collect(),
         ..Results::default()
     };
+    // Room for every line the evaluation is likely to produce, so appending never copies what
+    // is already there. On 64-bit targets capacity never written costs address space, not
+    // memory, and it is given back below; elsewhere (wasm32) it would be real, so the vectors
+    // grow as needed.
+    #[cfg(target_pointer_width = "64")]
+    {
+        let comps = compiled
+            .versions
+            .iter()
+            .map(|v| v.comps.len())
+            .max()
+            .unwrap_or(0);
+        let likely = lines
+            .date
+            .len()
+            .saturating_mul(comps)
+            .saturating_add(order.len() * res.periods.len() * (comps + 2));
+        res.lines.reserve(likely);
+        if opts.trace {
+            res.traces.reserve(likely.saturating_mul(64));
+        }
+    }
     // Batches in payee order, each appended in payee order: the first error in payee order
     // wins (deterministic), and the results do not depend on the number of threads.
     let run_batch = |batch: &[u32]| -> Vec<Result<PayeeOut, PayeeFail>> {
@@ -481,6 +481,11 @@ pub fn evaluate_with(
     }
     if let Some((start, outs)) = pending {
         append_batch(&mut res, outs).map_err(|f| fail(start, f))?;
+    }
+    #[cfg(target_pointer_width = "64")]
+    {
+        res.lines.shrink_to_fit();
+        res.traces.shrink_to_fit();
     }
     res.deal_ids = deal_id_table(data);
     Ok(res)

@@ -14,9 +14,10 @@ use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
 use crate::results::{
-    ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice, Span, TeamInput,
-    TeamReport, Total, Trace, PLAN_COMPONENT,
+    ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice, TeamReport, Total,
+    NO_TRACE, PLAN_COMPONENT,
 };
+use crate::tape::{self, RawTeam, TraceParts};
 use rust_decimal::Decimal;
 use std::ops::Range;
 
@@ -60,20 +61,86 @@ pub(crate) struct Engine<'a> {
     pub seq_of: &'a (dyn Fn(Date) -> i64 + Sync),
 }
 
-/// Lines and trace parts of one payee, spans relative to its own vectors.
+/// Lines and trace records of one payee (trace offsets relative to its own `traces`).
 #[derive(Debug, Default)]
 pub(crate) struct PayeeOut {
     pub lines: Vec<Line>,
+    /// Trace records of `lines` ([`crate::tape`]).
+    pub traces: Vec<u8>,
+    pub totals: Vec<Total>,
+    pub comp_totals: Vec<ComponentTotal>,
+    /// First phase: the counted components' amounts, `[slot index × counted + counted index]`.
+    pub counted: Vec<Decimal>,
+    /// Trace parts of the period being evaluated; [`RawTrace`] spans index them. Written into
+    /// `traces` when the period's lines are emitted, then cleared.
     pub slices: Vec<Slice>,
     pub mults: Vec<MultiplierStep>,
     pub gates: Vec<GateStep>,
-    pub steps: Vec<LimitStep>,
-    pub totals: Vec<Total>,
-    pub comp_totals: Vec<ComponentTotal>,
-    pub team: Vec<TeamInput>,
+    pub team: Vec<RawTeam>,
     pub team_reports: Vec<TeamReport>,
-    /// First phase: the counted components' amounts, `[slot index × counted + counted index]`.
-    pub counted: Vec<Decimal>,
+    /// One line's limit steps, gathered for encoding.
+    steps: Vec<LimitStep>,
+}
+
+/// A range `start..start + len` in one of the trace vectors of [`PayeeOut`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Span {
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Span {
+    /// The elements of `all` this span covers (empty when out of range).
+    fn of<'s, T>(&self, all: &'s [T]) -> &'s [T] {
+        let s = self.start as usize;
+        all.get(s..s.saturating_add(self.len as usize))
+            .unwrap_or(&[])
+    }
+}
+
+/// A line's trace while its period is evaluated (spans into [`PayeeOut`]'s trace vectors).
+#[derive(Debug, Clone, Copy)]
+struct RawTrace {
+    basis: Option<Decimal>,
+    rate: Option<Decimal>,
+    row: Option<u32>,
+    band: Option<u32>,
+    slices: Span,
+    multipliers: Span,
+    gates: Span,
+    unrounded: Decimal,
+    rounded: Decimal,
+    rounding: Option<Rounding>,
+    team: Span,
+}
+
+impl RawTrace {
+    fn empty() -> RawTrace {
+        RawTrace {
+            basis: None,
+            rate: None,
+            row: None,
+            band: None,
+            slices: Span::default(),
+            multipliers: Span::default(),
+            gates: Span::default(),
+            unrounded: Decimal::ZERO,
+            rounded: Decimal::ZERO,
+            rounding: None,
+            team: Span::default(),
+        }
+    }
+}
+
+/// A line while its period is evaluated.
+#[derive(Debug, Clone, Copy)]
+struct RawLine {
+    component: u32,
+    deal: Option<u32>,
+    kind: LineKind,
+    share: Decimal,
+    amount: Decimal,
+    trace: RawTrace,
 }
 
 pub(crate) struct PayeeFail {
@@ -86,7 +153,7 @@ struct WLine {
     pos: u32,
     /// Local component index, or NONE for plan-level lines.
     comp: u32,
-    line: Line,
+    line: RawLine,
     head: u32,
     tail: u32,
 }
@@ -226,9 +293,8 @@ impl<'a> Engine<'a> {
             .max(1);
         out.lines.reserve(n * comps);
         if self.trace {
-            out.slices.reserve(n + n / 4);
-            out.mults.reserve(n);
-            out.steps.reserve(n * comps);
+            // About 40 bytes per W1 line.
+            out.traces.reserve(n * comps * 48);
         }
         sc.work.reserve(n * comps / 2 + 16);
         sc.elig.reserve(n / 2 + 16);
@@ -256,15 +322,12 @@ impl<'a> Engine<'a> {
                     .for_each(|c| *c = (Decimal::ZERO, Decimal::ZERO));
                 cur_version = Some(vi);
             }
-            let marks = (
-                out.lines.len(),
-                out.slices.len(),
-                out.mults.len(),
-                out.gates.len(),
-                out.steps.len(),
-                out.team.len(),
-                out.team_reports.len(),
-            );
+            let marks = (out.lines.len(), out.traces.len());
+            out.slices.clear();
+            out.mults.clear();
+            out.gates.clear();
+            out.team.clear();
+            out.team_reports.clear();
             let fail = |fault| PayeeFail {
                 fault,
                 period: Some(slot.period),
@@ -282,12 +345,7 @@ impl<'a> Engine<'a> {
                 .map_err(fail)?;
             if slot.report.is_none() {
                 out.lines.truncate(marks.0);
-                out.slices.truncate(marks.1);
-                out.mults.truncate(marks.2);
-                out.gates.truncate(marks.3);
-                out.steps.truncate(marks.4);
-                out.team.truncate(marks.5);
-                out.team_reports.truncate(marks.6);
+                out.traces.truncate(marks.1);
             }
         }
         Ok(out)
@@ -456,10 +514,10 @@ impl<'a> Engine<'a> {
             }
         }
         if self.trace {
-            out.team.push(TeamInput {
+            out.team.push(RawTeam {
                 source: src,
                 value: total,
-                reports: span_from(r0, out.team_reports.len()),
+                reports: (r0 as u32, out.team_reports.len() as u32),
             });
         }
         Ok(total)
@@ -520,7 +578,7 @@ impl<'a> Engine<'a> {
                     kept = add(kept, w.line.amount, comp.source)?;
                 }
                 let adj = sub(payout, kept, comp.source)?;
-                let mut tr = Trace::empty();
+                let mut tr = RawTrace::empty();
                 tr.unrounded = adj;
                 tr.rounded = adj;
                 self.push_period_line(sc, ci as u32, comp.gid, LineKind::TrueUp, adj, tr);
@@ -600,7 +658,7 @@ impl<'a> Engine<'a> {
             let r = ver.rounding.apply(total);
             let diff = sub(r, total, SourceRef::default())?;
             if !diff.is_zero() {
-                let mut tr = Trace::empty();
+                let mut tr = RawTrace::empty();
                 tr.unrounded = total;
                 tr.rounded = r;
                 tr.rounding = Some(ver.rounding);
@@ -693,7 +751,7 @@ impl<'a> Engine<'a> {
             if floor_now && state.1 < value {
                 let top = sub(value, state.1, src)?;
                 state.1 = value;
-                let mut tr = Trace::empty();
+                let mut tr = RawTrace::empty();
                 tr.unrounded = top;
                 tr.rounded = top;
                 let i =
@@ -725,17 +783,44 @@ impl<'a> Engine<'a> {
             let Some(w) = sc.work.get(i as usize) else {
                 continue;
             };
-            let mut line = w.line;
-            line.period = ri;
-            line.payee = p;
+            let raw = w.line;
+            let mut line = Line {
+                payee: p,
+                period: ri,
+                component: raw.component,
+                deal: raw.deal,
+                kind: raw.kind,
+                share: raw.share,
+                amount: raw.amount,
+                trace_at: NO_TRACE,
+            };
             if self.trace {
-                let s0 = out.steps.len();
+                out.steps.clear();
                 let mut cur = w.head;
                 while let Some((step, next)) = sc.steps.get(cur as usize) {
                     out.steps.push(*step);
                     cur = *next;
                 }
-                line.trace.limits = span_from(s0, out.steps.len());
+                line.trace_at = out.traces.len() as u64;
+                let t = &raw.trace;
+                tape::encode(
+                    &mut out.traces,
+                    &TraceParts {
+                        basis: t.basis,
+                        rate: t.rate,
+                        row: t.row,
+                        band: t.band,
+                        slices: t.slices.of(&out.slices),
+                        multipliers: t.multipliers.of(&out.mults),
+                        gates: t.gates.of(&out.gates),
+                        unrounded: t.unrounded,
+                        rounded: t.rounded,
+                        rounding: t.rounding,
+                        limits: &out.steps,
+                        team: t.team.of(&out.team),
+                        team_reports: &out.team_reports,
+                    },
+                );
             }
             total = add(total, line.amount, SourceRef::default())?;
             let slot = if w.comp == NONE {
@@ -803,15 +888,13 @@ impl<'a> Engine<'a> {
         gid: u32,
         kind: LineKind,
         amount: Decimal,
-        trace: Trace,
+        trace: RawTrace,
     ) -> u32 {
         let i = sc.work.len() as u32;
         sc.work.push(WLine {
             pos: NONE,
             comp: ci,
-            line: Line {
-                payee: 0,
-                period: 0,
+            line: RawLine {
                 component: gid,
                 deal: None,
                 kind,
@@ -893,7 +976,7 @@ impl<'a> Engine<'a> {
             (false, Some(r)) => r.apply(Decimal::ZERO),
             (false, None) => Decimal::ZERO,
         };
-        let trace = Trace {
+        let trace = RawTrace {
             basis: meta.basis,
             rate: meta.rate,
             row: meta.row,
@@ -904,16 +987,13 @@ impl<'a> Engine<'a> {
             unrounded: v,
             rounded,
             rounding,
-            limits: Span::default(),
             team: Span::default(),
         };
         let widx = sc.work.len() as u32;
         sc.work.push(WLine {
             pos,
             comp: cc.ci,
-            line: Line {
-                payee: 0,
-                period: 0,
+            line: RawLine {
                 component: comp.gid,
                 deal,
                 kind,
@@ -1159,7 +1239,7 @@ impl<'a> Engine<'a> {
                 }
                 if total < value {
                     let top = sub(value, total, l.source)?;
-                    let mut tr = Trace::empty();
+                    let mut tr = RawTrace::empty();
                     tr.unrounded = top;
                     tr.rounded = top;
                     tr.gates = cc.gates;
@@ -1185,7 +1265,7 @@ impl<'a> Engine<'a> {
             let r = ver.rounding.apply(total);
             let diff = sub(r, total, comp.source)?;
             if !diff.is_zero() {
-                let mut tr = Trace::empty();
+                let mut tr = RawTrace::empty();
                 tr.unrounded = total;
                 tr.rounded = r;
                 tr.rounding = Some(ver.rounding);
