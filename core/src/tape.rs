@@ -76,6 +76,11 @@ fn put_rounding(out: &mut Vec<u8>, r: Rounding) {
     put_u32(out, r.scale);
 }
 
+/// Equal values can differ in scale (2.5 and 2.50): only an identical value is left out.
+fn identical(a: Decimal, b: Decimal) -> bool {
+    a == b && a.scale() == b.scale()
+}
+
 /// `a × b`, when it is exact and representable.
 fn product(a: Decimal, b: Decimal) -> Option<Decimal> {
     a.checked_mul(b)
@@ -93,6 +98,9 @@ pub(crate) struct TraceParts<'a> {
     pub unrounded: Decimal,
     pub rounded: Decimal,
     pub rounding: Option<Rounding>,
+    /// The caller knows `rounded` is `rounding` applied to `unrounded` (or `unrounded` itself
+    /// when there is no rounding), so it need not be written (nor checked by rounding again).
+    pub rounded_by_rule: bool,
     pub limits: &'a [LimitStep],
     pub team: &'a [RawTeam],
     /// The reports' parts of every team input ([`RawTeam::reports`] indexes it).
@@ -110,12 +118,8 @@ pub(crate) struct RawTeam {
 
 /// Appends the record of one trace.
 pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
-    let derived = match t.rounding {
-        Some(r) => r.apply(t.unrounded),
-        None => t.unrounded,
-    };
-    // Equal values can differ in scale (2.5 and 2.50): only an identical value is left out.
-    let rounded_follows = derived == t.rounded && derived.scale() == t.rounded.scale();
+    let rounded_follows =
+        t.rounded_by_rule || (t.rounding.is_none() && identical(t.rounded, t.unrounded));
     let lists = !(t.slices.is_empty()
         && t.multipliers.is_empty()
         && t.gates.is_empty()
@@ -174,9 +178,7 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         } else {
             width.and_then(|w| product(s.rate, w))
         };
-        let amount_follows = expected
-            .map(|e| e == s.amount && e.scale() == s.amount.scale())
-            .unwrap_or(false);
+        let amount_follows = expected.is_some_and(|e| identical(e, s.amount));
         put_uvar(
             out,
             (u128::from(s.band) << 2) | (u128::from(s.flat) << 1) | u128::from(!amount_follows),
@@ -198,7 +200,7 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
     }
     let mut running = t.rounded;
     for l in t.limits {
-        let before_follows = l.before == running && l.before.scale() == running.scale();
+        let before_follows = identical(l.before, running);
         put_uvar(
             out,
             (u128::from(l.limit) << 1) | u128::from(!before_follows),
@@ -512,6 +514,7 @@ mod tests {
             unrounded: d("18.0256"),
             rounded: d("18.03"),
             rounding: Some(rule),
+            rounded_by_rule: true,
             limits: &limits,
             team: &team,
             team_reports: &team_reports,
@@ -552,6 +555,7 @@ mod tests {
             unrounded: d("5.001"),
             rounded: d("0.00"),
             rounding: Some(rule),
+            rounded_by_rule: false,
             limits: &[],
             team: &[],
             team_reports: &[],
@@ -579,6 +583,7 @@ mod tests {
                 unrounded: d("3"),
                 rounded: d("3"),
                 rounding: None,
+                rounded_by_rule: false,
                 limits: &[],
                 team: &[],
                 team_reports: &[],

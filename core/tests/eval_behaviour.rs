@@ -202,6 +202,54 @@ fn deterministic_and_row_order_independent() -> TestResult {
     Ok(())
 }
 
+/// Deal ids of rep 10's lines for the given deal rows (all on rep 10, W1 columns).
+fn rep10_order(rows: &[&str]) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let reps =
+        "rep_id,team_id,manager_id,quarterly_quota,target_incentive\n10,t,m,1000.00,4000.00\n";
+    let deals = format!(
+        "deal_id,rep_id,close_date,amount,margin_pct,product,is_new_logo\n{}\n",
+        rows.join("\n")
+    );
+    let data = w1_data(&deals, reps, "deal_id,rep_id,share\n");
+    let r = evaluate(&w1_plan(), &data, q(2026, 1), q(2026, 4))?;
+    Ok(r.lines
+        .iter()
+        .map(|l| r.deal_id(l).unwrap_or("").to_string())
+        .collect())
+}
+
+#[test]
+fn line_order_is_date_then_id_whatever_the_ids_look_like() -> TestResult {
+    // Numbers below 2^32 (the packed fast path): by date, then numerically.
+    let numeric = [
+        "30,10,2026-01-06,1.00,1.00,Core,false",
+        "4000000000,10,2026-01-05,1.00,1.00,Core,false",
+        "9,10,2026-01-05,1.00,1.00,Core,false",
+        "100,10,2026-01-05,1.00,1.00,Core,false",
+    ];
+    assert_eq!(rep10_order(&numeric)?, vec!["9", "100", "4000000000", "30"]);
+    // Equal numbers on one date ("007" and "7") tie-break bytewise.
+    let ties = [
+        "7,10,2026-01-05,1.00,1.00,Core,false",
+        "10,10,2026-01-05,1.00,1.00,Core,false",
+        "007,10,2026-01-05,1.00,1.00,Core,false",
+    ];
+    assert_eq!(rep10_order(&ties)?, vec!["007", "7", "10"]);
+    // Numbers past 2^32 and other ids: all-digit ids first, numerically, then bytewise.
+    let mixed = [
+        "a1,10,2026-01-05,1.00,1.00,Core,false",
+        "99999999999,10,2026-01-05,1.00,1.00,Core,false",
+        "B2,10,2026-01-05,1.00,1.00,Core,false",
+        "5,10,2026-01-05,1.00,1.00,Core,false",
+        "1,10,2026-01-04,1.00,1.00,Core,false",
+    ];
+    assert_eq!(
+        rep10_order(&mixed)?,
+        vec!["1", "5", "99999999999", "B2", "a1"]
+    );
+    Ok(())
+}
+
 #[test]
 fn true_up_pays_ytd_minus_earlier() -> TestResult {
     // Graduated on YTD running total: 5% to 10,000, 10% above; true-up per quarter.

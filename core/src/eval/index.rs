@@ -273,23 +273,77 @@ fn deal_order_packed(data: &Dataset, keys: &[IdKey]) -> Option<Vec<u32>> {
     )
 }
 
+/// `(date, id number)` of every deal packed in a `u64` (the date's offset from `i32::MIN` in
+/// the high half), when every deal id is all digits with a value below 2^32; `None` otherwise.
+fn deal_keys_packed(data: &Dataset) -> Option<Vec<u64>> {
+    let ids = &data.deals.id;
+    let one = |(&s, d): (&u32, &Date)| -> Option<u64> {
+        let k = id_key(data.texts.resolve(s));
+        let num = u32::try_from(k.num).ok().filter(|_| k.class == 0)?;
+        let day = (i64::from(d.0) - i64::from(i32::MIN)) as u64;
+        Some((day << 32) | u64::from(num))
+    };
+    if ids.len() != data.deals.date.len() {
+        return None;
+    }
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        ids.par_iter()
+            .zip(data.deals.date.par_iter())
+            .with_min_len(1 << 14)
+            .map(one)
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    ids.iter().zip(&data.deals.date).map(one).collect()
+}
+
+/// Sorts each payee's part of `keys` (`starts` as in [`LineIndex`]); with `unique_high`,
+/// returns false as soon as two keys of one payee agree above their low 32 bits.
+fn sort_buckets(keys: &mut [u128], starts: &[u32], unique_high: bool) -> bool {
+    let mut parts: Vec<&mut [u128]> = Vec::with_capacity(starts.len());
+    let mut rest: &mut [u128] = keys;
+    for w in starts.windows(2) {
+        if let [a, b] = w {
+            let n = ((b - a) as usize).min(rest.len());
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            parts.push(head);
+            rest = tail;
+        }
+    }
+    let sort = |p: &mut [u128]| -> bool {
+        p.sort_unstable();
+        !unique_high
+            || !p
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a >> 32 == b >> 32))
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        parts
+            .into_par_iter()
+            .map(sort)
+            .reduce(|| true, |a, b| a && b)
+    }
+    #[cfg(not(feature = "parallel"))]
+    parts.into_iter().map(sort).fold(true, |a, b| a && b)
+}
+
 /// Builds the per-payee line index. `keep(date)` says whether a deal date is in force under
 /// some plan version.
 ///
-/// Each kept credit gets the key (rank of its deal in [`deal_order`], credit row); credits are
-/// bucketed by payee (counting sort), and each payee's bucket is sorted by key — the same
-/// order as walking deals in order and appending their credits, with the per-payee sorts
-/// and the column gathers spread over the pool with the `parallel` feature.
+/// Each kept credit gets a key that orders its payee's lines, with the credit row in the low
+/// 32 bits; credits are bucketed by payee (counting sort) and each bucket is sorted on the
+/// pool with the `parallel` feature. When every deal id is a number below 2^32 the key is
+/// (date, id number, row) and no global sort is needed; otherwise (or when one payee has two
+/// deals with the same date and number, such as `007` and `7`) it is (rank of the deal in
+/// [`deal_order`], row). Both give the order of walking deals in order and appending their
+/// credits.
 pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIndex {
     let np = data.payees.id.len();
-    let nd = data.deals.id.len();
     let cr = &data.credits;
-    let mut rank = vec![u32::MAX; nd];
-    for (i, &d) in deal_order(data).iter().enumerate() {
-        if let Some(r) = rank.get_mut(d as usize) {
-            *r = i as u32;
-        }
-    }
     let kept_deal: Vec<bool> = data.deals.date.iter().map(|&d| keep(d)).collect();
     let kept = |c: usize| -> bool {
         let d = cr.deal.get(c).copied().unwrap_or(0);
@@ -311,66 +365,72 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         }
     }
     let total = starts.get(np).copied().unwrap_or(0) as usize;
-    // Bucket (rank << 32 | credit row) by payee.
-    let mut keys = vec![0u64; total];
-    let mut cur = starts.clone();
-    for (i, (&p, &d)) in cr.payee.iter().zip(&cr.deal).enumerate() {
-        if !kept(i) {
-            continue;
-        }
-        if let Some(slot) = cur.get_mut(p as usize) {
-            if let Some(k) = keys.get_mut(*slot as usize) {
-                let r = rank.get(d as usize).copied().unwrap_or(u32::MAX);
-                *k = (u64::from(r) << 32) | i as u64;
+    // Bucket (deal key << 32 | credit row) by payee.
+    let mut keys = vec![0u128; total];
+    let bucket = |keys: &mut [u128], deal_key: &dyn Fn(u32) -> u128| {
+        let mut cur = starts.clone();
+        for (i, (&p, &d)) in cr.payee.iter().zip(&cr.deal).enumerate() {
+            if !kept(i) {
+                continue;
             }
-            *slot += 1;
+            if let Some(slot) = cur.get_mut(p as usize) {
+                if let Some(k) = keys.get_mut(*slot as usize) {
+                    *k = (deal_key(d) << 32) | i as u128;
+                }
+                *slot += 1;
+            }
         }
-    }
-    drop(rank);
-    // Sort each payee's bucket.
-    let mut parts: Vec<&mut [u64]> = Vec::with_capacity(np);
-    let mut rest: &mut [u64] = &mut keys;
-    for w in starts.windows(2) {
-        if let [a, b] = w {
-            let n = ((b - a) as usize).min(rest.len());
-            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
-            parts.push(head);
-            rest = tail;
+    };
+    let packed = match deal_keys_packed(data) {
+        Some(dk) => {
+            bucket(&mut keys, &|d| {
+                u128::from(dk.get(d as usize).copied().unwrap_or(u64::MAX))
+            });
+            sort_buckets(&mut keys, &starts, true)
         }
+        None => false,
+    };
+    if !packed {
+        let nd = data.deals.id.len();
+        let mut rank = vec![u32::MAX; nd];
+        for (i, &d) in deal_order(data).iter().enumerate() {
+            if let Some(r) = rank.get_mut(d as usize) {
+                *r = i as u32;
+            }
+        }
+        bucket(&mut keys, &|d| {
+            u128::from(rank.get(d as usize).copied().unwrap_or(u32::MAX))
+        });
+        sort_buckets(&mut keys, &starts, false);
     }
+    // Deal, date and share of every line, in one pass.
+    let mut deal = vec![0u32; total];
+    let mut date = vec![Date::default(); total];
+    let mut share = vec![Decimal::ZERO; total];
+    let fill = |((k, dl), (dt, sh)): ((&[u128], &mut [u32]), (&mut [Date], &mut [Decimal]))| {
+        for (((k, dl), dt), sh) in k.iter().zip(dl).zip(dt).zip(sh) {
+            let row = (*k & u128::from(u32::MAX)) as usize;
+            *dl = cr.deal.get(row).copied().unwrap_or(0);
+            *dt = data
+                .deals
+                .date
+                .get(*dl as usize)
+                .copied()
+                .unwrap_or_default();
+            *sh = cr.share.get(row).copied().unwrap_or(Decimal::ZERO);
+        }
+    };
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        parts.into_par_iter().for_each(|p| p.sort_unstable());
+        let m = 1 << 14;
+        keys.par_chunks(m)
+            .zip(deal.par_chunks_mut(m))
+            .zip(date.par_chunks_mut(m).zip(share.par_chunks_mut(m)))
+            .for_each(fill);
     }
     #[cfg(not(feature = "parallel"))]
-    parts.into_iter().for_each(|p| p.sort_unstable());
-    let row = |k: &u64| (*k & u64::from(u32::MAX)) as usize;
-    let deal_of = |k: &u64| cr.deal.get(row(k)).copied().unwrap_or(0);
-    let date_of = |k: &u64| {
-        data.deals
-            .date
-            .get(deal_of(k) as usize)
-            .copied()
-            .unwrap_or_default()
-    };
-    let share_of = |k: &u64| cr.share.get(row(k)).copied().unwrap_or(Decimal::ZERO);
-    #[cfg(feature = "parallel")]
-    let (deal, date, share) = {
-        use rayon::prelude::*;
-        let m = 1 << 14;
-        (
-            keys.par_iter().with_min_len(m).map(deal_of).collect(),
-            keys.par_iter().with_min_len(m).map(date_of).collect(),
-            keys.par_iter().with_min_len(m).map(share_of).collect(),
-        )
-    };
-    #[cfg(not(feature = "parallel"))]
-    let (deal, date, share) = (
-        keys.iter().map(deal_of).collect(),
-        keys.iter().map(date_of).collect(),
-        keys.iter().map(share_of).collect(),
-    );
+    fill(((&keys, &mut deal), (&mut date, &mut share)));
     LineIndex {
         starts,
         deal,

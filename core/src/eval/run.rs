@@ -111,6 +111,8 @@ struct RawTrace {
     unrounded: Decimal,
     rounded: Decimal,
     rounding: Option<Rounding>,
+    /// `rounded` is `rounding` applied to `unrounded` ([`TraceParts::rounded_by_rule`]).
+    rounded_by_rule: bool,
     team: Span,
 }
 
@@ -127,6 +129,7 @@ impl RawTrace {
             unrounded: Decimal::ZERO,
             rounded: Decimal::ZERO,
             rounding: None,
+            rounded_by_rule: false,
             team: Span::default(),
         }
     }
@@ -816,6 +819,7 @@ impl<'a> Engine<'a> {
                         unrounded: t.unrounded,
                         rounded: t.rounded,
                         rounding: t.rounding,
+                        rounded_by_rule: t.rounded_by_rule,
                         limits: &out.steps,
                         team: t.team.of(&out.team),
                         team_reports: &out.team_reports,
@@ -987,6 +991,7 @@ impl<'a> Engine<'a> {
             unrounded: v,
             rounded,
             rounding,
+            rounded_by_rule: cc.pass,
             team: Span::default(),
         };
         let widx = sc.work.len() as u32;
