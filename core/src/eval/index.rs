@@ -273,6 +273,9 @@ fn deal_order_packed(data: &Dataset, keys: &[IdKey]) -> Option<Vec<u32>> {
     )
 }
 
+/// A chunk of line keys with the matching chunks of the deal, date and share columns.
+type LineChunks<'a> = ((&'a [u128], &'a mut [u32]), (&'a mut [Date], &'a mut [Decimal]));
+
 /// `(date, id number)` of every deal packed in a `u64` (the date's offset from `i32::MIN` in
 /// the high half), when every deal id is all digits with a value below 2^32; `None` otherwise.
 fn deal_keys_packed(data: &Dataset) -> Option<Vec<u64>> {
@@ -407,7 +410,7 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
     let mut deal = vec![0u32; total];
     let mut date = vec![Date::default(); total];
     let mut share = vec![Decimal::ZERO; total];
-    let fill = |((k, dl), (dt, sh)): ((&[u128], &mut [u32]), (&mut [Date], &mut [Decimal]))| {
+    let fill = |((k, dl), (dt, sh)): LineChunks| {
         for (((k, dl), dt), sh) in k.iter().zip(dl).zip(dt).zip(sh) {
             let row = (*k & u128::from(u32::MAX)) as usize;
             *dl = cr.deal.get(row).copied().unwrap_or(0);
