@@ -32,12 +32,25 @@ const HAS_ROUNDED: u8 = 1 << 5;
 const HAS_LISTS: u8 = 1 << 6;
 
 /// Appends LEB128 of `v`.
-fn put_uvar(out: &mut Vec<u8>, mut v: u128) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
+fn put_uvar(out: &mut Vec<u8>, v: u128) {
+    // Nearly every value fits 64 bits, where the loop is cheaper.
+    match u64::try_from(v) {
+        Ok(mut v) => {
+            while v >= 0x80 {
+                out.push((v as u8) | 0x80);
+                v >>= 7;
+            }
+            out.push(v as u8);
+        }
+        Err(_) => {
+            let mut v = v;
+            while v >= 0x80 {
+                out.push((v as u8) | 0x80);
+                v >>= 7;
+            }
+            out.push(v as u8);
+        }
     }
-    out.push(v as u8);
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -93,6 +106,9 @@ pub(crate) struct TraceParts<'a> {
     pub row: Option<u32>,
     pub band: Option<u32>,
     pub slices: &'a [Slice],
+    /// The caller knows every slice's amount is its rate × (hi − lo) (its rate for a flat
+    /// band), so the amounts need not be checked by multiplying again.
+    pub slice_amounts_follow: bool,
     pub multipliers: &'a [MultiplierStep],
     pub gates: &'a [GateStep],
     pub unrounded: Decimal,
@@ -172,13 +188,14 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         put_uvar(out, n as u128);
     }
     for s in t.slices {
-        let width = s.hi.checked_sub(s.lo);
-        let expected = if s.flat {
-            Some(s.rate)
-        } else {
-            width.and_then(|w| product(s.rate, w))
+        let amount_follows = t.slice_amounts_follow || {
+            let expected = if s.flat {
+                Some(s.rate)
+            } else {
+                s.hi.checked_sub(s.lo).and_then(|w| product(s.rate, w))
+            };
+            expected.is_some_and(|e| identical(e, s.amount))
         };
-        let amount_follows = expected.is_some_and(|e| identical(e, s.amount));
         put_uvar(
             out,
             (u128::from(s.band) << 2) | (u128::from(s.flat) << 1) | u128::from(!amount_follows),
@@ -509,6 +526,7 @@ mod tests {
             row: Some(u32::MAX),
             band: Some(2),
             slices: &slices,
+            slice_amounts_follow: false,
             multipliers: &mults,
             gates: &gates,
             unrounded: d("18.0256"),
@@ -550,6 +568,7 @@ mod tests {
             row: None,
             band: None,
             slices: &[],
+            slice_amounts_follow: false,
             multipliers: &[],
             gates: &[],
             unrounded: d("5.001"),
@@ -578,6 +597,7 @@ mod tests {
                 row: None,
                 band: None,
                 slices: &[],
+                slice_amounts_follow: false,
                 multipliers: &[],
                 gates: &[],
                 unrounded: d("3"),

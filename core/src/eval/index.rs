@@ -274,7 +274,10 @@ fn deal_order_packed(data: &Dataset, keys: &[IdKey]) -> Option<Vec<u32>> {
 }
 
 /// A chunk of line keys with the matching chunks of the deal, date and share columns.
-type LineChunks<'a> = ((&'a [u128], &'a mut [u32]), (&'a mut [Date], &'a mut [Decimal]));
+type LineChunks<'a> = (
+    (&'a [u128], &'a mut [u32]),
+    (&'a mut [Date], &'a mut [Decimal]),
+);
 
 /// `(date, id number)` of every deal packed in a `u64` (the date's offset from `i32::MIN` in
 /// the high half), when every deal id is all digits with a value below 2^32; `None` otherwise.

@@ -106,6 +106,7 @@ struct RawTrace {
     row: Option<u32>,
     band: Option<u32>,
     slices: Span,
+    slices_follow: bool,
     multipliers: Span,
     gates: Span,
     unrounded: Decimal,
@@ -124,6 +125,7 @@ impl RawTrace {
             row: None,
             band: None,
             slices: Span::default(),
+            slices_follow: false,
             multipliers: Span::default(),
             gates: Span::default(),
             unrounded: Decimal::ZERO,
@@ -193,6 +195,9 @@ struct Meta {
     row: Option<u32>,
     band: Option<u32>,
     slices: Span,
+    /// Every slice's amount is its rate × (hi − lo), as [`graduated`] computes it for a
+    /// non-negative interval of a decimal key ([`TraceParts::slice_amounts_follow`]).
+    slices_follow: bool,
 }
 
 struct CompCtx<'c> {
@@ -814,6 +819,7 @@ impl<'a> Engine<'a> {
                         row: t.row,
                         band: t.band,
                         slices: t.slices.of(&out.slices),
+                        slice_amounts_follow: t.slices_follow,
                         multipliers: t.multipliers.of(&out.mults),
                         gates: t.gates.of(&out.gates),
                         unrounded: t.unrounded,
@@ -986,6 +992,7 @@ impl<'a> Engine<'a> {
             row: meta.row,
             band: meta.band,
             slices: meta.slices,
+            slices_follow: meta.slices_follow,
             multipliers: span_from(m0, out.mults.len()),
             gates: cc.gates,
             unrounded: v,
@@ -1654,6 +1661,7 @@ impl<'a> Engine<'a> {
                 let meta = Meta {
                     basis: Some(key),
                     slices: span_from(s0, out.slices.len()),
+                    slices_follow: !integer && key >= Decimal::ZERO,
                     ..Meta::default()
                 };
                 self.finish_period(cc, sc, out, cx, meta, amount)
@@ -1686,6 +1694,7 @@ impl<'a> Engine<'a> {
                         let meta = Meta {
                             basis: Some(e.basis),
                             slices: span_from(s0, out.slices.len()),
+                            slices_follow: !integer && end >= s,
                             ..Meta::default()
                         };
                         self.finish(
