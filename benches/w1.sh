@@ -15,8 +15,10 @@
 #   3. runs `w1 --data $W1_DATA/n{N}_r2000` for each N: load and compute best of $REPEAT,
 #      traces on (and off, for the trace cost), SPEC §7 checksums checked (non-zero exit on a
 #      mismatch);
-#   4. prints a table: compute seconds, ratios peer/ours, RSS after compute (the engine: data
-#      and results with traces; the checksums after it sort strings) against the CSV size.
+#   4. prints a table: compute seconds, ratios peer/ours, and memory: the peak resident size
+#      while loading (CSV text, tables, dataset) and while evaluating (dataset, line index,
+#      results with every trace), the results' own bytes, and the peak against the CSV size.
+#      The checksums computed afterwards (which sort strings) are not counted.
 #
 # The peers' scripts are run beside ours as tools; nothing of them is part of this project.
 #
@@ -107,21 +109,25 @@ print()
 print("W1, best of %s per implementation; compute = in-memory inputs -> per-line payouts + "
       "rep-quarter totals; peers load Parquet, ours CSV" % os.environ.get("REPEAT", "3"))
 print()
-print("| N | commissio compute s (traces on) | traces off s | polars s | duckdb s | polars/ours | duckdb/ours | ours load s (csv) | ours RSS after compute MB | ours peak RSS MB (incl. checksums) | CSV MB | RSS/CSV | polars RSS MB | duckdb RSS MB | checksums |")
+print("| N | ours compute s (traces on) | traces off s | polars s | duckdb s | polars/ours | duckdb/ours | ours load s (CSV) | CSV MiB | ours peak RSS MiB (load; compute) | of which results MiB (trace records) | peak/CSV | polars RSS MiB | duckdb RSS MiB | checksums |")
 print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for n in sorted(ours):
     o = ours[n]
     p = next((r for (i, k), r in peers.items() if k == n and "polars" in i), None)
     d = next((r for (i, k), r in peers.items() if k == n and "duckdb" in i), None)
     ratio = lambda r: None if r is None else r["compute_s"] / o["compute_s"]
-    rss = o.get("rss_after_compute_kb", o["peak_rss_kb"]) / 1024
-    peak = o["peak_rss_kb"] / 1024
-    csv = o["input_bytes"] / 1e6
-    print("| {:,} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {:.1f} | {:.1f}x | {} | {} | {} |".format(
+    mb = lambda kb: kb / 1024
+    load_peak = mb(o["rss_after_load_kb"])
+    compute_peak = mb(o.get("compute_peak_rss_kb", o["rss_after_compute_kb"]))
+    peak = max(load_peak, compute_peak)
+    csv = o["input_bytes"] / 1048576
+    print("| {:,} | {} | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f}; {:.0f} | {:.0f} ({:.0f}) | {:.1f}x | {} | {} | {} |".format(
         n, f(o["compute_s"]), f(o.get("compute_notrace_s")),
         f(p and p["compute_s"]), f(d and d["compute_s"]),
         f(ratio(p), 2) + ("x" if p else ""), f(ratio(d), 2) + ("x" if d else ""),
-        f(o["load_s"]), rss, peak, csv, rss / (o["input_bytes"] / 1048576),
+        f(o["load_s"]), csv, load_peak, compute_peak,
+        o.get("result_bytes", 0) / 1048576, o.get("trace_bytes", 0) / 1048576,
+        peak / csv,
         f(p and p.get("peak_rss_mb"), 0), f(d and d.get("peak_rss_mb"), 0),
         o.get("agreement") or "not in SPEC table"))
     for name, r in (("polars", p), ("duckdb", d)):

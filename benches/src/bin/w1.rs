@@ -11,15 +11,31 @@ use commissio_core::{evaluate_with, EvalOptions};
 use std::process::ExitCode;
 use std::time::Instant;
 
-fn peak_rss_kb() -> u64 {
+/// A `/proc/self/status` figure in kB (Linux; 0 elsewhere).
+fn status_kb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
+}
+
+/// Peak resident memory so far (or since [`reset_peak`]).
+fn peak_rss_kb() -> u64 {
+    status_kb("VmHWM:")
+}
+
+/// Resident memory now.
+fn rss_kb() -> u64 {
+    status_kb("VmRSS:")
+}
+
+/// Restarts the peak at the current resident size (Linux 4.0+; ignored where unsupported).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// CPU seconds (user + system, all threads) used by the process so far (Linux; 0 elsewhere).
@@ -93,6 +109,10 @@ fn run() -> Result<bool, String> {
     }
     let data = data.ok_or("no data")?;
     let rss_after_load = peak_rss_kb();
+    // What stays resident once loaded (the dataset, the plan, the program), then the peak of
+    // evaluation alone on top of it.
+    let rss_dataset = rss_kb();
+    reset_peak();
 
     let mut compute_s = f64::INFINITY;
     let mut compute_cpu_s = f64::INFINITY;
@@ -107,7 +127,8 @@ fn run() -> Result<bool, String> {
         result = Some(r);
     }
     let result = result.ok_or("no result")?;
-    let rss_after_compute = peak_rss_kb();
+    let compute_peak = peak_rss_kb();
+    let rss_after_compute = rss_after_load.max(compute_peak);
     let sums = checksums(&result)?;
     let result_lines = result.lines.len();
     let (result_bytes, trace_bytes) = (result.heap_bytes(), result.trace_bytes());
@@ -137,7 +158,7 @@ fn run() -> Result<bool, String> {
             "{{\"impl\":\"commissio\",\"n\":{},\"r\":{},\"threads\":{},\"load_s\":{:.4},\"compute_s\":{:.4},",
             "\"compute_cpu_s\":{:.2},\"compute_notrace_s\":{},\"lines\":{},\"result_lines\":{},\"total\":\"{}\",",
             "\"lines_sha256\":\"{}\",\"totals_sha256\":\"{}\",\"agreement\":{},",
-            "\"result_bytes\":{},\"trace_bytes\":{},\"input_bytes\":{},\"rss_after_load_kb\":{},\"rss_after_compute_kb\":{},\"peak_rss_kb\":{}}}"
+            "\"result_bytes\":{},\"trace_bytes\":{},\"input_bytes\":{},\"rss_after_load_kb\":{},\"rss_dataset_kb\":{},\"compute_peak_rss_kb\":{},\"rss_after_compute_kb\":{},\"peak_rss_kb\":{}}}"
         ),
         n,
         reps,
@@ -160,6 +181,8 @@ fn run() -> Result<bool, String> {
         trace_bytes,
         input_bytes,
         rss_after_load,
+        rss_dataset,
+        compute_peak,
         rss_after_compute,
         rss_after_compute.max(peak_rss_kb()),
     );
