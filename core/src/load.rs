@@ -1178,6 +1178,11 @@ fn lookup(map: &FoldMap<Box<str>, u32>, text: &str) -> Option<u32> {
 fn claim(map: &mut Vec<u32>, sym: Sym, row: u32) -> Option<u32> {
     let i = sym as usize;
     if map.len() <= i {
+        if map.capacity() <= i {
+            // Grow by an eighth, not double: the map is sized for the ids up front and only
+            // text values interned among them push it past that.
+            map.reserve_exact((i + 1 - map.len()).max(map.len() / 8));
+        }
         map.resize(i + 1, NONE);
     }
     match map.get_mut(i) {
@@ -1648,7 +1653,8 @@ impl Builder<'_> {
         );
         let field_cs = self.field_columns(&mut reader, schema);
         self.deal_ids_known = id_c.is_some();
-        self.deal_of.reserve(self.texts.len() + table.len());
+        self.texts.reserve(table.len());
+        self.deal_of.reserve_exact(self.texts.len() + table.len());
         let mut caches: Vec<TextCache> =
             schema.fields.iter().map(|_| TextCache::default()).collect();
 
@@ -1843,6 +1849,14 @@ impl Builder<'_> {
             }
         }
 
+        // Deal ids are looked up by text no more.
+        self.deal_of = Vec::new();
+        self.unindex_deal_ids(
+            payees,
+            deals,
+            lines.iter().map(|l| l.role).chain([none_role]),
+        );
+
         // Group by deal (counting sort keeps input order within a deal).
         let mut start = vec![0usize; nd + 1];
         for l in &lines {
@@ -1964,6 +1978,36 @@ impl Builder<'_> {
             }
         }
         c
+    }
+
+    /// Leaves the deal ids out of the interner's index (see [`Interner`]): once the credits
+    /// are read nothing looks a deal id up by text (an evaluation looks up plan literals), and
+    /// a million ids are most of the index. Symbols that are also a payee id, a text value or
+    /// one of `roles` stay indexed.
+    fn unindex_deal_ids(
+        &mut self,
+        payees: &Payees,
+        deals: &Deals,
+        roles: impl Iterator<Item = Sym>,
+    ) {
+        let mut keep = vec![true; self.texts.len()];
+        let mut mark = |syms: &mut dyn Iterator<Item = Sym>, value: bool| {
+            for s in syms {
+                if let Some(k) = keep.get_mut(s as usize) {
+                    *k = value;
+                }
+            }
+        };
+        mark(&mut deals.id.iter().copied(), false);
+        mark(&mut payees.id.iter().copied(), true);
+        mark(&mut { roles }, true);
+        for c in payees.attrs.iter().chain(&deals.attrs) {
+            if let Column::Text(v) = c {
+                mark(&mut v.iter().copied(), true);
+            }
+        }
+        self.texts
+            .retain_index(|s| keep.get(s as usize).copied().unwrap_or(true));
     }
 
     fn quotas(&mut self, table: Option<&Table>) -> Vec<Quota> {

@@ -1240,3 +1240,23 @@ fn manager_in_both_tables_is_d0211() {
         ]
     );
 }
+
+/// Deal ids leave the interner's index once the credits are read (nothing looks them up by
+/// text afterwards); every text is still found by `get`, and symbols stay unique.
+#[test]
+fn texts_are_found_after_loading() {
+    let credits = "deal,payee,share,role\nD3,P1,40%,D1\nD3,P2,0.6,se\n";
+    let ds = ok(&plan(), PAYEES, DEALS3, Some(credits), None);
+    assert_eq!(ds.deal_row("D1"), Some(0));
+    assert_eq!(ds.deal_row("D3"), Some(2));
+    assert_eq!(ds.deal_row("D4"), None);
+    assert_eq!(ds.deal_row("P1"), None);
+    assert_eq!(ds.payee_row("P2"), Some(1));
+    // "D1" is a deal id and a role: one symbol.
+    assert_eq!(ds.texts.get("D1"), Some(ds.deals.id[0]));
+    assert_eq!(ds.credits.role[2], ds.deals.id[0]);
+    assert_eq!(texts(&ds, &ds.credits.role), ["", "", "D1", "se"]);
+    let mut texts_copy = ds.texts.clone();
+    assert_eq!(texts_copy.intern("D2"), ds.deals.id[1]);
+    assert_eq!(texts_copy.intern("new") as usize, ds.texts.len());
+}
