@@ -1737,11 +1737,12 @@ impl Builder<'_> {
             payee: u32,
             share: Decimal,
             role: Sym,
-            row: usize,
+            /// Row index (rows fit a `u32`: `D0108`).
+            row: u32,
         }
         let mut lines: Vec<Line> = Vec::new();
-        // Deals with a rejected credit row: their share sums are not checked.
-        let mut tainted = vec![false; nd];
+        // Deals with a rejected credit row (their share sums are not checked), usually none.
+        let mut tainted: Vec<u32> = Vec::new();
         if let Some(table) = table {
             let kind = TableKind::Credits;
             let mut reader = Reader::new(kind, table, &mut self.sink);
@@ -1765,9 +1766,7 @@ impl Builder<'_> {
                     .as_deref()
                     .and_then(|t| lookup_sym(&self.texts, &self.deal_of, t));
                 if !reader.row_ok(r, row, &mut self.sink) {
-                    if let Some(t) = deal_row.and_then(|d| tainted.get_mut(d as usize)) {
-                        *t = true;
-                    }
+                    tainted.extend(deal_row);
                     continue;
                 }
                 let mut ok = complete;
@@ -1836,14 +1835,10 @@ impl Builder<'_> {
                             payee,
                             share,
                             role,
-                            row: r,
+                            row: r as u32,
                         });
                     }
-                    (_, Some(deal), ..) => {
-                        if let Some(t) = tainted.get_mut(deal as usize) {
-                            *t = true;
-                        }
-                    }
+                    (_, Some(deal), ..) => tainted.push(deal),
                     _ => {}
                 }
             }
@@ -1857,102 +1852,116 @@ impl Builder<'_> {
             lines.iter().map(|l| l.role).chain([none_role]),
         );
 
-        // Group by deal (counting sort keeps input order within a deal).
-        let mut start = vec![0usize; nd + 1];
+        // Group by deal. The sort is stable (input order within a deal is kept), and skipped
+        // when the rows come grouped already, as split files usually do.
+        if !lines.is_sorted_by_key(|l| l.deal) {
+            lines.sort_by_key(|l| l.deal);
+        }
+        tainted.sort_unstable();
+        tainted.dedup();
+        // Exact size: every line, plus one for each deal with neither lines nor a rejected row.
+        let mut covered = tainted.len();
+        let mut prev = None;
         for l in &lines {
-            if let Some(s) = start.get_mut(l.deal as usize + 1) {
-                *s += 1;
+            if prev != Some(l.deal) {
+                prev = Some(l.deal);
+                covered += usize::from(tainted.binary_search(&l.deal).is_err());
             }
         }
-        for i in 0..nd {
-            let prev = start.get(i).copied().unwrap_or(0);
-            if let Some(s) = start.get_mut(i + 1) {
-                *s += prev;
-            }
-        }
-        let mut fill = start.clone();
-        let mut order = vec![0usize; lines.len()];
-        for (i, l) in lines.iter().enumerate() {
-            if let Some(f) = fill.get_mut(l.deal as usize) {
-                if let Some(o) = order.get_mut(*f) {
-                    *o = i;
-                }
-                *f += 1;
-            }
-        }
-
-        let total = nd + lines.len();
+        let total = lines.len() + nd.saturating_sub(covered);
         let mut c = Credits {
             deal: Vec::with_capacity(total),
             payee: Vec::with_capacity(total),
             share: Vec::with_capacity(total),
             role: Vec::with_capacity(total),
         };
-        let mut group: Vec<&Line> = Vec::new();
+        let mut rest: &[Line] = &lines;
+        let mut tainted_rest: &[u32] = &tainted;
         for deal in 0..nd {
-            let (a, b) = (
-                start.get(deal).copied().unwrap_or(0),
-                start.get(deal + 1).copied().unwrap_or(0),
-            );
-            group.clear();
-            group.extend(
-                order
-                    .get(a..b)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|&i| lines.get(i)),
-            );
+            let d = deal as u32;
+            let n = rest.iter().take_while(|l| l.deal == d).count();
+            let (group, after) = rest.split_at(n);
+            rest = after;
+            let is_tainted = tainted_rest.first() == Some(&d);
+            if is_tainted {
+                tainted_rest = tainted_rest.get(1..).unwrap_or_default();
+            }
             if group.is_empty() {
-                if !tainted.get(deal).copied().unwrap_or(false) {
-                    c.deal.push(deal as u32);
+                if !is_tainted {
+                    c.deal.push(d);
                     c.payee.push(deals.owner.get(deal).copied().unwrap_or(0));
                     c.share.push(Decimal::ONE);
                     c.role.push(none_role);
                 }
                 continue;
             }
-            let deal_id = self
-                .texts
-                .resolve(deals.id.get(deal).copied().unwrap_or(0))
-                .to_string();
-            // The same payee twice on one deal.
+            let deal_id = || {
+                self.texts
+                    .resolve(deals.id.get(deal).copied().unwrap_or(0))
+                    .to_string()
+            };
+            // The same payee twice on one deal; each repeat names the payee's first row.
             let mut dup = false;
+            let mut found = Vec::new();
             if group.len() > 1 {
-                let mut seen: HashMap<u32, usize> = HashMap::with_capacity(group.len());
-                for l in &group {
-                    if let Some(first) = seen.insert(l.payee, l.row) {
-                        seen.insert(l.payee, first);
-                        dup = true;
-                        let payee_sym = payees.id.get(l.payee as usize).copied().unwrap_or(0);
-                        let payee = self.texts.resolve(payee_sym).to_string();
-                        let at = At {
-                            kind: TableKind::Credits,
-                            row: l.row,
-                            id: Some(&deal_id),
-                        };
-                        self.sink.push(at.err(
-                            "payee",
-                            Bad {
-                                code: DataErrorCode::DuplicateCredit,
-                                expected: None,
-                                message: format!(
-                                    "payee {payee:?} is credited twice on deal {deal_id:?} (first at row {})",
-                                    first as u64 + 1
-                                ),
-                            },
-                        ));
+                let mut seen: HashMap<u32, u32> = HashMap::new();
+                for (i, l) in group.iter().enumerate() {
+                    // A scan for the usual handful of lines, a map for a crowd.
+                    let first = if group.len() <= 16 {
+                        group
+                            .get(..i)
+                            .unwrap_or_default()
+                            .iter()
+                            .find(|m| m.payee == l.payee)
+                            .map(|m| m.row)
+                    } else {
+                        match seen.entry(l.payee) {
+                            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                            std::collections::hash_map::Entry::Vacant(v) => {
+                                v.insert(l.row);
+                                None
+                            }
+                        }
+                    };
+                    if let Some(first) = first {
+                        found.push((l, first));
                     }
                 }
             }
-            if !self.plan.overlay && !dup && !tainted.get(deal).copied().unwrap_or(false) {
+            if !found.is_empty() {
+                dup = true;
+                let deal_id = deal_id();
+                for (l, first) in found {
+                    let payee_sym = payees.id.get(l.payee as usize).copied().unwrap_or(0);
+                    let payee = self.texts.resolve(payee_sym).to_string();
+                    let at = At {
+                        kind: TableKind::Credits,
+                        row: l.row as usize,
+                        id: Some(&deal_id),
+                    };
+                    self.sink.push(at.err(
+                        "payee",
+                        Bad {
+                            code: DataErrorCode::DuplicateCredit,
+                            expected: None,
+                            message: format!(
+                                "payee {payee:?} is credited twice on deal {deal_id:?} (first at row {})",
+                                u64::from(first) + 1
+                            ),
+                        },
+                    ));
+                }
+            }
+            if !self.plan.overlay && !dup && !is_tainted {
                 let sum = group
                     .iter()
                     .try_fold(Decimal::ZERO, |acc, l| acc.checked_add(l.share));
                 if sum != Some(Decimal::ONE) {
+                    let deal_id = deal_id();
                     let shown = sum
                         .map(|s| s.normalize().to_string())
                         .unwrap_or_else(|| "too much".into());
-                    let first = group.first().map(|l| l.row).unwrap_or(0);
+                    let first = group.first().map(|l| l.row as usize).unwrap_or(0);
                     let at = At {
                         kind: TableKind::Credits,
                         row: first,
@@ -1970,7 +1979,7 @@ impl Builder<'_> {
                     ));
                 }
             }
-            for l in &group {
+            for l in group {
                 c.deal.push(l.deal);
                 c.payee.push(l.payee);
                 c.share.push(l.share);

@@ -1260,3 +1260,30 @@ fn texts_are_found_after_loading() {
     assert_eq!(texts_copy.intern("D2"), ds.deals.id[1]);
     assert_eq!(texts_copy.intern("new") as usize, ds.texts.len());
 }
+
+/// A payee credited twice or more on one deal: each repeat names the payee's first row, for
+/// a handful of lines and for a crowd alike.
+#[test]
+fn repeated_credits_name_the_first_row() {
+    use std::fmt::Write;
+    let mut payees = String::from("id\n");
+    for p in 1..=20 {
+        writeln!(payees, "P{p}").unwrap();
+    }
+    let deals = "id,payee,date,amount\nD1,P1,2026-01-05,100\nD2,P1,2026-01-06,200\n";
+    let mut credits = String::from("deal,payee,share\nD2,P3,0.5\nD2,P4,0.25\nD2,P3,0.25\n");
+    for p in 1..=17 {
+        writeln!(credits, "D1,P{p},0.05").unwrap();
+    }
+    credits.push_str("D1,P5,0.1\nD2,P3,0.5\nD1,P17,0.05\n");
+    let e = errs(&plan(), &payees, deals, Some(&credits), None);
+    assert_eq!(
+        lines(&e),
+        [
+            r#"[D0205] credits row 21 (id "D1"), field "payee": payee "P5" is credited twice on deal "D1" (first at row 8)"#,
+            r#"[D0205] credits row 23 (id "D1"), field "payee": payee "P17" is credited twice on deal "D1" (first at row 20)"#,
+            r#"[D0205] credits row 3 (id "D2"), field "payee": payee "P3" is credited twice on deal "D2" (first at row 1)"#,
+            r#"[D0205] credits row 22 (id "D2"), field "payee": payee "P3" is credited twice on deal "D2" (first at row 1)"#,
+        ]
+    );
+}
