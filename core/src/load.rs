@@ -4,7 +4,8 @@
 //! [`read_csv`] and [`read_json`]); [`build_dataset`] checks them against a plan version's
 //! schema, currency and calendar, and either returns a [`Dataset`] the evaluator can trust or
 //! every problem it found ([`DataErrors`], at most [`MAX_ERRORS`] listed plus a count of the
-//! rest). Nothing here panics on any input, and no value ever passes through `f32`/`f64`.
+//! rest). [`build_dataset_owned`] does the same with tables it may free as it reads them.
+//! Nothing here panics on any input, and no value ever passes through `f32`/`f64`.
 //!
 //! # Tables and columns
 //!
@@ -283,6 +284,82 @@ impl Table {
         };
         Rows { source, next: 0 }
     }
+
+    /// The table taken apart for one pass over its rows: its columns, its number of rows and
+    /// a cursor that owns the rows and gives their memory back as it goes (CSV text as it is
+    /// read, each row of cells once passed), so a large table is never held twice over while
+    /// a dataset is built from it.
+    pub(crate) fn into_rows(self) -> Open<'static> {
+        let len = self.len();
+        let source = match self.body {
+            Body::Cells(rows) => RowSource::CellsOwned(rows.into_iter(), Vec::new()),
+            Body::Csv { text, .. } => {
+                let text = Draining {
+                    text: text.into_bytes(),
+                    pos: 0,
+                };
+                RowSource::CsvOwned(Box::new((
+                    csv_builder().from_reader(text),
+                    csv::StringRecord::new(),
+                )))
+            }
+        };
+        Open {
+            columns: Cow::Owned(self.columns),
+            len,
+            rows: Rows { source, next: 0 },
+        }
+    }
+
+    /// [`Table::into_rows`] for a borrowed table (nothing is freed).
+    pub(crate) fn open(&self) -> Open<'_> {
+        Open {
+            columns: Cow::Borrowed(&self.columns),
+            len: self.len(),
+            rows: self.rows(),
+        }
+    }
+}
+
+/// A table opened for one pass: see [`Table::into_rows`].
+pub(crate) struct Open<'t> {
+    columns: Cow<'t, [String]>,
+    len: usize,
+    rows: Rows<'t>,
+}
+
+/// CSV text read front to back that gives back what has been read: once a quarter of the
+/// buffer lies behind the reader, the rest moves to the front and the buffer shrinks (each
+/// byte moves about three times in all, a few milliseconds for 50 MB).
+struct Draining {
+    text: Vec<u8>,
+    pos: usize,
+}
+
+impl Draining {
+    /// Read bytes kept before the buffer is compacted, so small tables never are.
+    const MIN_STEP: usize = 1 << 20;
+}
+
+impl std::io::Read for Draining {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self.text.get(self.pos..).unwrap_or_default();
+        let n = rest.len().min(out.len());
+        if let (Some(to), Some(from)) = (out.get_mut(..n), rest.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.pos += n;
+        if self.pos >= self.text.len() {
+            // All read: nothing is read again.
+            self.text = Vec::new();
+            self.pos = 0;
+        } else if self.pos >= Self::MIN_STEP && self.pos >= self.text.len() / 4 {
+            self.text.drain(..self.pos);
+            self.text.shrink_to_fit();
+            self.pos = 0;
+        }
+        Ok(n)
+    }
 }
 
 /// A cursor over a table's rows; each row borrows the cursor (CSV rows share one buffer).
@@ -295,6 +372,10 @@ pub(crate) struct Rows<'t> {
 enum RowSource<'t> {
     Cells(std::slice::Iter<'t, Vec<Cell>>),
     Csv(Box<(csv::Reader<&'t [u8]>, csv::StringRecord)>),
+    /// Owned rows; the current one is kept until the next is taken.
+    CellsOwned(std::vec::IntoIter<Vec<Cell>>, Vec<Cell>),
+    /// Owned CSV text.
+    CsvOwned(Box<(csv::Reader<Draining>, csv::StringRecord)>),
 }
 
 impl Rows<'_> {
@@ -304,6 +385,23 @@ impl Rows<'_> {
         let row = match &mut self.source {
             RowSource::Cells(it) => it.next().map(|r| Row::Cells(r)),
             RowSource::Csv(state) => {
+                let (rdr, record) = &mut **state;
+                match rdr.read_record(record) {
+                    Ok(true) => Some(Row::Csv(record)),
+                    _ => None,
+                }
+            }
+            RowSource::CellsOwned(it, current) => match it.next() {
+                Some(r) => {
+                    *current = r;
+                    Some(Row::Cells(current))
+                }
+                None => {
+                    *current = Vec::new();
+                    None
+                }
+            },
+            RowSource::CsvOwned(state) => {
                 let (rdr, record) = &mut **state;
                 match rdr.read_record(record) {
                     Ok(true) => Some(Row::Csv(record)),
@@ -1049,16 +1147,23 @@ const NONE: u32 = u32::MAX;
 /// Column lookup and row access for one table.
 struct Reader<'t> {
     kind: TableKind,
-    table: &'t Table,
+    columns: &'t [String],
+    /// Number of rows.
+    len: usize,
     index: HashMap<&'t str, usize>,
     duplicated: Vec<&'t str>,
 }
 
 impl<'t> Reader<'t> {
     fn new(kind: TableKind, table: &'t Table, sink: &mut Sink) -> Reader<'t> {
-        let mut index = HashMap::with_capacity(table.columns.len());
+        Reader::of(kind, &table.columns, table.len(), sink)
+    }
+
+    /// A reader of a table with these columns and `len` rows.
+    fn of(kind: TableKind, columns: &'t [String], len: usize, sink: &mut Sink) -> Reader<'t> {
+        let mut index = HashMap::with_capacity(columns.len());
         let mut duplicated = Vec::new();
-        for (i, name) in table.columns.iter().enumerate() {
+        for (i, name) in columns.iter().enumerate() {
             // The first occurrence of a name is the one used.
             if index.contains_key(name.as_str()) {
                 duplicated.push(name.as_str());
@@ -1066,18 +1171,19 @@ impl<'t> Reader<'t> {
                 index.insert(name.as_str(), i);
             }
         }
-        if table.len() >= NONE as usize {
+        if len >= NONE as usize {
             sink.push(DataError {
                 table: Some(kind),
                 ..DataError::new(
                     DataErrorCode::TooManyRows,
-                    format!("{} rows; at most {} are supported", table.len(), NONE - 1),
+                    format!("{len} rows; at most {} are supported", NONE - 1),
                 )
             });
         }
         Reader {
             kind,
-            table,
+            columns,
+            len,
             index,
             duplicated,
         }
@@ -1108,7 +1214,7 @@ impl<'t> Reader<'t> {
             }
             None => {
                 // An empty JSON array (`[]`) names no columns; with no rows nothing is missing.
-                let empty = self.table.columns.is_empty() && self.table.is_empty();
+                let empty = self.columns.is_empty() && self.len == 0;
                 if required && !empty {
                     sink.push(DataError {
                         table: Some(self.kind),
@@ -1128,7 +1234,7 @@ impl<'t> Reader<'t> {
     /// True when row `r` has one cell per column; otherwise reports it (`D0107`), and the
     /// caller skips the row's values.
     fn row_ok(&self, r: usize, row: &Row<'_>, sink: &mut Sink) -> bool {
-        if row.len() == self.table.columns.len() {
+        if row.len() == self.columns.len() {
             return true;
         }
         sink.push(DataError {
@@ -1139,7 +1245,7 @@ impl<'t> Reader<'t> {
                 format!(
                     "row has {} cells, the header has {} columns",
                     row.len(),
-                    self.table.columns.len()
+                    self.columns.len()
                 ),
             )
         });
@@ -1266,6 +1372,36 @@ pub fn build_dataset_with(
 /// [`MAX_ROWS`] are refused before any row is read (`D0108`).
 pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, DataErrors> {
     check_row_limit(inputs, MAX_ROWS)?;
+    build(plan, Cow::Borrowed(inputs))
+}
+
+/// [`build_dataset`] taking the inputs by value: each table is freed as soon as it has been
+/// read (the deals before the credits are grouped), so loading a large CSV file does not hold
+/// its text and the whole dataset at once. Same checks, same dataset, same errors.
+pub fn build_dataset_owned(plan: &PlanVersion, inputs: Inputs) -> Result<Dataset, DataErrors> {
+    check_row_limit(&inputs, MAX_ROWS)?;
+    build(plan, Cow::Owned(inputs))
+}
+
+fn build(plan: &PlanVersion, inputs: Cow<'_, Inputs>) -> Result<Dataset, DataErrors> {
+    // Owned deals and credits are freed as they are read; the payees table is read twice and
+    // the other tables are small, so they are only borrowed.
+    let (payees_t, deals_t, credits_t, quotas_t, managers_t) = match inputs {
+        Cow::Borrowed(i) => (
+            Cow::Borrowed(&i.payees),
+            i.deals.open(),
+            i.credits.as_ref().map(Table::open),
+            i.quotas.as_ref().map(Cow::Borrowed),
+            i.managers.as_ref().map(Cow::Borrowed),
+        ),
+        Cow::Owned(i) => (
+            Cow::Owned(i.payees),
+            i.deals.into_rows(),
+            i.credits.map(Table::into_rows),
+            i.quotas.map(Cow::Owned),
+            i.managers.map(Cow::Owned),
+        ),
+    };
     let mut b = Builder {
         plan,
         sink: Sink::default(),
@@ -1275,11 +1411,11 @@ pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, Dat
         payee_ids_known: true,
         deal_ids_known: true,
     };
-    let payees = b.payees(&inputs.payees);
-    let deals = b.deals(&inputs.deals);
-    let credits = b.credits(inputs.credits.as_ref(), &payees, &deals);
-    let quotas = b.quotas(inputs.quotas.as_ref());
-    let assignments = b.managers(inputs.managers.as_ref(), &inputs.payees, &payees);
+    let payees = b.payees(&payees_t);
+    let deals = b.deals(deals_t);
+    let credits = b.credits(credits_t, &payees, &deals);
+    let quotas = b.quotas(quotas_t.as_deref());
+    let assignments = b.managers(managers_t.as_deref(), &payees_t, &payees);
     let mut payees = payees;
     if assignments.is_some() {
         // The assignments are the hierarchy (a manager in the payees table is D0211).
@@ -1636,10 +1772,15 @@ impl Builder<'_> {
         self.sink.push(e);
     }
 
-    fn deals(&mut self, table: &Table) -> Deals {
+    fn deals(&mut self, table: Open<'_>) -> Deals {
         let kind = TableKind::Deals;
         let schema = &self.plan.schema.deal;
-        let mut reader = Reader::new(kind, table, &mut self.sink);
+        let Open {
+            columns,
+            len: n,
+            rows: mut cursor,
+        } = table;
+        let mut reader = Reader::of(kind, &columns, n, &mut self.sink);
         let id_name = schema.builtin_column("id");
         let payee_name = schema.builtin_column("payee");
         let date_name = schema.builtin_column("date");
@@ -1653,12 +1794,11 @@ impl Builder<'_> {
         );
         let field_cs = self.field_columns(&mut reader, schema);
         self.deal_ids_known = id_c.is_some();
-        self.texts.reserve(table.len());
-        self.deal_of.reserve_exact(self.texts.len() + table.len());
+        self.texts.reserve(n);
+        self.deal_of.reserve_exact(self.texts.len() + n);
         let mut caches: Vec<TextCache> =
             schema.fields.iter().map(|_| TextCache::default()).collect();
 
-        let n = table.len();
         let mut d = Deals {
             id: Vec::with_capacity(n),
             owner: Vec::with_capacity(n),
@@ -1669,7 +1809,6 @@ impl Builder<'_> {
                 .map(|f| empty_column(f.ty, n))
                 .collect(),
         };
-        let mut cursor = table.rows();
         while let Some((r, row)) = cursor.next_numbered() {
             let row = &row;
             if !reader.row_ok(r, row, &mut self.sink) {
@@ -1728,7 +1867,7 @@ impl Builder<'_> {
         d
     }
 
-    fn credits(&mut self, table: Option<&Table>, payees: &Payees, deals: &Deals) -> Credits {
+    fn credits(&mut self, table: Option<Open<'_>>, payees: &Payees, deals: &Deals) -> Credits {
         let nd = deals.id.len();
         let none_role = self.texts.intern("");
         // Credit rows that passed their own checks, grouped later by deal.
@@ -1743,16 +1882,20 @@ impl Builder<'_> {
         let mut lines: Vec<Line> = Vec::new();
         // Deals with a rejected credit row (their share sums are not checked), usually none.
         let mut tainted: Vec<u32> = Vec::new();
-        if let Some(table) = table {
+        if let Some(Open {
+            columns,
+            len,
+            rows: mut cursor,
+        }) = table
+        {
             let kind = TableKind::Credits;
-            let mut reader = Reader::new(kind, table, &mut self.sink);
+            let mut reader = Reader::of(kind, &columns, len, &mut self.sink);
             let deal_c = reader.column("deal", true, Some(ID), &mut self.sink);
             let payee_c = reader.column("payee", true, Some(ID), &mut self.sink);
             let share_c = reader.column("share", true, Some("share"), &mut self.sink);
             let role_c = reader.column("role", false, None, &mut self.sink);
             let complete = deal_c.is_some() && payee_c.is_some() && share_c.is_some();
-            lines.reserve(table.len());
-            let mut cursor = table.rows();
+            lines.reserve(len);
             while let Some((r, row)) = cursor.next_numbered() {
                 let row = &row;
                 let deal_cell = row.get(deal_c);
@@ -2484,11 +2627,13 @@ pub fn read_csv_owned(mut text: String) -> Result<Table, DataError> {
 
 /// The CSV reader every pass uses: a header row, rows of any length, header names trimmed.
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::Headers)
-        .from_reader(text.as_bytes())
+    csv_builder().from_reader(text.as_bytes())
+}
+
+fn csv_builder() -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.has_headers(true).flexible(true).trim(csv::Trim::Headers);
+    b
 }
 
 /// Reads JSON text — an array of flat objects — into a [`Table`]. Columns are the keys in
@@ -2705,5 +2850,38 @@ fn json_cell(raw: &str) -> Result<Cell, (DataErrorCode, String)> {
                 )),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn draining_gives_back_what_it_has_read() {
+        let text: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut d = Draining {
+            text: text.clone(),
+            pos: 0,
+        };
+        let mut out = Vec::new();
+        let mut buf = [0u8; 8192];
+        let mut largest_after_first_mib = 0;
+        loop {
+            let n = d.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(buf.get(..n).unwrap_or_default());
+            if out.len() > Draining::MIN_STEP {
+                largest_after_first_mib = largest_after_first_mib.max(d.text.capacity());
+            }
+        }
+        assert_eq!(out, text);
+        // Compacted at 1 MiB read (a quarter is less), then at each further quarter; freed at
+        // the end.
+        assert_eq!(largest_after_first_mib, 3_000_000 - Draining::MIN_STEP);
+        assert_eq!(d.text.capacity(), 0);
     }
 }
