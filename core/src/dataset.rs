@@ -17,12 +17,13 @@ pub type Sym = u32;
 /// Symbols are numbered in first-seen order, so they are deterministic whatever the hasher's
 /// seed. The strings live end to end in one buffer, their ends are `u32` while the buffer
 /// fits (widened to `usize` past 4 GiB, so nothing wraps), and the index holds only symbols
-/// (hashed by their text): a million deal ids cost about their own bytes plus 4 per id, with
-/// no allocation per string; foldhash is used because SipHash dominated loading a million ids.
+/// (hashed by their text), with no allocation per string; foldhash is used because SipHash
+/// dominated loading a million ids.
 ///
-/// After loading, the index drops the deal ids (nothing looks them up by text during an
-/// evaluation, and they are most of its size); [`Interner::get`] then scans the strings when
-/// the index misses, so every lookup still finds every string.
+/// After loading, the index drops the deal ids (an evaluation looks up plan literals by text,
+/// hardly ever a deal id, and the ids are most of the index): a million ids then cost their
+/// own bytes plus 4 each. [`Interner::get`] scans the strings when the index misses, so every
+/// lookup still finds every string.
 #[derive(Clone)]
 pub struct Interner {
     /// Every string, end to end.
@@ -96,16 +97,21 @@ impl Ends {
     }
     /// The first symbol whose text is `text`, by a scan of every symbol (lengths first).
     fn scan(&self, buf: &str, text: &str) -> Option<Sym> {
-        fn find(buf: &str, text: &str, ends: impl Iterator<Item = usize>) -> Option<Sym> {
+        fn find(buf: &[u8], text: &[u8], ends: impl Iterator<Item = usize>) -> Option<Sym> {
             let mut start = 0;
             for (i, end) in ends.enumerate() {
-                if end.wrapping_sub(start) == text.len() && buf.get(start..end) == Some(text) {
+                // Length, then first byte, then the rest: most ids differ early.
+                if end.wrapping_sub(start) == text.len()
+                    && text.first().is_none_or(|f| buf.get(start) == Some(f))
+                    && buf.get(start..end) == Some(text)
+                {
                     return Some(i as Sym);
                 }
                 start = end;
             }
             None
         }
+        let (buf, text) = (buf.as_bytes(), text.as_bytes());
         match self {
             Ends::Narrow(v) => find(buf, text, v.iter().map(|&e| e as usize)),
             Ends::Wide(v) => find(buf, text, v.iter().copied()),
@@ -155,7 +161,8 @@ impl Interner {
         index.reserve(additional, |&s| hasher.hash_one(text_of(buf, ends, s)));
     }
 
-    /// The symbol for `text`, adding it when new.
+    /// The symbol for `text`, adding it when new (after loading, a text the index left out
+    /// costs a scan of every string, about a millisecond per million).
     pub fn intern(&mut self, text: &str) -> Sym {
         let hash = self.hasher.hash_one(text);
         let Interner {
@@ -182,7 +189,8 @@ impl Interner {
         index.insert_unique(hash, sym, |&s| hasher.hash_one(text_of(buf, ends, s)));
         sym
     }
-    /// The symbol for `text` if it was interned.
+    /// The symbol for `text` if it was interned (after loading, a text the index left out
+    /// costs a scan of every string, about a millisecond per million).
     pub fn get(&self, text: &str) -> Option<Sym> {
         let hash = self.hasher.hash_one(text);
         match self
@@ -414,27 +422,28 @@ mod tests {
     fn unindexed_symbols_are_still_found_and_never_duplicated() {
         for narrow_max in [usize::MAX, 4] {
             let mut t = Interner::with_narrow_max(narrow_max);
-            for s in ["10", "1", "0", "P1", "x", ""] {
+            for s in ["10", "1", "", "0", "P1", "x"] {
                 t.intern(s);
             }
-            // Keep "P1" and "" indexed only.
-            t.retain_index(|s| s == 3 || s == 5);
-            assert_eq!(t.index.len(), 2);
-            assert_eq!(t.get("P1"), Some(3));
-            assert_eq!(t.get(""), Some(5));
+            // Keep "P1" indexed only.
+            t.retain_index(|s| s == 4);
+            assert_eq!(t.index.len(), 1);
+            assert_eq!(t.get("P1"), Some(4));
             // Found by the scan: "1" and "0" also occur inside "10", and only whole texts count.
             assert_eq!(t.get("1"), Some(1));
-            assert_eq!(t.get("0"), Some(2));
+            assert_eq!(t.get(""), Some(2));
+            assert_eq!(t.get("0"), Some(3));
             assert_eq!(t.get("10"), Some(0));
             assert_eq!(t.get("01"), None);
             assert_eq!(t.get("P"), None);
             // Interning an unindexed text gives its symbol back, and indexes it again.
-            assert_eq!(t.intern("x"), 4);
+            assert_eq!(t.intern("x"), 5);
+            assert_eq!(t.intern(""), 2);
             assert_eq!(t.index.len(), 3);
             assert_eq!(t.intern("y"), 6);
-            assert_eq!(texts(&t), ["10", "1", "0", "P1", "x", "", "y"]);
+            assert_eq!(texts(&t), ["10", "1", "", "0", "P1", "x", "y"]);
             let copy = t.clone();
-            assert_eq!(copy.get("0"), Some(2));
+            assert_eq!(copy.get("0"), Some(3));
             assert_eq!(copy.get("y"), Some(6));
         }
     }
