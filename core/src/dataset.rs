@@ -157,7 +157,10 @@ impl Interner {
             hasher,
             ..
         } = self;
-        ends.reserve(additional);
+        // A sixteenth more ends, so that a few strings past the count (text values among a
+        // table's ids) do not reallocate, and leave behind, a table-sized vector; the spare
+        // room is never written, so it costs address space, not memory.
+        ends.reserve(additional + additional / 16);
         index.reserve(additional, |&s| hasher.hash_one(text_of(buf, ends, s)));
     }
 

@@ -1795,7 +1795,8 @@ impl Builder<'_> {
         let field_cs = self.field_columns(&mut reader, schema);
         self.deal_ids_known = id_c.is_some();
         self.texts.reserve(n);
-        self.deal_of.reserve_exact(self.texts.len() + n);
+        // Room for a few text values among the ids, as in `Interner::reserve`.
+        self.deal_of.reserve_exact(self.texts.len() + n + n / 16);
         let mut caches: Vec<TextCache> =
             schema.fields.iter().map(|_| TextCache::default()).collect();
 
@@ -1988,7 +1989,6 @@ impl Builder<'_> {
         }
 
         // Deal ids are looked up by text no more.
-        self.deal_of = Vec::new();
         self.unindex_deal_ids(
             payees,
             deals,
@@ -2132,34 +2132,35 @@ impl Builder<'_> {
         c
     }
 
-    /// Leaves the deal ids out of the interner's index (see [`Interner`]): once the credits
-    /// are read nothing looks a deal id up by text (an evaluation looks up plan literals), and
-    /// a million ids are most of the index. Symbols that are also a payee id, a text value or
-    /// one of `roles` stay indexed.
+    /// Leaves the deal ids out of the interner's index (see [`Interner`]) and drops the deal id
+    /// map: once the credits are read nothing looks a deal id up by text (an evaluation looks
+    /// up plan literals), and a million ids are most of the index. Symbols that are also a
+    /// payee id, a text value or one of `roles` stay indexed.
     fn unindex_deal_ids(
         &mut self,
         payees: &Payees,
         deals: &Deals,
         roles: impl Iterator<Item = Sym>,
     ) {
-        let mut keep = vec![true; self.texts.len()];
-        let mut mark = |syms: &mut dyn Iterator<Item = Sym>, value: bool| {
+        // The map marks the deal ids; it is cleared for symbols used otherwise, rather than
+        // a second table-sized array being made.
+        let mut deal_of = std::mem::take(&mut self.deal_of);
+        let mut keep = |syms: &mut dyn Iterator<Item = Sym>| {
             for s in syms {
-                if let Some(k) = keep.get_mut(s as usize) {
-                    *k = value;
+                if let Some(slot) = deal_of.get_mut(s as usize) {
+                    *slot = NONE;
                 }
             }
         };
-        mark(&mut deals.id.iter().copied(), false);
-        mark(&mut payees.id.iter().copied(), true);
-        mark(&mut { roles }, true);
+        keep(&mut payees.id.iter().copied());
+        keep(&mut { roles });
         for c in payees.attrs.iter().chain(&deals.attrs) {
             if let Column::Text(v) = c {
-                mark(&mut v.iter().copied(), true);
+                keep(&mut v.iter().copied());
             }
         }
         self.texts
-            .retain_index(|s| keep.get(s as usize).copied().unwrap_or(true));
+            .retain_index(|s| deal_of.get(s as usize).is_none_or(|&row| row == NONE));
     }
 
     fn quotas(&mut self, table: Option<&Table>) -> Vec<Quota> {
