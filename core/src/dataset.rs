@@ -218,23 +218,29 @@ impl Interner {
         self.ends.len() == 0
     }
 
-    /// Keeps in the index only the symbols for which `keep` holds, and gives back the spare
-    /// capacity of the strings. The others are still found, by a scan ([`Interner::get`]):
-    /// meant for the many ids nothing looks up by text once a dataset is built.
+    /// Indexes only the symbols for which `keep` holds, and gives back the spare capacity of
+    /// the strings. The others are still found, by a scan ([`Interner::get`]): meant for the
+    /// many ids nothing looks up by text once a dataset is built.
     pub(crate) fn retain_index(&mut self, keep: impl Fn(Sym) -> bool) {
-        let before = self.index.len();
-        self.index.retain(|&mut s| keep(s));
-        self.partial |= self.index.len() < before;
         let Interner {
             buf,
             ends,
             index,
+            partial,
             hasher,
             ..
         } = self;
-        index.shrink_to_fit(|&s| hasher.hash_one(text_of(buf, ends, s)));
         buf.shrink_to_fit();
         ends.shrink_to_fit();
+        // A new table for the few kept symbols: cheaper than erasing the many others one by
+        // one from the old, and sized for what it holds.
+        let mut kept = hashbrown::HashTable::new();
+        for s in (0..ends.len() as Sym).filter(|&s| keep(s)) {
+            let hash = hasher.hash_one(text_of(buf, ends, s));
+            kept.insert_unique(hash, s, |&k| hasher.hash_one(text_of(buf, ends, k)));
+        }
+        *partial = kept.len() < ends.len();
+        *index = kept;
     }
 
     /// An empty interner whose ends widen past `narrow_max` bytes instead of 4 GiB.
