@@ -11,7 +11,7 @@
 //! line; W1's line is their sum per (deal, rep), so [`checksums`] adds them up per
 //! (deal, rep, quarter). Quarter labels are written `2026Q1` as W1 does (Commissio: `2026-Q1`).
 
-use commissio_core::load::{build_dataset, read_csv_owned, Inputs, TableKind};
+use commissio_core::load::{build_dataset_owned, read_csv_owned, Inputs, TableKind};
 use commissio_core::period::{Grain, Period};
 use commissio_core::plan::Plan;
 use commissio_core::{Decimal, Results};
@@ -123,7 +123,7 @@ pub fn load_csv_owned(
         managers: None,
     };
     let version = plan.versions.first().ok_or("the plan has no version")?;
-    build_dataset(version, &inputs).map_err(|e| format!("{e:?}"))
+    build_dataset_owned(version, inputs).map_err(|e| format!("{e:?}"))
 }
 
 /// SPEC §7 checksums of a result.

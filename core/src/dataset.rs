@@ -15,18 +15,121 @@ pub type Sym = u32;
 /// Interned text: each distinct string stored once.
 ///
 /// Symbols are numbered in first-seen order, so they are deterministic whatever the hasher's
-/// seed. The strings live end to end in one buffer and the index holds only symbols (hashed by
-/// their text), so a million deal ids cost about their own bytes plus 12 per id, with no
-/// allocation per string; foldhash is used because SipHash dominated loading a million ids.
-#[derive(Clone, Default)]
+/// seed. The strings live end to end in one buffer, their ends are `u32` while the buffer
+/// fits (widened to `usize` past 4 GiB, so nothing wraps), and the index holds only symbols
+/// (hashed by their text), with no allocation per string; foldhash is used because SipHash
+/// dominated loading a million ids.
+///
+/// After loading, the index drops the deal ids (an evaluation looks up plan literals by text,
+/// hardly ever a deal id, and the ids are most of the index): a million ids then cost their
+/// own bytes plus 4 each. [`Interner::get`] scans the strings when the index misses, so every
+/// lookup still finds every string.
+#[derive(Clone)]
 pub struct Interner {
     /// Every string, end to end.
     buf: String,
     /// End of each symbol's text in `buf` (its start is the previous end).
-    ends: Vec<usize>,
-    /// Symbols, hashed by their text.
+    ends: Ends,
+    /// Symbols, hashed by their text (all of them unless `partial`).
     index: hashbrown::HashTable<Sym>,
+    /// True when some symbols were left out of `index` ([`Interner::retain_index`]).
+    partial: bool,
+    /// Largest end stored as `u32` (`u32::MAX`; lower in tests, to reach the wide form).
+    narrow_max: usize,
     hasher: foldhash::fast::RandomState,
+}
+
+/// The ends of the symbols' texts: `u32` until the buffer outgrows it.
+#[derive(Clone, Debug)]
+enum Ends {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl Ends {
+    fn len(&self) -> usize {
+        match self {
+            Ends::Narrow(v) => v.len(),
+            Ends::Wide(v) => v.len(),
+        }
+    }
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            Ends::Narrow(v) => v.get(i).map(|&e| e as usize),
+            Ends::Wide(v) => v.get(i).copied(),
+        }
+    }
+    /// Start and end of symbol `i`'s text (`(0, 0)` for an unknown symbol).
+    fn span(&self, i: usize) -> (usize, usize) {
+        let end = self.get(i).unwrap_or(0);
+        let start = match i.checked_sub(1) {
+            Some(j) => self.get(j).unwrap_or(0),
+            None => 0,
+        };
+        (start, end)
+    }
+    fn reserve(&mut self, additional: usize) {
+        match self {
+            Ends::Narrow(v) => v.reserve(additional),
+            Ends::Wide(v) => v.reserve(additional),
+        }
+    }
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Ends::Narrow(v) => v.shrink_to_fit(),
+            Ends::Wide(v) => v.shrink_to_fit(),
+        }
+    }
+    /// Appends an end, widening every end first when it does not fit `narrow_max`.
+    fn push(&mut self, end: usize, narrow_max: usize) {
+        match self {
+            Ends::Narrow(v) => match u32::try_from(end) {
+                Ok(e) if end <= narrow_max => v.push(e),
+                _ => {
+                    let mut wide: Vec<usize> = Vec::with_capacity(v.len() + 1);
+                    wide.extend(v.iter().map(|&e| e as usize));
+                    wide.push(end);
+                    *self = Ends::Wide(wide);
+                }
+            },
+            Ends::Wide(v) => v.push(end),
+        }
+    }
+    /// The first symbol whose text is `text`, by a scan of every symbol (lengths first).
+    fn scan(&self, buf: &str, text: &str) -> Option<Sym> {
+        fn find(buf: &[u8], text: &[u8], ends: impl Iterator<Item = usize>) -> Option<Sym> {
+            let mut start = 0;
+            for (i, end) in ends.enumerate() {
+                // Length, then first byte, then the rest: most ids differ early.
+                if end.wrapping_sub(start) == text.len()
+                    && text.first().is_none_or(|f| buf.get(start) == Some(f))
+                    && buf.get(start..end) == Some(text)
+                {
+                    return Some(i as Sym);
+                }
+                start = end;
+            }
+            None
+        }
+        let (buf, text) = (buf.as_bytes(), text.as_bytes());
+        match self {
+            Ends::Narrow(v) => find(buf, text, v.iter().map(|&e| e as usize)),
+            Ends::Wide(v) => find(buf, text, v.iter().copied()),
+        }
+    }
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            buf: String::new(),
+            ends: Ends::Narrow(Vec::new()),
+            index: hashbrown::HashTable::new(),
+            partial: false,
+            narrow_max: u32::MAX as usize,
+            hasher: foldhash::fast::RandomState::default(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Interner {
@@ -39,13 +142,8 @@ impl std::fmt::Debug for Interner {
 }
 
 /// The text of `sym` in a buffer and its ends (empty for an unknown symbol).
-fn text_of<'a>(buf: &'a str, ends: &[usize], sym: Sym) -> &'a str {
-    let i = sym as usize;
-    let end = ends.get(i).copied().unwrap_or(0);
-    let start = match i.checked_sub(1) {
-        Some(j) => ends.get(j).copied().unwrap_or(0),
-        None => 0,
-    };
+fn text_of<'a>(buf: &'a str, ends: &Ends, sym: Sym) -> &'a str {
+    let (start, end) = ends.span(sym as usize);
     buf.get(start..end).unwrap_or("")
 }
 
@@ -57,35 +155,55 @@ impl Interner {
             ends,
             index,
             hasher,
+            ..
         } = self;
-        ends.reserve(additional);
+        // A sixteenth more ends, so that a few strings past the count (text values among a
+        // table's ids) do not reallocate, and leave behind, a table-sized vector; the spare
+        // room is never written, so it costs address space, not memory.
+        ends.reserve(additional + additional / 16);
         index.reserve(additional, |&s| hasher.hash_one(text_of(buf, ends, s)));
     }
 
-    /// The symbol for `text`, adding it when new.
+    /// The symbol for `text`, adding it when new (after loading, a text the index left out
+    /// costs a scan of every string, about a millisecond per million).
     pub fn intern(&mut self, text: &str) -> Sym {
+        let hash = self.hasher.hash_one(text);
         let Interner {
             buf,
             ends,
             index,
+            partial,
+            narrow_max,
             hasher,
         } = self;
-        let hash = hasher.hash_one(text);
         if let Some(&s) = index.find(hash, |&s| text_of(buf, ends, s) == text) {
             return s;
         }
-        let sym = ends.len() as Sym;
-        buf.push_str(text);
-        ends.push(buf.len());
+        let found = if *partial { ends.scan(buf, text) } else { None };
+        let sym = match found {
+            Some(s) => s,
+            None => {
+                let sym = ends.len() as Sym;
+                buf.push_str(text);
+                ends.push(buf.len(), *narrow_max);
+                sym
+            }
+        };
         index.insert_unique(hash, sym, |&s| hasher.hash_one(text_of(buf, ends, s)));
         sym
     }
-    /// The symbol for `text` if it was interned.
+    /// The symbol for `text` if it was interned (after loading, a text the index left out
+    /// costs a scan of every string, about a millisecond per million).
     pub fn get(&self, text: &str) -> Option<Sym> {
         let hash = self.hasher.hash_one(text);
-        self.index
+        match self
+            .index
             .find(hash, |&s| text_of(&self.buf, &self.ends, s) == text)
-            .copied()
+        {
+            Some(&s) => Some(s),
+            None if self.partial => self.ends.scan(&self.buf, text),
+            None => None,
+        }
     }
     /// The text of a symbol (empty for an unknown symbol).
     pub fn resolve(&self, sym: Sym) -> &str {
@@ -97,7 +215,41 @@ impl Interner {
     }
     /// True when nothing is interned.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.ends.len() == 0
+    }
+
+    /// Indexes only the symbols for which `keep` holds, and gives back the spare capacity of
+    /// the strings. The others are still found, by a scan ([`Interner::get`]): meant for the
+    /// many ids nothing looks up by text once a dataset is built.
+    pub(crate) fn retain_index(&mut self, keep: impl Fn(Sym) -> bool) {
+        let Interner {
+            buf,
+            ends,
+            index,
+            partial,
+            hasher,
+            ..
+        } = self;
+        buf.shrink_to_fit();
+        ends.shrink_to_fit();
+        // A new table for the few kept symbols: cheaper than erasing the many others one by
+        // one from the old, and sized for what it holds.
+        let mut kept = hashbrown::HashTable::new();
+        for s in (0..ends.len() as Sym).filter(|&s| keep(s)) {
+            let hash = hasher.hash_one(text_of(buf, ends, s));
+            kept.insert_unique(hash, s, |&k| hasher.hash_one(text_of(buf, ends, k)));
+        }
+        *partial = kept.len() < ends.len();
+        *index = kept;
+    }
+
+    /// An empty interner whose ends widen past `narrow_max` bytes instead of 4 GiB.
+    #[cfg(test)]
+    fn with_narrow_max(narrow_max: usize) -> Interner {
+        Interner {
+            narrow_max,
+            ..Interner::default()
+        }
     }
 }
 
@@ -233,5 +385,75 @@ impl Dataset {
             .iter()
             .position(|&s| s == sym)
             .map(|i| i as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &Interner) -> Vec<&str> {
+        (0..t.len() as Sym).map(|s| t.resolve(s)).collect()
+    }
+
+    #[test]
+    fn interns_each_text_once_in_first_seen_order() {
+        let mut t = Interner::default();
+        let syms: Vec<Sym> = ["b", "a", "", "b", "ab", ""]
+            .iter()
+            .map(|s| t.intern(s))
+            .collect();
+        assert_eq!(syms, [0, 1, 2, 0, 3, 2]);
+        assert_eq!(texts(&t), ["b", "a", "", "ab"]);
+        assert_eq!(t.get("ab"), Some(3));
+        assert_eq!(t.get(""), Some(2));
+        assert_eq!(t.get("ba"), None);
+        assert_eq!(t.resolve(4), "");
+    }
+
+    #[test]
+    fn ends_widen_past_the_narrow_limit() {
+        let mut t = Interner::with_narrow_max(5);
+        assert_eq!(t.intern("abc"), 0);
+        assert!(matches!(t.ends, Ends::Narrow(_)));
+        assert_eq!(t.intern("de"), 1); // ends at 5: still narrow
+        assert!(matches!(t.ends, Ends::Narrow(_)));
+        assert_eq!(t.intern("fgh"), 2); // ends at 8: widened
+        assert!(matches!(t.ends, Ends::Wide(_)));
+        assert_eq!(t.intern("de"), 1);
+        assert_eq!(t.intern("ij"), 3);
+        assert_eq!(texts(&t), ["abc", "de", "fgh", "ij"]);
+        assert_eq!(t.get("fgh"), Some(2));
+        assert_eq!(t.get("cd"), None);
+    }
+
+    #[test]
+    fn unindexed_symbols_are_still_found_and_never_duplicated() {
+        for narrow_max in [usize::MAX, 4] {
+            let mut t = Interner::with_narrow_max(narrow_max);
+            for s in ["10", "1", "", "0", "P1", "x"] {
+                t.intern(s);
+            }
+            // Keep "P1" indexed only.
+            t.retain_index(|s| s == 4);
+            assert_eq!(t.index.len(), 1);
+            assert_eq!(t.get("P1"), Some(4));
+            // Found by the scan: "1" and "0" also occur inside "10", and only whole texts count.
+            assert_eq!(t.get("1"), Some(1));
+            assert_eq!(t.get(""), Some(2));
+            assert_eq!(t.get("0"), Some(3));
+            assert_eq!(t.get("10"), Some(0));
+            assert_eq!(t.get("01"), None);
+            assert_eq!(t.get("P"), None);
+            // Interning an unindexed text gives its symbol back, and indexes it again.
+            assert_eq!(t.intern("x"), 5);
+            assert_eq!(t.intern(""), 2);
+            assert_eq!(t.index.len(), 3);
+            assert_eq!(t.intern("y"), 6);
+            assert_eq!(texts(&t), ["10", "1", "", "0", "P1", "x", "y"]);
+            let copy = t.clone();
+            assert_eq!(copy.get("0"), Some(3));
+            assert_eq!(copy.get("y"), Some(6));
+        }
     }
 }

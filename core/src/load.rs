@@ -4,7 +4,8 @@
 //! [`read_csv`] and [`read_json`]); [`build_dataset`] checks them against a plan version's
 //! schema, currency and calendar, and either returns a [`Dataset`] the evaluator can trust or
 //! every problem it found ([`DataErrors`], at most [`MAX_ERRORS`] listed plus a count of the
-//! rest). Nothing here panics on any input, and no value ever passes through `f32`/`f64`.
+//! rest). [`build_dataset_owned`] does the same with tables it may free as it reads them.
+//! Nothing here panics on any input, and no value ever passes through `f32`/`f64`.
 //!
 //! # Tables and columns
 //!
@@ -283,6 +284,82 @@ impl Table {
         };
         Rows { source, next: 0 }
     }
+
+    /// The table taken apart for one pass over its rows: its columns, its number of rows and
+    /// a cursor that owns the rows and gives their memory back as it goes (CSV text as it is
+    /// read, each row of cells once passed), so a large table is never held twice over while
+    /// a dataset is built from it.
+    pub(crate) fn into_rows(self) -> Open<'static> {
+        let len = self.len();
+        let source = match self.body {
+            Body::Cells(rows) => RowSource::CellsOwned(rows.into_iter(), Vec::new()),
+            Body::Csv { text, .. } => {
+                let text = Draining {
+                    text: text.into_bytes(),
+                    pos: 0,
+                };
+                RowSource::CsvOwned(Box::new((
+                    csv_builder().from_reader(text),
+                    csv::StringRecord::new(),
+                )))
+            }
+        };
+        Open {
+            columns: Cow::Owned(self.columns),
+            len,
+            rows: Rows { source, next: 0 },
+        }
+    }
+
+    /// [`Table::into_rows`] for a borrowed table (nothing is freed).
+    pub(crate) fn open(&self) -> Open<'_> {
+        Open {
+            columns: Cow::Borrowed(&self.columns),
+            len: self.len(),
+            rows: self.rows(),
+        }
+    }
+}
+
+/// A table opened for one pass: see [`Table::into_rows`].
+pub(crate) struct Open<'t> {
+    columns: Cow<'t, [String]>,
+    len: usize,
+    rows: Rows<'t>,
+}
+
+/// CSV text read front to back that gives back what has been read: once a quarter of the
+/// buffer lies behind the reader, the rest moves to the front and the buffer shrinks (each
+/// byte moves about three times in all, a few milliseconds for 50 MB).
+struct Draining {
+    text: Vec<u8>,
+    pos: usize,
+}
+
+impl Draining {
+    /// Read bytes kept before the buffer is compacted, so small tables never are.
+    const MIN_STEP: usize = 1 << 20;
+}
+
+impl std::io::Read for Draining {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self.text.get(self.pos..).unwrap_or_default();
+        let n = rest.len().min(out.len());
+        if let (Some(to), Some(from)) = (out.get_mut(..n), rest.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.pos += n;
+        if self.pos >= self.text.len() {
+            // All read: nothing is read again.
+            self.text = Vec::new();
+            self.pos = 0;
+        } else if self.pos >= Self::MIN_STEP && self.pos >= self.text.len() / 4 {
+            self.text.drain(..self.pos);
+            self.text.shrink_to_fit();
+            self.pos = 0;
+        }
+        Ok(n)
+    }
 }
 
 /// A cursor over a table's rows; each row borrows the cursor (CSV rows share one buffer).
@@ -295,6 +372,10 @@ pub(crate) struct Rows<'t> {
 enum RowSource<'t> {
     Cells(std::slice::Iter<'t, Vec<Cell>>),
     Csv(Box<(csv::Reader<&'t [u8]>, csv::StringRecord)>),
+    /// Owned rows; the current one is kept until the next is taken.
+    CellsOwned(std::vec::IntoIter<Vec<Cell>>, Vec<Cell>),
+    /// Owned CSV text.
+    CsvOwned(Box<(csv::Reader<Draining>, csv::StringRecord)>),
 }
 
 impl Rows<'_> {
@@ -304,6 +385,23 @@ impl Rows<'_> {
         let row = match &mut self.source {
             RowSource::Cells(it) => it.next().map(|r| Row::Cells(r)),
             RowSource::Csv(state) => {
+                let (rdr, record) = &mut **state;
+                match rdr.read_record(record) {
+                    Ok(true) => Some(Row::Csv(record)),
+                    _ => None,
+                }
+            }
+            RowSource::CellsOwned(it, current) => match it.next() {
+                Some(r) => {
+                    *current = r;
+                    Some(Row::Cells(current))
+                }
+                None => {
+                    *current = Vec::new();
+                    None
+                }
+            },
+            RowSource::CsvOwned(state) => {
                 let (rdr, record) = &mut **state;
                 match rdr.read_record(record) {
                     Ok(true) => Some(Row::Csv(record)),
@@ -1049,16 +1147,23 @@ const NONE: u32 = u32::MAX;
 /// Column lookup and row access for one table.
 struct Reader<'t> {
     kind: TableKind,
-    table: &'t Table,
+    columns: &'t [String],
+    /// Number of rows.
+    len: usize,
     index: HashMap<&'t str, usize>,
     duplicated: Vec<&'t str>,
 }
 
 impl<'t> Reader<'t> {
     fn new(kind: TableKind, table: &'t Table, sink: &mut Sink) -> Reader<'t> {
-        let mut index = HashMap::with_capacity(table.columns.len());
+        Reader::of(kind, &table.columns, table.len(), sink)
+    }
+
+    /// A reader of a table with these columns and `len` rows.
+    fn of(kind: TableKind, columns: &'t [String], len: usize, sink: &mut Sink) -> Reader<'t> {
+        let mut index = HashMap::with_capacity(columns.len());
         let mut duplicated = Vec::new();
-        for (i, name) in table.columns.iter().enumerate() {
+        for (i, name) in columns.iter().enumerate() {
             // The first occurrence of a name is the one used.
             if index.contains_key(name.as_str()) {
                 duplicated.push(name.as_str());
@@ -1066,18 +1171,19 @@ impl<'t> Reader<'t> {
                 index.insert(name.as_str(), i);
             }
         }
-        if table.len() >= NONE as usize {
+        if len >= NONE as usize {
             sink.push(DataError {
                 table: Some(kind),
                 ..DataError::new(
                     DataErrorCode::TooManyRows,
-                    format!("{} rows; at most {} are supported", table.len(), NONE - 1),
+                    format!("{len} rows; at most {} are supported", NONE - 1),
                 )
             });
         }
         Reader {
             kind,
-            table,
+            columns,
+            len,
             index,
             duplicated,
         }
@@ -1108,7 +1214,7 @@ impl<'t> Reader<'t> {
             }
             None => {
                 // An empty JSON array (`[]`) names no columns; with no rows nothing is missing.
-                let empty = self.table.columns.is_empty() && self.table.is_empty();
+                let empty = self.columns.is_empty() && self.len == 0;
                 if required && !empty {
                     sink.push(DataError {
                         table: Some(self.kind),
@@ -1128,7 +1234,7 @@ impl<'t> Reader<'t> {
     /// True when row `r` has one cell per column; otherwise reports it (`D0107`), and the
     /// caller skips the row's values.
     fn row_ok(&self, r: usize, row: &Row<'_>, sink: &mut Sink) -> bool {
-        if row.len() == self.table.columns.len() {
+        if row.len() == self.columns.len() {
             return true;
         }
         sink.push(DataError {
@@ -1139,7 +1245,7 @@ impl<'t> Reader<'t> {
                 format!(
                     "row has {} cells, the header has {} columns",
                     row.len(),
-                    self.table.columns.len()
+                    self.columns.len()
                 ),
             )
         });
@@ -1178,6 +1284,11 @@ fn lookup(map: &FoldMap<Box<str>, u32>, text: &str) -> Option<u32> {
 fn claim(map: &mut Vec<u32>, sym: Sym, row: u32) -> Option<u32> {
     let i = sym as usize;
     if map.len() <= i {
+        if map.capacity() <= i {
+            // Grow by an eighth, not double: the map is sized for the ids up front and only
+            // text values interned among them push it past that.
+            map.reserve_exact((i + 1 - map.len()).max(map.len() / 8));
+        }
         map.resize(i + 1, NONE);
     }
     match map.get_mut(i) {
@@ -1261,6 +1372,36 @@ pub fn build_dataset_with(
 /// [`MAX_ROWS`] are refused before any row is read (`D0108`).
 pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, DataErrors> {
     check_row_limit(inputs, MAX_ROWS)?;
+    build(plan, Cow::Borrowed(inputs))
+}
+
+/// [`build_dataset`] taking the inputs by value: each table is freed as soon as it has been
+/// read (the deals before the credits are grouped), so loading a large CSV file does not hold
+/// its text and the whole dataset at once. Same checks, same dataset, same errors.
+pub fn build_dataset_owned(plan: &PlanVersion, inputs: Inputs) -> Result<Dataset, DataErrors> {
+    check_row_limit(&inputs, MAX_ROWS)?;
+    build(plan, Cow::Owned(inputs))
+}
+
+fn build(plan: &PlanVersion, inputs: Cow<'_, Inputs>) -> Result<Dataset, DataErrors> {
+    // Owned deals and credits are freed as they are read; the payees table is read twice and
+    // the other tables are small, so they are only borrowed.
+    let (payees_t, deals_t, credits_t, quotas_t, managers_t) = match inputs {
+        Cow::Borrowed(i) => (
+            Cow::Borrowed(&i.payees),
+            i.deals.open(),
+            i.credits.as_ref().map(Table::open),
+            i.quotas.as_ref().map(Cow::Borrowed),
+            i.managers.as_ref().map(Cow::Borrowed),
+        ),
+        Cow::Owned(i) => (
+            Cow::Owned(i.payees),
+            i.deals.into_rows(),
+            i.credits.map(Table::into_rows),
+            i.quotas.map(Cow::Owned),
+            i.managers.map(Cow::Owned),
+        ),
+    };
     let mut b = Builder {
         plan,
         sink: Sink::default(),
@@ -1270,11 +1411,11 @@ pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, Dat
         payee_ids_known: true,
         deal_ids_known: true,
     };
-    let payees = b.payees(&inputs.payees);
-    let deals = b.deals(&inputs.deals);
-    let credits = b.credits(inputs.credits.as_ref(), &payees, &deals);
-    let quotas = b.quotas(inputs.quotas.as_ref());
-    let assignments = b.managers(inputs.managers.as_ref(), &inputs.payees, &payees);
+    let payees = b.payees(&payees_t);
+    let deals = b.deals(deals_t);
+    let credits = b.credits(credits_t, &payees, &deals);
+    let quotas = b.quotas(quotas_t.as_deref());
+    let assignments = b.managers(managers_t.as_deref(), &payees_t, &payees);
     let mut payees = payees;
     if assignments.is_some() {
         // The assignments are the hierarchy (a manager in the payees table is D0211).
@@ -1631,10 +1772,15 @@ impl Builder<'_> {
         self.sink.push(e);
     }
 
-    fn deals(&mut self, table: &Table) -> Deals {
+    fn deals(&mut self, table: Open<'_>) -> Deals {
         let kind = TableKind::Deals;
         let schema = &self.plan.schema.deal;
-        let mut reader = Reader::new(kind, table, &mut self.sink);
+        let Open {
+            columns,
+            len: n,
+            rows: mut cursor,
+        } = table;
+        let mut reader = Reader::of(kind, &columns, n, &mut self.sink);
         let id_name = schema.builtin_column("id");
         let payee_name = schema.builtin_column("payee");
         let date_name = schema.builtin_column("date");
@@ -1648,11 +1794,12 @@ impl Builder<'_> {
         );
         let field_cs = self.field_columns(&mut reader, schema);
         self.deal_ids_known = id_c.is_some();
-        self.deal_of.reserve(self.texts.len() + table.len());
+        self.texts.reserve(n);
+        // Room for a few text values among the ids, as in `Interner::reserve`.
+        self.deal_of.reserve_exact(self.texts.len() + n + n / 16);
         let mut caches: Vec<TextCache> =
             schema.fields.iter().map(|_| TextCache::default()).collect();
 
-        let n = table.len();
         let mut d = Deals {
             id: Vec::with_capacity(n),
             owner: Vec::with_capacity(n),
@@ -1663,7 +1810,6 @@ impl Builder<'_> {
                 .map(|f| empty_column(f.ty, n))
                 .collect(),
         };
-        let mut cursor = table.rows();
         while let Some((r, row)) = cursor.next_numbered() {
             let row = &row;
             if !reader.row_ok(r, row, &mut self.sink) {
@@ -1722,7 +1868,7 @@ impl Builder<'_> {
         d
     }
 
-    fn credits(&mut self, table: Option<&Table>, payees: &Payees, deals: &Deals) -> Credits {
+    fn credits(&mut self, table: Option<Open<'_>>, payees: &Payees, deals: &Deals) -> Credits {
         let nd = deals.id.len();
         let none_role = self.texts.intern("");
         // Credit rows that passed their own checks, grouped later by deal.
@@ -1731,21 +1877,26 @@ impl Builder<'_> {
             payee: u32,
             share: Decimal,
             role: Sym,
-            row: usize,
+            /// Row index (rows fit a `u32`: `D0108`).
+            row: u32,
         }
         let mut lines: Vec<Line> = Vec::new();
-        // Deals with a rejected credit row: their share sums are not checked.
-        let mut tainted = vec![false; nd];
-        if let Some(table) = table {
+        // Deals with a rejected credit row (their share sums are not checked), usually none.
+        let mut tainted: Vec<u32> = Vec::new();
+        if let Some(Open {
+            columns,
+            len,
+            rows: mut cursor,
+        }) = table
+        {
             let kind = TableKind::Credits;
-            let mut reader = Reader::new(kind, table, &mut self.sink);
+            let mut reader = Reader::of(kind, &columns, len, &mut self.sink);
             let deal_c = reader.column("deal", true, Some(ID), &mut self.sink);
             let payee_c = reader.column("payee", true, Some(ID), &mut self.sink);
             let share_c = reader.column("share", true, Some("share"), &mut self.sink);
             let role_c = reader.column("role", false, None, &mut self.sink);
             let complete = deal_c.is_some() && payee_c.is_some() && share_c.is_some();
-            lines.reserve(table.len());
-            let mut cursor = table.rows();
+            lines.reserve(len);
             while let Some((r, row)) = cursor.next_numbered() {
                 let row = &row;
                 let deal_cell = row.get(deal_c);
@@ -1759,9 +1910,7 @@ impl Builder<'_> {
                     .as_deref()
                     .and_then(|t| lookup_sym(&self.texts, &self.deal_of, t));
                 if !reader.row_ok(r, row, &mut self.sink) {
-                    if let Some(t) = deal_row.and_then(|d| tainted.get_mut(d as usize)) {
-                        *t = true;
-                    }
+                    tainted.extend(deal_row);
                     continue;
                 }
                 let mut ok = complete;
@@ -1830,115 +1979,132 @@ impl Builder<'_> {
                             payee,
                             share,
                             role,
-                            row: r,
+                            row: r as u32,
                         });
                     }
-                    (_, Some(deal), ..) => {
-                        if let Some(t) = tainted.get_mut(deal as usize) {
-                            *t = true;
-                        }
-                    }
+                    (_, Some(deal), ..) => tainted.push(deal),
                     _ => {}
                 }
             }
         }
 
-        // Group by deal (counting sort keeps input order within a deal).
-        let mut start = vec![0usize; nd + 1];
-        for l in &lines {
-            if let Some(s) = start.get_mut(l.deal as usize + 1) {
-                *s += 1;
-            }
-        }
-        for i in 0..nd {
-            let prev = start.get(i).copied().unwrap_or(0);
-            if let Some(s) = start.get_mut(i + 1) {
-                *s += prev;
-            }
-        }
-        let mut fill = start.clone();
-        let mut order = vec![0usize; lines.len()];
-        for (i, l) in lines.iter().enumerate() {
-            if let Some(f) = fill.get_mut(l.deal as usize) {
-                if let Some(o) = order.get_mut(*f) {
-                    *o = i;
-                }
-                *f += 1;
-            }
-        }
+        // Deal ids are looked up by text no more.
+        self.unindex_deal_ids(
+            payees,
+            deals,
+            lines.iter().map(|l| l.role).chain([none_role]),
+        );
 
-        let total = nd + lines.len();
+        // Group by deal. The sort is stable (input order within a deal is kept), and skipped
+        // when the rows come grouped already, as split files usually do.
+        if !lines.is_sorted_by_key(|l| l.deal) {
+            lines.sort_by_key(|l| l.deal);
+        }
+        tainted.sort_unstable();
+        tainted.dedup();
+        // Exact size: every line, plus one for each deal with neither lines nor a rejected row.
+        let mut covered = tainted.len();
+        let mut prev = None;
+        for l in &lines {
+            if prev != Some(l.deal) {
+                prev = Some(l.deal);
+                covered += usize::from(tainted.binary_search(&l.deal).is_err());
+            }
+        }
+        let total = lines.len() + nd.saturating_sub(covered);
         let mut c = Credits {
             deal: Vec::with_capacity(total),
             payee: Vec::with_capacity(total),
             share: Vec::with_capacity(total),
             role: Vec::with_capacity(total),
         };
-        let mut group: Vec<&Line> = Vec::new();
+        let mut rest: &[Line] = &lines;
+        let mut tainted_rest: &[u32] = &tainted;
         for deal in 0..nd {
-            let (a, b) = (
-                start.get(deal).copied().unwrap_or(0),
-                start.get(deal + 1).copied().unwrap_or(0),
-            );
-            group.clear();
-            group.extend(
-                order
-                    .get(a..b)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|&i| lines.get(i)),
-            );
+            let d = deal as u32;
+            let n = rest.iter().take_while(|l| l.deal == d).count();
+            let (group, after) = rest.split_at(n);
+            rest = after;
+            let is_tainted = tainted_rest.first() == Some(&d);
+            if is_tainted {
+                tainted_rest = tainted_rest.get(1..).unwrap_or_default();
+            }
             if group.is_empty() {
-                if !tainted.get(deal).copied().unwrap_or(false) {
-                    c.deal.push(deal as u32);
+                if !is_tainted {
+                    c.deal.push(d);
                     c.payee.push(deals.owner.get(deal).copied().unwrap_or(0));
                     c.share.push(Decimal::ONE);
                     c.role.push(none_role);
                 }
                 continue;
             }
-            let deal_id = self
-                .texts
-                .resolve(deals.id.get(deal).copied().unwrap_or(0))
-                .to_string();
-            // The same payee twice on one deal.
+            let deal_id = || {
+                self.texts
+                    .resolve(deals.id.get(deal).copied().unwrap_or(0))
+                    .to_string()
+            };
+            // The same payee twice on one deal; each repeat names the payee's first row.
             let mut dup = false;
+            let mut found = Vec::new();
             if group.len() > 1 {
-                let mut seen: HashMap<u32, usize> = HashMap::with_capacity(group.len());
-                for l in &group {
-                    if let Some(first) = seen.insert(l.payee, l.row) {
-                        seen.insert(l.payee, first);
-                        dup = true;
-                        let payee_sym = payees.id.get(l.payee as usize).copied().unwrap_or(0);
-                        let payee = self.texts.resolve(payee_sym).to_string();
-                        let at = At {
-                            kind: TableKind::Credits,
-                            row: l.row,
-                            id: Some(&deal_id),
-                        };
-                        self.sink.push(at.err(
-                            "payee",
-                            Bad {
-                                code: DataErrorCode::DuplicateCredit,
-                                expected: None,
-                                message: format!(
-                                    "payee {payee:?} is credited twice on deal {deal_id:?} (first at row {})",
-                                    first as u64 + 1
-                                ),
-                            },
-                        ));
+                let mut seen: HashMap<u32, u32> = HashMap::new();
+                for (i, l) in group.iter().enumerate() {
+                    // A scan for the usual handful of lines, a map for a crowd.
+                    let first = if group.len() <= 16 {
+                        group
+                            .get(..i)
+                            .unwrap_or_default()
+                            .iter()
+                            .find(|m| m.payee == l.payee)
+                            .map(|m| m.row)
+                    } else {
+                        match seen.entry(l.payee) {
+                            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                            std::collections::hash_map::Entry::Vacant(v) => {
+                                v.insert(l.row);
+                                None
+                            }
+                        }
+                    };
+                    if let Some(first) = first {
+                        found.push((l, first));
                     }
                 }
             }
-            if !self.plan.overlay && !dup && !tainted.get(deal).copied().unwrap_or(false) {
+            if !found.is_empty() {
+                dup = true;
+                let deal_id = deal_id();
+                for (l, first) in found {
+                    let payee_sym = payees.id.get(l.payee as usize).copied().unwrap_or(0);
+                    let payee = self.texts.resolve(payee_sym).to_string();
+                    let at = At {
+                        kind: TableKind::Credits,
+                        row: l.row as usize,
+                        id: Some(&deal_id),
+                    };
+                    self.sink.push(at.err(
+                        "payee",
+                        Bad {
+                            code: DataErrorCode::DuplicateCredit,
+                            expected: None,
+                            message: format!(
+                                "payee {payee:?} is credited twice on deal {deal_id:?} (first at row {})",
+                                u64::from(first) + 1
+                            ),
+                        },
+                    ));
+                }
+            }
+            if !self.plan.overlay && !dup && !is_tainted {
                 let sum = group
                     .iter()
                     .try_fold(Decimal::ZERO, |acc, l| acc.checked_add(l.share));
                 if sum != Some(Decimal::ONE) {
+                    let deal_id = deal_id();
                     let shown = sum
                         .map(|s| s.normalize().to_string())
                         .unwrap_or_else(|| "too much".into());
-                    let first = group.first().map(|l| l.row).unwrap_or(0);
+                    let first = group.first().map(|l| l.row as usize).unwrap_or(0);
                     let at = At {
                         kind: TableKind::Credits,
                         row: first,
@@ -1956,7 +2122,7 @@ impl Builder<'_> {
                     ));
                 }
             }
-            for l in &group {
+            for l in group {
                 c.deal.push(l.deal);
                 c.payee.push(l.payee);
                 c.share.push(l.share);
@@ -1964,6 +2130,37 @@ impl Builder<'_> {
             }
         }
         c
+    }
+
+    /// Leaves the deal ids out of the interner's index (see [`Interner`]) and drops the deal id
+    /// map: once the credits are read nothing looks a deal id up by text (an evaluation looks
+    /// up plan literals), and a million ids are most of the index. Symbols that are also a
+    /// payee id, a text value or one of `roles` stay indexed.
+    fn unindex_deal_ids(
+        &mut self,
+        payees: &Payees,
+        deals: &Deals,
+        roles: impl Iterator<Item = Sym>,
+    ) {
+        // The map marks the deal ids; it is cleared for symbols used otherwise, rather than
+        // a second table-sized array being made.
+        let mut deal_of = std::mem::take(&mut self.deal_of);
+        let mut keep = |syms: &mut dyn Iterator<Item = Sym>| {
+            for s in syms {
+                if let Some(slot) = deal_of.get_mut(s as usize) {
+                    *slot = NONE;
+                }
+            }
+        };
+        keep(&mut payees.id.iter().copied());
+        keep(&mut { roles });
+        for c in payees.attrs.iter().chain(&deals.attrs) {
+            if let Column::Text(v) = c {
+                keep(&mut v.iter().copied());
+            }
+        }
+        self.texts
+            .retain_index(|s| deal_of.get(s as usize).is_none_or(|&row| row == NONE));
     }
 
     fn quotas(&mut self, table: Option<&Table>) -> Vec<Quota> {
@@ -2431,11 +2628,13 @@ pub fn read_csv_owned(mut text: String) -> Result<Table, DataError> {
 
 /// The CSV reader every pass uses: a header row, rows of any length, header names trimmed.
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::Headers)
-        .from_reader(text.as_bytes())
+    csv_builder().from_reader(text.as_bytes())
+}
+
+fn csv_builder() -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.has_headers(true).flexible(true).trim(csv::Trim::Headers);
+    b
 }
 
 /// Reads JSON text — an array of flat objects — into a [`Table`]. Columns are the keys in
@@ -2652,5 +2851,38 @@ fn json_cell(raw: &str) -> Result<Cell, (DataErrorCode, String)> {
                 )),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn draining_gives_back_what_it_has_read() {
+        let text: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut d = Draining {
+            text: text.clone(),
+            pos: 0,
+        };
+        let mut out = Vec::new();
+        let mut buf = [0u8; 8192];
+        let mut largest_after_first_mib = 0;
+        loop {
+            let n = d.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(buf.get(..n).unwrap_or_default());
+            if out.len() > Draining::MIN_STEP {
+                largest_after_first_mib = largest_after_first_mib.max(d.text.capacity());
+            }
+        }
+        assert_eq!(out, text);
+        // Compacted at 1 MiB read (a quarter is less), then at each further quarter; freed at
+        // the end.
+        assert_eq!(largest_after_first_mib, 3_000_000 - Draining::MIN_STEP);
+        assert_eq!(d.text.capacity(), 0);
     }
 }

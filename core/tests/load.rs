@@ -3,7 +3,8 @@
 
 use commissio_core::dataset::{Column, Dataset};
 use commissio_core::load::{
-    build_dataset, read_csv, read_json, Cell, DataErrors, Inputs, Table, TableKind, MAX_ERRORS,
+    build_dataset_owned, read_csv, read_json, Cell, DataErrors, Inputs, Table, TableKind,
+    MAX_ERRORS,
 };
 use commissio_core::money::{Currency, Rounding, RoundingMode, RoundingStage};
 use commissio_core::period::{Date, DateRange, Grain};
@@ -76,6 +77,31 @@ fn csv(text: &str) -> Table {
 
 fn inputs(payees: &str, deals: &str, credits: Option<&str>, quotas: Option<&str>) -> Inputs {
     Inputs::from_csv(payees, deals, credits, quotas).unwrap()
+}
+
+/// `load::build_dataset`, checked against `build_dataset_owned` (which frees each table as it
+/// reads it): every test of this file asserts that both give the same dataset, symbol for
+/// symbol, or the same errors.
+fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, DataErrors> {
+    let borrowed = commissio_core::load::build_dataset(plan, inputs);
+    let owned = build_dataset_owned(plan, inputs.clone());
+    match (&borrowed, &owned) {
+        (Ok(a), Ok(b)) => assert_eq!(snapshot(a), snapshot(b)),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        _ => panic!("build_dataset and build_dataset_owned disagree: {borrowed:?} / {owned:?}"),
+    }
+    borrowed
+}
+
+/// Every column of a dataset, and every interned text in symbol order.
+fn snapshot(ds: &Dataset) -> String {
+    let all: Vec<&str> = (0..ds.texts.len() as u32)
+        .map(|s| ds.texts.resolve(s))
+        .collect();
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{all:?}",
+        ds.payees, ds.deals, ds.credits, ds.quotas, ds.assignments
+    )
 }
 
 const PAYEES: &str = "id\nP1\nP2\nP3\n";
@@ -1237,6 +1263,129 @@ fn manager_in_both_tables_is_d0211() {
         [
             s("D0211", "payees", Some(2), Some("manager")),
             s("D0211", "payees", Some(3), Some("manager")),
+        ]
+    );
+}
+
+/// Deal ids leave the interner's index once the credits are read (nothing looks them up by
+/// text afterwards); every text is still found by `get`, and symbols stay unique.
+#[test]
+fn texts_are_found_after_loading() {
+    let credits = "deal,payee,share,role\nD3,P1,40%,D1\nD3,P2,0.6,se\n";
+    let ds = ok(&plan(), PAYEES, DEALS3, Some(credits), None);
+    assert_eq!(ds.deal_row("D1"), Some(0));
+    assert_eq!(ds.deal_row("D3"), Some(2));
+    assert_eq!(ds.deal_row("D4"), None);
+    assert_eq!(ds.deal_row("P1"), None);
+    assert_eq!(ds.payee_row("P2"), Some(1));
+    // "D1" is a deal id and a role: one symbol.
+    assert_eq!(ds.texts.get("D1"), Some(ds.deals.id[0]));
+    assert_eq!(ds.credits.role[2], ds.deals.id[0]);
+    assert_eq!(texts(&ds, &ds.credits.role), ["", "", "D1", "se"]);
+    let mut texts_copy = ds.texts.clone();
+    assert_eq!(texts_copy.intern("D2"), ds.deals.id[1]);
+    assert_eq!(texts_copy.intern("new") as usize, ds.texts.len());
+}
+
+/// A payee credited twice or more on one deal: each repeat names the payee's first row, for
+/// a handful of lines and for a crowd alike.
+#[test]
+fn repeated_credits_name_the_first_row() {
+    use std::fmt::Write;
+    let mut payees = String::from("id\n");
+    for p in 1..=20 {
+        writeln!(payees, "P{p}").unwrap();
+    }
+    let deals = "id,payee,date,amount\nD1,P1,2026-01-05,100\nD2,P1,2026-01-06,200\n";
+    let mut credits = String::from("deal,payee,share\nD2,P3,0.5\nD2,P4,0.25\nD2,P3,0.25\n");
+    for p in 1..=17 {
+        writeln!(credits, "D1,P{p},0.05").unwrap();
+    }
+    credits.push_str("D1,P5,0.1\nD2,P3,0.5\nD1,P17,0.05\n");
+    let e = errs(&plan(), &payees, deals, Some(&credits), None);
+    assert_eq!(
+        lines(&e),
+        [
+            r#"[D0205] credits row 21 (id "D1"), field "payee": payee "P5" is credited twice on deal "D1" (first at row 8)"#,
+            r#"[D0205] credits row 23 (id "D1"), field "payee": payee "P17" is credited twice on deal "D1" (first at row 20)"#,
+            r#"[D0205] credits row 3 (id "D2"), field "payee": payee "P3" is credited twice on deal "D2" (first at row 1)"#,
+            r#"[D0205] credits row 22 (id "D2"), field "payee": payee "P3" is credited twice on deal "D2" (first at row 1)"#,
+        ]
+    );
+}
+
+/// Tables of several MB go through `build_dataset_owned`'s draining reader, which moves the
+/// unread text while quoted cells (with commas and line breaks) are being read; the dataset
+/// and the errors are the same as when the tables are only borrowed (see `build_dataset`).
+#[test]
+fn large_tables_load_the_same_owned_or_borrowed() {
+    use std::fmt::Write;
+    let n = 120_000;
+    let plan = plan_with(
+        vec![
+            field("amount", FieldType::Money),
+            field("note", FieldType::Text),
+        ],
+        vec![],
+    );
+    let mut deals = String::from("id,payee,date,amount,note\n");
+    for i in 0..n {
+        let note = if i % 3 == 0 {
+            format!("\"line {i},\nsecond \"\"part\"\"\"")
+        } else {
+            format!("n{}", i % 5)
+        };
+        writeln!(
+            deals,
+            "D{i},P{},2026-01-05,{}.{:02},{note}",
+            i % 3 + 1,
+            i,
+            i % 100
+        )
+        .unwrap();
+    }
+    // Splits for every other deal, given last deal first.
+    let mut credits = String::from("deal,payee,share\n");
+    for i in (0..n).step_by(2).rev() {
+        writeln!(credits, "D{i},P1,0.25\nD{i},P2,75%").unwrap();
+    }
+    assert!(deals.len() > 4_000_000 && credits.len() > 1_500_000);
+    let ds = ok(&plan, PAYEES, &deals, Some(&credits), None);
+    assert_eq!(ds.deals.id.len(), n);
+    assert_eq!(
+        texts(&ds, &ds.deals.id[119_997..]),
+        ["D119997", "D119998", "D119999"]
+    );
+    assert_eq!(decimals(&ds.deals.attrs[0])[119_999], "119999.99");
+    match &ds.deals.attrs[1] {
+        Column::Text(v) => {
+            assert_eq!(
+                texts(&ds, &v[99_999..100_002]),
+                ["line 99999,\nsecond \"part\"", "n0", "n1"]
+            );
+            assert_eq!(ds.texts.get("n1"), Some(v[100_001]));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ds.credits.deal.len(), n + n / 2);
+    assert_eq!(ds.credits.deal[..4], [0, 0, 1, 2]);
+    assert_eq!(ds.credits.payee[..4], [0, 1, 1, 0]);
+    assert_eq!(ds.credits.share[..3], [d("0.25"), d("0.75"), Decimal::ONE]);
+    // Deal ids leave the interner's index after loading; lookups by text still find them.
+    assert_eq!(ds.deal_row("D119999"), Some(119_999));
+    assert_eq!(ds.deal_row("D1"), Some(1));
+    assert_eq!(ds.deal_row("D120000"), None);
+    assert_eq!(ds.payee_row("P3"), Some(2));
+
+    // Errors far into both tables come out the same, in order.
+    let bad_deals = deals.replacen("D119998,P2,", "D119998,P9,", 1);
+    let bad_credits = credits.replacen("D10,P2,75%", "D10,P2,70%\nD10,P3,5%,x", 1);
+    let e = errs(&plan, PAYEES, &bad_deals, Some(&bad_credits), None);
+    assert_eq!(
+        lines(&e),
+        [
+            r#"[D0202] deals row 119999 (id "D119998"), field "payee": unknown payee "P9" (no payee has this id)"#,
+            r#"[D0107] credits row 119991: row has 4 cells, the header has 3 columns"#,
         ]
     );
 }

@@ -122,6 +122,11 @@ impl<'d> Compiler<'d> {
     }
 
     pub fn text_sym(&mut self, s: &str) -> Sym {
+        // A text already missed stays missed; asking the interner again would scan its
+        // unindexed ids again (see `Interner::get`).
+        if let Some(&sym) = self.extra.get(s) {
+            return sym;
+        }
         if let Some(sym) = self.data.texts.get(s) {
             return sym;
         }
