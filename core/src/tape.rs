@@ -32,16 +32,20 @@ const HAS_ROUNDED: u8 = 1 << 5;
 const HAS_LISTS: u8 = 1 << 6;
 
 /// Appends LEB128 of `v`.
+#[inline]
+fn put_u64(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Appends LEB128 of `v` (64-bit steps while they suffice).
+#[inline]
 fn put_uvar(out: &mut Vec<u8>, v: u128) {
-    // Nearly every value fits 64 bits, where the loop is cheaper.
     match u64::try_from(v) {
-        Ok(mut v) => {
-            while v >= 0x80 {
-                out.push((v as u8) | 0x80);
-                v >>= 7;
-            }
-            out.push(v as u8);
-        }
+        Ok(small) => put_u64(out, small),
         Err(_) => {
             let mut v = v;
             while v >= 0x80 {
@@ -58,9 +62,9 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 }
 
 /// Appends a decimal exactly: scale and sign byte, then the mantissa.
+#[inline]
 pub(crate) fn put_dec(out: &mut Vec<u8>, d: Decimal) {
-    let head = (d.scale() as u8) | (u8::from(d.is_sign_negative()) << 5);
-    out.push(head);
+    out.push((d.scale() as u8) | (u8::from(d.is_sign_negative()) << 5));
     put_uvar(out, d.mantissa().unsigned_abs());
 }
 
@@ -89,9 +93,11 @@ fn put_rounding(out: &mut Vec<u8>, r: Rounding) {
     put_u32(out, r.scale);
 }
 
-/// Equal values can differ in scale (2.5 and 2.50): only an identical value is left out.
+/// Equal values can differ in scale (2.5 and 2.50): only an identical value (same bytes:
+/// mantissa, scale and sign) is left out.
+#[inline]
 fn identical(a: Decimal, b: Decimal) -> bool {
-    a == b && a.scale() == b.scale()
+    a.serialize() == b.serialize()
 }
 
 /// `a × b`, when it is exact and representable.
