@@ -426,7 +426,82 @@ pub(crate) fn eval_dec(e: &CExpr, cx: &Cx, src: SourceRef) -> R<Decimal> {
 
 /// Evaluates a condition (absent = false).
 pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
-    want_bool(eval(e, cx)?, src)
+    // Fast paths for the shapes conditions are made of (`deal.flag`, `deal.x = "text"`,
+    // `deal.amount >= 100000`, `and`, `or`), without building intermediate values. Each gives
+    // what the general path gives, errors included; anything else takes the general path.
+    match e {
+        CExpr::Deal(i, s) => {
+            let l = cx.line.ok_or_else(|| no_line(*s))?;
+            match deal_col(cx, *i, l) {
+                (Some(Column::Bool(v)), row) => v
+                    .get(row as usize)
+                    .copied()
+                    .ok_or_else(|| fault("R0003", "row out of range in a data column", *s)),
+                _ => want_bool(eval(e, cx)?, src),
+            }
+        }
+        CExpr::Binary(BinOp::And, a, b, s) => {
+            let x = eval_bool(a, cx, *s)?;
+            let y = eval_bool(b, cx, *s)?;
+            Ok(x && y)
+        }
+        CExpr::Binary(BinOp::Or, a, b, s) => {
+            let x = eval_bool(a, cx, *s)?;
+            let y = eval_bool(b, cx, *s)?;
+            Ok(x || y)
+        }
+        CExpr::Binary(op, a, b, s)
+            if matches!(
+                op,
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+            ) =>
+        {
+            if let (CExpr::Deal(i, ds), CExpr::Const(c)) = (a.as_ref(), b.as_ref()) {
+                if let Some(r) = deal_vs_const(*op, *i, *ds, c, cx) {
+                    return r;
+                }
+            }
+            let x = eval(a, cx)?;
+            let y = eval(b, cx)?;
+            cmp_values(*op, x, y, *s)
+        }
+        _ => want_bool(eval(e, cx)?, src),
+    }
+}
+
+/// `deal.x op constant` read straight from the column, for a text column compared with `=` or
+/// `!=` and a number column compared any way; `None` for every other case (general path).
+#[inline]
+fn deal_vs_const(op: BinOp, i: u32, s: SourceRef, c: &Value, cx: &Cx) -> Option<R<bool>> {
+    use std::cmp::Ordering;
+    let Some(l) = cx.line else {
+        return Some(Err(no_line(s)));
+    };
+    let (col, row) = deal_col(cx, i, l);
+    let missing = || fault("R0003", "row out of range in a data column", s);
+    match (col, c) {
+        (Some(Column::Text(v)), Value::Text(t)) if matches!(op, BinOp::Eq | BinOp::Ne) => Some(
+            v.get(row as usize)
+                .map(|x| (x == t) == (op == BinOp::Eq))
+                .ok_or_else(missing),
+        ),
+        (Some(Column::Decimal(v)), Value::Dec(d)) => Some(
+            v.get(row as usize)
+                .map(|x| {
+                    let o = x.cmp(d);
+                    match op {
+                        BinOp::Eq => o == Ordering::Equal,
+                        BinOp::Ne => o != Ordering::Equal,
+                        BinOp::Lt => o == Ordering::Less,
+                        BinOp::Le => o != Ordering::Greater,
+                        BinOp::Gt => o == Ordering::Greater,
+                        _ => o != Ordering::Less,
+                    }
+                })
+                .ok_or_else(missing),
+        ),
+        _ => None,
+    }
 }
 
 fn cmp_values(op: BinOp, a: Value, b: Value, src: SourceRef) -> R<bool> {
