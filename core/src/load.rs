@@ -1383,6 +1383,16 @@ pub fn build_dataset_owned(plan: &PlanVersion, inputs: Inputs) -> Result<Dataset
     build(plan, Cow::Owned(inputs))
 }
 
+/// [`build_dataset_owned`] with options ([`build_dataset_with`]).
+pub fn build_dataset_owned_with(
+    plan: &PlanVersion,
+    inputs: Inputs,
+    options: LoadOptions,
+) -> Result<Dataset, DataErrors> {
+    check_row_limit(&inputs, options.max_rows)?;
+    build_dataset_owned(plan, inputs)
+}
+
 fn build(plan: &PlanVersion, inputs: Cow<'_, Inputs>) -> Result<Dataset, DataErrors> {
     // Owned deals and credits are freed as they are read; the payees table is read twice and
     // the other tables are small, so they are only borrowed.

@@ -527,8 +527,9 @@ fn evaluate(args: &DataArgs, progress: &Progress) -> Result<(CompiledPlan, Resul
     let options = commissio::LoadOptions {
         max_rows: args.max_rows.unwrap_or(commissio::MAX_ROWS),
     };
+    // By value: each table's text is freed as soon as it has been read.
     let data = plan
-        .dataset_with(&inputs, options)
+        .dataset_owned(inputs, options)
         .map_err(|e| report(&plan, &args.plan, &files, e))?;
     progress.set("evaluating");
     let results = commissio::core::evaluate(&plan.plan, &data, first, last)

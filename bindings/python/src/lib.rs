@@ -179,7 +179,7 @@ impl Plan {
             let plan = Arc::clone(&self.compiled);
             // The facade's error type is large; it is moved once, on the way out.
             #[allow(clippy::result_large_err)]
-            let result = py.detach(move || plan.evaluate_with(&inputs, period, options));
+            let result = py.detach(move || plan.evaluate_owned(inputs, period, options));
             match result {
                 Ok(results) => Ok(Results {
                     shared: Arc::new(Evaluated {

@@ -183,6 +183,20 @@ impl CompiledPlan {
         commissio_core::load::build_dataset_with(v, inputs, options).map_err(Error::Data)
     }
 
+    /// [`CompiledPlan::dataset_with`] taking the inputs by value: each table is freed as soon
+    /// as it has been read, so a large CSV file and the dataset are not held at once. Same
+    /// checks, same dataset, same errors.
+    pub fn dataset_owned(
+        &self,
+        inputs: Inputs,
+        options: LoadOptions,
+    ) -> Result<commissio_core::dataset::Dataset, Error> {
+        let Some(v) = self.plan.versions.first() else {
+            return Err(Error::Data(DataErrors::default()));
+        };
+        commissio_core::load::build_dataset_owned_with(v, inputs, options).map_err(Error::Data)
+    }
+
     /// Validates the inputs and evaluates the plan over a period or range, traces on.
     pub fn evaluate(&self, inputs: &Inputs, period: &str) -> Result<Results, Error> {
         self.evaluate_with(inputs, period, LoadOptions::default())
@@ -198,6 +212,20 @@ impl CompiledPlan {
     ) -> Result<Results, Error> {
         let (first, last) = self.periods(period)?;
         let data = self.dataset_with(inputs, options)?;
+        commissio_core::evaluate(&self.plan, &data, first, last).map_err(Error::Eval)
+    }
+
+    /// [`CompiledPlan::evaluate_with`] taking the inputs by value (see
+    /// [`CompiledPlan::dataset_owned`]): the way to evaluate inputs that are not needed
+    /// afterwards, with the lower memory peak.
+    pub fn evaluate_owned(
+        &self,
+        inputs: Inputs,
+        period: &str,
+        options: LoadOptions,
+    ) -> Result<Results, Error> {
+        let (first, last) = self.periods(period)?;
+        let data = self.dataset_owned(inputs, options)?;
         commissio_core::evaluate(&self.plan, &data, first, last).map_err(Error::Eval)
     }
 

@@ -61,6 +61,41 @@ fn max_rows_at_and_beyond_the_limit() {
 }
 
 #[test]
+fn owned_inputs_give_the_same_results_and_errors() {
+    let plan = CompiledPlan::compile(PLAN).unwrap();
+    let inputs = || Inputs::from_csv("id\nA\n", &deals(4), None, None).unwrap();
+    let borrowed = plan
+        .evaluate_with(&inputs(), "2026-Q1", LoadOptions { max_rows: 4 })
+        .unwrap();
+    let owned = plan
+        .evaluate_owned(inputs(), "2026-Q1", LoadOptions { max_rows: 4 })
+        .unwrap();
+    assert_eq!(owned.to_json().unwrap(), borrowed.to_json().unwrap());
+    assert_eq!(owned.total("A", "2026-Q1").unwrap().to_string(), "20.00");
+    let e = plan
+        .evaluate_owned(inputs(), "2026-Q1", LoadOptions { max_rows: 3 })
+        .unwrap_err();
+    assert_eq!(
+        e.to_json(PLAN),
+        r#"{"kind":"data","errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,"expected":null,"message":"the table has 4 rows; the limit is 3 rows per table"}],"omitted":0}"#
+    );
+    let bad = Inputs::from_csv(
+        "id\nA\n",
+        "id,payee,date,amount\nD1,B,2026-02-01,1.00\n",
+        None,
+        None,
+    )
+    .unwrap();
+    let (x, y) = (
+        plan.evaluate_owned(bad.clone(), "2026-Q1", LoadOptions::default())
+            .unwrap_err(),
+        plan.evaluate(&bad, "2026-Q1").unwrap_err(),
+    );
+    assert_eq!(x.to_json(PLAN), y.to_json(PLAN));
+    assert_eq!(x.code(), y.code());
+}
+
+#[test]
 fn canonical_json_of_period_and_eval_errors() {
     let plan = CompiledPlan::compile(PLAN).unwrap();
     let inputs = Inputs::from_csv("id\nA\n", &deals(1), None, None).unwrap();

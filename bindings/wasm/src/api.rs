@@ -456,7 +456,7 @@ pub fn evaluate_with(
         max_rows: max_rows.unwrap_or(commissio::MAX_ROWS),
     };
     c.plan
-        .evaluate_with(&inputs, period, options)
+        .evaluate_owned(inputs, period, options)
         .map_err(|e| error_text(&c.lines, &e))
 }
 
