@@ -443,9 +443,11 @@ pub fn evaluate_with(
             .len()
             .saturating_mul(comps)
             .saturating_add(order.len() * res.periods.len() * (comps + 2));
-        res.lines.reserve(likely);
+        // `try_reserve`: where the system refuses that much address space, the vectors simply
+        // grow as needed instead.
+        let _ = res.lines.try_reserve(likely);
         if opts.trace {
-            res.traces.reserve(likely.saturating_mul(64));
+            let _ = res.traces.try_reserve(likely.saturating_mul(64));
         }
     }
     // Batches in payee order, each appended in payee order: the first error in payee order
