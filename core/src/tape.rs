@@ -100,9 +100,14 @@ fn identical(a: Decimal, b: Decimal) -> bool {
     a.serialize() == b.serialize()
 }
 
-/// `a × b`, when it is exact and representable.
-fn product(a: Decimal, b: Decimal) -> Option<Decimal> {
-    a.checked_mul(b)
+/// What a tier slice pays when its amount follows from the rest: the flat amount, or
+/// rate × (hi − lo); `None` when that is not representable.
+fn slice_amount(flat: bool, lo: Decimal, hi: Decimal, rate: Decimal) -> Option<Decimal> {
+    if flat {
+        Some(rate)
+    } else {
+        rate.checked_mul(hi.checked_sub(lo)?)
+    }
 }
 
 /// What one line's trace is made of, as the evaluator holds it.
@@ -194,14 +199,8 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         put_uvar(out, n as u128);
     }
     for s in t.slices {
-        let amount_follows = t.slice_amounts_follow || {
-            let expected = if s.flat {
-                Some(s.rate)
-            } else {
-                s.hi.checked_sub(s.lo).and_then(|w| product(s.rate, w))
-            };
-            expected.is_some_and(|e| identical(e, s.amount))
-        };
+        let amount_follows = t.slice_amounts_follow
+            || slice_amount(s.flat, s.lo, s.hi, s.rate).is_some_and(|e| identical(e, s.amount));
         put_uvar(
             out,
             (u128::from(s.band) << 2) | (u128::from(s.flat) << 1) | u128::from(!amount_follows),
@@ -358,10 +357,8 @@ fn read(r: &mut Reader, t: &mut Trace) -> Option<()> {
         let flat = head & 2 != 0;
         let amount = if head & 1 != 0 {
             r.dec()?
-        } else if flat {
-            rate
         } else {
-            product(rate, hi.checked_sub(lo)?)?
+            slice_amount(flat, lo, hi, rate)?
         };
         t.slices.push(Slice {
             band: u32::try_from(head >> 2).ok()?,
