@@ -19,6 +19,25 @@ fn throw(envelope: String) -> JsValue {
     JsValue::from_str(&envelope)
 }
 
+/// The input tables of a call (UTF-8 JSON bytes), read into [`commissio::Inputs`].
+fn inputs_of(
+    payees: &[u8],
+    deals: &[u8],
+    credits: Option<Vec<u8>>,
+    quotas: Option<Vec<u8>>,
+    managers: Option<Vec<u8>>,
+) -> Result<commissio::Inputs, JsValue> {
+    let t = api::Utf8Tables::new(
+        payees,
+        deals,
+        credits.as_deref(),
+        quotas.as_deref(),
+        managers.as_deref(),
+    )
+    .map_err(throw)?;
+    api::inputs(t.payees, t.deals, t.credits, t.quotas, t.managers).map_err(throw)
+}
+
 /// The crate version (the npm package has the same).
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -103,16 +122,7 @@ impl WasmPlan {
         period: &str,
         max_rows: Option<u32>,
     ) -> Result<WasmResults, JsValue> {
-        let t = api::Utf8Tables::new(
-            payees,
-            deals,
-            credits.as_deref(),
-            quotas.as_deref(),
-            managers.as_deref(),
-        )
-        .map_err(throw)?;
-        let inputs =
-            api::inputs(t.payees, t.deals, t.credits, t.quotas, t.managers).map_err(throw)?;
+        let inputs = inputs_of(payees, deals, credits, quotas, managers)?;
         api::evaluate_with(&self.inner, inputs, period, max_rows.map(|n| n as usize))
             .map(|inner| WasmResults { inner })
             .map_err(throw)
@@ -156,16 +166,7 @@ impl WasmPlan {
         to: &str,
         step: &str,
     ) -> Result<String, JsValue> {
-        let t = api::Utf8Tables::new(
-            payees,
-            deals,
-            credits.as_deref(),
-            quotas.as_deref(),
-            managers.as_deref(),
-        )
-        .map_err(throw)?;
-        let inputs =
-            api::inputs(t.payees, t.deals, t.credits, t.quotas, t.managers).map_err(throw)?;
+        let inputs = inputs_of(payees, deals, credits, quotas, managers)?;
         api::pay_curve(&self.inner, inputs, payee, period, from, to, step).map_err(throw)
     }
 }
