@@ -15,6 +15,7 @@
 pub mod curve;
 pub mod dataset;
 pub mod eval;
+mod exact;
 pub mod load;
 pub mod money;
 pub mod period;

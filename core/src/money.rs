@@ -71,6 +71,11 @@ impl RoundingMode {
     /// Rounds `value` to `scale` decimal places with this mode. Exact: never fails, because
     /// rounding only removes digits.
     pub fn round(self, value: Decimal, scale: u32) -> Decimal {
+        crate::exact::round(value, scale, self).unwrap_or_else(|| self.round_slow(value, scale))
+    }
+
+    /// [`RoundingMode::round`] done by `rust_decimal` alone (the fast path's reference).
+    pub(crate) fn round_slow(self, value: Decimal, scale: u32) -> Decimal {
         let mut rounded = value.round_dp_with_strategy(scale, self.strategy());
         // Keep a fixed number of places so "2.50" prints as "2.50", not "2.5".
         if rounded.scale() < scale {

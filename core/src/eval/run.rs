@@ -8,8 +8,9 @@ use super::expr::{
     R,
 };
 use super::index::{LineIndex, Reports};
-use super::tiers::{band_of, graduated, interpolate, whole, UBand};
+use super::tiers::{band_keys, band_of, graduated, interpolate, whole, UBand};
 use crate::dataset::Dataset;
+use crate::exact;
 use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
@@ -178,6 +179,8 @@ struct Scratch {
     runs: Vec<(u32, u32)>,
     elig: Vec<Elig>,
     bands: Vec<UBand>,
+    /// What [`band_keys`] returned for `bands`.
+    band_scale: Option<u32>,
     anchors: Vec<(Decimal, Decimal)>,
     keyvals: Vec<Value>,
     steps: Vec<(LimitStep, u32)>,
@@ -727,7 +730,7 @@ impl<'a> Engine<'a> {
                 };
                 let before = w.line.amount;
                 state.0 = add(state.0, before, src)?;
-                let capped = state.0.min(value);
+                let capped = exact::min(state.0, value);
                 let after = keep_scale(sub(capped, state.1, src)?, before);
                 state.1 = capped;
                 w.line.amount = after;
@@ -1023,9 +1026,9 @@ impl<'a> Engine<'a> {
             let value = eval_dec(&l.amount, cx, l.source)?;
             let after = keep_scale(
                 if l.is_cap {
-                    amount.min(value)
+                    exact::min(amount, value)
                 } else {
-                    amount.max(value)
+                    exact::max(amount, value)
                 },
                 amount,
             );
@@ -1229,7 +1232,7 @@ impl<'a> Engine<'a> {
                     };
                     let before = w.line.amount;
                     before_cum = add(before_cum, before, l.source)?;
-                    let capped = before_cum.min(value);
+                    let capped = exact::min(before_cum, value);
                     let after = keep_scale(sub(capped, paid_cum, l.source)?, before);
                     paid_cum = capped;
                     w.line.amount = after;
@@ -1379,8 +1382,11 @@ impl<'a> Engine<'a> {
                 hi_closed: b.hi.map(|h| h.closed).unwrap_or(false),
                 rate,
                 flat: b.pay.is_flat(),
+                lo_key: 0,
+                hi_key: 0,
             });
         }
+        sc.band_scale = band_keys(&mut sc.bands);
         sc.anchors.clear();
         for (at, v) in &t.anchors {
             sc.anchors.push((scale(*at)?, *v));
@@ -1652,6 +1658,7 @@ impl<'a> Engine<'a> {
                 let s0 = out.slices.len();
                 let amount = graduated(
                     bands,
+                    sc.band_scale,
                     Decimal::ZERO,
                     key,
                     integer,
@@ -1685,6 +1692,7 @@ impl<'a> Engine<'a> {
                         let s0 = out.slices.len();
                         let amount = graduated(
                             bands,
+                            sc.band_scale,
                             s,
                             end,
                             integer,
@@ -1694,7 +1702,7 @@ impl<'a> Engine<'a> {
                         let meta = Meta {
                             basis: Some(e.basis),
                             slices: span_from(s0, out.slices.len()),
-                            slices_follow: !integer && end >= s,
+                            slices_follow: !integer && exact::le(s, end),
                             ..Meta::default()
                         };
                         self.finish(

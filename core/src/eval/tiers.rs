@@ -14,6 +14,7 @@
 //!   interval overlaps the band and starts at or before the band's lower bound.
 
 use super::expr::{add, fault, mul, sub, R};
+use crate::exact::{key_at, le, lt, max, min};
 use crate::plan::SourceRef;
 use crate::results::Slice;
 use rust_decimal::Decimal;
@@ -28,19 +29,47 @@ pub(crate) struct UBand {
     /// Rate (or flat amount when `flat`).
     pub rate: Decimal,
     pub flat: bool,
+    /// `lo` and `hi` as mantissas at the scale [`band_keys`] returned (0 when it returned
+    /// `None`): slicing compares these instead of rescaling decimals at every test.
+    pub lo_key: i64,
+    pub hi_key: i64,
+}
+
+/// Below this scale, keys are taken at this scale anyway, so running totals of credited
+/// amounts (money times a share) usually have a key too.
+const MIN_KEY_SCALE: u32 = 6;
+
+/// Fills every band's `lo_key`/`hi_key` and returns their common scale, or `None` (keys
+/// unused) when some bound has no `i64` mantissa at that scale.
+pub(crate) fn band_keys(bands: &mut [UBand]) -> Option<u32> {
+    let mut scale = MIN_KEY_SCALE;
+    for b in bands.iter() {
+        scale = scale.max(b.lo.scale());
+        if let Some(h) = b.hi {
+            scale = scale.max(h.scale());
+        }
+    }
+    for b in bands.iter_mut() {
+        b.lo_key = key_at(b.lo, scale)?;
+        b.hi_key = match b.hi {
+            Some(h) => key_at(h, scale)?,
+            None => 0,
+        };
+    }
+    Some(scale)
 }
 
 impl UBand {
     fn contains(&self, x: Decimal) -> bool {
         let lo_ok = if self.lo_closed {
-            x >= self.lo
+            le(self.lo, x)
         } else {
-            x > self.lo
+            lt(self.lo, x)
         };
         let hi_ok = match self.hi {
             None => true,
-            Some(h) if self.hi_closed => x <= h,
-            Some(h) => x < h,
+            Some(h) if self.hi_closed => le(x, h),
+            Some(h) => lt(x, h),
         };
         lo_ok && hi_ok
     }
@@ -53,7 +82,7 @@ pub(crate) fn band_of(bands: &[UBand], x: Decimal) -> usize {
     }
     // Outside the table (or in a gap, which the checker forbids): the last band starting at
     // or below x, else the first band.
-    bands.iter().rposition(|b| b.lo <= x).unwrap_or(0)
+    bands.iter().rposition(|b| le(b.lo, x)).unwrap_or(0)
 }
 
 fn ceil(x: Decimal) -> Decimal {
@@ -92,22 +121,34 @@ pub(crate) fn whole(x: Decimal, src: SourceRef) -> R<()> {
 }
 
 /// Graduated amount of the key interval from `s` to `e` (either order; `e < s` gives a
-/// negative amount). Slices are appended to `trace` when given.
+/// negative amount). Slices are appended to `trace` when given. `key_scale` is what
+/// [`band_keys`] returned for `bands`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn graduated(
     bands: &[UBand],
+    key_scale: Option<u32>,
     s: Decimal,
     e: Decimal,
     integer: bool,
     src: SourceRef,
     mut trace: Option<&mut Vec<Slice>>,
 ) -> R<Decimal> {
-    let (a, b, neg) = if e >= s { (s, e, false) } else { (e, s, true) };
+    let (a, b, neg) = if le(s, e) {
+        (s, e, false)
+    } else {
+        (e, s, true)
+    };
     let n = bands.len();
     let mut total = Decimal::ZERO;
     if integer {
         whole(a, src)?;
         whole(b, src)?;
     }
+    // Both ends as keys, when they have one: then every bound test is an integer compare.
+    let keyed = match key_scale {
+        Some(ks) if !integer => key_at(a, ks).zip(key_at(b, ks)),
+        _ => None,
+    };
     let first_unit = if integer {
         add(a, Decimal::ONE, src)?
     } else {
@@ -135,25 +176,48 @@ pub(crate) fn graduated(
             }
             let len = add(sub(oh, ol, src)?, Decimal::ONE, src)?;
             (ol, add(oh, Decimal::ONE, src)?, len, first_unit <= ulo)
+        } else if let Some((ak, bk)) = keyed {
+            // The branch below, on keys; ties pick the same decimal (the band's bound).
+            let lo_k = k != 0;
+            let hi = if k + 1 == n { None } else { band.hi };
+            if hi.is_some() && band.hi_key <= ak {
+                continue;
+            }
+            if lo_k && bk <= band.lo_key {
+                break;
+            }
+            let (ol, olk) = if lo_k && ak <= band.lo_key {
+                (band.lo, band.lo_key)
+            } else {
+                (a, ak)
+            };
+            let (oh, ohk) = match hi {
+                Some(h) if band.hi_key <= bk => (h, band.hi_key),
+                _ => (b, bk),
+            };
+            if ohk <= olk {
+                continue;
+            }
+            (ol, oh, sub(oh, ol, src)?, ak <= band.lo_key)
         } else {
             let lo_k = if k == 0 { None } else { Some(band.lo) };
             let hi_k = if k + 1 == n { None } else { band.hi };
             if let Some(h) = hi_k {
-                if h <= a {
+                if le(h, a) {
                     continue;
                 }
             }
             if let Some(l) = lo_k {
-                if l >= b {
+                if le(b, l) {
                     break;
                 }
             }
-            let ol = lo_k.map_or(a, |l| l.max(a));
-            let oh = hi_k.map_or(b, |h| h.min(b));
-            if oh <= ol {
+            let ol = lo_k.map_or(a, |l| max(l, a));
+            let oh = hi_k.map_or(b, |h| min(h, b));
+            if le(oh, ol) {
                 continue;
             }
-            (ol, oh, sub(oh, ol, src)?, a <= band.lo)
+            (ol, oh, sub(oh, ol, src)?, le(a, band.lo))
         };
         let amount = if band.flat {
             if !entered {
@@ -229,6 +293,8 @@ mod tests {
             hi_closed: false,
             rate: d(rate),
             flat: false,
+            lo_key: 0,
+            hi_key: 0,
         }
     }
 
@@ -239,8 +305,16 @@ mod tests {
             band("50000", Some("100000"), "0.07"),
             band("100000", None, "0.10"),
         ];
-        let got = graduated(&b, d("0"), d("175000"), false, SourceRef::default(), None)
-            .unwrap_or_default();
+        let got = graduated(
+            &b,
+            None,
+            d("0"),
+            d("175000"),
+            false,
+            SourceRef::default(),
+            None,
+        )
+        .unwrap_or_default();
         assert_eq!(got, d("13500.00"));
         assert_eq!(band_of(&b, d("50000")), 1);
         assert_eq!(band_of(&b, d("-5")), 0);
@@ -253,5 +327,65 @@ mod tests {
         assert_eq!(interpolate(&a, d("0.75"), s).unwrap_or_default(), d("0.05"));
         assert_eq!(interpolate(&a, d("0.1"), s).unwrap_or_default(), d("0"));
         assert_eq!(interpolate(&a, d("3"), s).unwrap_or_default(), d("0.1"));
+    }
+
+    fn dec(m: i64, scale: u32) -> Decimal {
+        Decimal::new(m, scale)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        /// Slicing on keys gives the same amount and the same slices, bit for bit (values and
+        /// scales), as slicing on decimals.
+        #[test]
+        fn keyed_slicing_is_decimal_slicing(
+            bounds in proptest::collection::vec((-1_000_000i64..100_000_000, 0u32..8), 1..5),
+            closed in proptest::collection::vec(proptest::bool::ANY, 8),
+            s in (-1_000_000i64..200_000_000, 0u32..9),
+            e in (-1_000_000i64..200_000_000, 0u32..9),
+        ) {
+            let mut lows: Vec<Decimal> = bounds.iter().map(|&(m, k)| dec(m, k)).collect();
+            lows.sort();
+            lows.dedup_by(|a, b| a == b);
+            let mut bands: Vec<UBand> = lows
+                .iter()
+                .enumerate()
+                .map(|(i, lo)| UBand {
+                    lo: *lo,
+                    lo_closed: closed.get(i).copied().unwrap_or(true),
+                    hi: lows.get(i + 1).copied(),
+                    hi_closed: closed.get(i + 4).copied().unwrap_or(false),
+                    rate: dec(i as i64 * 3 + 2, 2),
+                    flat: false,
+                    lo_key: 0,
+                    hi_key: 0,
+                })
+                .collect();
+            let ks = band_keys(&mut bands);
+            proptest::prop_assert!(ks.is_some());
+            // Ends that equal a bound, written with more places, are the ties that pick
+            // which decimal a slice shows.
+            let end = |(m, k): (i64, u32)| match lows.get((m.unsigned_abs() % 16) as usize) {
+                Some(lo) if k % 2 == 0 => {
+                    let mut v = *lo;
+                    v.rescale(lo.scale() + k / 4);
+                    v
+                }
+                _ => dec(m, k),
+            };
+            let (s, e) = (end(s), end(e));
+            let src = SourceRef::default();
+            let (mut plain, mut keyed) = (Vec::new(), Vec::new());
+            let a = graduated(&bands, None, s, e, false, src, Some(&mut plain)).ok();
+            let b = graduated(&bands, ks, s, e, false, src, Some(&mut keyed)).ok();
+            proptest::prop_assert_eq!(a.map(|x| x.serialize()), b.map(|x| x.serialize()));
+            let bits = |v: &[Slice]| -> Vec<_> {
+                v.iter()
+                    .map(|x| (x.band, x.lo.serialize(), x.hi.serialize(), x.amount.serialize()))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(bits(&plain), bits(&keyed));
+        }
     }
 }
