@@ -64,8 +64,22 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 /// Appends a decimal exactly: scale and sign byte, then the mantissa.
 #[inline]
 pub(crate) fn put_dec(out: &mut Vec<u8>, d: Decimal) {
-    out.push((d.scale() as u8) | (u8::from(d.is_sign_negative()) << 5));
-    put_uvar(out, d.mantissa().unsigned_abs());
+    // Built on the stack and appended whole (a fixed-size copy, not a call), then cut to
+    // length: one capacity check per decimal, not per byte. A 96-bit mantissa takes at
+    // most 14 LEB128 bytes, so 16 bytes always suffice.
+    let at = out.len();
+    let mut buf = [0u8; 16];
+    buf[0] = (d.scale() as u8) | (u8::from(d.is_sign_negative()) << 5);
+    let mut v = d.mantissa().unsigned_abs();
+    let mut n = 1;
+    while v >= 0x80 && n < 15 {
+        buf[n] = (v as u8) | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    buf[n] = v as u8;
+    out.extend_from_slice(&buf);
+    out.truncate(at + n + 1);
 }
 
 fn put_source(out: &mut Vec<u8>, s: SourceRef) {

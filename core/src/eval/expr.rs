@@ -488,7 +488,7 @@ fn deal_vs_const(op: BinOp, i: u32, s: SourceRef, c: &Value, cx: &Cx) -> Option<
         (Some(Column::Decimal(v)), Value::Dec(d)) => Some(
             v.get(row as usize)
                 .map(|x| {
-                    let o = x.cmp(d);
+                    let o = crate::exact::cmp(*x, *d);
                     match op {
                         BinOp::Eq => o == Ordering::Equal,
                         BinOp::Ne => o != Ordering::Equal,
