@@ -30,9 +30,9 @@ fi
 step "rust: build and test (release)"
 cargo test --release --locked
 
-step "rust: clippy (unwrap/expect/panic denied in library code)"
+step "rust: clippy, tests and benches included (unwrap/expect/panic denied outside tests)"
 if cargo clippy --version >/dev/null 2>&1; then
-  cargo clippy --release --locked --lib --bins -- -D warnings
+  cargo clippy --release --locked --all-targets -- -D warnings
 else
   echo "clippy not installed: skipped"
 fi

@@ -147,7 +147,7 @@ fn overflow_is_r0102() -> TestResult {
 
 fn multi_payee_data(reverse: bool) -> commissio_core::dataset::Dataset {
     let reps = "rep_id,team_id,manager_id,quarterly_quota,target_incentive\n10,t,m,1000.00,4000.00\n9,t,m,500.00,1000.00\nx,t,m,800.00,2000.00\n";
-    let mut rows = vec![
+    let mut rows = [
         "3,9,2026-01-05,300.00,1.00,Platform,true",
         "20,10,2026-01-05,700.00,1.00,Core,false",
         "100,10,2026-01-05,900.00,1.00,Core,true",

@@ -1,6 +1,9 @@
 //! Checker tests: one valid plan per construct, and at least one invalid plan per error code,
 //! each asserting the code, line and column of the primary span.
 
+// Helpers outside `#[test]` functions fail the test the usual way.
+#![allow(clippy::panic, clippy::unwrap_used)]
+
 use commissio_core::plan::{self as ir, TierMode, TierScope};
 use commissio_dsl::{compile, Diagnostic, LineIndex};
 
