@@ -486,6 +486,22 @@ pub(crate) fn deal_attrs_used(plan: &CPlan, n: usize) -> Vec<bool> {
     used
 }
 
+/// True when some measure the plan computes aggregates the lines of a payee's reports
+/// (population `direct` or `team`).
+pub(crate) fn reads_report_lines(plan: &CPlan) -> bool {
+    plan.versions.iter().any(|v| {
+        v.measures.iter().zip(&v.needed).any(|(m, n)| {
+            *n && matches!(
+                m.kind,
+                CMeasureKind::Agg {
+                    population: Population::Direct | Population::Team,
+                    ..
+                }
+            )
+        })
+    })
+}
+
 /// Marks, in `needed`, every measure the marked measures read (transitively).
 fn close_needed(measures: &[CMeasure], needed: &mut [bool]) {
     for i in (0..measures.len()).rev() {

@@ -307,7 +307,8 @@ pub(crate) fn mark_measures(e: &CExpr, used: &mut [bool]) {
 pub(crate) struct LineCx {
     pub deal: u32,
     pub share: Decimal,
-    /// Position of the line in the [`super::index::LineIndex`] (for its gathered columns).
+    /// Position of the line in the gathered columns of [`Cx::attrs`], or `u32::MAX` to read
+    /// the dataset by deal row instead.
     pub pos: u32,
 }
 
@@ -329,8 +330,10 @@ pub(crate) struct Cx<'a> {
     pub payee: u32,
     pub line: Option<LineCx>,
     pub measures: &'a [Value],
-    /// Deal attribute columns gathered in line order ([`super::index::LineIndex::attrs`]):
-    /// reading them by line position is sequential instead of a random access per deal.
+    /// Deal attribute columns gathered in line order: the evaluated payee's lines
+    /// ([`super::index::PayeeLines`]), or every line ([`super::index::LineIndex::all`]) for a
+    /// report's line in a `direct`/`team` aggregate. Reading them by line position is
+    /// sequential instead of a random access per deal.
     pub attrs: &'a [Option<Column>],
     pub pc: &'a PeriodCx,
     pub proration: DayCount,

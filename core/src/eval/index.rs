@@ -65,72 +65,249 @@ pub(crate) fn id_cmp(ka: IdKey, a: &str, kb: IdKey, b: &str) -> Ordering {
     }
 }
 
-/// Credit lines grouped by payee, each payee's lines in (deal date, deal id) order, stored
-/// column by column. Lines of deals dated outside every plan version are left out.
+/// Credit lines grouped by payee, each payee's lines in (deal date, deal id) order, kept as
+/// credit rows (4 bytes a line). Lines of deals dated outside every plan version are left out.
+///
+/// A line's deal, date, share and the deal fields the plan reads are gathered from its credit
+/// row when its payee is evaluated ([`LineIndex::gather`] into [`PayeeLines`]), so only the
+/// payees in flight hold those columns: gathered for every line at once they take about
+/// 50 MiB at W1 1M, for the whole evaluation. Only a plan that reads the lines of a payee's
+/// reports (`direct`/`team` aggregates) has them gathered at once ([`LineIndex::all`]): a
+/// manager's aggregates read every report's lines, in every period, and reading them from the
+/// dataset (a random access per column and line) made such plans about 4× slower.
 #[derive(Debug, Default)]
 pub(crate) struct LineIndex {
-    /// `starts[p]..starts[p + 1]` are payee `p`'s line positions.
+    /// `starts[p]..starts[p + 1]` are payee `p`'s lines in `credit`.
     pub starts: Vec<u32>,
+    /// Credit row of every line.
+    pub credit: Vec<u32>,
+    /// Deal attributes the plan reads (by column index): the ones [`LineIndex::gather`] copies.
+    pub used: Vec<bool>,
+    /// Every line gathered, positions as in `credit` ([`LineIndex::gather_all`]); only when
+    /// the plan reads the lines of a payee's reports.
+    pub all: Option<PayeeLines>,
+}
+
+/// One payee's lines, column by column; positions are the payee's own (0 is its first line),
+/// in line order. Reused from payee to payee ([`LineIndex::gather`] overwrites it).
+#[derive(Debug, Default)]
+pub(crate) struct PayeeLines {
     pub deal: Vec<u32>,
     pub date: Vec<Date>,
     pub share: Vec<Decimal>,
     /// Deal attribute columns gathered in line order (`attrs[i][pos]` = attribute `i` of the
-    /// line's deal), for the attributes the plan reads; `None` for the others.
+    /// line's deal), for the attributes the plan reads; `None` for the others. Reading them by
+    /// position is sequential, where reading the dataset by deal row jumps about.
     pub attrs: Vec<Option<Column>>,
 }
 
-impl LineIndex {
-    pub fn range(&self, payee: u32) -> std::ops::Range<usize> {
-        let p = payee as usize;
-        let s = self.starts.get(p).copied().unwrap_or(0) as usize;
-        let e = self.starts.get(p + 1).copied().unwrap_or(0) as usize;
-        s..e.max(s)
+impl PayeeLines {
+    /// Positions of the lines dated in `[from, to]`.
+    pub fn dated(&self, from: Date, to: Date) -> std::ops::Range<usize> {
+        self.dated_in(0..self.date.len(), from, to)
     }
-    /// Positions of payee `p`'s lines dated in `[from, to]`.
-    pub fn dated(&self, payee: u32, from: Date, to: Date) -> std::ops::Range<usize> {
-        let r = self.range(payee);
+
+    /// Positions within `r` of the lines dated in `[from, to]` (the lines of `r` in date order).
+    fn dated_in(&self, r: std::ops::Range<usize>, from: Date, to: Date) -> std::ops::Range<usize> {
         let dates = self.date.get(r.clone()).unwrap_or(&[]);
         let a = dates.partition_point(|d| *d < from);
         let b = dates.partition_point(|d| *d <= to);
         (r.start + a)..(r.start + b.max(a))
     }
+
+    /// Sets these lines to the lines of credit `rows`: deal, date, share, and the deal
+    /// attributes marked in `used`. Keeps the vectors' allocations.
+    fn gather_rows(&mut self, data: &Dataset, used: &[bool], rows: &[u32]) {
+        let cr = &data.credits;
+        let PayeeLines {
+            deal,
+            date,
+            share,
+            attrs,
+        } = self;
+        deal.clear();
+        deal.extend(
+            rows.iter()
+                .map(|&r| cr.deal.get(r as usize).copied().unwrap_or(0)),
+        );
+        share.clear();
+        share.extend(
+            rows.iter()
+                .map(|&r| cr.share.get(r as usize).copied().unwrap_or(Decimal::ZERO)),
+        );
+        gather_into(date, deal, &data.deals.date);
+        attrs.resize_with(data.deals.attrs.len(), || None);
+        for (i, (slot, col)) in attrs.iter_mut().zip(&data.deals.attrs).enumerate() {
+            if !used.get(i).copied().unwrap_or(false) {
+                *slot = None;
+                continue;
+            }
+            reuse_kind(slot, col);
+            match (col, slot) {
+                (Column::Decimal(src), Some(Column::Decimal(dst))) => gather_into(dst, deal, src),
+                (Column::Bool(src), Some(Column::Bool(dst))) => gather_into(dst, deal, src),
+                (Column::Text(src), Some(Column::Text(dst))) => gather_into(dst, deal, src),
+                (Column::Date(src), Some(Column::Date(dst))) => gather_into(dst, deal, src),
+                _ => {}
+            }
+        }
+    }
+
+    /// Sets these lines to the lines at positions `r` of `all`. Keeps the vectors' allocations.
+    fn copy_from(&mut self, all: &PayeeLines, r: std::ops::Range<usize>) {
+        fn copy<T: Copy>(dst: &mut Vec<T>, src: &[T], r: std::ops::Range<usize>) {
+            dst.clear();
+            dst.extend_from_slice(src.get(r).unwrap_or(&[]));
+        }
+        copy(&mut self.deal, &all.deal, r.clone());
+        copy(&mut self.date, &all.date, r.clone());
+        copy(&mut self.share, &all.share, r.clone());
+        self.attrs.resize_with(all.attrs.len(), || None);
+        for (slot, col) in self.attrs.iter_mut().zip(&all.attrs) {
+            let Some(col) = col else {
+                *slot = None;
+                continue;
+            };
+            reuse_kind(slot, col);
+            match (col, slot) {
+                (Column::Decimal(src), Some(Column::Decimal(dst))) => copy(dst, src, r.clone()),
+                (Column::Bool(src), Some(Column::Bool(dst))) => copy(dst, src, r.clone()),
+                (Column::Text(src), Some(Column::Text(dst))) => copy(dst, src, r.clone()),
+                (Column::Date(src), Some(Column::Date(dst))) => copy(dst, src, r.clone()),
+                _ => {}
+            }
+        }
+    }
 }
 
-/// Copies `src[deal[pos]]` for every line position (in parallel with the `parallel` feature).
-fn gather<T: Copy + Send + Sync + Default>(deal: &[u32], src: &[T]) -> Vec<T> {
-    let one = |&d: &u32| src.get(d as usize).copied().unwrap_or_default();
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        deal.par_iter().with_min_len(1 << 14).map(one).collect()
+/// Makes `slot` an (empty) column of `col`'s kind unless it already is one. Columns keep their
+/// kind through an evaluation, so after the first payee each vector is reused.
+fn reuse_kind(slot: &mut Option<Column>, col: &Column) {
+    let same = |c: &Column| std::mem::discriminant(c) == std::mem::discriminant(col);
+    if !slot.as_ref().is_some_and(same) {
+        *slot = Some(match col {
+            Column::Decimal(_) => Column::Decimal(Vec::new()),
+            Column::Bool(_) => Column::Bool(Vec::new()),
+            Column::Text(_) => Column::Text(Vec::new()),
+            Column::Date(_) => Column::Date(Vec::new()),
+        });
     }
-    #[cfg(not(feature = "parallel"))]
-    {
-        deal.iter().map(one).collect()
-    }
+}
+
+/// Sets `dst` to `src[deal[pos]]` for every position, keeping its allocation.
+fn gather_into<T: Copy + Default>(dst: &mut Vec<T>, deal: &[u32], src: &[T]) {
+    dst.clear();
+    dst.extend(
+        deal.iter()
+            .map(|&d| src.get(d as usize).copied().unwrap_or_default()),
+    );
 }
 
 impl LineIndex {
-    /// Gathers the deal attribute columns marked in `used` into line order.
-    pub fn gather_attrs(&mut self, data: &Dataset, used: &[bool]) {
-        self.attrs = data
-            .deals
-            .attrs
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if !used.get(i).copied().unwrap_or(false) {
-                    return None;
-                }
-                Some(match c {
-                    Column::Decimal(v) => Column::Decimal(gather(&self.deal, v)),
-                    Column::Bool(v) => Column::Bool(gather(&self.deal, v)),
-                    Column::Text(v) => Column::Text(gather(&self.deal, v)),
-                    Column::Date(v) => Column::Date(gather(&self.deal, v)),
-                })
-            })
-            .collect();
+    fn range(&self, payee: u32) -> std::ops::Range<usize> {
+        let p = payee as usize;
+        let s = self.starts.get(p).copied().unwrap_or(0) as usize;
+        let e = self.starts.get(p + 1).copied().unwrap_or(0) as usize;
+        s..e.max(s)
     }
+
+    /// Number of lines of all payees.
+    pub fn len(&self) -> usize {
+        self.credit.len()
+    }
+
+    /// Payee `q`'s lines dated in `[from, to]`, for reading the lines of a payee other than
+    /// the one evaluated (a manager's `direct`/`team` aggregates): their positions in
+    /// [`LineIndex::all`] when it is there (`Ok`), else their credit rows, in line order, to be
+    /// read from the dataset (`Err`; not reached from [`crate::eval::evaluate_with`], which
+    /// gathers every line for a plan with such aggregates).
+    pub fn report_lines(
+        &self,
+        data: &Dataset,
+        q: u32,
+        from: Date,
+        to: Date,
+    ) -> Result<(&PayeeLines, std::ops::Range<usize>), &[u32]> {
+        if let Some(all) = &self.all {
+            return Ok((all, all.dated_in(self.range(q), from, to)));
+        }
+        let rows = self.credit.get(self.range(q)).unwrap_or(&[]);
+        let date = |&row: &u32| {
+            let d = data.credits.deal.get(row as usize).copied().unwrap_or(0);
+            data.deals.date.get(d as usize).copied().unwrap_or_default()
+        };
+        let a = rows.partition_point(|r| date(r) < from);
+        let b = rows.partition_point(|r| date(r) <= to);
+        Err(rows.get(a..b.max(a)).unwrap_or(&[]))
+    }
+
+    /// Gathers payee `p`'s lines (deal, date, share and the deal attributes marked in
+    /// [`LineIndex::used`]) into `into`, reusing its vectors: copied from
+    /// [`LineIndex::all`] when it is there, else read from the dataset.
+    pub fn gather(&self, data: &Dataset, p: u32, into: &mut PayeeLines) {
+        match &self.all {
+            Some(all) => into.copy_from(all, self.range(p)),
+            None => into.gather_rows(
+                data,
+                &self.used,
+                self.credit.get(self.range(p)).unwrap_or(&[]),
+            ),
+        }
+    }
+
+    /// Gathers every line into [`LineIndex::all`] (on the pool with the `parallel` feature).
+    pub fn gather_all(&mut self, data: &Dataset) {
+        #[cfg(feature = "parallel")]
+        let all = {
+            use rayon::prelude::*;
+            let cr = &data.credits;
+            let rows = &self.credit;
+            let deal: Vec<u32> = par_gather(rows, &cr.deal);
+            let share: Vec<Decimal> = par_gather(rows, &cr.share);
+            let date = par_gather(&deal, &data.deals.date);
+            let attrs = data
+                .deals
+                .attrs
+                .par_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if !self.used.get(i).copied().unwrap_or(false) {
+                        return None;
+                    }
+                    Some(match c {
+                        Column::Decimal(v) => Column::Decimal(par_gather(&deal, v)),
+                        Column::Bool(v) => Column::Bool(par_gather(&deal, v)),
+                        Column::Text(v) => Column::Text(par_gather(&deal, v)),
+                        Column::Date(v) => Column::Date(par_gather(&deal, v)),
+                    })
+                })
+                .collect();
+            PayeeLines {
+                deal,
+                date,
+                share,
+                attrs,
+            }
+        };
+        #[cfg(not(feature = "parallel"))]
+        let all = {
+            let mut all = PayeeLines::default();
+            all.gather_rows(data, &self.used, &self.credit);
+            all
+        };
+        self.all = Some(all);
+    }
+}
+
+/// `src[index[pos]]` for every position, on the pool.
+#[cfg(feature = "parallel")]
+fn par_gather<T: Copy + Send + Sync + Default>(index: &[u32], src: &[T]) -> Vec<T> {
+    use rayon::prelude::*;
+    index
+        .par_iter()
+        .with_min_len(1 << 14)
+        .map(|&i| src.get(i as usize).copied().unwrap_or_default())
+        .collect()
 }
 
 /// Checks that the dataset's columns agree in length and its row references are in range.
@@ -273,12 +450,6 @@ fn deal_order_packed(data: &Dataset, keys: &[IdKey]) -> Option<Vec<u32>> {
     )
 }
 
-/// A chunk of line keys with the matching chunks of the deal, date and share columns.
-type LineChunks<'a> = (
-    (&'a [u128], &'a mut [u32]),
-    (&'a mut [Date], &'a mut [Decimal]),
-);
-
 /// `(date, id number)` of every deal packed in a `u64` (the date's offset from `i32::MIN` in
 /// the high half), when every deal id is all digits with a value below 2^32; `None` otherwise.
 fn deal_keys_packed(data: &Dataset) -> Option<Vec<u64>> {
@@ -305,48 +476,78 @@ fn deal_keys_packed(data: &Dataset) -> Option<Vec<u64>> {
     ids.iter().zip(&data.deals.date).map(one).collect()
 }
 
-/// Sorts each payee's part of `keys` (`starts` as in [`LineIndex`]); with `unique_high`,
-/// returns false as soon as two keys of one payee agree above their low 32 bits.
-fn sort_buckets(keys: &mut [u128], starts: &[u32], unique_high: bool) -> bool {
-    let mut parts: Vec<&mut [u128]> = Vec::with_capacity(starts.len());
-    let mut rest: &mut [u128] = keys;
+/// Splits `v` into the parts `starts` delimits (as in [`LineIndex`]).
+fn parts<'v>(mut v: &'v mut [u32], starts: &[u32]) -> Vec<&'v mut [u32]> {
+    let mut parts = Vec::with_capacity(starts.len());
     for w in starts.windows(2) {
         if let [a, b] = w {
-            let n = ((b - a) as usize).min(rest.len());
-            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            let n = ((b - a) as usize).min(v.len());
+            let (head, tail) = std::mem::take(&mut v).split_at_mut(n);
             parts.push(head);
-            rest = tail;
+            v = tail;
         }
     }
-    let sort = |p: &mut [u128]| -> bool {
-        p.sort_unstable();
+    parts
+}
+
+/// Sorts each payee's part of `rows` (`starts` as in [`LineIndex`]) by `(key(deal), row)`,
+/// where `deals` holds each row's deal, on the pool with the `parallel` feature (`deals` is
+/// left unsorted). Returns false when some deal has no key, or (with `unique_high`) when two
+/// rows of one payee have the same key; that payee's rows are then left in some order. The
+/// keys exist for one payee at a time (a buffer per worker), not for every line at once.
+fn sort_buckets(
+    rows: &mut [u32],
+    deals: &mut [u32],
+    starts: &[u32],
+    key: &(dyn Fn(u32) -> Option<u128> + Sync),
+    unique_high: bool,
+) -> bool {
+    let sort = |buf: &mut Vec<u128>, (rows, deals): (&mut [u32], &mut [u32])| -> bool {
+        buf.clear();
+        for (&r, &d) in rows.iter().zip(deals.iter()) {
+            match key(d) {
+                Some(k) => buf.push((k << 32) | u128::from(r)),
+                None => return false,
+            }
+        }
+        buf.sort_unstable();
+        for (r, k) in rows.iter_mut().zip(buf.iter()) {
+            *r = (k & u128::from(u32::MAX)) as u32;
+        }
         !unique_high
-            || !p
+            || !buf
                 .windows(2)
                 .any(|w| matches!(w, [a, b] if a >> 32 == b >> 32))
     };
+    let parts = parts(rows, starts).into_iter().zip(parts(deals, starts));
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         parts
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .map(sort)
+            .map_init(Vec::new, sort)
             .reduce(|| true, |a, b| a && b)
     }
     #[cfg(not(feature = "parallel"))]
-    parts.into_iter().map(sort).fold(true, |a, b| a && b)
+    {
+        let mut buf = Vec::new();
+        let mut ok = true;
+        for p in parts {
+            ok &= sort(&mut buf, p);
+        }
+        ok
+    }
 }
 
 /// Builds the per-payee line index. `keep(date)` says whether a deal date is in force under
 /// some plan version.
 ///
-/// Each kept credit gets a key that orders its payee's lines, with the credit row in the low
-/// 32 bits; credits are bucketed by payee (counting sort) and each bucket is sorted on the
-/// pool with the `parallel` feature. When every deal id is a number below 2^32 the key is
-/// (date, id number, row) and no global sort is needed; otherwise (or when one payee has two
-/// deals with the same date and number, such as `007` and `7`) it is (rank of the deal in
-/// [`deal_order`], row). Both give the order of walking deals in order and appending their
-/// credits.
+/// The kept credit rows are bucketed by payee (counting sort) and each bucket is sorted by a
+/// key of its deal, then row ([`sort_buckets`]). When every deal id is a number below 2^32 the
+/// key is (date, id number) and no global sort is needed; otherwise (or when one payee has two
+/// deals with the same date and number, such as `007` and `7`) it is the rank of the deal in
+/// [`deal_order`]. Both give the order of walking deals in order and appending their credits.
 pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIndex {
     let np = data.payees.id.len();
     let cr = &data.credits;
@@ -371,28 +572,32 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         }
     }
     let total = starts.get(np).copied().unwrap_or(0) as usize;
-    // Bucket (deal key << 32 | credit row) by payee.
-    let mut keys = vec![0u128; total];
-    let bucket = |keys: &mut [u128], deal_key: &dyn Fn(u32) -> u128| {
+    // Bucket the credit rows, and their deals, by payee (in credit order); then sort each
+    // payee's rows. The deals are kept beside the rows while sorting so that the sort reads
+    // them in order rather than looking each up by credit row.
+    let mut credit = vec![0u32; total];
+    let mut deals = vec![0u32; total];
+    let bucket = |credit: &mut [u32], deals: &mut [u32]| {
         let mut cur = starts.clone();
         for (i, (&p, &d)) in cr.payee.iter().zip(&cr.deal).enumerate() {
             if !kept(i) {
                 continue;
             }
             if let Some(slot) = cur.get_mut(p as usize) {
-                if let Some(k) = keys.get_mut(*slot as usize) {
-                    *k = (deal_key(d) << 32) | i as u128;
+                let k = *slot as usize;
+                if let (Some(c), Some(dl)) = (credit.get_mut(k), deals.get_mut(k)) {
+                    *c = i as u32;
+                    *dl = d;
                 }
                 *slot += 1;
             }
         }
     };
+    bucket(&mut credit, &mut deals);
     let packed = match deal_keys_packed(data) {
         Some(dk) => {
-            bucket(&mut keys, &|d| {
-                u128::from(dk.get(d as usize).copied().unwrap_or(u64::MAX))
-            });
-            sort_buckets(&mut keys, &starts, true)
+            let key = |d: u32| dk.get(d as usize).map(|&k| u128::from(k));
+            sort_buckets(&mut credit, &mut deals, &starts, &key, true)
         }
         None => false,
     };
@@ -404,45 +609,20 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
                 *r = i as u32;
             }
         }
-        bucket(&mut keys, &|d| {
-            u128::from(rank.get(d as usize).copied().unwrap_or(u32::MAX))
-        });
-        sort_buckets(&mut keys, &starts, false);
+        // The packed sort may have reordered some rows (not their deals): bucket again.
+        bucket(&mut credit, &mut deals);
+        let key = |d: u32| {
+            Some(u128::from(
+                rank.get(d as usize).copied().unwrap_or(u32::MAX),
+            ))
+        };
+        sort_buckets(&mut credit, &mut deals, &starts, &key, false);
     }
-    // Deal, date and share of every line, in one pass.
-    let mut deal = vec![0u32; total];
-    let mut date = vec![Date::default(); total];
-    let mut share = vec![Decimal::ZERO; total];
-    let fill = |((k, dl), (dt, sh)): LineChunks| {
-        for (((k, dl), dt), sh) in k.iter().zip(dl).zip(dt).zip(sh) {
-            let row = (*k & u128::from(u32::MAX)) as usize;
-            *dl = cr.deal.get(row).copied().unwrap_or(0);
-            *dt = data
-                .deals
-                .date
-                .get(*dl as usize)
-                .copied()
-                .unwrap_or_default();
-            *sh = cr.share.get(row).copied().unwrap_or(Decimal::ZERO);
-        }
-    };
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let m = 1 << 14;
-        keys.par_chunks(m)
-            .zip(deal.par_chunks_mut(m))
-            .zip(date.par_chunks_mut(m).zip(share.par_chunks_mut(m)))
-            .for_each(fill);
-    }
-    #[cfg(not(feature = "parallel"))]
-    fill(((&keys, &mut deal), (&mut date, &mut share)));
     LineIndex {
         starts,
-        deal,
-        date,
-        share,
-        attrs: Vec::new(),
+        credit,
+        used: Vec::new(),
+        all: None,
     }
 }
 

@@ -131,7 +131,7 @@ use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
 use crate::results::{EvalError, IdTable, Results, NO_TRACE};
-use index::LineIndex;
+use index::{LineIndex, PayeeLines};
 use run::{Engine, PayeeFail, PayeeOut, Slot};
 use rust_decimal::Decimal;
 
@@ -325,10 +325,10 @@ pub fn evaluate_with(
     let mut lines: LineIndex = index::build_lines(data, |d: Date| {
         plan.versions.iter().any(|v| v.effective.contains(d))
     });
-    lines.gather_attrs(
-        data,
-        &compiled::deal_attrs_used(&compiled, data.deals.attrs.len()),
-    );
+    lines.used = compiled::deal_attrs_used(&compiled, data.deals.attrs.len());
+    if compiled::reads_report_lines(&compiled) {
+        lines.gather_all(data);
+    }
     let order = index::payee_order(data);
     let (direct, team) = if compiled.versions.iter().any(|v| v.uses_hierarchy) {
         let mut rank = vec![u32::MAX; data.payees.id.len()];
@@ -380,11 +380,16 @@ pub fn evaluate_with(
         #[cfg(feature = "parallel")]
         let outs: Vec<Result<PayeeOut, PayeeFail>> = {
             use rayon::prelude::*;
-            order.par_iter().map(|&p| first.run_payee(p)).collect()
+            order
+                .par_iter()
+                .map_init(PayeeLines::default, |pl, &p| first.run_payee(p, pl))
+                .collect()
         };
         #[cfg(not(feature = "parallel"))]
-        let outs: Vec<Result<PayeeOut, PayeeFail>> =
-            order.iter().map(|&p| first.run_payee(p)).collect();
+        let outs: Vec<Result<PayeeOut, PayeeFail>> = {
+            let mut pl = PayeeLines::default();
+            order.iter().map(|&p| first.run_payee(p, &mut pl)).collect()
+        };
         team_pay = vec![Vec::new(); data.payees.id.len()];
         for (k, o) in outs.into_iter().enumerate() {
             match o {
@@ -439,7 +444,6 @@ pub fn evaluate_with(
             .max()
             .unwrap_or(0);
         let likely = lines
-            .date
             .len()
             .saturating_mul(comps)
             .saturating_add(order.len() * res.periods.len() * (comps + 2));
@@ -452,15 +456,24 @@ pub fn evaluate_with(
     }
     // Batches in payee order, each appended in payee order: the first error in payee order
     // wins (deterministic), and the results do not depend on the number of threads.
+    // Each payee's lines are gathered into scratch reused by the payees after it on the same
+    // worker (rayon's `map_init`), so only the payees in flight hold gathered columns.
     let run_batch = |batch: &[u32]| -> Vec<Result<PayeeOut, PayeeFail>> {
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            batch.par_iter().map(|&p| engine.run_payee(p)).collect()
+            batch
+                .par_iter()
+                .map_init(PayeeLines::default, |pl, &p| engine.run_payee(p, pl))
+                .collect()
         }
         #[cfg(not(feature = "parallel"))]
         {
-            batch.iter().map(|&p| engine.run_payee(p)).collect()
+            let mut pl = PayeeLines::default();
+            batch
+                .iter()
+                .map(|&p| engine.run_payee(p, &mut pl))
+                .collect()
         }
     };
     let fail = |batch_start: usize, (k, f): (usize, PayeeFail)| fail_of(batch_start + k, f);

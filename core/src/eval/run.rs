@@ -7,7 +7,7 @@ use super::expr::{
     add, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, Cx, Fault, LineCx, PeriodCx, Value,
     R,
 };
-use super::index::{LineIndex, Reports};
+use super::index::{LineIndex, PayeeLines, Reports};
 use super::tiers::{band_keys, band_of, graduated, interpolate, whole, UBand};
 use crate::dataset::Dataset;
 use crate::exact;
@@ -156,6 +156,7 @@ pub(crate) struct PayeeFail {
 
 #[derive(Debug, Clone, Copy)]
 struct WLine {
+    /// Position among the payee's lines ([`PayeeLines`]), or NONE for period-level lines.
     pos: u32,
     /// Local component index, or NONE for plan-level lines.
     comp: u32,
@@ -280,17 +281,17 @@ impl<'a> Engine<'a> {
         Ok(q)
     }
 
-    pub fn run_payee(&self, p: u32) -> Result<PayeeOut, PayeeFail> {
+    /// Evaluates payee `p`, with its lines gathered into `lines` (scratch reused from payee to
+    /// payee).
+    pub fn run_payee(&self, p: u32, lines: &mut PayeeLines) -> Result<PayeeOut, PayeeFail> {
+        self.lines.gather(self.data, p, lines);
+        let lines = &*lines;
         let mut out = PayeeOut::default();
         let mut sc = Scratch::default();
         // Pre-size for the usual shape (one line per credit line and component, about one
         // slice, multiplier and limit step per line): growing by doubling would copy the
         // lines several times. Large unused capacity is never touched, so costs no memory.
-        let n = if self.phase1 {
-            0
-        } else {
-            self.lines.range(p).len()
-        };
+        let n = if self.phase1 { 0 } else { lines.date.len() };
         if self.phase1 {
             out.counted = vec![Decimal::ZERO; self.slots.len() * self.n_counted];
         }
@@ -352,8 +353,10 @@ impl<'a> Engine<'a> {
                 payee_start: pstart,
                 payee_end: pend,
             };
-            self.run_period(p, slot, ver, &pc, &mut sc, &mut out, &mut hist, &mut cum)
-                .map_err(fail)?;
+            self.run_period(
+                p, slot, ver, &pc, lines, &mut sc, &mut out, &mut hist, &mut cum,
+            )
+            .map_err(fail)?;
             if slot.report.is_none() {
                 out.lines.truncate(marks.0);
                 out.traces.truncate(marks.1);
@@ -362,12 +365,14 @@ impl<'a> Engine<'a> {
         Ok(out)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn measures(
         &self,
         p: u32,
         slot: &Slot,
         ver: &CVersion,
         pc: &PeriodCx,
+        lines: &PayeeLines,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -390,7 +395,7 @@ impl<'a> Engine<'a> {
                     payee: p,
                     line: None,
                     measures: done,
-                    attrs: &self.lines.attrs,
+                    attrs: &lines.attrs,
                     pc,
                     proration: ver.proration,
                     ramp: &ver.ramp,
@@ -430,21 +435,50 @@ impl<'a> Engine<'a> {
                         let mut sum = Decimal::ZERO;
                         let mut n: u64 = 0;
                         let mut best: Option<Decimal> = None;
+                        let credits = &self.data.credits;
+                        let all_cx = Cx {
+                            attrs: self
+                                .lines
+                                .all
+                                .as_ref()
+                                .map(|a| a.attrs.as_slice())
+                                .unwrap_or(&[]),
+                            ..cx
+                        };
                         for q in members {
                             // A report's lines count on the days it reports to the payee.
                             let (lo, hi) = (from.max(q.from), to.min(q.to));
                             if lo > hi {
                                 continue;
                             }
-                            for pos in self.lines.dated(q.payee, lo, hi) {
-                                let deal = self.lines.deal.get(pos).copied().unwrap_or(0);
-                                let share =
-                                    self.lines.share.get(pos).copied().unwrap_or(Decimal::ZERO);
-                                let lcx = cx.with_line(LineCx {
-                                    deal,
-                                    share,
-                                    pos: pos as u32,
-                                });
+                            // The payee's own lines are gathered; another payee's (a report's)
+                            // are read from every line gathered, with their own attribute
+                            // columns, or else from the dataset by credit row.
+                            let (read, range, rows, qcx) = if q.payee == p {
+                                (lines, lines.dated(lo, hi), &[][..], &cx)
+                            } else {
+                                match self.lines.report_lines(self.data, q.payee, lo, hi) {
+                                    Ok((all, r)) => (all, r, &[][..], &all_cx),
+                                    Err(rows) => (lines, 0..0, rows, &cx),
+                                }
+                            };
+                            let gathered = range.map(|pos| LineCx {
+                                deal: read.deal.get(pos).copied().unwrap_or(0),
+                                share: read.share.get(pos).copied().unwrap_or(Decimal::ZERO),
+                                pos: pos as u32,
+                            });
+                            let from_rows = rows.iter().map(|&row| LineCx {
+                                deal: credits.deal.get(row as usize).copied().unwrap_or(0),
+                                share: credits
+                                    .share
+                                    .get(row as usize)
+                                    .copied()
+                                    .unwrap_or(Decimal::ZERO),
+                                pos: NONE,
+                            });
+                            for line in gathered.chain(from_rows) {
+                                let deal = line.deal;
+                                let lcx = qcx.with_line(line);
                                 if let Some(f) = filter {
                                     if !eval_bool(f, &lcx, src).map_err(at_deal(deal))? {
                                         continue;
@@ -541,20 +575,21 @@ impl<'a> Engine<'a> {
         slot: &Slot,
         ver: &CVersion,
         pc: &PeriodCx,
+        lines: &PayeeLines,
         sc: &mut Scratch,
         out: &mut PayeeOut,
         hist: &mut [Decimal],
         cum: &mut [(Decimal, Decimal)],
     ) -> R<()> {
-        let range = self.lines.dated(p, slot.start, slot.end);
-        self.measures(p, slot, ver, pc, sc, out)?;
+        let range = lines.dated(slot.start, slot.end);
+        self.measures(p, slot, ver, pc, lines, sc, out)?;
         let measures = std::mem::take(&mut sc.measures);
         let cx = Cx {
             data: self.data,
             payee: p,
             line: None,
             measures: &measures,
-            attrs: &self.lines.attrs,
+            attrs: &lines.attrs,
             pc,
             proration: ver.proration,
             ramp: &ver.ramp,
@@ -569,8 +604,8 @@ impl<'a> Engine<'a> {
             let w0 = sc.work.len();
             let amount;
             if comp.true_up {
-                let ytd = self.lines.dated(p, slot.fy_start, slot.end);
-                let ytd_total = self.component(comp, ci as u32, ytd, &cx, ver, sc, out)?;
+                let ytd = lines.dated(slot.fy_start, slot.end);
+                let ytd_total = self.component(comp, ci as u32, lines, ytd, &cx, ver, sc, out)?;
                 let gid = comp.gid as usize;
                 let earlier = hist.get(gid).copied().unwrap_or(Decimal::ZERO);
                 let payout = sub(ytd_total, earlier, comp.source)?;
@@ -598,7 +633,8 @@ impl<'a> Engine<'a> {
                 }
                 amount = payout;
             } else {
-                amount = self.component(comp, ci as u32, range.clone(), &cx, ver, sc, out)?;
+                amount =
+                    self.component(comp, ci as u32, lines, range.clone(), &cx, ver, sc, out)?;
             }
             if let (true, Some(k)) = (self.phase1, comp.counted) {
                 let i = slot.index as usize * self.n_counted + k as usize;
@@ -1050,8 +1086,16 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    /// Eligible credit lines of a line-level component, with their basis.
-    fn collect(&self, comp: &CComp, range: Range<usize>, cx: &Cx, sc: &mut Scratch) -> R<()> {
+    /// Eligible credit lines (positions `range` of `lines`) of a line-level component, with
+    /// their basis.
+    fn collect(
+        &self,
+        comp: &CComp,
+        lines: &PayeeLines,
+        range: Range<usize>,
+        cx: &Cx,
+        sc: &mut Scratch,
+    ) -> R<()> {
         sc.elig.clear();
         let basis_expr = match &comp.payout {
             CPayout::Commission { basis, .. } => Some(basis),
@@ -1059,9 +1103,9 @@ impl<'a> Engine<'a> {
         };
         for pos in range {
             let (Some(&deal), Some(&date), Some(&share)) = (
-                self.lines.deal.get(pos),
-                self.lines.date.get(pos),
-                self.lines.share.get(pos),
+                lines.deal.get(pos),
+                lines.date.get(pos),
+                lines.share.get(pos),
             ) else {
                 continue;
             };
@@ -1094,12 +1138,14 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    /// Runs one component over the lines in `range`; returns its payee-period total.
+    /// Runs one component over the lines in `range` (positions of `lines`); returns its
+    /// payee-period total.
     #[allow(clippy::too_many_arguments)]
     fn component(
         &self,
         comp: &CComp,
         ci: u32,
+        lines: &PayeeLines,
         range: Range<usize>,
         cx: &Cx,
         ver: &CVersion,
@@ -1146,7 +1192,7 @@ impl<'a> Engine<'a> {
                 }
             }
             CPayout::Fixed { amount, unit } => {
-                self.collect(comp, range, cx, sc)?;
+                self.collect(comp, lines, range, cx, sc)?;
                 for k in 0..sc.elig.len() {
                     let Some(e) = sc.elig.get(k).copied() else {
                         continue;
@@ -1178,7 +1224,7 @@ impl<'a> Engine<'a> {
                 }
             }
             CPayout::Commission { rate, .. } => {
-                self.collect(comp, range, cx, sc)?;
+                self.collect(comp, lines, range, cx, sc)?;
                 match rate {
                     CRate::Expr(re) => {
                         for k in 0..sc.elig.len() {
