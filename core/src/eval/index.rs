@@ -806,3 +806,87 @@ pub(crate) fn quotas_by_payee(data: &Dataset) -> Vec<Vec<(Period, Decimal)>> {
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::{Credits, Deals, Interner, Payees};
+
+    fn date(s: &str) -> Date {
+        Date::parse(s).unwrap_or_default()
+    }
+
+    /// Payees A and B; deals in neither id nor date order, two of them split.
+    fn dataset() -> Dataset {
+        let mut texts = Interner::default();
+        let payees = Payees {
+            id: vec![texts.intern("A"), texts.intern("B")],
+            manager: vec![None, Some(0)],
+            start: vec![None; 2],
+            end: vec![None; 2],
+            attrs: Vec::new(),
+        };
+        let ids = ["30", "7", "12", "9"];
+        let dates = ["2026-02-01", "2026-01-15", "2026-01-15", "2026-03-31"];
+        let deals = Deals {
+            id: ids.iter().map(|s| texts.intern(s)).collect(),
+            owner: vec![1, 1, 0, 1],
+            date: dates.iter().map(|s| date(s)).collect(),
+            attrs: Vec::new(),
+        };
+        let share = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let role = texts.intern("");
+        let credits = Credits {
+            deal: vec![0, 0, 1, 2, 3, 3],
+            payee: vec![1, 0, 1, 0, 1, 0],
+            share: ["0.6", "0.4", "1", "1", "0.25", "0.75"]
+                .iter()
+                .map(|s| share(s))
+                .collect(),
+            role: vec![role; 6],
+        };
+        Dataset {
+            texts,
+            payees,
+            deals,
+            credits,
+            quotas: Vec::new(),
+            assignments: None,
+        }
+    }
+
+    /// A report's lines read from the dataset by credit row (the fallback when not every line
+    /// is gathered) are the gathered ones: same deals, shares and (date, id) order.
+    #[test]
+    fn a_reports_lines_from_the_dataset_are_the_gathered_lines() {
+        let data = dataset();
+        let mut index = build_lines(&data, |_| true);
+        let (from, to) = (date("2026-01-01"), date("2026-02-28"));
+        let from_rows: Vec<(u32, String)> = match index.report_lines(&data, 1, from, to) {
+            Err(rows) => rows
+                .iter()
+                .map(|&r| {
+                    let r = r as usize;
+                    (data.credits.deal[r], data.credits.share[r].to_string())
+                })
+                .collect(),
+            Ok(_) => panic!("no line is gathered yet"),
+        };
+        // Payee B in January and February: deal "7" (15 Jan, 1), then "30" (1 Feb, 0.6).
+        assert_eq!(from_rows, [(1, "1".to_string()), (0, "0.6".to_string())]);
+        index.gather_all(&data);
+        let gathered: Vec<(u32, String)> = match index.report_lines(&data, 1, from, to) {
+            Ok((all, range)) => range
+                .map(|pos| (all.deal[pos], all.share[pos].to_string()))
+                .collect(),
+            Err(_) => panic!("every line is gathered"),
+        };
+        assert_eq!(gathered, from_rows);
+        // Payee A: "12" (15 Jan) before "30" (1 Feb); "9" (31 Mar) is outside the range.
+        let a: Vec<u32> = match index.report_lines(&data, 0, from, to) {
+            Ok((all, range)) => range.map(|pos| all.deal[pos]).collect(),
+            Err(_) => panic!("every line is gathered"),
+        };
+        assert_eq!(a, [2, 0]);
+    }
+}
