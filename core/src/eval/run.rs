@@ -102,12 +102,8 @@ impl Span {
 /// A line's trace while its period is evaluated (spans into [`PayeeOut`]'s trace vectors).
 #[derive(Debug, Clone, Copy)]
 struct RawTrace {
-    basis: Option<Decimal>,
-    rate: Option<Decimal>,
-    row: Option<u32>,
-    band: Option<u32>,
-    slices: Span,
-    slices_follow: bool,
+    /// What was known when the raw amount was produced.
+    meta: Meta,
     multipliers: Span,
     gates: Span,
     unrounded: Decimal,
@@ -121,12 +117,7 @@ struct RawTrace {
 impl RawTrace {
     fn empty() -> RawTrace {
         RawTrace {
-            basis: None,
-            rate: None,
-            row: None,
-            band: None,
-            slices: Span::default(),
-            slices_follow: false,
+            meta: Meta::default(),
             multipliers: Span::default(),
             gates: Span::default(),
             unrounded: Decimal::ZERO,
@@ -192,7 +183,7 @@ struct Scratch {
 }
 
 /// Trace facts known when a raw amount is produced.
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Meta {
     basis: Option<Decimal>,
     rate: Option<Decimal>,
@@ -853,12 +844,12 @@ impl<'a> Engine<'a> {
                 tape::encode(
                     &mut out.traces,
                     &TraceParts {
-                        basis: t.basis,
-                        rate: t.rate,
-                        row: t.row,
-                        band: t.band,
-                        slices: t.slices.of(&out.slices),
-                        slice_amounts_follow: t.slices_follow,
+                        basis: t.meta.basis,
+                        rate: t.meta.rate,
+                        row: t.meta.row,
+                        band: t.meta.band,
+                        slices: t.meta.slices.of(&out.slices),
+                        slice_amounts_follow: t.meta.slices_follow,
                         multipliers: t.multipliers.of(&out.mults),
                         gates: t.gates.of(&out.gates),
                         unrounded: t.unrounded,
@@ -1026,12 +1017,7 @@ impl<'a> Engine<'a> {
             (false, None) => Decimal::ZERO,
         };
         let trace = RawTrace {
-            basis: meta.basis,
-            rate: meta.rate,
-            row: meta.row,
-            band: meta.band,
-            slices: meta.slices,
-            slices_follow: meta.slices_follow,
+            meta,
             multipliers: span_from(m0, out.mults.len()),
             gates: cc.gates,
             unrounded: v,
