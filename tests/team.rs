@@ -80,7 +80,10 @@ fn the_trace_shows_the_team_commission_input() {
         &data,
         first,
         last,
-        &commissio::core::EvalOptions { trace: false },
+        &commissio::core::EvalOptions {
+            trace: false,
+            ..Default::default()
+        },
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(quiet.trace_bytes(), 0);

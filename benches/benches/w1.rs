@@ -37,7 +37,10 @@ fn w1(c: &mut Criterion) {
                     black_box(&data),
                     first,
                     last,
-                    &EvalOptions { trace },
+                    &EvalOptions {
+                        trace,
+                        ..EvalOptions::default()
+                    },
                 )
                 .map(|r| r.lines.len())
                 .map_err(|e| e.code)

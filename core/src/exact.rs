@@ -137,6 +137,141 @@ pub(crate) fn round(value: Decimal, scale: u32, mode: RoundingMode) -> Option<De
     make(i128::from(q), scale)
 }
 
+/// A decimal whose mantissa fits in 64 bits, held as `rust_decimal` holds it (magnitude,
+/// scale, sign, so `-0` and `2.50` survive), for chains of operations that stay in machine
+/// words. Each operation gives exactly what the library gives, value, scale and sign, or
+/// `None` when it cannot be sure to (a result past 64 bits or 28 places, or a zero made by
+/// adding, whose sign the library's paths set differently); the caller then starts over with
+/// `Decimal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Small {
+    mag: u64,
+    scale: u32,
+    neg: bool,
+}
+
+impl Small {
+    /// `0` with scale 0 (what the library's multiplication returns for any zero operand).
+    pub const ZERO: Small = Small {
+        mag: 0,
+        scale: 0,
+        neg: false,
+    };
+
+    /// `d`, when its mantissa fits in 64 bits.
+    #[inline]
+    pub fn of(d: Decimal) -> Option<Small> {
+        Some(Small {
+            mag: u64::try_from(d.mantissa().unsigned_abs()).ok()?,
+            scale: d.scale(),
+            neg: d.is_sign_negative(),
+        })
+    }
+
+    /// The same value as a `Decimal` (sign of zero included).
+    #[inline]
+    pub fn dec(self) -> Decimal {
+        let mut d = Decimal::from_parts(
+            self.mag as u32,
+            (self.mag >> 32) as u32,
+            0,
+            false,
+            self.scale,
+        );
+        d.set_sign_negative(self.neg);
+        d
+    }
+
+    /// `-self` (as `Neg for Decimal`: the sign flips, zero included).
+    #[inline]
+    pub fn neg(self) -> Small {
+        Small {
+            neg: !self.neg,
+            ..self
+        }
+    }
+
+    /// The mantissa at `scale` (at least this value's own), when it fits in `i64`: values
+    /// at one scale order as their keys do (as [`key_at`]).
+    #[inline]
+    pub fn key_at(self, scale: u32) -> Option<i64> {
+        let up = *POW10.get(scale.checked_sub(self.scale)? as usize)?;
+        let m = i128::from(self.mag);
+        i64::try_from(if self.neg { -m } else { m })
+            .ok()?
+            .checked_mul(up)
+    }
+
+    /// `self + other` (`other` negated first when `subtract`), as `Decimal::checked_add`/`sub`.
+    #[inline]
+    fn add_sub(self, other: Small, subtract: bool) -> Option<Small> {
+        // A zero operand gives the other operand unchanged (its scale too), negated for
+        // `0 - x`: the library's rule, whatever the scales.
+        if self.mag == 0 {
+            return Some(if subtract && other.mag != 0 {
+                other.neg()
+            } else {
+                other
+            });
+        }
+        if other.mag == 0 {
+            return Some(self);
+        }
+        let scale = self.scale.max(other.scale);
+        let a =
+            u128::from(self.mag) * u128::from(*POW10.get((scale - self.scale) as usize)? as u64);
+        let b =
+            u128::from(other.mag) * u128::from(*POW10.get((scale - other.scale) as usize)? as u64);
+        let (mag, neg) = if subtract ^ (self.neg != other.neg) {
+            if a >= b {
+                (a - b, self.neg)
+            } else {
+                (b - a, !self.neg)
+            }
+        } else {
+            (a + b, self.neg)
+        };
+        if mag == 0 {
+            return None;
+        }
+        Some(Small {
+            mag: u64::try_from(mag).ok()?,
+            scale,
+            neg,
+        })
+    }
+
+    /// `self + other`, as `Decimal::checked_add`.
+    #[inline]
+    pub fn add(self, other: Small) -> Option<Small> {
+        self.add_sub(other, false)
+    }
+
+    /// `self - other`, as `Decimal::checked_sub`.
+    #[inline]
+    pub fn sub(self, other: Small) -> Option<Small> {
+        self.add_sub(other, true)
+    }
+
+    /// `self × other`, as `Decimal::checked_mul` (a zero operand gives [`Small::ZERO`]).
+    #[inline]
+    pub fn mul(self, other: Small) -> Option<Small> {
+        if self.mag == 0 || other.mag == 0 {
+            return Some(Small::ZERO);
+        }
+        let scale = self.scale + other.scale;
+        if scale > 28 {
+            return None;
+        }
+        let mag = u64::try_from(u128::from(self.mag) * u128::from(other.mag)).ok()?;
+        Some(Small {
+            mag,
+            scale,
+            neg: self.neg ^ other.neg,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,11 +302,33 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
 
         #[test]
-        #[test]
         fn order_matches_the_library(a in any_dec(), b in any_dec()) {
             prop_assert_eq!(cmp(a, b), a.cmp(&b));
             prop_assert_eq!(min(a, b).serialize(), a.min(b).serialize());
             prop_assert_eq!(max(a, b).serialize(), a.max(b).serialize());
+        }
+
+        #[test]
+        fn small_arithmetic_matches_the_library(a in any_dec(), b in any_dec()) {
+            if let (Some(x), Some(y)) = (Small::of(a), Small::of(b)) {
+                prop_assert_eq!(x.dec().serialize(), a.serialize());
+                prop_assert_eq!(x.neg().dec().serialize(), (-a).serialize());
+                if let Some(r) = x.add(y) {
+                    let lib = a.checked_add(b);
+                    prop_assert_eq!(Some(r.dec().serialize()), lib.map(|d| d.serialize()), "{} + {}", a, b);
+                }
+                if let Some(r) = x.sub(y) {
+                    let lib = a.checked_sub(b);
+                    prop_assert_eq!(Some(r.dec().serialize()), lib.map(|d| d.serialize()), "{} - {}", a, b);
+                }
+                if let Some(r) = x.mul(y) {
+                    let lib = a.checked_mul(b);
+                    prop_assert_eq!(Some(r.dec().serialize()), lib.map(|d| d.serialize()), "{} * {}", a, b);
+                }
+                for scale in [0u32, 6, 12, 18] {
+                    prop_assert_eq!(x.key_at(scale), key_at(a, scale));
+                }
+            }
         }
 
         #[test]
@@ -181,6 +338,45 @@ mod tests {
                 prop_assert_eq!(fast.serialize(), mode.round_slow(v, scale).serialize(), "{} {:?} {}", v, mode, scale);
             }
         }
+    }
+
+    #[test]
+    fn small_keeps_the_library_scales_and_declines_made_zeros() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let sm = |s: &str| Small::of(d(s)).unwrap_or(Small::ZERO);
+        let show = |x: Option<Small>| x.map(|v| v.dec().to_string());
+        // A zero operand gives the other operand as it is, scale included.
+        assert_eq!(
+            show(Small::ZERO.add(sm("1000.0000"))).as_deref(),
+            Some("1000.0000")
+        );
+        assert_eq!(
+            show(sm("1000.00").add(sm("0.0000"))).as_deref(),
+            Some("1000.00")
+        );
+        assert_eq!(show(sm("0.00").sub(sm("2.5"))).as_deref(), Some("-2.5"));
+        // Otherwise the larger scale.
+        assert_eq!(show(sm("1.5").add(sm("2.25"))).as_deref(), Some("3.75"));
+        assert_eq!(show(sm("1.50").sub(sm("2"))).as_deref(), Some("-0.50"));
+        // Products keep both scales; a zero factor gives 0 with scale 0.
+        assert_eq!(
+            show(sm("100.25").mul(sm("1.2"))).as_deref(),
+            Some("120.300")
+        );
+        assert_eq!(show(sm("-3.00").mul(sm("0.000"))).as_deref(), Some("0"));
+        // A zero made by adding is left to the library (its paths disagree on the sign).
+        assert_eq!(sm("5.00").sub(sm("5.00")), None);
+        assert_eq!(sm("-5").add(sm("5.0")), None);
+        // Past 64 bits or 28 places: declined.
+        assert_eq!(sm("4294967296").mul(sm("4294967296")), None);
+        assert_eq!(sm("0.00000000000001").mul(sm("0.000000000000001")), None);
+        // -0 survives the round trip.
+        let mut nz = d("0.00");
+        nz.set_sign_negative(true);
+        assert_eq!(
+            Small::of(nz).map(|x| x.dec().serialize()),
+            Some(nz.serialize())
+        );
     }
 
     #[test]

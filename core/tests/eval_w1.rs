@@ -128,7 +128,10 @@ fn w1_trace_off_same_amounts() -> TestResult {
         &data,
         q(2026, 1),
         q(2026, 4),
-        &EvalOptions { trace: false },
+        &EvalOptions {
+            trace: false,
+            ..EvalOptions::default()
+        },
     )?;
     let am = |r: &commissio_core::Results| r.lines.iter().map(|l| l.amount).collect::<Vec<_>>();
     assert_eq!(am(&a), am(&b));

@@ -24,7 +24,16 @@ fn w1_reference_checksums() -> TestResult {
     let plan = w1_plan();
     for trace in [true, false, true, false] {
         let t = Instant::now();
-        let r = evaluate_with(&plan, &data, q(2026, 1), q(2026, 4), &EvalOptions { trace })?;
+        let r = evaluate_with(
+            &plan,
+            &data,
+            q(2026, 1),
+            q(2026, 4),
+            &EvalOptions {
+                trace,
+                ..EvalOptions::default()
+            },
+        )?;
         println!(
             "compute (trace={trace}): {:?}, {} result lines",
             t.elapsed(),

@@ -120,8 +120,17 @@ fn run() -> Result<bool, String> {
     for _ in 0..compute_repeat.unwrap_or(repeat).max(1) {
         drop(result.take());
         let (t, c) = (Instant::now(), cpu_s());
-        let r = evaluate_with(&plan, &data, first, last, &EvalOptions { trace: true })
-            .map_err(|e| e.to_string())?;
+        let r = evaluate_with(
+            &plan,
+            &data,
+            first,
+            last,
+            &EvalOptions {
+                trace: true,
+                ..EvalOptions::default()
+            },
+        )
+        .map_err(|e| e.to_string())?;
         compute_s = compute_s.min(t.elapsed().as_secs_f64());
         compute_cpu_s = compute_cpu_s.min(cpu_s() - c);
         result = Some(r);
@@ -139,8 +148,17 @@ fn run() -> Result<bool, String> {
         let mut best = f64::INFINITY;
         for _ in 0..repeat {
             let t = Instant::now();
-            let r = evaluate_with(&plan, &data, first, last, &EvalOptions { trace: false })
-                .map_err(|e| e.to_string())?;
+            let r = evaluate_with(
+                &plan,
+                &data,
+                first,
+                last,
+                &EvalOptions {
+                    trace: false,
+                    ..EvalOptions::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
             best = best.min(t.elapsed().as_secs_f64());
             if checksums(&r)? != sums {
                 return Err("traces off changed the result".into());

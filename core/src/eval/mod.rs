@@ -195,11 +195,19 @@ pub struct EvalOptions {
     /// Record tier slices, multipliers, gates and limit steps (default true). Without it,
     /// trace spans are empty; amounts are identical.
     pub trace: bool,
+    /// Evaluate common component shapes with specialised kernels on machine-word decimals
+    /// (default true). They give exactly what the general evaluator gives, bit for bit, and
+    /// hand anything they cannot hold exactly back to it; false runs the general evaluator
+    /// alone, to compare or to rule them out.
+    pub fast_paths: bool,
 }
 
 impl Default for EvalOptions {
     fn default() -> Self {
-        EvalOptions { trace: true }
+        EvalOptions {
+            trace: true,
+            fast_paths: true,
+        }
     }
 }
 
@@ -375,6 +383,7 @@ pub fn evaluate_with(
             quotas: &quotas,
             slots: &slots,
             trace: false,
+            fast: opts.fast_paths,
             seq_of: &seq_of,
         };
         #[cfg(feature = "parallel")]
@@ -416,6 +425,7 @@ pub fn evaluate_with(
         quotas: &quotas,
         slots: &slots,
         trace: opts.trace,
+        fast: opts.fast_paths,
         seq_of: &seq_of,
     };
 

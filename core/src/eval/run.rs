@@ -8,9 +8,12 @@ use super::expr::{
     R,
 };
 use super::index::{LineIndex, PayeeLines, Reports};
-use super::tiers::{band_keys, band_of, graduated, interpolate, whole, UBand};
+use super::tiers::{
+    band_keys, band_of, graduated, graduated_small, interpolate, small_bands, whole, SmallBand,
+    UBand,
+};
 use crate::dataset::Dataset;
-use crate::exact;
+use crate::exact::{self, Small};
 use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
@@ -58,6 +61,8 @@ pub(crate) struct Engine<'a> {
     pub quotas: &'a [Vec<(Period, Decimal)>],
     pub slots: &'a [Slot],
     pub trace: bool,
+    /// Use the specialised kernels ([`super::EvalOptions::fast_paths`]).
+    pub fast: bool,
     /// Absolute period number of the period containing a date.
     pub seq_of: &'a (dyn Fn(Date) -> i64 + Sync),
 }
@@ -173,6 +178,8 @@ struct Scratch {
     bands: Vec<UBand>,
     /// What [`band_keys`] returned for `bands`.
     band_scale: Option<u32>,
+    /// `bands` as small decimals ([`Engine::graduated_running_small`]).
+    small_bands: Vec<SmallBand>,
     anchors: Vec<(Decimal, Decimal)>,
     keyvals: Vec<Value>,
     steps: Vec<(LimitStep, u32)>,
@@ -1706,6 +1713,16 @@ impl<'a> Engine<'a> {
                 self.finish_period(cc, sc, out, cx, meta, amount)
             }
             (TierMode::Graduated, scope) => {
+                if self.fast && scope == TierScope::Running && !integer && !t.line_pay {
+                    if let Some(ks) = sc.band_scale {
+                        if self
+                            .graduated_running_small(ks, cc, cx, sc, out, bands)
+                            .is_some()
+                        {
+                            return Ok(());
+                        }
+                    }
+                }
                 let mut running = Decimal::ZERO;
                 for k in 0..n {
                     let Some(e) = sc.elig.get(k).copied() else {
@@ -1755,5 +1772,124 @@ impl<'a> Engine<'a> {
                 Ok(())
             }
         }
+    }
+
+    /// The running graduated branch of [`Self::tiers_inner`] and [`Self::finish`] in one pass
+    /// on [`Small`] decimals, for the common shape: decimal key with band keys, rates that are
+    /// not flat and do not read the deal, the component's gates passed, no line limits. It
+    /// produces exactly the lines, slices and multiplier steps of the general path, bit for
+    /// bit. `None` when a value leaves what [`Small`] holds or an expression fails: what it
+    /// pushed is taken back and the general path runs (and reports any error).
+    fn graduated_running_small(
+        &self,
+        ks: u32,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+        bands: &[UBand],
+    ) -> Option<()> {
+        let comp = cc.comp;
+        if !cc.pass || !comp.line_limits.is_empty() {
+            return None;
+        }
+        let mut small = std::mem::take(&mut sc.small_bands);
+        let marks = (sc.work.len(), out.slices.len(), out.mults.len());
+        let done = small_bands(bands, &mut small)
+            .then(|| self.graduated_running_lines(ks, cc, cx, sc, out, bands, &small))
+            .flatten();
+        sc.small_bands = small;
+        if done.is_none() {
+            sc.work.truncate(marks.0);
+            out.slices.truncate(marks.1);
+            out.mults.truncate(marks.2);
+        }
+        done
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn graduated_running_lines(
+        &self,
+        ks: u32,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+        bands: &[UBand],
+        small: &[SmallBand],
+    ) -> Option<()> {
+        let comp = cc.comp;
+        let line_rounding = cc.rounding.stage == RoundingStage::Line;
+        let mut running = Small::ZERO;
+        for k in 0..sc.elig.len() {
+            let e = *sc.elig.get(k)?;
+            let s = running;
+            running = s.add(Small::of(e.basis)?)?;
+            let s0 = out.slices.len();
+            let (amount, ordered) = graduated_small(
+                bands,
+                small,
+                ks,
+                s,
+                running,
+                self.trace.then_some(&mut out.slices),
+            )?;
+            let meta = Meta {
+                basis: Some(e.basis),
+                slices: span_from(s0, out.slices.len()),
+                slices_follow: ordered,
+                ..Meta::default()
+            };
+            // `finish`, for a passed gate and no line limits.
+            let lcx = line_cx(cx, &e);
+            let m0 = out.mults.len();
+            let mut v = amount;
+            for m in &comp.mults {
+                let applies = match &m.when {
+                    Some(w) => eval_bool(w, &lcx, m.source).ok()?,
+                    None => true,
+                };
+                if applies {
+                    let f = eval_dec(&m.factor, &lcx, m.source).ok()?;
+                    v = v.mul(Small::of(f)?)?;
+                    if self.trace {
+                        out.mults.push(MultiplierStep {
+                            factor: f,
+                            source: m.source,
+                        });
+                    }
+                }
+            }
+            let unrounded = v.dec();
+            let (rounded, rounding) = if line_rounding {
+                (cc.rounding.apply(unrounded), Some(cc.rounding))
+            } else {
+                (unrounded, None)
+            };
+            sc.work.push(WLine {
+                pos: e.pos,
+                comp: cc.ci,
+                line: RawLine {
+                    component: comp.gid,
+                    deal: Some(e.deal),
+                    kind: LineKind::Deal,
+                    share: e.share,
+                    amount: rounded,
+                    trace: RawTrace {
+                        meta,
+                        multipliers: span_from(m0, out.mults.len()),
+                        gates: cc.gates,
+                        unrounded,
+                        rounded,
+                        rounding,
+                        rounded_by_rule: true,
+                        team: Span::default(),
+                    },
+                },
+                head: NONE,
+                tail: NONE,
+            });
+        }
+        Some(())
     }
 }

@@ -14,7 +14,7 @@
 //!   interval overlaps the band and starts at or before the band's lower bound.
 
 use super::expr::{add, fault, mul, sub, R};
-use crate::exact::{key_at, le, lt, max, min};
+use crate::exact::{key_at, le, lt, max, min, Small};
 use crate::plan::SourceRef;
 use crate::results::Slice;
 use rust_decimal::Decimal;
@@ -242,6 +242,108 @@ pub(crate) fn graduated(
     Ok(if neg { -total } else { total })
 }
 
+/// A band's bounds and rate as [`Small`] decimals, for [`graduated_small`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SmallBand {
+    lo: Small,
+    /// [`Small::ZERO`] for an unbounded band.
+    hi: Small,
+    rate: Small,
+}
+
+/// Fills `out` with `bands` as [`Small`] decimals; false when some bound or rate does not fit,
+/// or a band pays a flat amount (then [`graduated`] does the slicing).
+pub(crate) fn small_bands(bands: &[UBand], out: &mut Vec<SmallBand>) -> bool {
+    out.clear();
+    for b in bands {
+        let (Some(lo), Some(rate)) = (Small::of(b.lo), Small::of(b.rate)) else {
+            return false;
+        };
+        let hi = match b.hi {
+            Some(h) => match Small::of(h) {
+                Some(h) => h,
+                None => return false,
+            },
+            None => Small::ZERO,
+        };
+        if b.flat {
+            return false;
+        }
+        out.push(SmallBand { lo, hi, rate });
+    }
+    true
+}
+
+/// [`graduated`] for a decimal (not integer) key whose bands have keys at `key_scale` and no
+/// flat amounts, on [`Small`] decimals: the same amount and the same slices, bit for bit.
+/// Also says whether `s ≤ e`. `None`, with nothing appended to `trace`, when a value leaves
+/// what [`Small`] holds exactly; the caller then runs [`graduated`].
+pub(crate) fn graduated_small(
+    bands: &[UBand],
+    small: &[SmallBand],
+    key_scale: u32,
+    s: Small,
+    e: Small,
+    mut trace: Option<&mut Vec<Slice>>,
+) -> Option<(Small, bool)> {
+    let mark = trace.as_ref().map(|t| t.len());
+    let run = |trace: &mut Option<&mut Vec<Slice>>| -> Option<(Small, bool)> {
+        let (sk, ek) = (s.key_at(key_scale)?, e.key_at(key_scale)?);
+        let ordered = sk <= ek;
+        let (a, b, ak, bk) = if ordered {
+            (s, e, sk, ek)
+        } else {
+            (e, s, ek, sk)
+        };
+        let n = bands.len();
+        let mut total = Small::ZERO;
+        // The keyed branch of `graduated`, with the same tie picks (the band's bound).
+        for (k, (band, sb)) in bands.iter().zip(small).enumerate() {
+            let lo_k = k != 0;
+            let bounded = k + 1 != n && band.hi.is_some();
+            if bounded && band.hi_key <= ak {
+                continue;
+            }
+            if lo_k && bk <= band.lo_key {
+                break;
+            }
+            let (ol, olk) = if lo_k && ak <= band.lo_key {
+                (sb.lo, band.lo_key)
+            } else {
+                (a, ak)
+            };
+            let (oh, ohk) = if bounded && band.hi_key <= bk {
+                (sb.hi, band.hi_key)
+            } else {
+                (b, bk)
+            };
+            if ohk <= olk {
+                continue;
+            }
+            let amount = sb.rate.mul(oh.sub(ol)?)?;
+            total = total.add(amount)?;
+            if let Some(t) = trace.as_deref_mut() {
+                t.push(Slice {
+                    band: k as u32,
+                    lo: ol.dec(),
+                    hi: oh.dec(),
+                    rate: band.rate,
+                    flat: false,
+                    amount: if ordered { amount } else { amount.neg() }.dec(),
+                });
+            }
+        }
+        Some((if ordered { total } else { total.neg() }, ordered))
+    };
+    let out = run(&mut trace);
+    if out.is_none() {
+        if let (Some(t), Some(m)) = (trace, mark) {
+            t.truncate(m);
+        }
+    }
+    out
+}
+
 /// Linear interpolation between anchors `(at, value)` sorted by `at`, clamped outside.
 /// The one division is exact when the quotient terminates within 28 significant digits.
 pub(crate) fn interpolate(
@@ -356,7 +458,8 @@ mod tests {
                     lo_closed: closed.get(i).copied().unwrap_or(true),
                     hi: lows.get(i + 1).copied(),
                     hi_closed: closed.get(i + 4).copied().unwrap_or(false),
-                    rate: dec(i as i64 * 3 + 2, 2),
+                    // Negative, zero and positive rates.
+                    rate: dec(i as i64 * 3 - 3, 2),
                     flat: false,
                     lo_key: 0,
                     hi_key: 0,
@@ -386,6 +489,21 @@ mod tests {
                     .collect()
             };
             proptest::prop_assert_eq!(bits(&plain), bits(&keyed));
+            // The same on small decimals, whenever every value fits.
+            let mut sb = Vec::new();
+            if let (Some(k), true, Some(ss), Some(se)) =
+                (ks, small_bands(&bands, &mut sb), Small::of(s), Small::of(e))
+            {
+                let mut sliced = Vec::new();
+                match graduated_small(&bands, &sb, k, ss, se, Some(&mut sliced)) {
+                    Some((t, ordered)) => {
+                        proptest::prop_assert_eq!(Some(t.dec().serialize()), b.map(|x| x.serialize()));
+                        proptest::prop_assert_eq!(ordered, le(s, e));
+                        proptest::prop_assert_eq!(bits(&sliced), bits(&keyed));
+                    }
+                    None => proptest::prop_assert!(sliced.is_empty()),
+                }
+            }
         }
     }
 }
