@@ -1,18 +1,19 @@
 //! The evaluator's specialised kernels against the general evaluator alone
 //! (`EvalOptions::fast_paths`): the same results, traces and errors, byte for byte, on random
 //! data that includes refunds, zero amounts, split credit and amounts too large for the
-//! kernels' machine words (which must hand the whole component back to the general path).
+//! kernels' machine words (which must hand the whole component back to the general path), and
+//! conditions the fast predicates test (`deal.flag`, text and money comparisons, `and`, `or`).
 
 use commissio::core::{evaluate_with, Decimal, EvalOptions};
 use commissio::{CompiledPlan, Inputs};
 use proptest::prelude::*;
 
-const PLAN: &str = "plan \"P\" {
+const PLAN: &str = r#"plan "P" {
   currency USD
   period quarter
   effective 2026-01-01 to 2026-12-31
   rounding half_even 2 per line
-  input deal { amount: money, new_logo: bool }
+  input deal { amount: money, new_logo: bool, product: text }
   input payee { quota: money, cap: money }
   measure bookings = sum(credit.amount)
   measure attainment = bookings / payee.quota
@@ -26,8 +27,11 @@ const PLAN: &str = "plan \"P\" {
     commission on credit.amount
     rate graduated by amount running { [0, 10000.005) 3%  [10000.005, 25000) 0%  [25000, ..) 7.25% }
   }
+  component spiff {
+    pay 250 per deal when (deal.product = "Platform" and deal.amount >= 100000) or (deal.new_logo and deal.product != "Core") or deal.amount < 0
+  }
   cap total per period at payee.cap
-}";
+}"#;
 
 const PAYEES: &str = "id,quota,cap\nA,100000.00,9000.00\nB,0.30,1000000000000000.00\n";
 
@@ -48,7 +52,7 @@ fn deal() -> impl Strategy<Value = (i64, u32, bool, Option<u32>)> {
 }
 
 fn tables(deals: &[(i64, u32, bool, Option<u32>)]) -> (String, String) {
-    let mut d = String::from("id,payee,date,amount,new_logo\n");
+    let mut d = String::from("id,payee,date,amount,new_logo,product\n");
     let mut c = String::from("deal,payee,share\n");
     for (i, (cents, day, new_logo, split)) in deals.iter().enumerate() {
         let date = commissio::core::period::Date::from_ymd(2026, 1, 1)
@@ -56,8 +60,9 @@ fn tables(deals: &[(i64, u32, bool, Option<u32>)]) -> (String, String) {
             .map(|x| x.to_string())
             .unwrap_or_default();
         let owner = if i % 3 == 2 { "B" } else { "A" };
+        let product = ["Core", "Platform", "Support"][i % 3];
         d.push_str(&format!(
-            "{},{owner},{date},{},{new_logo}\n",
+            "{},{owner},{date},{},{new_logo},{product}\n",
             i + 1,
             Decimal::new(*cents, 2)
         ));

@@ -1,7 +1,9 @@
 //! The plan compiled against a dataset: expressions resolved, rate-table rows ordered by
 //! precedence, limits split by level, and the set of measures actually needed.
 
-use super::expr::{fault, mark_deal_attrs, mark_measures, uses_line, CExpr, Compiler, Value, R};
+use super::expr::{
+    fault, mark_deal_attrs, mark_measures, uses_line, CExpr, Compiler, Pred, Value, R,
+};
 use crate::money::Rounding;
 use crate::period::DateRange;
 use crate::plan::{
@@ -44,6 +46,8 @@ pub(crate) struct CLimit {
 pub(crate) struct CMult {
     pub factor: CExpr,
     pub when: Option<CExpr>,
+    /// `when` as a [`Pred`], when it is one.
+    pub when_pred: Option<Pred>,
     pub source: SourceRef,
 }
 
@@ -132,6 +136,8 @@ pub(crate) struct CComp {
     pub mults: Vec<CMult>,
     pub gates: Vec<(CExpr, SourceRef)>,
     pub eligible: Option<CExpr>,
+    /// `eligible` as a [`Pred`], when it is one.
+    pub eligible_pred: Option<Pred>,
     pub window: Option<DateRange>,
     pub line_limits: Vec<CLimit>,
     pub period_limits: Vec<CLimit>,
@@ -354,12 +360,14 @@ fn compile_component(
     };
     let mut mults = Vec::new();
     for m in &comp.multipliers {
+        let when = match &m.when {
+            Some(w) => Some(c.compile(w, m.source)?),
+            None => None,
+        };
         mults.push(CMult {
             factor: c.compile(&m.factor, m.source)?,
-            when: match &m.when {
-                Some(w) => Some(c.compile(w, m.source)?),
-                None => None,
-            },
+            when_pred: when.as_ref().and_then(Pred::of),
+            when,
             source: m.source,
         });
     }
@@ -391,6 +399,7 @@ fn compile_component(
         payout,
         mults,
         gates,
+        eligible_pred: eligible.as_ref().and_then(Pred::of),
         eligible,
         window: comp.window,
         line_limits,

@@ -472,6 +472,99 @@ pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
     }
 }
 
+/// A condition made only of deal fields compared with literals (`deal.flag`,
+/// `deal.text = "x"`, `deal.money >= 100000`, `and`, `or`), tested straight on the gathered
+/// columns ([`Cx::attrs`]) by line position: what [`eval_bool`] gives for such a condition,
+/// without building a context per line.
+#[derive(Debug, Clone)]
+pub(crate) enum Pred {
+    Flag(u32),
+    Text { col: u32, sym: Sym, eq: bool },
+    Dec { col: u32, op: BinOp, value: Decimal },
+    And(Box<Pred>, Box<Pred>),
+    Or(Box<Pred>, Box<Pred>),
+}
+
+impl Pred {
+    /// The fast form of `e`, when it has one.
+    pub fn of(e: &CExpr) -> Option<Pred> {
+        match e {
+            CExpr::Deal(i, _) => Some(Pred::Flag(*i)),
+            CExpr::Binary(BinOp::And, a, b, _) => {
+                Some(Pred::And(Box::new(Pred::of(a)?), Box::new(Pred::of(b)?)))
+            }
+            CExpr::Binary(BinOp::Or, a, b, _) => {
+                Some(Pred::Or(Box::new(Pred::of(a)?), Box::new(Pred::of(b)?)))
+            }
+            CExpr::Binary(op, a, b, _)
+                if matches!(
+                    op,
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                ) =>
+            {
+                match (a.as_ref(), b.as_ref()) {
+                    (CExpr::Deal(col, _), CExpr::Const(Value::Text(sym)))
+                        if matches!(op, BinOp::Eq | BinOp::Ne) =>
+                    {
+                        Some(Pred::Text {
+                            col: *col,
+                            sym: *sym,
+                            eq: *op == BinOp::Eq,
+                        })
+                    }
+                    (CExpr::Deal(col, _), CExpr::Const(Value::Dec(value))) => Some(Pred::Dec {
+                        col: *col,
+                        op: *op,
+                        value: *value,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The condition for the line at `pos` of the gathered columns; `None` when a column is
+    /// not gathered, holds another type or is too short: the general path then decides (and
+    /// reports any error).
+    #[inline]
+    pub fn test(&self, attrs: &[Option<Column>], pos: usize) -> Option<bool> {
+        use std::cmp::Ordering;
+        match self {
+            Pred::Flag(col) => match attrs.get(*col as usize)? {
+                Some(Column::Bool(v)) => v.get(pos).copied(),
+                _ => None,
+            },
+            Pred::Text { col, sym, eq } => match attrs.get(*col as usize)? {
+                Some(Column::Text(v)) => v.get(pos).map(|x| (x == sym) == *eq),
+                _ => None,
+            },
+            Pred::Dec { col, op, value } => match attrs.get(*col as usize)? {
+                Some(Column::Decimal(v)) => v.get(pos).map(|x| {
+                    let o = crate::exact::cmp(*x, *value);
+                    match op {
+                        BinOp::Eq => o == Ordering::Equal,
+                        BinOp::Ne => o != Ordering::Equal,
+                        BinOp::Lt => o == Ordering::Less,
+                        BinOp::Le => o != Ordering::Greater,
+                        BinOp::Gt => o == Ordering::Greater,
+                        _ => o != Ordering::Less,
+                    }
+                }),
+                _ => None,
+            },
+            Pred::And(a, b) => {
+                let x = a.test(attrs, pos)?;
+                Some(b.test(attrs, pos)? && x)
+            }
+            Pred::Or(a, b) => {
+                let x = a.test(attrs, pos)?;
+                Some(b.test(attrs, pos)? || x)
+            }
+        }
+    }
+}
+
 /// `deal.x op constant` read straight from the column, for a text column compared with `=` or
 /// `!=` and a number column compared any way; `None` for every other case (general path).
 #[inline]

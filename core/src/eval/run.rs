@@ -1094,6 +1094,7 @@ impl<'a> Engine<'a> {
             CPayout::Commission { basis, .. } => Some(basis),
             CPayout::Fixed { .. } => None,
         };
+        let pred = comp.eligible_pred.as_ref().filter(|_| self.fast);
         for pos in range {
             let (Some(&deal), Some(&date), Some(&share)) = (
                 lines.deal.get(pos),
@@ -1113,7 +1114,12 @@ impl<'a> Engine<'a> {
                 pos: pos as u32,
             });
             if let Some(e) = &comp.eligible {
-                if !eval_bool(e, &lcx, comp.source).map_err(at_deal(deal))? {
+                let fast = pred.and_then(|p| p.test(cx.attrs, pos));
+                let ok = match fast {
+                    Some(ok) => ok,
+                    None => eval_bool(e, &lcx, comp.source).map_err(at_deal(deal))?,
+                };
+                if !ok {
                     continue;
                 }
             }
@@ -1842,12 +1848,16 @@ impl<'a> Engine<'a> {
             };
             // `finish`, for a passed gate and no line limits.
             let lcx = line_cx(cx, &e);
+            let at = e.pos as usize;
             let m0 = out.mults.len();
             let mut v = amount;
             for m in &comp.mults {
                 let applies = match &m.when {
-                    Some(w) => eval_bool(w, &lcx, m.source).ok()?,
                     None => true,
+                    Some(w) => match m.when_pred.as_ref().and_then(|p| p.test(cx.attrs, at)) {
+                        Some(b) => b,
+                        None => eval_bool(w, &lcx, m.source).ok()?,
+                    },
                 };
                 if applies {
                     let f = eval_dec(&m.factor, &lcx, m.source).ok()?;
