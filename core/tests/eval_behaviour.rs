@@ -424,6 +424,24 @@ fn bad_inputs_are_errors() -> TestResult {
         .err()
         .ok_or("expected error")?;
     assert_eq!(e.code, "R0003");
+    // The owner of a deal without credits ("3") is credited implicitly: it must exist too.
+    let mut broken = data.clone();
+    broken.deals.owner[0] = 99;
+    let e = evaluate(&plan, &broken, q(2026, 1), q(2026, 1))
+        .err()
+        .ok_or("expected error")?;
+    assert_eq!(e.code, "R0003");
+    assert_eq!(
+        e.message,
+        "dataset is inconsistent: a credit refers to a missing payee"
+    );
+    // A split deal's owner ("100") is not credited, so it is never read.
+    let mut split = data.clone();
+    split.deals.owner[2] = 99;
+    assert_eq!(
+        evaluate(&plan, &split, q(2026, 1), q(2026, 1))?.to_json()?,
+        evaluate(&plan, &data, q(2026, 1), q(2026, 1))?.to_json()?
+    );
     Ok(())
 }
 
