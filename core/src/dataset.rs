@@ -302,7 +302,8 @@ pub struct Payees {
 pub struct Deals {
     /// Deal ids (interned).
     pub id: Vec<Sym>,
-    /// Row of the owning payee (credited 100% when the deal has no credit rows).
+    /// Row of the owning payee (credited 100%, implicitly, when the deal has no credit rows:
+    /// see [`Dataset::credit_lines`]).
     pub owner: Vec<u32>,
     /// Credit date: decides the period.
     pub date: Vec<Date>,
@@ -310,8 +311,14 @@ pub struct Deals {
     pub attrs: Vec<Column>,
 }
 
-/// Credit lines: which payee is credited with which share of which deal. Every deal has at
-/// least one line here after loading (an uncredited deal gets one line for its owner, share 1).
+/// The rows of the credits table: which payee is credited with which share of which deal.
+///
+/// Only the explicit rows are here: after loading they are the validated rows of the
+/// `credits` table, grouped by deal row (ascending), each deal's rows in input order. A deal
+/// with no rows here is credited implicitly, 100% (share exactly [`Decimal::ONE`], no role),
+/// to its owner ([`Deals::owner`]); no row is stored for it. [`Dataset::credit_lines`] gives
+/// every credit line, explicit and implicit. (Earlier 0.1 builds also stored a row here for
+/// each uncredited deal's owner.)
 #[derive(Debug, Clone, Default)]
 pub struct Credits {
     /// Deal row.
@@ -459,7 +466,8 @@ pub struct Dataset {
     pub payees: Payees,
     /// Deals.
     pub deals: Deals,
-    /// Credit lines (always complete; see [`Credits`]).
+    /// The credits table's rows; a deal without rows is credited to its owner implicitly
+    /// (see [`Credits`], and [`Dataset::credit_lines`] for every line).
     pub credits: Credits,
     /// Quotas.
     pub quotas: Vec<Quota>,
