@@ -115,7 +115,7 @@ proptest! {
         prop_assert!((whole - split).abs() <= Decimal::new(1, 2), "whole {} vs split {}", whole, split);
         let inputs = Inputs::from_csv(PAYEES, &deals, Some(&credits), None).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let data = p.dataset(&inputs).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let credited: Decimal = data.credits.share.iter().map(|s| *s * Decimal::new(amount, 2)).sum();
+        let credited: Decimal = data.credit_lines().map(|l| l.share * Decimal::new(amount, 2)).sum();
         prop_assert_eq!(credited, Decimal::new(amount, 2));
     }
 

@@ -6,7 +6,7 @@
 //! payee.quota`). The evaluation is the real one, so caps, gates, multipliers and rounding all
 //! show in the curve.
 
-use crate::dataset::{Column, Credits, Dataset, Deals, Payees, Quota};
+use crate::dataset::{Column, Dataset, Deals, Payees, Quota};
 use crate::eval::evaluate;
 use crate::period::Period;
 use crate::plan::SourceRef;
@@ -128,7 +128,8 @@ pub fn pay_curve(
     let d = denominator_value(v, data, payee, period, &den)
         .ok_or_else(|| err("R0303", "the curve needs the attainment denominator to be a payee field, the quota or a constant"))?;
 
-    // One payee (no manager), one synthetic deal credited 100%.
+    // One payee (no manager), one synthetic deal it owns, without credit rows: credited 100%
+    // to its owner.
     let mut base = Dataset {
         texts: data.texts.clone(),
         ..Dataset::default()
@@ -183,12 +184,6 @@ pub fn pay_curve(
             owner: vec![0],
             date: vec![range.start],
             attrs,
-        };
-        ds.credits = Credits {
-            deal: vec![0],
-            payee: vec![0],
-            share: vec![Decimal::ONE],
-            role: vec![empty_sym],
         };
         let r = evaluate(plan, &ds, period, period)?;
         let payout = r.totals.iter().fold(Decimal::ZERO, |s, t| s + t.amount);

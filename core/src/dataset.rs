@@ -302,7 +302,8 @@ pub struct Payees {
 pub struct Deals {
     /// Deal ids (interned).
     pub id: Vec<Sym>,
-    /// Row of the owning payee (credited 100% when the deal has no credit rows).
+    /// Row of the owning payee (credited 100%, implicitly, when the deal has no credit rows:
+    /// see [`Dataset::credit_lines`]).
     pub owner: Vec<u32>,
     /// Credit date: decides the period.
     pub date: Vec<Date>,
@@ -310,8 +311,14 @@ pub struct Deals {
     pub attrs: Vec<Column>,
 }
 
-/// Credit lines: which payee is credited with which share of which deal. Every deal has at
-/// least one line here after loading (an uncredited deal gets one line for its owner, share 1).
+/// The rows of the credits table: which payee is credited with which share of which deal.
+///
+/// Only the explicit rows are here: after loading they are the validated rows of the
+/// `credits` table, grouped by deal row (ascending), each deal's rows in input order. A deal
+/// with no rows here is credited implicitly, 100% (share exactly [`Decimal::ONE`], no role),
+/// to its owner ([`Deals::owner`]); no row is stored for it. [`Dataset::credit_lines`] gives
+/// every credit line, explicit and implicit. (Earlier 0.1 builds also stored a row here for
+/// each uncredited deal's owner.)
 #[derive(Debug, Clone, Default)]
 pub struct Credits {
     /// Deal row.
@@ -323,6 +330,107 @@ pub struct Credits {
     /// Role (interned; empty string when none given).
     pub role: Vec<Sym>,
 }
+
+impl Credits {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.deal.len()
+    }
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.deal.is_empty()
+    }
+}
+
+/// One credit line: `payee` is credited with `share` of `deal` (see [`Dataset::credit_lines`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreditLine {
+    /// Deal row.
+    pub deal: u32,
+    /// Payee row.
+    pub payee: u32,
+    /// Share of the deal (exact; 1 = 100%).
+    pub share: Decimal,
+    /// Role (interned; the empty string's symbol when none).
+    pub role: Sym,
+    /// The line's row in [`Credits`]; `None` for the implicit line of a deal without credit
+    /// rows (its owner, share 1, no role).
+    pub row: Option<u32>,
+}
+
+/// Every credit line of a dataset, explicit and implicit ([`Dataset::credit_lines`]).
+#[derive(Debug, Clone)]
+pub struct CreditLines<'a> {
+    data: &'a Dataset,
+    /// Role of an implicit line: the empty string's symbol.
+    no_role: Sym,
+    /// The credit rows grouped by ascending deal (stable) when they are not stored so (a
+    /// dataset built by hand); `None`: in stored order.
+    order: Option<Vec<u32>>,
+    /// Next position among the credit rows (in `order`).
+    pos: usize,
+    /// Next deal row to walk.
+    deal: usize,
+    /// True when the deal being walked (`deal`) has had a line from a credit row.
+    credited: bool,
+}
+
+impl CreditLines<'_> {
+    fn row_at(&self, pos: usize) -> Option<u32> {
+        match &self.order {
+            Some(o) => o.get(pos).copied(),
+            None => (pos < self.data.credits.len()).then_some(pos as u32),
+        }
+    }
+
+    fn explicit(&self, row: u32) -> CreditLine {
+        let c = &self.data.credits;
+        let r = row as usize;
+        CreditLine {
+            deal: c.deal.get(r).copied().unwrap_or(u32::MAX),
+            payee: c.payee.get(r).copied().unwrap_or(u32::MAX),
+            share: c.share.get(r).copied().unwrap_or(Decimal::ZERO),
+            role: c.role.get(r).copied().unwrap_or(self.no_role),
+            row: Some(row),
+        }
+    }
+}
+
+impl Iterator for CreditLines<'_> {
+    type Item = CreditLine;
+
+    fn next(&mut self) -> Option<CreditLine> {
+        let nd = self.data.deals.id.len();
+        loop {
+            let row = self.row_at(self.pos);
+            if let Some(r) = row {
+                let d = self.data.credits.deal.get(r as usize).copied();
+                // A row of the deal being walked, or (past the last deal) of a missing deal.
+                if self.deal >= nd || d.is_some_and(|d| d as usize <= self.deal) {
+                    self.pos += 1;
+                    self.credited = true;
+                    return Some(self.explicit(r));
+                }
+            }
+            if self.deal >= nd {
+                return None;
+            }
+            let deal = self.deal;
+            self.deal += 1;
+            if !std::mem::replace(&mut self.credited, false) {
+                return Some(CreditLine {
+                    deal: deal as u32,
+                    payee: self.data.deals.owner.get(deal).copied().unwrap_or(u32::MAX),
+                    share: Decimal::ONE,
+                    role: self.no_role,
+                    row: None,
+                });
+            }
+        }
+    }
+}
+
+impl std::iter::FusedIterator for CreditLines<'_> {}
 
 /// A quota for one payee and one plan period.
 #[derive(Debug, Clone, PartialEq)]
@@ -358,7 +466,8 @@ pub struct Dataset {
     pub payees: Payees,
     /// Deals.
     pub deals: Deals,
-    /// Credit lines (always complete; see [`Credits`]).
+    /// The credits table's rows; a deal without rows is credited to its owner implicitly
+    /// (see [`Credits`], and [`Dataset::credit_lines`] for every line).
     pub credits: Credits,
     /// Quotas.
     pub quotas: Vec<Quota>,
@@ -377,6 +486,29 @@ impl Dataset {
             .position(|&s| s == sym)
             .map(|i| i as u32)
     }
+    /// Every credit line, in deal row order: a deal's lines are its rows in [`Credits`] (in
+    /// stored order), or, when it has none, one implicit line crediting its owner
+    /// ([`Deals::owner`]) with share exactly [`Decimal::ONE`] and no role (the empty string's
+    /// symbol; [`Sym::MAX`], which resolves to the empty string too, if it was never interned).
+    /// A credit row of a missing deal (only in a dataset built by hand) comes last.
+    ///
+    /// For a loaded dataset this walks the rows as stored; rows not grouped by ascending deal
+    /// (a dataset built by hand) are first put in that order (a stable sort, 4 bytes a row).
+    pub fn credit_lines(&self) -> CreditLines<'_> {
+        let deal = &self.credits.deal;
+        CreditLines {
+            data: self,
+            no_role: self.texts.get("").unwrap_or(Sym::MAX),
+            order: (!deal.is_sorted()).then(|| {
+                let mut o: Vec<u32> = (0..deal.len() as u32).collect();
+                o.sort_by_key(|&r| deal.get(r as usize).copied().unwrap_or(u32::MAX));
+                o
+            }),
+            pos: 0,
+            deal: 0,
+            credited: false,
+        }
+    }
     /// Row of a deal by id.
     pub fn deal_row(&self, id: &str) -> Option<u32> {
         let sym = self.texts.get(id)?;
@@ -391,6 +523,90 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Deals 0..4 owned by payees 1, 0, 1, 0; credit rows given out of deal order, one of a
+    /// missing deal (only a dataset built by hand has one).
+    fn credited(rows: &[(u32, u32, &str)]) -> Dataset {
+        let mut texts = Interner::default();
+        let roles = [texts.intern("se"), texts.intern("")];
+        Dataset {
+            deals: Deals {
+                id: (0..4).map(|i| texts.intern(&format!("D{i}"))).collect(),
+                owner: vec![1, 0, 1, 0],
+                date: vec![Date(0); 4],
+                attrs: Vec::new(),
+            },
+            credits: Credits {
+                deal: rows.iter().map(|r| r.0).collect(),
+                payee: rows.iter().map(|r| r.1).collect(),
+                share: rows
+                    .iter()
+                    .map(|r| r.2.parse().unwrap_or_default())
+                    .collect(),
+                role: (0..rows.len()).map(|i| roles[i % 2]).collect(),
+            },
+            texts,
+            ..Dataset::default()
+        }
+    }
+
+    fn lines(ds: &Dataset) -> Vec<(u32, u32, String, &str, Option<u32>)> {
+        ds.credit_lines()
+            .map(|l| {
+                (
+                    l.deal,
+                    l.payee,
+                    l.share.to_string(),
+                    ds.texts.resolve(l.role),
+                    l.row,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn credit_lines_add_the_owner_of_each_deal_without_rows() {
+        let s = |x: &str| x.to_string();
+        // Grouped by deal, as loaded: walked as stored.
+        let ds = credited(&[(1, 2, "0.5"), (1, 3, "0.50"), (3, 1, "1")]);
+        assert_eq!(
+            lines(&ds),
+            [
+                (0, 1, s("1"), "", None),
+                (1, 2, s("0.5"), "se", Some(0)),
+                (1, 3, s("0.50"), "", Some(1)),
+                (2, 1, s("1"), "", None),
+                (3, 1, s("1"), "se", Some(2)),
+            ]
+        );
+        // Out of deal order, with a row of a missing deal: grouped by deal, stably; the
+        // missing deal's row last.
+        let ds = credited(&[(7, 0, "1"), (2, 3, "0.25"), (0, 0, "1"), (2, 2, "0.75")]);
+        assert_eq!(
+            lines(&ds),
+            [
+                (0, 0, s("1"), "se", Some(2)),
+                (1, 0, s("1"), "", None),
+                (2, 3, s("0.25"), "", Some(1)),
+                (2, 2, s("0.75"), "", Some(3)),
+                (3, 0, s("1"), "", None),
+                (7, 0, s("1"), "se", Some(0)),
+            ]
+        );
+        // No rows: one line per deal, for its owner, share exactly 1 (scale 0).
+        let ds = credited(&[]);
+        let owners: Vec<(u32, u32)> = ds.credit_lines().map(|l| (l.deal, l.payee)).collect();
+        assert_eq!(owners, [(0, 1), (1, 0), (2, 1), (3, 0)]);
+        assert!(ds
+            .credit_lines()
+            .all(|l| l.share.scale() == 0 && l.role == 1));
+        // Without the empty text interned, the role still resolves to it.
+        let mut ds = credited(&[]);
+        ds.texts = Interner::default();
+        assert!(ds
+            .credit_lines()
+            .all(|l| ds.texts.resolve(l.role).is_empty()));
+    }
 
     fn texts(t: &Interner) -> Vec<&str> {
         (0..t.len() as Sym).map(|s| t.resolve(s)).collect()

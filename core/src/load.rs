@@ -22,8 +22,9 @@
 //!
 //! A deal with credit rows is credited to exactly those payees (the owner is not added); their
 //! shares must sum to exactly 1 unless the plan is an overlay plan. A deal without credit rows
-//! is credited to its owner with share 1. The resulting [`crate::dataset::Credits`] are ordered
-//! by deal row, then input order.
+//! is credited to its owner with share 1, implicitly: the resulting [`crate::dataset::Credits`]
+//! hold only the credits table's rows, ordered by deal row, then input order, and
+//! [`crate::dataset::Dataset::credit_lines`] gives every line, the owners' included.
 //!
 //! The `managers` table holds effective-dated manager assignments: `payee` reports to `manager`
 //! from `from` through `to`, both days included (an empty `to` has no end). A payee's
@@ -1879,7 +1880,6 @@ impl Builder<'_> {
     }
 
     fn credits(&mut self, table: Option<Open<'_>>, payees: &Payees, deals: &Deals) -> Credits {
-        let nd = deals.id.len();
         let none_role = self.texts.intern("");
         // Credit rows that passed their own checks, grouped later by deal.
         struct Line {
@@ -2012,42 +2012,21 @@ impl Builder<'_> {
         }
         tainted.sort_unstable();
         tainted.dedup();
-        // Exact size: every line, plus one for each deal with neither lines nor a rejected row.
-        let mut covered = tainted.len();
-        let mut prev = None;
-        for l in &lines {
-            if prev != Some(l.deal) {
-                prev = Some(l.deal);
-                covered += usize::from(tainted.binary_search(&l.deal).is_err());
-            }
-        }
-        let total = lines.len() + nd.saturating_sub(covered);
+        // Only the rows are kept: a deal without any is credited to its owner implicitly
+        // (`Dataset::credit_lines`).
+        let total = lines.len();
         let mut c = Credits {
             deal: Vec::with_capacity(total),
             payee: Vec::with_capacity(total),
             share: Vec::with_capacity(total),
             role: Vec::with_capacity(total),
         };
-        let mut rest: &[Line] = &lines;
-        let mut tainted_rest: &[u32] = &tainted;
-        for deal in 0..nd {
-            let d = deal as u32;
-            let n = rest.iter().take_while(|l| l.deal == d).count();
-            let (group, after) = rest.split_at(n);
-            rest = after;
-            let is_tainted = tainted_rest.first() == Some(&d);
-            if is_tainted {
-                tainted_rest = tainted_rest.get(1..).unwrap_or_default();
-            }
-            if group.is_empty() {
-                if !is_tainted {
-                    c.deal.push(d);
-                    c.payee.push(deals.owner.get(deal).copied().unwrap_or(0));
-                    c.share.push(Decimal::ONE);
-                    c.role.push(none_role);
-                }
+        for group in lines.chunk_by(|a, b| a.deal == b.deal) {
+            let Some(d) = group.first().map(|l| l.deal) else {
                 continue;
-            }
+            };
+            let deal = d as usize;
+            let is_tainted = tainted.binary_search(&d).is_ok();
             let deal_id = || {
                 self.texts
                     .resolve(deals.id.get(deal).copied().unwrap_or(0))

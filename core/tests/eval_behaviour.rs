@@ -424,6 +424,24 @@ fn bad_inputs_are_errors() -> TestResult {
         .err()
         .ok_or("expected error")?;
     assert_eq!(e.code, "R0003");
+    // The owner of a deal without credits ("3") is credited implicitly: it must exist too.
+    let mut broken = data.clone();
+    broken.deals.owner[0] = 99;
+    let e = evaluate(&plan, &broken, q(2026, 1), q(2026, 1))
+        .err()
+        .ok_or("expected error")?;
+    assert_eq!(e.code, "R0003");
+    assert_eq!(
+        e.message,
+        "dataset is inconsistent: a credit refers to a missing payee"
+    );
+    // A split deal's owner ("100") is not credited, so it is never read.
+    let mut split = data.clone();
+    split.deals.owner[2] = 99;
+    assert_eq!(
+        evaluate(&plan, &split, q(2026, 1), q(2026, 1))?.to_json()?,
+        evaluate(&plan, &data, q(2026, 1), q(2026, 1))?.to_json()?
+    );
     Ok(())
 }
 
@@ -536,5 +554,63 @@ fn many_payees_keep_their_traces_and_the_first_error_wins() -> TestResult {
         (e.code.as_str(), e.payee.as_deref(), e.deal.as_deref()),
         ("R0101", Some("p150"), Some("d150"))
     );
+    Ok(())
+}
+
+/// A deal without credit rows is credited to its owner implicitly (no row in
+/// `Dataset::credits`) and pays exactly what a credit row (owner, share 1) pays: same lines,
+/// traces and totals, to the cent.
+#[test]
+fn an_unsplit_deal_pays_its_owner_implicitly() -> TestResult {
+    use commissio_core::load::{build_dataset, Inputs};
+    let mut v = version(Grain::Quarter);
+    v.schema.deal.fields = vec![field("amount", FieldType::Money)];
+    v.components = vec![flat_rate("0.10")];
+    let p = plan(v);
+    let payees = "id\nA\nB\n";
+    let deals = concat!(
+        "id,payee,date,amount\n",
+        "1,A,2026-01-10,1000.00\n2,A,2026-02-10,333.35\n3,B,2026-03-10,0.05\n"
+    );
+    let split = "deal,payee,share\n1,A,0.4\n1,B,60%\n";
+    let load = |credits: &str| {
+        let inputs =
+            Inputs::from_csv(payees, deals, Some(credits), None).map_err(|e| e.to_string())?;
+        build_dataset(&p.versions[0], &inputs).map_err(|e| e.to_string())
+    };
+    let implicit = load(split)?;
+    assert_eq!(implicit.credits.deal, [0, 0]);
+    // (Written `1`: `100%` would be the share 1.00, whose scale shows in the results.)
+    let explicit = load(&format!("{split}2,A,1\n3,B,1\n"))?;
+    assert_eq!(explicit.credits.deal, [0, 0, 1, 2]);
+    let a = evaluate(&p, &implicit, q(2026, 1), q(2026, 1))?;
+    let b = evaluate(&p, &explicit, q(2026, 1), q(2026, 1))?;
+    assert_eq!(a.to_json()?, b.to_json()?);
+    // 10% of each credited amount, rounded half-even per line: deal 2 pays 33.335 → 33.34 and
+    // deal 3 pays 0.005 → 0.00, with share exactly 1.
+    let lines: Vec<(&str, &str, String, String)> = a
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                a.payee_id(l),
+                a.deal_id(l).unwrap_or(""),
+                l.share.to_string(),
+                l.amount.to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        lines,
+        [
+            ("A", "1", s("0.4"), s("40.00")),
+            ("A", "2", s("1"), s("33.34")),
+            ("B", "1", s("0.60"), s("60.00")),
+            ("B", "3", s("1"), s("0.00")),
+        ]
+    );
+    let totals: Vec<String> = a.totals.iter().map(|t| t.amount.to_string()).collect();
+    assert_eq!(totals, ["73.34", "60.00"]);
     Ok(())
 }

@@ -106,6 +106,30 @@ fn snapshot(ds: &Dataset) -> String {
 
 const PAYEES: &str = "id\nP1\nP2\nP3\n";
 
+/// One credit line, written out: (deal id, payee id, share as written, role, credit row).
+type LineText = (String, String, String, String, Option<u32>);
+
+/// Every credit line of a dataset (`Dataset::credit_lines`), in its order.
+fn credit_lines(ds: &Dataset) -> Vec<LineText> {
+    let id = |ids: &[u32], row: u32| ds.texts.resolve(ids[row as usize]).to_string();
+    ds.credit_lines()
+        .map(|l| {
+            (
+                id(&ds.deals.id, l.deal),
+                id(&ds.payees.id, l.payee),
+                l.share.to_string(),
+                ds.texts.resolve(l.role).to_string(),
+                l.row,
+            )
+        })
+        .collect()
+}
+
+/// A [`LineText`] from string slices.
+fn line(deal: &str, payee: &str, share: &str, role: &str, row: Option<u32>) -> LineText {
+    (deal.into(), payee.into(), share.into(), role.into(), row)
+}
+
 fn load(
     plan: &PlanVersion,
     payees: &str,
@@ -252,11 +276,21 @@ fn full_dataset_every_type() {
     assert_eq!(decimals(&ds.deals.attrs[5]), ["3", "12", "0"]);
     assert_eq!(decimals(&ds.deals.attrs[6]), ["1.25", "-0.5", "7"]);
 
-    // No credits table: every deal is credited to its owner, share 1, no role.
-    assert_eq!(ds.credits.deal, [0, 1, 2]);
-    assert_eq!(ds.credits.payee, [0, 1, 1]);
-    assert_eq!(ds.credits.share, [Decimal::ONE; 3]);
-    assert_eq!(texts(&ds, &ds.credits.role), ["", "", ""]);
+    // No credits table: no credit rows; every deal is credited to its owner, share 1, no role.
+    assert!(ds.credits.is_empty());
+    let owners: Vec<_> = ds
+        .credit_lines()
+        .map(|l| (l.deal, l.payee, l.row))
+        .collect();
+    assert_eq!(owners, [(0, 0, None), (1, 1, None), (2, 1, None)]);
+    assert!(ds
+        .credit_lines()
+        .all(|l| l.share == Decimal::ONE && l.share.scale() == 0));
+    let roles: Vec<&str> = ds
+        .credit_lines()
+        .map(|l| ds.texts.resolve(l.role))
+        .collect();
+    assert_eq!(roles, ["", "", ""]);
     assert!(ds.quotas.is_empty());
 }
 
@@ -650,13 +684,22 @@ fn splits_replace_the_owner() {
     let credits =
         "deal,payee,share,role\nD3,P1,40%,overlay\nD1,P2,0.25,\nD3,P2,0.6,se\nD1,P3,75%,ae\n";
     let ds = ok(&plan(), PAYEES, DEALS3, Some(credits), None);
-    assert_eq!(ds.credits.deal, [0, 0, 1, 2, 2]);
-    assert_eq!(ds.credits.payee, [1, 2, 1, 0, 1]);
+    // Only the credits table's rows are stored, grouped by deal: D2, unsplit, has none.
+    assert_eq!(ds.credits.deal, [0, 0, 2, 2]);
+    assert_eq!(ds.credits.payee, [1, 2, 0, 1]);
     let shares: Vec<String> = ds.credits.share.iter().map(ToString::to_string).collect();
-    assert_eq!(shares, ["0.25", "0.75", "1", "0.40", "0.6"]);
+    assert_eq!(shares, ["0.25", "0.75", "0.40", "0.6"]);
+    assert_eq!(texts(&ds, &ds.credits.role), ["", "ae", "overlay", "se"]);
+    // Every line: the split deals' rows, and D2 credited wholly to its owner P2 in between.
     assert_eq!(
-        texts(&ds, &ds.credits.role),
-        ["", "ae", "", "overlay", "se"]
+        credit_lines(&ds),
+        [
+            line("D1", "P2", "0.25", "", Some(0)),
+            line("D1", "P3", "0.75", "ae", Some(1)),
+            line("D2", "P2", "1", "", None),
+            line("D3", "P1", "0.40", "overlay", Some(2)),
+            line("D3", "P2", "0.6", "se", Some(3)),
+        ]
     );
 }
 
@@ -678,6 +721,9 @@ fn shares_must_sum_to_one() {
     assert_eq!(ds.credits.deal, [0, 0, 1, 1, 2]);
     let shares: Vec<String> = ds.credits.share.iter().map(ToString::to_string).collect();
     assert_eq!(shares, ["0.5", "0.49", "0.60", "0.41", "1"]);
+    // Every deal has rows: the lines are the rows.
+    let rows: Vec<Option<u32>> = ds.credit_lines().map(|l| l.row).collect();
+    assert_eq!(rows, [Some(0), Some(1), Some(2), Some(3), Some(4)]);
     // Three thirds do not make one.
     let e = errs(&plan(), PAYEES, DEALS3, Some("deal,payee,share\nD1,P1,0.3333\nD1,P2,0.3333\nD1,P3,0.3334\nD2,P1,0.3333\nD2,P2,0.3333\nD2,P3,0.3333\n"), None);
     assert_eq!(summary(&e), [s("D0204", "credits", Some(4), Some("share"))]);
@@ -1072,7 +1118,8 @@ fn million_deals() {
     let t2 = std::time::Instant::now();
     eprintln!("read_csv {:?}, build_dataset {:?}", t1 - t0, t2 - t1);
     assert_eq!(ds.deals.id.len(), n);
-    assert_eq!(ds.credits.deal.len(), n);
+    assert!(ds.credits.is_empty());
+    assert_eq!(ds.credit_lines().count(), n);
 }
 
 #[test]
@@ -1280,8 +1327,8 @@ fn texts_are_found_after_loading() {
     assert_eq!(ds.payee_row("P2"), Some(1));
     // "D1" is a deal id and a role: one symbol.
     assert_eq!(ds.texts.get("D1"), Some(ds.deals.id[0]));
-    assert_eq!(ds.credits.role[2], ds.deals.id[0]);
-    assert_eq!(texts(&ds, &ds.credits.role), ["", "", "D1", "se"]);
+    assert_eq!(ds.credits.role[0], ds.deals.id[0]);
+    assert_eq!(texts(&ds, &ds.credits.role), ["D1", "se"]);
     let mut texts_copy = ds.texts.clone();
     assert_eq!(texts_copy.intern("D2"), ds.deals.id[1]);
     assert_eq!(texts_copy.intern("new") as usize, ds.texts.len());
@@ -1367,10 +1414,26 @@ fn large_tables_load_the_same_owned_or_borrowed() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(ds.credits.deal.len(), n + n / 2);
-    assert_eq!(ds.credits.deal[..4], [0, 0, 1, 2]);
-    assert_eq!(ds.credits.payee[..4], [0, 1, 1, 0]);
-    assert_eq!(ds.credits.share[..3], [d("0.25"), d("0.75"), Decimal::ONE]);
+    // The even deals' rows only; the odd deals are credited to their owners implicitly.
+    assert_eq!(ds.credits.deal.len(), n);
+    assert_eq!(ds.credits.deal[..4], [0, 0, 2, 2]);
+    assert_eq!(ds.credits.payee[..4], [0, 1, 0, 1]);
+    assert_eq!(ds.credits.share[..3], [d("0.25"), d("0.75"), d("0.25")]);
+    assert_eq!(ds.credit_lines().count(), n + n / 2);
+    let first: Vec<_> = ds
+        .credit_lines()
+        .take(4)
+        .map(|l| (l.deal, l.payee, l.share, l.row))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            (0, 0, d("0.25"), Some(0)),
+            (0, 1, d("0.75"), Some(1)),
+            (1, 1, Decimal::ONE, None),
+            (2, 0, d("0.25"), Some(2)),
+        ]
+    );
     // Deal ids leave the interner's index after loading; lookups by text still find them.
     assert_eq!(ds.deal_row("D119999"), Some(119_999));
     assert_eq!(ds.deal_row("D1"), Some(1));

@@ -66,24 +66,26 @@ pub(crate) fn id_cmp(ka: IdKey, a: &str, kb: IdKey, b: &str) -> Ordering {
 }
 
 /// Credit lines grouped by payee, each payee's lines in (deal date, deal id) order, kept as
-/// credit rows (4 bytes a line). Lines of deals dated outside every plan version are left out.
+/// line references (4 bytes a line: [`line_of`]), so a deal credited to its owner implicitly
+/// (without credit rows) costs its line here and nothing in the dataset. Lines of deals dated
+/// outside every plan version are left out.
 ///
-/// A line's deal, date, share and the deal fields the plan reads are gathered from its credit
-/// row when its payee is evaluated ([`LineIndex::gather`] into [`PayeeLines`]), so only the
-/// payees in flight hold those columns: gathered for every line at once they take about
+/// A line's deal, date, share and the deal fields the plan reads are gathered from its
+/// reference when its payee is evaluated ([`LineIndex::gather`] into [`PayeeLines`]), so only
+/// the payees in flight hold those columns: gathered for every line at once they take about
 /// 50 MiB at W1 1M, for the whole evaluation. Only a plan that reads the lines of a payee's
 /// reports (`direct`/`team` aggregates) has them gathered at once ([`LineIndex::all`]): a
 /// manager's aggregates read every report's lines, in every period, and reading them from the
 /// dataset (a random access per column and line) made such plans about 4× slower.
 #[derive(Debug, Default)]
 pub(crate) struct LineIndex {
-    /// `starts[p]..starts[p + 1]` are payee `p`'s lines in `credit`.
+    /// `starts[p]..starts[p + 1]` are payee `p`'s lines in `refs`.
     pub starts: Vec<u32>,
-    /// Credit row of every line.
-    pub credit: Vec<u32>,
+    /// Reference of every line ([`line_of`]).
+    pub refs: Vec<u32>,
     /// Deal attributes the plan reads (by column index): the ones [`LineIndex::gather`] copies.
     pub used: Vec<bool>,
-    /// Every line gathered, positions as in `credit` ([`LineIndex::gather_all`]); only when
+    /// Every line gathered, positions as in `refs` ([`LineIndex::gather_all`]); only when
     /// the plan reads the lines of a payee's reports.
     pub all: Option<PayeeLines>,
 }
@@ -115,10 +117,9 @@ impl PayeeLines {
         (r.start + a)..(r.start + b.max(a))
     }
 
-    /// Sets these lines to the lines of credit `rows`: deal, date, share, and the deal
-    /// attributes marked in `used`. Keeps the vectors' allocations.
-    fn gather_rows(&mut self, data: &Dataset, used: &[bool], rows: &[u32]) {
-        let cr = &data.credits;
+    /// Sets these lines to the lines of references `refs` ([`line_of`]): deal, date, share,
+    /// and the deal attributes marked in `used`. Keeps the vectors' allocations.
+    fn gather_refs(&mut self, data: &Dataset, used: &[bool], refs: &[u32]) {
         let PayeeLines {
             deal,
             date,
@@ -126,15 +127,14 @@ impl PayeeLines {
             attrs,
         } = self;
         deal.clear();
-        deal.extend(
-            rows.iter()
-                .map(|&r| cr.deal.get(r as usize).copied().unwrap_or(0)),
-        );
         share.clear();
-        share.extend(
-            rows.iter()
-                .map(|&r| cr.share.get(r as usize).copied().unwrap_or(Decimal::ZERO)),
-        );
+        deal.reserve(refs.len());
+        share.reserve(refs.len());
+        for &r in refs {
+            let (d, s) = line_of(data, r);
+            deal.push(d);
+            share.push(s);
+        }
         gather_into(date, deal, &data.deals.date);
         attrs.resize_with(data.deals.attrs.len(), || None);
         for (i, (slot, col)) in attrs.iter_mut().zip(&data.deals.attrs).enumerate() {
@@ -203,6 +203,23 @@ fn gather_into<T: Copy + Default>(dst: &mut Vec<T>, deal: &[u32], src: &[T]) {
     );
 }
 
+/// The deal and share of line reference `r`: credit row `r` when `r` is below the number of
+/// credit rows (`nc`), else the implicit line of deal `r - nc` (a deal without credit rows,
+/// credited to its owner with share exactly 1). An out-of-range reference (never made by
+/// [`build_lines`]) reads as deal 0, share 0.
+pub(crate) fn line_of(data: &Dataset, r: u32) -> (u32, Decimal) {
+    let cr = &data.credits;
+    let nc = cr.deal.len();
+    let r = r as usize;
+    match r.checked_sub(nc) {
+        None => (
+            cr.deal.get(r).copied().unwrap_or(0),
+            cr.share.get(r).copied().unwrap_or(Decimal::ZERO),
+        ),
+        Some(d) => (d as u32, Decimal::ONE),
+    }
+}
+
 impl LineIndex {
     fn range(&self, payee: u32) -> std::ops::Range<usize> {
         let p = payee as usize;
@@ -213,14 +230,15 @@ impl LineIndex {
 
     /// Number of lines of all payees.
     pub fn len(&self) -> usize {
-        self.credit.len()
+        self.refs.len()
     }
 
     /// Payee `q`'s lines dated in `[from, to]`, for reading the lines of a payee other than
     /// the one evaluated (a manager's `direct`/`team` aggregates): their positions in
-    /// [`LineIndex::all`] when it is there (`Ok`), else their credit rows, in line order, to be
-    /// read from the dataset (`Err`; not reached from [`crate::eval::evaluate_with`], which
-    /// gathers every line for a plan with such aggregates).
+    /// [`LineIndex::all`] when it is there (`Ok`), else their references ([`line_of`]), in
+    /// line order, to be read from the dataset (`Err`; not reached from
+    /// [`crate::eval::evaluate_with`], which gathers every line for a plan with such
+    /// aggregates).
     pub fn report_lines(
         &self,
         data: &Dataset,
@@ -231,9 +249,9 @@ impl LineIndex {
         if let Some(all) = &self.all {
             return Ok((all, all.dated_in(self.range(q), from, to)));
         }
-        let rows = self.credit.get(self.range(q)).unwrap_or(&[]);
-        let date = |&row: &u32| {
-            let d = data.credits.deal.get(row as usize).copied().unwrap_or(0);
+        let rows = self.refs.get(self.range(q)).unwrap_or(&[]);
+        let date = |&r: &u32| {
+            let d = line_of(data, r).0;
             data.deals.date.get(d as usize).copied().unwrap_or_default()
         };
         let a = rows.partition_point(|r| date(r) < from);
@@ -247,10 +265,10 @@ impl LineIndex {
     pub fn gather(&self, data: &Dataset, p: u32, into: &mut PayeeLines) {
         match &self.all {
             Some(all) => into.copy_from(all, self.range(p)),
-            None => into.gather_rows(
+            None => into.gather_refs(
                 data,
                 &self.used,
-                self.credit.get(self.range(p)).unwrap_or(&[]),
+                self.refs.get(self.range(p)).unwrap_or(&[]),
             ),
         }
     }
@@ -260,10 +278,19 @@ impl LineIndex {
         #[cfg(feature = "parallel")]
         let all = {
             use rayon::prelude::*;
-            let cr = &data.credits;
-            let rows = &self.credit;
-            let deal: Vec<u32> = par_gather(rows, &cr.deal);
-            let share: Vec<Decimal> = par_gather(rows, &cr.share);
+            let line = |&r: &u32| line_of(data, r);
+            let deal: Vec<u32> = self
+                .refs
+                .par_iter()
+                .with_min_len(1 << 14)
+                .map(|r| line(r).0)
+                .collect();
+            let share: Vec<Decimal> = self
+                .refs
+                .par_iter()
+                .with_min_len(1 << 14)
+                .map(|r| line(r).1)
+                .collect();
             let date = par_gather(&deal, &data.deals.date);
             let attrs = data
                 .deals
@@ -292,7 +319,7 @@ impl LineIndex {
         #[cfg(not(feature = "parallel"))]
         let all = {
             let mut all = PayeeLines::default();
-            all.gather_rows(data, &self.used, &self.credit);
+            all.gather_refs(data, &self.used, &self.refs);
             all
         };
         self.all = Some(all);
@@ -340,6 +367,17 @@ pub(crate) fn validate(data: &Dataset) -> R<()> {
     if data.credits.payee.iter().any(|&p| p as usize >= np) {
         return Err(bad("a credit refers to a missing payee"));
     }
+    // The owner of a deal without credit rows is credited: it must exist too.
+    let credited = explicit_deals(data);
+    if data
+        .deals
+        .owner
+        .iter()
+        .zip(&credited)
+        .any(|(&o, &c)| !c && o as usize >= np)
+    {
+        return Err(bad("a credit refers to a missing payee"));
+    }
     if data
         .payees
         .manager
@@ -360,7 +398,8 @@ pub(crate) fn validate(data: &Dataset) -> R<()> {
     if data.quotas.iter().any(|q| q.payee as usize >= np) {
         return Err(bad("a quota refers to a missing payee"));
     }
-    if np >= u32::MAX as usize || nd >= u32::MAX as usize || nc >= u32::MAX as usize {
+    // Line references (`line_of`) number the credit rows, then the deals.
+    if np >= u32::MAX as usize || nc.saturating_add(nd) >= u32::MAX as usize {
         return Err(bad("too many rows"));
     }
     Ok(())
@@ -540,29 +579,69 @@ fn sort_buckets(
     }
 }
 
+/// Whether each deal has credit rows (deals without are credited to their owner implicitly).
+fn explicit_deals(data: &Dataset) -> Vec<bool> {
+    let mut v = vec![false; data.deals.id.len()];
+    for &d in &data.credits.deal {
+        if let Some(e) = v.get_mut(d as usize) {
+            *e = true;
+        }
+    }
+    v
+}
+
 /// Builds the per-payee line index. `keep(date)` says whether a deal date is in force under
 /// some plan version.
 ///
-/// The kept credit rows are bucketed by payee (counting sort) and each bucket is sorted by a
-/// key of its deal, then row ([`sort_buckets`]). When every deal id is a number below 2^32 the
-/// key is (date, id number) and no global sort is needed; otherwise (or when one payee has two
-/// deals with the same date and number, such as `007` and `7`) it is the rank of the deal in
-/// [`deal_order`]. Both give the order of walking deals in order and appending their credits.
+/// The kept lines (credit rows, then the implicit lines of deals without credit rows, as
+/// references: [`line_of`]) are bucketed by payee (counting sort) and each bucket is sorted by
+/// a key of its deal, then reference ([`sort_buckets`]). When every deal id is a number below
+/// 2^32 the key is (date, id number) and no global sort is needed; otherwise (or when one
+/// payee has two deals with the same date and number, such as `007` and `7`) it is the rank of
+/// the deal in [`deal_order`]. Both give the order of walking deals in order and appending
+/// their lines.
 pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIndex {
     let np = data.payees.id.len();
     let cr = &data.credits;
-    let kept_deal: Vec<bool> = data.deals.date.iter().map(|&d| keep(d)).collect();
+    let nc = cr.deal.len() as u32;
+    // Per deal: KEPT when dated under some plan version, EXPLICIT when it has credit rows.
+    const KEPT: u8 = 1;
+    const EXPLICIT: u8 = 2;
+    let mut flags: Vec<u8> = data.deals.date.iter().map(|&d| u8::from(keep(d))).collect();
+    for &d in &cr.deal {
+        if let Some(f) = flags.get_mut(d as usize) {
+            *f |= EXPLICIT;
+        }
+    }
     let kept = |c: usize| -> bool {
         let d = cr.deal.get(c).copied().unwrap_or(0);
-        kept_deal.get(d as usize).copied().unwrap_or(false)
+        flags.get(d as usize).is_some_and(|f| f & KEPT != 0)
+    };
+    // Every kept line as (reference, payee, deal): the kept credit rows, then the kept deals
+    // without credit rows, for their owner.
+    let lines = || {
+        let explicit = cr
+            .payee
+            .iter()
+            .zip(&cr.deal)
+            .enumerate()
+            .filter(|&(i, _)| kept(i))
+            .map(|(i, (&p, &d))| (i as u32, p, d));
+        let implicit = data
+            .deals
+            .owner
+            .iter()
+            .zip(&flags)
+            .enumerate()
+            .filter(|&(_, (_, &f))| f == KEPT)
+            .map(move |(d, (&p, _))| (nc.wrapping_add(d as u32), p, d as u32));
+        explicit.chain(implicit)
     };
     // Count lines per payee.
     let mut starts = vec![0u32; np + 1];
-    for (i, &p) in cr.payee.iter().enumerate() {
-        if kept(i) {
-            if let Some(c) = starts.get_mut(p as usize + 1) {
-                *c += 1;
-            }
+    for (_, p, _) in lines() {
+        if let Some(c) = starts.get_mut(p as usize + 1) {
+            *c += 1;
         }
     }
     for i in 0..np {
@@ -572,32 +651,29 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         }
     }
     let total = starts.get(np).copied().unwrap_or(0) as usize;
-    // Bucket the credit rows, and their deals, by payee (in credit order); then sort each
-    // payee's rows. The deals are kept beside the rows while sorting so that the sort reads
-    // them in order rather than looking each up by credit row.
-    let mut credit = vec![0u32; total];
+    // Bucket the references, and their deals, by payee (in reference order); then sort each
+    // payee's references. The deals are kept beside them while sorting so that the sort reads
+    // them in order rather than looking each up by reference.
+    let mut refs = vec![0u32; total];
     let mut deals = vec![0u32; total];
-    let bucket = |credit: &mut [u32], deals: &mut [u32]| {
+    let bucket = |refs: &mut [u32], deals: &mut [u32]| {
         let mut cur = starts.clone();
-        for (i, (&p, &d)) in cr.payee.iter().zip(&cr.deal).enumerate() {
-            if !kept(i) {
-                continue;
-            }
+        for (r, p, d) in lines() {
             if let Some(slot) = cur.get_mut(p as usize) {
                 let k = *slot as usize;
-                if let (Some(c), Some(dl)) = (credit.get_mut(k), deals.get_mut(k)) {
-                    *c = i as u32;
+                if let (Some(c), Some(dl)) = (refs.get_mut(k), deals.get_mut(k)) {
+                    *c = r;
                     *dl = d;
                 }
                 *slot += 1;
             }
         }
     };
-    bucket(&mut credit, &mut deals);
+    bucket(&mut refs, &mut deals);
     let packed = match deal_keys_packed(data) {
         Some(dk) => {
             let key = |d: u32| dk.get(d as usize).map(|&k| u128::from(k));
-            sort_buckets(&mut credit, &mut deals, &starts, &key, true)
+            sort_buckets(&mut refs, &mut deals, &starts, &key, true)
         }
         None => false,
     };
@@ -609,18 +685,18 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
                 *r = i as u32;
             }
         }
-        // The packed sort may have reordered some rows (not their deals): bucket again.
-        bucket(&mut credit, &mut deals);
+        // The packed sort may have reordered some references (not their deals): bucket again.
+        bucket(&mut refs, &mut deals);
         let key = |d: u32| {
             Some(u128::from(
                 rank.get(d as usize).copied().unwrap_or(u32::MAX),
             ))
         };
-        sort_buckets(&mut credit, &mut deals, &starts, &key, false);
+        sort_buckets(&mut refs, &mut deals, &starts, &key, false);
     }
     LineIndex {
         starts,
-        credit,
+        refs,
         used: Vec::new(),
         all: None,
     }
@@ -816,7 +892,8 @@ mod tests {
         Date::parse(s).unwrap_or_default()
     }
 
-    /// Payees A and B; deals in neither id nor date order, two of them split.
+    /// Payees A and B; deals in neither id nor date order, two of them split, two credited to
+    /// their owner implicitly ("7" to B, "12" to A).
     fn dataset() -> Dataset {
         let mut texts = Interner::default();
         let payees = Payees {
@@ -837,13 +914,13 @@ mod tests {
         let share = |s: &str| s.parse::<Decimal>().unwrap_or_default();
         let role = texts.intern("");
         let credits = Credits {
-            deal: vec![0, 0, 1, 2, 3, 3],
-            payee: vec![1, 0, 1, 0, 1, 0],
-            share: ["0.6", "0.4", "1", "1", "0.25", "0.75"]
+            deal: vec![0, 0, 3, 3],
+            payee: vec![1, 0, 1, 0],
+            share: ["0.6", "0.4", "0.25", "0.75"]
                 .iter()
                 .map(|s| share(s))
                 .collect(),
-            role: vec![role; 6],
+            role: vec![role; 4],
         };
         Dataset {
             texts,
@@ -855,19 +932,24 @@ mod tests {
         }
     }
 
-    /// A report's lines read from the dataset by credit row (the fallback when not every line
-    /// is gathered) are the gathered ones: same deals, shares and (date, id) order.
+    /// A report's lines read from the dataset by reference (the fallback when not every line
+    /// is gathered) are the gathered ones: same deals, shares and (date, id) order, implicit
+    /// owner lines included.
     #[test]
     fn a_reports_lines_from_the_dataset_are_the_gathered_lines() {
         let data = dataset();
         let mut index = build_lines(&data, |_| true);
+        // Credit rows 0..4, then deal d's implicit line as 4 + d: A has "12" (15 Jan), "30",
+        // "9"; B has "7" (15 Jan), "30", "9".
+        assert_eq!(index.starts, [0, 3, 6]);
+        assert_eq!(index.refs, [6, 1, 3, 5, 0, 2]);
         let (from, to) = (date("2026-01-01"), date("2026-02-28"));
         let from_rows: Vec<(u32, String)> = match index.report_lines(&data, 1, from, to) {
             Err(rows) => rows
                 .iter()
                 .map(|&r| {
-                    let r = r as usize;
-                    (data.credits.deal[r], data.credits.share[r].to_string())
+                    let (deal, share) = line_of(&data, r);
+                    (deal, share.to_string())
                 })
                 .collect(),
             Ok(_) => panic!("no line is gathered yet"),
@@ -888,5 +970,35 @@ mod tests {
             Err(_) => panic!("every line is gathered"),
         };
         assert_eq!(a, [2, 0]);
+    }
+
+    /// Line references: credit rows first, then one per deal; out of range reads as nothing.
+    #[test]
+    fn line_references_name_credit_rows_then_deals() {
+        let data = dataset();
+        let line = |r: u32| {
+            let (deal, share) = line_of(&data, r);
+            (deal, share.to_string())
+        };
+        assert_eq!(line(0), (0, "0.6".to_string()));
+        assert_eq!(line(3), (3, "0.75".to_string()));
+        assert_eq!(line(4), (0, "1".to_string()));
+        assert_eq!(line(5), (1, "1".to_string()));
+        assert_eq!(line_of(&data, 6).1.scale(), 0);
+    }
+
+    /// The owner of a deal without credit rows must exist; a split deal's owner is not read.
+    #[test]
+    fn an_implicit_lines_owner_is_validated() {
+        let mut data = dataset();
+        assert!(validate(&data).is_ok());
+        data.deals.owner[0] = 9; // "30" is split: its owner is not credited
+        assert!(validate(&data).is_ok());
+        data.deals.owner[1] = 9; // "7" is credited to its owner
+        let e = validate(&data).err().map(|e| e.message);
+        assert_eq!(
+            e.as_deref(),
+            Some("dataset is inconsistent: a credit refers to a missing payee")
+        );
     }
 }

@@ -433,7 +433,6 @@ impl<'a> Engine<'a> {
                         let mut sum = Decimal::ZERO;
                         let mut n: u64 = 0;
                         let mut best: Option<Decimal> = None;
-                        let credits = &self.data.credits;
                         let all_cx = Cx {
                             attrs: self
                                 .lines
@@ -451,7 +450,7 @@ impl<'a> Engine<'a> {
                             }
                             // The payee's own lines are gathered; another payee's (a report's)
                             // are read from every line gathered, with their own attribute
-                            // columns, or else from the dataset by credit row.
+                            // columns, or else from the dataset by line reference.
                             let (read, range, rows, qcx) = if q.payee == p {
                                 (lines, lines.dated(lo, hi), &[][..], &cx)
                             } else {
@@ -465,14 +464,13 @@ impl<'a> Engine<'a> {
                                 share: read.share.get(pos).copied().unwrap_or(Decimal::ZERO),
                                 pos: pos as u32,
                             });
-                            let from_rows = rows.iter().map(|&row| LineCx {
-                                deal: credits.deal.get(row as usize).copied().unwrap_or(0),
-                                share: credits
-                                    .share
-                                    .get(row as usize)
-                                    .copied()
-                                    .unwrap_or(Decimal::ZERO),
-                                pos: NONE,
+                            let from_rows = rows.iter().map(|&r| {
+                                let (deal, share) = super::index::line_of(self.data, r);
+                                LineCx {
+                                    deal,
+                                    share,
+                                    pos: NONE,
+                                }
                             });
                             for line in gathered.chain(from_rows) {
                                 let deal = line.deal;

@@ -204,7 +204,6 @@ fn push(cols: &mut Vec<Column>, i: usize, v: &V, texts: &mut commissio_core::dat
 #[derive(Default)]
 pub struct Data {
     pub ds: Dataset,
-    explicit: Vec<bool>,
 }
 
 impl Data {
@@ -234,15 +233,11 @@ impl Data {
         for (i, a) in attrs.iter().enumerate() {
             push(&mut self.ds.deals.attrs, i, a, &mut self.ds.texts);
         }
-        self.explicit.push(false);
         row
     }
     pub fn credit(&mut self, deal: &str, payee: &str, share: &str) {
         let dr = self.ds.deal_row(deal).unwrap_or(u32::MAX);
         let pr = self.ds.payee_row(payee).unwrap_or(u32::MAX);
-        if let Some(e) = self.explicit.get_mut(dr as usize) {
-            *e = true;
-        }
         self.ds.credits.deal.push(dr);
         self.ds.credits.payee.push(pr);
         self.ds.credits.share.push(d(share));
@@ -256,19 +251,8 @@ impl Data {
             amount: d(amount),
         });
     }
-    /// Adds owner credits (share 1) for deals without explicit credits.
-    pub fn finish(mut self) -> Dataset {
-        for (i, e) in self.explicit.iter().enumerate() {
-            if !e {
-                self.ds.credits.deal.push(i as u32);
-                self.ds
-                    .credits
-                    .payee
-                    .push(self.ds.deals.owner.get(i).copied().unwrap_or(0));
-                self.ds.credits.share.push(Decimal::ONE);
-                self.ds.credits.role.push(0);
-            }
-        }
+    /// The dataset. A deal without credits is credited to its owner (share 1) implicitly.
+    pub fn finish(self) -> Dataset {
         self.ds
     }
 }
