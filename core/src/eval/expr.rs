@@ -472,6 +472,20 @@ pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
     }
 }
 
+/// Whether comparison `op` (`=`, `!=`, `<`, `<=`, `>`, `>=`) holds for operands in order `o`.
+#[inline]
+fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering;
+    match op {
+        BinOp::Eq => o == Ordering::Equal,
+        BinOp::Ne => o != Ordering::Equal,
+        BinOp::Lt => o == Ordering::Less,
+        BinOp::Le => o != Ordering::Greater,
+        BinOp::Gt => o == Ordering::Greater,
+        _ => o != Ordering::Less,
+    }
+}
+
 /// A condition made only of deal fields compared with literals (`deal.flag`,
 /// `deal.text = "x"`, `deal.money >= 100000`, `and`, `or`), tested straight on the gathered
 /// columns ([`Cx::attrs`]) by line position: what [`eval_bool`] gives for such a condition,
@@ -529,7 +543,6 @@ impl Pred {
     /// reports any error).
     #[inline]
     pub fn test(&self, attrs: &[Option<Column>], pos: usize) -> Option<bool> {
-        use std::cmp::Ordering;
         match self {
             Pred::Flag(col) => match attrs.get(*col as usize)? {
                 Some(Column::Bool(v)) => v.get(pos).copied(),
@@ -540,17 +553,9 @@ impl Pred {
                 _ => None,
             },
             Pred::Dec { col, op, value } => match attrs.get(*col as usize)? {
-                Some(Column::Decimal(v)) => v.get(pos).map(|x| {
-                    let o = crate::exact::cmp(*x, *value);
-                    match op {
-                        BinOp::Eq => o == Ordering::Equal,
-                        BinOp::Ne => o != Ordering::Equal,
-                        BinOp::Lt => o == Ordering::Less,
-                        BinOp::Le => o != Ordering::Greater,
-                        BinOp::Gt => o == Ordering::Greater,
-                        _ => o != Ordering::Less,
-                    }
-                }),
+                Some(Column::Decimal(v)) => v
+                    .get(pos)
+                    .map(|x| holds(*op, crate::exact::cmp(*x, *value))),
                 _ => None,
             },
             Pred::And(a, b) => {
@@ -569,7 +574,6 @@ impl Pred {
 /// `!=` and a number column compared any way; `None` for every other case (general path).
 #[inline]
 fn deal_vs_const(op: BinOp, i: u32, s: SourceRef, c: &Value, cx: &Cx) -> Option<R<bool>> {
-    use std::cmp::Ordering;
     let Some(l) = cx.line else {
         return Some(Err(no_line(s)));
     };
@@ -583,17 +587,7 @@ fn deal_vs_const(op: BinOp, i: u32, s: SourceRef, c: &Value, cx: &Cx) -> Option<
         ),
         (Some(Column::Decimal(v)), Value::Dec(d)) => Some(
             v.get(row as usize)
-                .map(|x| {
-                    let o = crate::exact::cmp(*x, *d);
-                    match op {
-                        BinOp::Eq => o == Ordering::Equal,
-                        BinOp::Ne => o != Ordering::Equal,
-                        BinOp::Lt => o == Ordering::Less,
-                        BinOp::Le => o != Ordering::Greater,
-                        BinOp::Gt => o == Ordering::Greater,
-                        _ => o != Ordering::Less,
-                    }
-                })
+                .map(|x| holds(op, crate::exact::cmp(*x, *d)))
                 .ok_or_else(missing),
         ),
         _ => None,
