@@ -2,7 +2,7 @@
 //!
 //! Lines are stored compactly: payees, periods, components and deals are indices into the
 //! name tables of [`Results`], and each line's trace is a short byte record in one store owned
-//! by [`Results`] (about 19 bytes for a W1 line, where fixed structs took about 300), decoded
+//! by [`Results`] (about 18 bytes for a W1 line, where fixed structs took about 300), decoded
 //! into a [`Trace`] when asked for ([`Results::trace`]) with the static facts of the line's
 //! component that the record refers to. Producing a line therefore allocates
 //! nothing. Names are resolved when a line is viewed ([`Results::view`]) or serialised

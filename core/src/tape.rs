@@ -2,12 +2,15 @@
 //!
 //! A trace is mostly small exact decimals (a basis, tier bounds, rates, an unrounded value,
 //! cap steps). Held as `Decimal`s in fixed structs they took about 300 bytes per W1 line, more
-//! than the line itself; written here they take about 19. The record keeps every value
+//! than the line itself; written here they take about 18. The record keeps every value
 //! exactly (mantissa, scale and sign, so `-0.00` and `2.50` come back as written) and is
 //! decoded into a [`Trace`] only when a line is explained or serialised.
 //!
-//! Encoding. A decimal is one byte (scale in bits 0–4, sign in bit 5) then its unsigned
-//! 96-bit mantissa in LEB128. Counts, indices and heads are LEB128. A record starts with a
+//! Encoding. A decimal is a head byte (the mantissa's length in bytes in bits 0–3, the sign in
+//! bit 4, the scale in bits 5–7) then the mantissa's bytes, least significant first: 1 +
+//! ⌈bits / 8⌉ bytes, `52368.34` in four. A scale above 7 or a mantissa of 2^64 or more (rare:
+//! money has two to six places) is written wide: the head `0x0f`, a scale and sign byte, the
+//! length, the bytes. Counts, indices and heads are LEB128. A record starts with a
 //! header saying which optional parts follow and how long each list is (0, 1, 2, or 3 and
 //! more, the rest written after the header), so a W1 line's header is one byte. Then come the
 //! basis, rate, row and band when present, the tier slices, multipliers and gates, the
@@ -99,6 +102,9 @@ impl Facts {
     }
 }
 
+/// The head byte of a decimal in its wide form (a length no short head has).
+const WIDE: u8 = 0x0f;
+
 /// Appends a record's parts to the store.
 struct Sink<'a> {
     out: &'a mut Vec<u8>,
@@ -125,37 +131,40 @@ impl Sink<'_> {
         self.u64(u64::from(v));
     }
 
-    /// A decimal exactly: scale and sign byte, then the unsigned mantissa in LEB128. Built on
-    /// the stack and appended whole, then cut to length: one capacity check per decimal, not
-    /// per byte (a 96-bit mantissa takes at most 14 LEB128 bytes, so 16 bytes always do).
+    /// A decimal exactly: a head byte (the mantissa's length in bytes in bits 0–3, the sign
+    /// in bit 4, the scale in bits 5–7), then the mantissa's bytes, least significant first.
+    /// Built as nine bytes on the stack, appended whole and cut to length: one capacity check
+    /// and no loop. A scale above 7 or a mantissa of 2^64 or more takes [`Sink::wide_dec`].
     #[inline]
     fn dec(&mut self, d: Decimal) {
-        let at = self.out.len();
-        let mut buf = [0u8; 16];
         let u = d.unpack();
-        buf[0] = (u.scale & 0x1f) as u8 | (u8::from(u.negative) << 5);
         let low = u64::from(u.lo) | (u64::from(u.mid) << 32);
-        let mut n = 1;
-        if u.hi == 0 {
-            // Every money amount: 64-bit steps.
-            let mut v = low;
-            while v >= 0x80 && n < 15 {
-                buf[n] = (v as u8) | 0x80;
-                v >>= 7;
-                n += 1;
-            }
-            buf[n] = v as u8;
-        } else {
-            let mut v = u128::from(low) | (u128::from(u.hi) << 64);
-            while v >= 0x80 && n < 15 {
-                buf[n] = (v as u8) | 0x80;
-                v >>= 7;
-                n += 1;
-            }
-            buf[n] = v as u8;
+        if u.hi != 0 || u.scale > 7 {
+            self.wide_dec(d);
+            return;
         }
+        let len = (64 - low.leading_zeros() as usize).div_ceil(8);
+        let mut buf = [0u8; 9];
+        buf[0] = len as u8 | (u8::from(u.negative) << 4) | ((u.scale as u8) << 5);
+        buf[1..].copy_from_slice(&low.to_le_bytes());
+        let at = self.out.len();
         self.out.extend_from_slice(&buf);
-        self.out.truncate(at + n + 1);
+        self.out.truncate(at + 1 + len);
+    }
+
+    /// A decimal [`Sink::dec`] cannot write in its short form: [`WIDE`], the scale and sign
+    /// byte (scale in bits 0–4, sign in bit 5), the mantissa's length in bytes, its bytes.
+    #[cold]
+    #[inline(never)]
+    fn wide_dec(&mut self, d: Decimal) {
+        let u = d.unpack();
+        let m = u128::from(u.lo) | (u128::from(u.mid) << 32) | (u128::from(u.hi) << 64);
+        let len = (128 - m.leading_zeros() as usize).div_ceil(8);
+        self.byte(WIDE);
+        self.byte((u.scale & 0x1f) as u8 | (u8::from(u.negative) << 5));
+        self.byte(len as u8);
+        self.out
+            .extend_from_slice(m.to_le_bytes().get(..len).unwrap_or(&[]));
     }
 
     fn source(&mut self, s: SourceRef) {
@@ -548,9 +557,31 @@ impl Reader<'_> {
     }
     fn dec(&mut self) -> Option<Decimal> {
         let head = self.byte()?;
-        let m = i128::try_from(self.uvar()?).ok()?;
-        let mut d = Decimal::try_from_i128_with_scale(m, u32::from(head & 0x1f)).ok()?;
-        d.set_sign_negative(head & 0x20 != 0);
+        let (negative, scale, len) = if head == WIDE {
+            let b = self.byte()?;
+            (
+                b & 0x20 != 0,
+                u32::from(b & 0x1f),
+                usize::from(self.byte()?),
+            )
+        } else {
+            (
+                head & 0x10 != 0,
+                u32::from(head >> 5),
+                usize::from(head & 0x0f),
+            )
+        };
+        if len > 12 || (head != WIDE && len > 8) {
+            return None;
+        }
+        let bytes = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        let m = bytes
+            .iter()
+            .rev()
+            .fold(0u128, |m, b| (m << 8) | u128::from(*b));
+        let mut d = Decimal::try_from_i128_with_scale(i128::try_from(m).ok()?, scale).ok()?;
+        d.set_sign_negative(negative);
         Some(d)
     }
     fn source(&mut self) -> Option<SourceRef> {
@@ -1074,9 +1105,9 @@ mod tests {
         };
         let mut bytes = Vec::new();
         encode(&mut bytes, &parts);
-        // Header; basis (3 bytes of mantissa); slice head, start (4); multiplier head; cap
-        // head, value (4): each decimal one more byte for its scale and sign.
-        assert_eq!(bytes.len(), 18, "{bytes:?}");
+        // Header; basis (a head and 3 bytes of mantissa); slice head, start (1 + 3);
+        // multiplier head; cap head, value (1 + 3).
+        assert_eq!(bytes.len(), 16, "{bytes:?}");
         let t = decode(&bytes, 0, Some(&f));
         assert_eq!(exact(&t), exact(&expected(&parts)));
         // Without the facts it was written with, a record decodes to what it can, no panic.
