@@ -285,8 +285,10 @@ fn derived_unrounded(
     slices: &[Slice],
     mults: &[MultiplierStep],
 ) -> Option<Decimal> {
+    // The shapes of most lines, inline (what the general loop below computes for them).
     match (slices, mults) {
         ([one], []) => Some(one.amount),
+        ([one], [m]) => one.amount.checked_mul(m.factor),
         _ => derived_unrounded_slow(basis, rate, slices, mults),
     }
 }
