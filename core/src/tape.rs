@@ -10,12 +10,14 @@
 //! bit 4, the scale in bits 5–7) then the mantissa's bytes, least significant first: 1 +
 //! ⌈bits / 8⌉ bytes, `52368.34` in four. A scale above 7 or a mantissa of 2^64 or more (rare:
 //! money has two to six places) is written wide: the head `0x0f`, a scale and sign byte, the
-//! length, the bytes. Counts, indices and heads are LEB128. A record starts with a
-//! header saying which optional parts follow and how long each list is (0, 1, 2, or 3 and
-//! more, the rest written after the header), so a W1 line's header is one byte. Then come the
-//! basis, rate, row and band when present, the tier slices, multipliers and gates, the
-//! unrounded value, rounded value and rounding rule when they are written, the cap and floor
-//! steps, and the team inputs.
+//! length, the bytes. Counts, indices and heads are LEB128. A record starts with a header
+//! saying which optional parts follow and how long each list is (0, 1, 2, or 3 and more, the
+//! rest written after the header), so a W1 line's header is one byte. Then come the basis,
+//! rate, row and band when present, the tier slices, multipliers and gates, the unrounded
+//! value, rounded value and rounding rule when they are written, the cap and floor steps, and
+//! the team inputs; each list item starts with a head (its index, and which of its values are
+//! written). A W1 line is then the header, the basis, a slice head and the slice's start, a cap
+//! head and the cap's value (and a multiplier head for a new logo).
 //!
 //! What is written once. Facts that the plan states are not repeated per line: the record
 //! refers to the [`Facts`] of the line's component (built from the compiled plan; the results
@@ -29,12 +31,13 @@
 //! written out otherwise, so decoding never guesses: a tier slice's amount when it is rate ×
 //! width (its rate for a flat band), a slice's start when it is where the previous slice
 //! ended, the last slice's end when it is the first slice's start + the basis (a line covers
-//! `[C, C + basis)`), the unrounded value when it is the slices' amounts added up (the basis ×
-//! the rate without slices) times each multiplier's factor in turn, the rounded value when it
-//! is the rounding rule applied to the unrounded one, a cap step's starting value when it is
-//! where the previous step ended and its end when the step changed nothing. "Is" means the
-//! same mantissa, scale and sign: the encoder derives the value exactly as the decoder will
-//! and compares bytes, so the decoded trace is the one given, bit for bit.
+//! `[C, C + basis)`; added as 64-bit mantissas, so only for such values), the unrounded value
+//! when it is the slices' amounts added up (the basis × the rate without slices) times each
+//! multiplier's factor in turn, the rounded value when it is the rounding rule applied to the
+//! unrounded one, a cap step's starting value when it is where the previous step ended and its
+//! end when the step changed nothing. "Is" means the same mantissa, scale and sign: the
+//! encoder derives the value exactly as the decoder will and compares, so the decoded trace is
+//! the one given, bit for bit.
 //!
 //! The bytes are produced and read only by this module; a record that does not decode (which
 //! would be a bug, or facts other than the ones it was written with) yields what was read so
