@@ -2,8 +2,9 @@
 //!
 //! Lines are stored compactly: payees, periods, components and deals are indices into the
 //! name tables of [`Results`], and each line's trace is a short byte record in one store owned
-//! by [`Results`] (about 40 bytes for a W1 line, where fixed structs took about 300), decoded
-//! into a [`Trace`] when asked for ([`Results::trace`]). Producing a line therefore allocates
+//! by [`Results`] (about 18 bytes for a W1 line, where fixed structs took about 300), decoded
+//! into a [`Trace`] when asked for ([`Results::trace`]) with the static facts of the line's
+//! component that the record refers to. Producing a line therefore allocates
 //! nothing. Names are resolved when a line is viewed ([`Results::view`]) or serialised
 //! ([`Results::to_json`]).
 //!
@@ -286,6 +287,9 @@ pub struct Results {
     pub(crate) traces: Vec<u8>,
     /// Declared limits (component-level then plan-level, version by version).
     pub limits: Vec<LimitInfo>,
+    /// The static facts of every component (by component index) that its lines' trace
+    /// records refer to instead of repeating them ([`crate::tape::Facts`]).
+    pub(crate) facts: Vec<crate::tape::Facts>,
     /// Components of every plan version.
     pub components: Vec<ComponentInfo>,
     /// Reported periods, in order.
@@ -378,7 +382,11 @@ impl Results {
         if line.trace_at == NO_TRACE {
             return Trace::default();
         }
-        crate::tape::decode(&self.traces, line.trace_at)
+        crate::tape::decode(
+            &self.traces,
+            line.trace_at,
+            self.facts.get(line.component as usize),
+        )
     }
     /// True when the line's trace was recorded.
     pub fn has_trace(&self, line: &Line) -> bool {

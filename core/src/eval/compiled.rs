@@ -12,6 +12,7 @@ use crate::plan::{
     Window,
 };
 use crate::results::{ComponentInfo, LimitInfo, PLAN_COMPONENT};
+use crate::tape::Facts;
 use rust_decimal::Decimal;
 
 pub(crate) enum CMeasureKind {
@@ -170,6 +171,32 @@ pub(crate) struct CPlan {
     pub counted: Vec<u32>,
     pub components: Vec<ComponentInfo>,
     pub limits: Vec<LimitInfo>,
+    /// What every component's trace records refer to (by component index; [`Facts`]).
+    pub facts: Vec<Facts>,
+}
+
+/// The static facts of a component that its lines' trace records leave out.
+fn facts_of(comp: &CComp, rounding: Rounding) -> Facts {
+    let literal = |e: &CExpr| match e {
+        CExpr::Const(Value::Dec(d)) => Some(*d),
+        _ => None,
+    };
+    Facts {
+        rounding,
+        mults: comp
+            .mults
+            .iter()
+            .map(|m| (m.source, literal(&m.factor)))
+            .collect(),
+        gates: comp.gates.iter().map(|(_, source)| *source).collect(),
+        bands: match &comp.payout {
+            CPayout::Commission {
+                rate: CRate::Tiers(t),
+                ..
+            } => t.bands.iter().map(|b| literal(b.pay.expr())).collect(),
+            _ => Vec::new(),
+        },
+    }
 }
 
 fn compile_limit(
@@ -557,6 +584,7 @@ fn team_measures(measures: &[CMeasure]) -> Vec<bool> {
 pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
     let mut components = Vec::new();
     let mut limits = Vec::new();
+    let mut facts = Vec::new();
     let mut versions = Vec::new();
     let mut counted: Vec<u32> = Vec::new();
     let mut c = Compiler::new(data);
@@ -636,7 +664,9 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
                 version: vi as u32,
                 index: ci as u32,
             });
-            comps.push(compile_component(&mut c, comp, v, gid, &mut limits)?);
+            let compiled = compile_component(&mut c, comp, v, gid, &mut limits)?;
+            facts.push(facts_of(&compiled, v.rounding));
+            comps.push(compiled);
         }
         let mut total_period = Vec::new();
         let mut total_plan = Vec::new();
@@ -719,5 +749,6 @@ pub(crate) fn compile(plan: &Plan, data: &crate::dataset::Dataset) -> R<CPlan> {
         counted,
         components,
         limits,
+        facts,
     })
 }

@@ -433,6 +433,7 @@ pub fn evaluate_with(
         periods: reported,
         components: compiled.components.clone(),
         limits: compiled.limits.clone(),
+        facts: compiled.facts.clone(),
         payee_ids: data
             .payees
             .id

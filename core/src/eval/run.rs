@@ -849,6 +849,7 @@ impl<'a> Engine<'a> {
                 tape::encode(
                     &mut out.traces,
                     &TraceParts {
+                        facts: self.plan.facts.get(raw.component as usize),
                         basis: t.meta.basis,
                         rate: t.meta.rate,
                         row: t.meta.row,
