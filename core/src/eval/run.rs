@@ -303,8 +303,8 @@ impl<'a> Engine<'a> {
             .max(1);
         out.lines.reserve(n * comps);
         if self.trace {
-            // About 40 bytes per W1 line.
-            out.traces.reserve(n * comps * 48);
+            // About 18 bytes per W1 line (room never written costs no memory).
+            out.traces.reserve(n * comps * 24);
         }
         sc.work.reserve(n * comps / 2 + 16);
         sc.elig.reserve(n / 2 + 16);
