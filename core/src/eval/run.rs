@@ -202,6 +202,18 @@ struct Meta {
     slices_follow: bool,
 }
 
+impl Meta {
+    /// A graduated tier's line: its basis, its slices and whether their amounts follow.
+    fn graduated(basis: Decimal, slices: Span, slices_follow: bool) -> Meta {
+        Meta {
+            basis: Some(basis),
+            slices,
+            slices_follow,
+            ..Meta::default()
+        }
+    }
+}
+
 struct CompCtx<'c> {
     comp: &'c CComp,
     ci: u32,
@@ -1709,12 +1721,11 @@ impl<'a> Engine<'a> {
                     src,
                     self.trace.then_some(&mut out.slices),
                 )?;
-                let meta = Meta {
-                    basis: Some(key),
-                    slices: span_from(s0, out.slices.len()),
-                    slices_follow: !integer && key >= Decimal::ZERO,
-                    ..Meta::default()
-                };
+                let meta = Meta::graduated(
+                    key,
+                    span_from(s0, out.slices.len()),
+                    !integer && key >= Decimal::ZERO,
+                );
                 self.finish_period(cc, sc, out, cx, meta, amount)
             }
             (TierMode::Graduated, scope) => {
@@ -1753,12 +1764,11 @@ impl<'a> Engine<'a> {
                             src,
                             self.trace.then_some(&mut out.slices),
                         )?;
-                        let meta = Meta {
-                            basis: Some(e.basis),
-                            slices: span_from(s0, out.slices.len()),
-                            slices_follow: !integer && exact::le(s, end),
-                            ..Meta::default()
-                        };
+                        let meta = Meta::graduated(
+                            e.basis,
+                            span_from(s0, out.slices.len()),
+                            !integer && exact::le(s, end),
+                        );
                         self.finish(
                             cc,
                             sc,
@@ -1839,12 +1849,7 @@ impl<'a> Engine<'a> {
                 running,
                 self.trace.then_some(&mut out.slices),
             )?;
-            let meta = Meta {
-                basis: Some(e.basis),
-                slices: span_from(s0, out.slices.len()),
-                slices_follow: ordered,
-                ..Meta::default()
-            };
+            let meta = Meta::graduated(e.basis, span_from(s0, out.slices.len()), ordered);
             // `finish`, for a passed gate and no line limits.
             let lcx = line_cx(cx, &e);
             let at = e.pos as usize;
