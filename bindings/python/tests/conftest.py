@@ -103,3 +103,26 @@ def ae_rows():
         {"id": "D3", "payee": "B", "date": "2026-03-01", "amount": 1200, "product": "Platform", "new_logo": "false", "closed": "2026-03-01"},
     ]
     return payees, deals
+
+
+def hierarchy_rows():
+    """Corpus case 060 (a hierarchy that changes mid-period) as Python values: its plan,
+    payees, deals and the managers table as a dict of columns (dates, a `None` end)."""
+    from datetime import date
+
+    import commissio
+
+    plan = commissio.Plan.from_file(CORPUS / "060-hierarchy-change-mid-period" / "plan.comp")
+    payees = [{"id": p} for p in ["VP", "M1", "M2", "R1", "R2"]]
+    deals = [
+        {"id": "D1", "payee": "R1", "date": "2026-01-20", "amount": "50000.00"},
+        {"id": "D2", "payee": "R1", "date": "2026-03-10", "amount": "30000.00"},
+        {"id": "D3", "payee": "R2", "date": "2026-02-20", "amount": "10000.00"},
+    ]
+    managers = {
+        "payee": ["R1", "R1", "R2", "M1", "M2"],
+        "manager": ["M1", "M2", "M1", "VP", "VP"],
+        "from": [date(2026, 1, 1), date(2026, 2, 15), date(2026, 1, 1), date(2026, 1, 1), date(2026, 3, 15)],
+        "to": [date(2026, 2, 14), None, None, None, None],
+    }
+    return plan, payees, deals, managers

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 import commissio
-from conftest import AE_PLAN, CORPUS, DATA, EXAMPLES, FLAT_PLAN, ae_rows
+from conftest import AE_PLAN, DATA, EXAMPLES, FLAT_PLAN, ae_rows, hierarchy_rows
 
 
 # --- plans ---------------------------------------------------------------------------------
@@ -164,21 +164,7 @@ def test_line_fields_and_trace(ae_plan):
 
 def test_team_commission_and_managers_table():
     """A dated hierarchy (`managers=`) and an override on the reports' commission, traced."""
-    from datetime import date
-
-    plan = commissio.Plan.from_file(CORPUS / "060-hierarchy-change-mid-period" / "plan.comp")
-    payees = [{"id": p} for p in ["VP", "M1", "M2", "R1", "R2"]]
-    deals = [
-        {"id": "D1", "payee": "R1", "date": "2026-01-20", "amount": "50000.00"},
-        {"id": "D2", "payee": "R1", "date": "2026-03-10", "amount": "30000.00"},
-        {"id": "D3", "payee": "R2", "date": "2026-02-20", "amount": "10000.00"},
-    ]
-    managers = {
-        "payee": ["R1", "R1", "R2", "M1", "M2"],
-        "manager": ["M1", "M2", "M1", "VP", "VP"],
-        "from": [date(2026, 1, 1), date(2026, 2, 15), date(2026, 1, 1), date(2026, 1, 1), date(2026, 3, 15)],
-        "to": [date(2026, 2, 14), None, None, None, None],
-    }
+    plan, payees, deals, managers = hierarchy_rows()
     r = plan.evaluate(payees=payees, deals=deals, managers=managers, period="2026-Q1")
     assert {p: r.total(p, "2026-Q1") for p in ["VP", "M1", "M2"]} == {
         "VP": Decimal("1200.00"),

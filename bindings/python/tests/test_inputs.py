@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 import commissio
-from conftest import CORPUS, FLAT_PLAN, ae_rows
+from conftest import FLAT_PLAN, ae_rows, hierarchy_rows
 
 pa = pytest.importorskip("pyarrow")
 pl = pytest.importorskip("polars")
@@ -376,19 +376,7 @@ def test_managers_through_arrow():
     """The dated hierarchy (`managers=`) as a pyarrow table (date32 columns, a null end) and as
     a polars frame gives what the same rows give as Python values; a bad row through Arrow is
     a data error naming the managers table, row and field."""
-    plan = commissio.Plan.from_file(CORPUS / "060-hierarchy-change-mid-period" / "plan.comp")
-    payees = [{"id": p} for p in ["VP", "M1", "M2", "R1", "R2"]]
-    deals = [
-        {"id": "D1", "payee": "R1", "date": "2026-01-20", "amount": "50000.00"},
-        {"id": "D2", "payee": "R1", "date": "2026-03-10", "amount": "30000.00"},
-        {"id": "D3", "payee": "R2", "date": "2026-02-20", "amount": "10000.00"},
-    ]
-    columns = {
-        "payee": ["R1", "R1", "R2", "M1", "M2"],
-        "manager": ["M1", "M2", "M1", "VP", "VP"],
-        "from": [dt.date(2026, 1, 1), dt.date(2026, 2, 15), dt.date(2026, 1, 1), dt.date(2026, 1, 1), dt.date(2026, 3, 15)],
-        "to": [dt.date(2026, 2, 14), None, None, None, None],
-    }
+    plan, payees, deals, columns = hierarchy_rows()
     arrow = pa.table(columns)
     assert arrow.schema.field("from").type == pa.date32()
     assert arrow.column("to").null_count == 4
