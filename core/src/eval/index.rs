@@ -2,7 +2,7 @@
 //! reporting hierarchy, and quotas by payee.
 
 use super::expr::{fault, R};
-use crate::dataset::{Column, Dataset};
+use crate::dataset::{Column, Dataset, Sym};
 use crate::period::{Date, Period};
 use crate::plan::SourceRef;
 use rust_decimal::Decimal;
@@ -489,30 +489,67 @@ fn deal_order_packed(data: &Dataset, keys: &[IdKey]) -> Option<Vec<u32>> {
     )
 }
 
-/// `(date, id number)` of every deal packed in a `u64` (the date's offset from `i32::MIN` in
-/// the high half), when every deal id is all digits with a value below 2^32; `None` otherwise.
-fn deal_keys_packed(data: &Dataset) -> Option<Vec<u64>> {
-    let ids = &data.deals.id;
-    let one = |(&s, d): (&u32, &Date)| -> Option<u64> {
-        let k = id_key(data.texts.resolve(s));
-        let num = u32::try_from(k.num).ok().filter(|_| k.class == 0)?;
-        let day = (i64::from(d.0) - i64::from(i32::MIN)) as u64;
-        Some((day << 32) | u64::from(num))
+/// `(date, id number)` of a deal packed in a `u64` (the date's offset from `i32::MIN` in the
+/// high half), when its id is all digits with a value below 2^32; `None` otherwise.
+fn deal_key_packed(data: &Dataset, id: Sym, date: Date) -> Option<u64> {
+    let k = id_key(data.texts.resolve(id));
+    let num = u32::try_from(k.num).ok().filter(|_| k.class == 0)?;
+    let day = (i64::from(date.0) - i64::from(i32::MIN)) as u64;
+    Some((day << 32) | u64::from(num))
+}
+
+/// True when the deal rows are in id order (strictly ascending by [`id_cmp`]), as when the
+/// deals table was exported sorted by id. A deal's row then orders as its id does, so lines
+/// sort by (date, row) with no key table: the table would cost 8 bytes a deal, and memory
+/// freed after building the index tends to stay resident through the evaluation.
+fn deals_in_id_order(data: &Dataset) -> bool {
+    let less = |w: &[Sym]| match w {
+        [a, b] => {
+            let (ta, tb) = (data.texts.resolve(*a), data.texts.resolve(*b));
+            id_cmp(id_key(ta), ta, id_key(tb), tb) == Ordering::Less
+        }
+        _ => true,
     };
-    if ids.len() != data.deals.date.len() {
-        return None;
-    }
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        ids.par_iter()
-            .zip(data.deals.date.par_iter())
-            .with_min_len(1 << 14)
-            .map(one)
-            .collect()
+        data.deals.id.par_windows(2).with_min_len(1 << 14).all(less)
     }
     #[cfg(not(feature = "parallel"))]
-    ids.iter().zip(&data.deals.date).map(one).collect()
+    data.deals.id.windows(2).all(less)
+}
+
+/// [`deal_key_packed`] of every deal, when every deal has one; `None` otherwise. Written into
+/// one vector of exactly the deals' length (collecting in parallel would grow and join
+/// pieces, twice the memory at the peak, and freed memory tends to stay resident).
+fn deal_keys_packed(data: &Dataset) -> Option<Vec<u64>> {
+    let (ids, dates) = (&data.deals.id, &data.deals.date);
+    if ids.len() != dates.len() {
+        return None;
+    }
+    let mut keys = vec![0u64; ids.len()];
+    let fill = |(keys, (ids, dates)): (&mut [u64], (&[Sym], &[Date]))| -> bool {
+        keys.iter_mut()
+            .zip(ids.iter().zip(dates))
+            .all(|(k, (&id, &date))| match deal_key_packed(data, id, date) {
+                Some(v) => {
+                    *k = v;
+                    true
+                }
+                None => false,
+            })
+    };
+    #[cfg(feature = "parallel")]
+    let all = {
+        use rayon::prelude::*;
+        const CHUNK: usize = 1 << 14;
+        keys.par_chunks_mut(CHUNK)
+            .zip(ids.par_chunks(CHUNK).zip(dates.par_chunks(CHUNK)))
+            .all(fill)
+    };
+    #[cfg(not(feature = "parallel"))]
+    let all = fill((&mut keys, (ids, dates)));
+    all.then_some(keys)
 }
 
 /// Splits `v` into the parts `starts` delimits (as in [`LineIndex`]).
@@ -529,22 +566,21 @@ fn parts<'v>(mut v: &'v mut [u32], starts: &[u32]) -> Vec<&'v mut [u32]> {
     parts
 }
 
-/// Sorts each payee's part of `rows` (`starts` as in [`LineIndex`]) by `(key(deal), row)`,
-/// where `deals` holds each row's deal, on the pool with the `parallel` feature (`deals` is
-/// left unsorted). Returns false when some deal has no key, or (with `unique_high`) when two
-/// rows of one payee have the same key; that payee's rows are then left in some order. The
-/// keys exist for one payee at a time (a buffer per worker), not for every line at once.
+/// Sorts each payee's part of `rows` (`starts` as in [`LineIndex`]) by `(key(row), row)`, on
+/// the pool with the `parallel` feature. Returns false when some row has no key, or (with
+/// `unique_high`) when two rows of one payee have the same key; that payee's rows are then
+/// left in some order. The keys exist for one payee at a time (a buffer per worker), not for
+/// every line at once.
 fn sort_buckets(
     rows: &mut [u32],
-    deals: &mut [u32],
     starts: &[u32],
     key: &(dyn Fn(u32) -> Option<u128> + Sync),
     unique_high: bool,
 ) -> bool {
-    let sort = |buf: &mut Vec<u128>, (rows, deals): (&mut [u32], &mut [u32])| -> bool {
+    let sort = |buf: &mut Vec<u128>, rows: &mut [u32]| -> bool {
         buf.clear();
-        for (&r, &d) in rows.iter().zip(deals.iter()) {
-            match key(d) {
+        for &r in rows.iter() {
+            match key(r) {
                 Some(k) => buf.push((k << 32) | u128::from(r)),
                 None => return false,
             }
@@ -558,12 +594,11 @@ fn sort_buckets(
                 .windows(2)
                 .any(|w| matches!(w, [a, b] if a >> 32 == b >> 32))
     };
-    let parts = parts(rows, starts).into_iter().zip(parts(deals, starts));
+    let parts = parts(rows, starts);
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         parts
-            .collect::<Vec<_>>()
             .into_par_iter()
             .map_init(Vec::new, sort)
             .reduce(|| true, |a, b| a && b)
@@ -651,32 +686,46 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         }
     }
     let total = starts.get(np).copied().unwrap_or(0) as usize;
-    // Bucket the references, and their deals, by payee (in reference order); then sort each
-    // payee's references. The deals are kept beside them while sorting so that the sort reads
-    // them in order rather than looking each up by reference.
+    // Bucket the references by payee (in reference order); then sort each payee's references
+    // by their deal's key.
     let mut refs = vec![0u32; total];
-    let mut deals = vec![0u32; total];
-    let bucket = |refs: &mut [u32], deals: &mut [u32]| {
-        let mut cur = starts.clone();
-        for (r, p, d) in lines() {
-            if let Some(slot) = cur.get_mut(p as usize) {
-                let k = *slot as usize;
-                if let (Some(c), Some(dl)) = (refs.get_mut(k), deals.get_mut(k)) {
-                    *c = r;
-                    *dl = d;
-                }
-                *slot += 1;
+    let mut cur = starts.clone();
+    for (r, p, _) in lines() {
+        if let Some(slot) = cur.get_mut(p as usize) {
+            if let Some(c) = refs.get_mut(*slot as usize) {
+                *c = r;
             }
+            *slot += 1;
+        }
+    }
+    drop(cur);
+    let deal_of = |r: u32| {
+        if r < nc {
+            cr.deal.get(r as usize).copied().unwrap_or(u32::MAX)
+        } else {
+            r - nc
         }
     };
-    bucket(&mut refs, &mut deals);
-    let packed = match deal_keys_packed(data) {
-        Some(dk) => {
-            let key = |d: u32| dk.get(d as usize).map(|&k| u128::from(k));
-            sort_buckets(&mut refs, &mut deals, &starts, &key, true)
-        }
-        None => false,
+    let dates = &data.deals.date;
+    let packed = if deals_in_id_order(data) {
+        let key = |r: u32| {
+            let d = deal_of(r);
+            let day = dates.get(d as usize)?.0;
+            let day = (i64::from(day) - i64::from(i32::MIN)) as u64;
+            Some(u128::from((day << 32) | u64::from(d)))
+        };
+        sort_buckets(&mut refs, &starts, &key, true)
+    } else {
+        false
     };
+    let packed = packed
+        || match deal_keys_packed(data) {
+            Some(dk) => {
+                let key = |r: u32| dk.get(deal_of(r) as usize).map(|&k| u128::from(k));
+                sort_buckets(&mut refs, &starts, &key, true)
+            }
+            None => false,
+        };
     if !packed {
         let nd = data.deals.id.len();
         let mut rank = vec![u32::MAX; nd];
@@ -685,14 +734,14 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
                 *r = i as u32;
             }
         }
-        // The packed sort may have reordered some references (not their deals): bucket again.
-        bucket(&mut refs, &mut deals);
-        let key = |d: u32| {
+        // Every key is unique (it ends with the reference), so the order the packed sort left
+        // does not matter.
+        let key = |r: u32| {
             Some(u128::from(
-                rank.get(d as usize).copied().unwrap_or(u32::MAX),
+                rank.get(deal_of(r) as usize).copied().unwrap_or(u32::MAX),
             ))
         };
-        sort_buckets(&mut refs, &mut deals, &starts, &key, false);
+        sort_buckets(&mut refs, &starts, &key, false);
     }
     LineIndex {
         starts,
