@@ -95,10 +95,9 @@ fn line_stage_pads_top_ups_and_capped_lines_to_the_plan_scale() {
     .expect("data loads");
     let r = plan.evaluate(&inputs, "2026-Q1").expect("evaluates");
     let lines: Vec<(String, String, Option<String>, String)> = r
-        .lines
-        .iter()
+        .lines()
         .map(|l| {
-            let v = r.view(l);
+            let v = r.view(&l);
             (
                 v.payee.to_string(),
                 v.component.to_string(),
@@ -165,10 +164,9 @@ fn a_failed_gate_pays_zero_whatever_the_limits() {
     .expect("data loads");
     let r = plan.evaluate(&inputs, "2026-Q1").expect("evaluates");
     let lines: Vec<(String, Option<String>, String)> = r
-        .lines
-        .iter()
+        .lines()
         .map(|l| {
-            let v = r.view(l);
+            let v = r.view(&l);
             (
                 v.component.to_string(),
                 v.deal.map(str::to_string),

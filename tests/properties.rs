@@ -98,7 +98,7 @@ proptest! {
         for t in &r.totals {
             prop_assert!(t.amount <= Decimal::new(500000, 2), "total {} over the cap", t.amount);
         }
-        for l in &r.lines {
+        for l in r.lines() {
             prop_assert!(l.amount >= Decimal::ZERO);
         }
     }

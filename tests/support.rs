@@ -124,10 +124,9 @@ pub fn evaluate(case: &Case) -> Result<Results, Error> {
 /// Lines and totals as sorted JSON arrays, the way cases state them.
 pub fn outcome(r: &Results) -> Value {
     let mut lines: Vec<Value> = r
-        .lines
-        .iter()
+        .lines()
         .map(|l| {
-            let v = r.view(l);
+            let v = r.view(&l);
             json!({ "payee": v.payee, "period": v.period, "component": v.component, "deal": v.deal, "amount": v.amount.to_string() })
         })
         .collect();

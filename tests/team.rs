@@ -63,10 +63,9 @@ fn the_trace_shows_the_team_commission_input() {
     // Lines of components that read no team commission have no `team` key.
     assert!(line("R1", "rep")["trace"].get("team").is_none());
     let text = r
-        .lines
-        .iter()
+        .lines()
         .find(|l| r.payee_id(l) == "M1" && r.component_name(l.component) == "override")
-        .map(|l| commissio::core::report::explain_line(&r, l))
+        .map(|l| commissio::core::report::explain_line(&r, &l))
         .unwrap_or_default();
     assert!(
         text.contains("team commission 12,333.33 (R1 9,000.00, R2 3,333.33)"),
@@ -87,7 +86,7 @@ fn the_trace_shows_the_team_commission_input() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(quiet.trace_bytes(), 0);
-    assert!(quiet.lines.iter().all(|l| quiet.trace(l).team.is_empty()));
+    assert!(quiet.lines().all(|l| quiet.trace(&l).team.is_empty()));
     assert_eq!(quiet.grand_total(), r.grand_total());
 }
 
@@ -144,15 +143,14 @@ fn run(
     let r = plan
         .evaluate(&inputs, "2026-Q1")
         .unwrap_or_else(|e| panic!("{e}"));
-    r.lines
-        .iter()
+    r.lines()
         .map(|l| {
             let key = (
-                r.payee_id(l).to_string(),
+                r.payee_id(&l).to_string(),
                 format!(
                     "{}/{}",
                     r.component_name(l.component),
-                    r.deal_id(l).unwrap_or("-")
+                    r.deal_id(&l).unwrap_or("-")
                 ),
             );
             (key, l.amount)

@@ -42,7 +42,7 @@ fn w1(c: &mut Criterion) {
                         ..EvalOptions::default()
                     },
                 )
-                .map(|r| r.lines.len())
+                .map(|r| r.line_count())
                 .map_err(|e| e.code)
             })
         });

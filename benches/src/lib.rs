@@ -176,13 +176,13 @@ pub fn checksums(r: &Results) -> Result<Checksums, String> {
     let labels: Vec<String> = r.periods.iter().map(w1_quarter).collect();
     // (deal key, deal id, rep id, period, cents)
     type Row<'a> = ((u8, u128), &'a str, &'a str, u32, i128);
-    let mut lines: Vec<Row> = Vec::with_capacity(r.lines.len());
-    for l in &r.lines {
-        let deal = r.deal_id(l).ok_or("a W1 line without a deal")?;
+    let mut lines: Vec<Row> = Vec::with_capacity(r.line_count());
+    for l in r.lines() {
+        let deal = r.deal_id(&l).ok_or("a W1 line without a deal")?;
         lines.push((
             id_num(deal),
             deal,
-            r.payee_id(l),
+            r.payee_id(&l),
             l.period,
             cents(l.amount)?,
         ));

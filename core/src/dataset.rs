@@ -24,12 +24,14 @@ pub type Sym = u32;
 /// hardly ever a deal id, and the ids are most of the index): a million ids then cost their
 /// own bytes plus 4 each. [`Interner::get`] scans the strings when the index misses, so every
 /// lookup still finds every string.
+///
+/// The strings themselves are shared, not copied, with the results of an evaluation (their
+/// deal ids, [`crate::results::IdTable`]); interning a new string while such results are
+/// alive copies them once (copy on write).
 #[derive(Clone)]
 pub struct Interner {
-    /// Every string, end to end.
-    buf: String,
-    /// End of each symbol's text in `buf` (its start is the previous end).
-    ends: Ends,
+    /// The strings, shared with results ([`Interner::shared_text`]).
+    text: std::sync::Arc<Text>,
     /// Symbols, hashed by their text (all of them unless `partial`).
     index: hashbrown::HashTable<Sym>,
     /// True when some symbols were left out of `index` ([`Interner::retain_index`]).
@@ -39,11 +41,41 @@ pub struct Interner {
     hasher: foldhash::fast::RandomState,
 }
 
+/// Every interned string, end to end, and where each ends.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Text {
+    /// Every string, end to end.
+    buf: String,
+    /// End of each symbol's text in `buf` (its start is the previous end).
+    ends: Ends,
+}
+
+impl Text {
+    /// The text of a symbol (empty for an unknown symbol).
+    pub(crate) fn resolve(&self, sym: Sym) -> &str {
+        text_of(&self.buf, &self.ends, sym)
+    }
+    /// Heap bytes held (by capacity).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let ends = match &self.ends {
+            Ends::Narrow(v) => v.capacity() * std::mem::size_of::<u32>(),
+            Ends::Wide(v) => v.capacity() * std::mem::size_of::<usize>(),
+        };
+        self.buf.capacity() + ends
+    }
+}
+
 /// The ends of the symbols' texts: `u32` until the buffer outgrows it.
 #[derive(Clone, Debug)]
 enum Ends {
     Narrow(Vec<u32>),
     Wide(Vec<usize>),
+}
+
+impl Default for Ends {
+    fn default() -> Self {
+        Ends::Narrow(Vec::new())
+    }
 }
 
 impl Ends {
@@ -122,8 +154,7 @@ impl Ends {
 impl Default for Interner {
     fn default() -> Self {
         Interner {
-            buf: String::new(),
-            ends: Ends::Narrow(Vec::new()),
+            text: std::sync::Arc::default(),
             index: hashbrown::HashTable::new(),
             partial: false,
             narrow_max: u32::MAX as usize,
@@ -135,8 +166,8 @@ impl Default for Interner {
 impl std::fmt::Debug for Interner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Interner")
-            .field("strings", &self.ends.len())
-            .field("bytes", &self.buf.len())
+            .field("strings", &self.text.ends.len())
+            .field("bytes", &self.text.buf.len())
             .finish()
     }
 }
@@ -151,12 +182,12 @@ impl Interner {
     /// Makes room for `additional` more distinct strings.
     pub fn reserve(&mut self, additional: usize) {
         let Interner {
-            buf,
-            ends,
+            text,
             index,
             hasher,
             ..
         } = self;
+        let Text { buf, ends } = std::sync::Arc::make_mut(text);
         // A sixteenth more ends, so that a few strings past the count (text values among a
         // table's ids) do not reallocate, and leave behind, a table-sized vector; the spare
         // room is never written, so it costs address space, not memory.
@@ -169,17 +200,21 @@ impl Interner {
     pub fn intern(&mut self, text: &str) -> Sym {
         let hash = self.hasher.hash_one(text);
         let Interner {
-            buf,
-            ends,
+            text: shared,
             index,
             partial,
             narrow_max,
             hasher,
         } = self;
-        if let Some(&s) = index.find(hash, |&s| text_of(buf, ends, s) == text) {
+        if let Some(&s) = index.find(hash, |&s| shared.resolve(s) == text) {
             return s;
         }
-        let found = if *partial { ends.scan(buf, text) } else { None };
+        let found = if *partial {
+            shared.ends.scan(&shared.buf, text)
+        } else {
+            None
+        };
+        let Text { buf, ends } = std::sync::Arc::make_mut(shared);
         let sym = match found {
             Some(s) => s,
             None => {
@@ -196,26 +231,32 @@ impl Interner {
     /// costs a scan of every string, about a millisecond per million).
     pub fn get(&self, text: &str) -> Option<Sym> {
         let hash = self.hasher.hash_one(text);
-        match self
-            .index
-            .find(hash, |&s| text_of(&self.buf, &self.ends, s) == text)
-        {
+        match self.index.find(hash, |&s| self.text.resolve(s) == text) {
             Some(&s) => Some(s),
-            None if self.partial => self.ends.scan(&self.buf, text),
+            None if self.partial => self.text.ends.scan(&self.text.buf, text),
             None => None,
         }
     }
     /// The text of a symbol (empty for an unknown symbol).
     pub fn resolve(&self, sym: Sym) -> &str {
-        text_of(&self.buf, &self.ends, sym)
+        self.text.resolve(sym)
+    }
+    /// The strings, shared (not copied) with whoever keeps them, such as results' deal ids.
+    pub(crate) fn shared_text(&self) -> std::sync::Arc<Text> {
+        std::sync::Arc::clone(&self.text)
     }
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.text.ends.len()
+    }
+    /// Heap bytes held (by capacity): the text, the ends and the index.
+    pub fn heap_bytes(&self) -> usize {
+        // A hash table slot is the symbol plus one control byte.
+        self.text.heap_bytes() + self.index.capacity() * (std::mem::size_of::<Sym>() + 1)
     }
     /// True when nothing is interned.
     pub fn is_empty(&self) -> bool {
-        self.ends.len() == 0
+        self.text.ends.len() == 0
     }
 
     /// Indexes only the symbols for which `keep` holds, and gives back the spare capacity of
@@ -223,13 +264,13 @@ impl Interner {
     /// many ids nothing looks up by text once a dataset is built.
     pub(crate) fn retain_index(&mut self, keep: impl Fn(Sym) -> bool) {
         let Interner {
-            buf,
-            ends,
+            text,
             index,
             partial,
             hasher,
             ..
         } = self;
+        let Text { buf, ends } = std::sync::Arc::make_mut(text);
         buf.shrink_to_fit();
         ends.shrink_to_fit();
         // A new table for the few kept symbols: cheaper than erasing the many others one by
@@ -279,6 +320,16 @@ impl Column {
     /// True when the column has no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+    /// Heap bytes held (by capacity).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        match self {
+            Column::Decimal(v) => v.capacity() * size_of::<Decimal>(),
+            Column::Bool(v) => v.capacity() * size_of::<bool>(),
+            Column::Text(v) => v.capacity() * size_of::<Sym>(),
+            Column::Date(v) => v.capacity() * size_of::<Date>(),
+        }
     }
 }
 
@@ -477,6 +528,31 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Heap bytes the dataset holds (by capacity): its columns, text and tables; what keeping
+    /// it in memory costs, allocator overhead aside.
+    pub fn heap_bytes(&self) -> usize {
+        fn vec<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        let attrs = |a: &Vec<Column>| a.iter().map(Column::heap_bytes).sum::<usize>() + vec(a);
+        let (p, d, c) = (&self.payees, &self.deals, &self.credits);
+        self.texts.heap_bytes()
+            + vec(&p.id)
+            + vec(&p.manager)
+            + vec(&p.start)
+            + vec(&p.end)
+            + attrs(&p.attrs)
+            + vec(&d.id)
+            + vec(&d.owner)
+            + vec(&d.date)
+            + attrs(&d.attrs)
+            + vec(&c.deal)
+            + vec(&c.payee)
+            + vec(&c.share)
+            + vec(&c.role)
+            + vec(&self.quotas)
+            + self.assignments.as_ref().map_or(0, vec)
+    }
     /// Row of a payee by id.
     pub fn payee_row(&self, id: &str) -> Option<u32> {
         let sym = self.texts.get(id)?;
@@ -631,11 +707,11 @@ mod tests {
     fn ends_widen_past_the_narrow_limit() {
         let mut t = Interner::with_narrow_max(5);
         assert_eq!(t.intern("abc"), 0);
-        assert!(matches!(t.ends, Ends::Narrow(_)));
+        assert!(matches!(t.text.ends, Ends::Narrow(_)));
         assert_eq!(t.intern("de"), 1); // ends at 5: still narrow
-        assert!(matches!(t.ends, Ends::Narrow(_)));
+        assert!(matches!(t.text.ends, Ends::Narrow(_)));
         assert_eq!(t.intern("fgh"), 2); // ends at 8: widened
-        assert!(matches!(t.ends, Ends::Wide(_)));
+        assert!(matches!(t.text.ends, Ends::Wide(_)));
         assert_eq!(t.intern("de"), 1);
         assert_eq!(t.intern("ij"), 3);
         assert_eq!(texts(&t), ["abc", "de", "fgh", "ij"]);

@@ -145,9 +145,9 @@ pub(crate) fn round(value: Decimal, scale: u32, mode: RoundingMode) -> Option<De
 /// `Decimal`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Small {
-    mag: u64,
-    scale: u32,
-    neg: bool,
+    pub(crate) mag: u64,
+    pub(crate) scale: u32,
+    pub(crate) neg: bool,
 }
 
 impl Small {

@@ -16,6 +16,7 @@ pub mod curve;
 pub mod dataset;
 pub mod eval;
 mod exact;
+mod lines;
 pub mod load;
 pub mod money;
 pub mod period;

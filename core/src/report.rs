@@ -199,9 +199,8 @@ pub fn explain_line(r: &Results, line: &Line) -> String {
 /// The story of a payee's payouts: every line (or only the lines of one deal) explained, then
 /// the totals per period. `None` when the payee has no lines.
 pub fn explain_payee(r: &Results, payee: &str, deal: Option<&str>) -> Option<String> {
-    let lines: Vec<&Line> = r
-        .lines
-        .iter()
+    let lines: Vec<Line> = r
+        .lines()
         .filter(|l| r.payee_id(l) == payee && deal.is_none_or(|d| r.deal_id(l) == Some(d)))
         .collect();
     if lines.is_empty() {
@@ -241,7 +240,7 @@ pub fn statement_markdown(
     plan_name: &str,
     currency: &str,
 ) -> Option<String> {
-    let lines: Vec<&Line> = r.lines.iter().filter(|l| r.payee_id(l) == payee).collect();
+    let lines: Vec<Line> = r.lines().filter(|l| r.payee_id(l) == payee).collect();
     if lines.is_empty() {
         return None;
     }

@@ -13,6 +13,7 @@
 //! (bonuses, period tiers, true-up adjustments, floor top-ups, rounding) follow the deal lines
 //! of their payee-period, components in plan order, plan-level lines last.
 
+pub use crate::lines::Lines;
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::period::Period;
 use crate::plan::{LimitLevel, SourceRef};
@@ -218,66 +219,61 @@ pub struct ComponentInfo {
     pub index: u32,
 }
 
-/// Deal ids, stored in one buffer.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Deal ids by deal row: the dataset's interned text, shared rather than copied (a deal id
+/// costs the results 4 bytes), and each deal's symbol in it.
+#[derive(Debug, Clone, Default)]
 pub struct IdTable {
-    buf: String,
-    ends: Vec<u32>,
+    text: std::sync::Arc<crate::dataset::Text>,
+    syms: Vec<crate::dataset::Sym>,
 }
 
 impl IdTable {
-    pub(crate) fn with_capacity(n: usize, bytes: usize) -> Self {
-        IdTable {
-            buf: String::with_capacity(bytes),
-            ends: Vec::with_capacity(n),
-        }
-    }
-    pub(crate) fn push(&mut self, s: &str) {
-        self.buf.push_str(s);
-        self.ends.push(self.buf.len() as u32);
-    }
-    /// Bytes of id text.
-    #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
-    pub(crate) fn byte_len(&self) -> usize {
-        self.buf.len()
-    }
-    /// Appends another table's ids after this one's.
-    #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
-    pub(crate) fn append(&mut self, other: &IdTable) {
-        let base = self.buf.len() as u32;
-        self.buf.push_str(&other.buf);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
+    /// The ids of `syms`, texts of `text`.
+    pub(crate) fn new(text: std::sync::Arc<crate::dataset::Text>, syms: Vec<u32>) -> Self {
+        IdTable { text, syms }
     }
     /// The id at `row` (empty when out of range).
     pub fn get(&self, row: u32) -> &str {
-        let r = row as usize;
-        let end = self.ends.get(r).copied().unwrap_or(0) as usize;
-        let start = if r == 0 {
-            0
-        } else {
-            self.ends.get(r - 1).copied().unwrap_or(0) as usize
-        };
-        self.buf.get(start..end).unwrap_or("")
+        match self.syms.get(row as usize) {
+            Some(&s) => self.text.resolve(s),
+            None => "",
+        }
     }
     /// Number of ids.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.syms.len()
     }
-    /// Heap bytes held (by capacity).
+    /// Heap bytes held (by capacity): the symbols, and the text when these results are its
+    /// only holder (while the dataset lives, the text is the dataset's).
     pub fn heap_bytes(&self) -> usize {
-        self.buf.capacity() + self.ends.capacity() * std::mem::size_of::<u32>()
+        let text = if std::sync::Arc::strong_count(&self.text) == 1 {
+            self.text.heap_bytes()
+        } else {
+            0
+        };
+        self.syms.capacity() * std::mem::size_of::<u32>() + text
     }
     /// True when empty.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.syms.is_empty()
     }
 }
+
+impl PartialEq for IdTable {
+    /// Two tables are equal when they hold the same ids in the same order.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && (0..self.len() as u32).all(|r| self.get(r) == other.get(r))
+    }
+}
+
+impl Eq for IdTable {}
 
 /// Everything an evaluation produced.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
-    /// Payout lines, in the documented order (module docs).
-    pub lines: Vec<Line>,
+    /// Payout lines, in the documented order (module docs), 24 bytes each
+    /// ([`crate::lines`]); read them with [`Results::lines`] and [`Results::line`].
+    pub(crate) lines: crate::lines::LineTable,
     /// One total per payee-period that has at least one line.
     pub totals: Vec<Total>,
     /// One total per payee-period-component that has at least one line.
@@ -331,6 +327,19 @@ pub struct TraceView<'a> {
 }
 
 impl Results {
+    /// Every payout line, in the documented order (module docs), each decoded from its
+    /// compact stored form into a [`Line`] value.
+    pub fn lines(&self) -> Lines<'_> {
+        self.lines.iter()
+    }
+    /// Line `i` (in [`Results::lines`] order), if there is one.
+    pub fn line(&self, i: usize) -> Option<Line> {
+        self.lines.get(i)
+    }
+    /// Number of payout lines.
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
     /// Payee id of a line.
     pub fn payee_id(&self, line: &Line) -> &str {
         self.payee_ids
@@ -360,7 +369,7 @@ impl Results {
         line.deal.map(|d| self.deal_ids.get(d))
     }
     /// A line with names resolved.
-    pub fn view<'a>(&'a self, line: &'a Line) -> LineView<'a> {
+    pub fn view<'a>(&'a self, line: &Line) -> LineView<'a> {
         let component = self.component_name(line.component);
         LineView {
             payee: self.payee_id(line),
@@ -400,7 +409,7 @@ impl Results {
     /// what keeping them in memory costs.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.lines.capacity() * size_of::<Line>()
+        self.lines.heap_bytes()
             + self.traces.capacity()
             + self.totals.capacity() * size_of::<Total>()
             + self.component_totals.capacity() * size_of::<ComponentTotal>()
@@ -458,8 +467,8 @@ struct LinesSer<'a>(&'a Results);
 impl Serialize for LinesSer<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.lines.len()))?;
-        for line in &self.0.lines {
-            seq.serialize_element(&self.0.view(line))?;
+        for line in self.0.lines() {
+            seq.serialize_element(&self.0.view(&line))?;
         }
         seq.end()
     }

@@ -35,7 +35,7 @@ fn cap_never_exceeded_leaves_lines_alone() -> TestResult {
         q(2026, 1),
     )?;
     assert_eq!(amounts(&r, "a"), vec!["300.00", "400.00"]);
-    let steps = r.limits_of(&r.lines[1]);
+    let steps = r.limits_of(&r.line(1).unwrap());
     assert_eq!(steps.len(), 1);
     assert_eq!(
         (steps[0].before, steps[0].after, steps[0].value),
@@ -76,10 +76,10 @@ fn gate_fail_pays_zero_lines() -> TestResult {
     let r = evaluate(&plan(v), &data, q(2026, 1), q(2026, 2))?;
     // Q1: gate fails → one 0.00 line (no floor top-up); Q2: gate passes, floor tops up.
     assert_eq!(amounts(&r, "a"), vec!["0.00", "1200.00", "3800.00"]);
-    let g = r.gates_of(&r.lines[0]);
+    let g = r.gates_of(&r.line(0).unwrap());
     assert_eq!((g.len(), g[0].pass), (1, false));
-    assert_eq!(r.trace(&r.lines[0]).unrounded, d("300"));
-    assert_eq!(r.lines[2].kind, LineKind::FloorTopUp);
+    assert_eq!(r.trace(&r.line(0).unwrap()).unrounded, d("300"));
+    assert_eq!(r.line(2).unwrap().kind, LineKind::FloorTopUp);
     Ok(())
 }
 
@@ -181,12 +181,11 @@ fn deterministic_and_row_order_independent() -> TestResult {
     assert_eq!(ja, c.to_json()?);
     // Payees in id order (all-digit ids numerically, first), deals by date then numeric id.
     let order: Vec<(String, String)> = a
-        .lines
-        .iter()
+        .lines()
         .map(|l| {
             (
-                a.payee_id(l).to_string(),
-                a.deal_id(l).unwrap_or("").to_string(),
+                a.payee_id(&l).to_string(),
+                a.deal_id(&l).unwrap_or("").to_string(),
             )
         })
         .collect();
@@ -212,9 +211,8 @@ fn rep10_order(rows: &[&str]) -> Result<Vec<String>, Box<dyn std::error::Error>>
     );
     let data = w1_data(&deals, reps, "deal_id,rep_id,share\n");
     let r = evaluate(&w1_plan(), &data, q(2026, 1), q(2026, 4))?;
-    Ok(r.lines
-        .iter()
-        .map(|l| r.deal_id(l).unwrap_or("").to_string())
+    Ok(r.lines()
+        .map(|l| r.deal_id(&l).unwrap_or("").to_string())
         .collect())
 }
 
@@ -276,7 +274,7 @@ fn true_up_pays_ytd_minus_earlier() -> TestResult {
         r.total("a", "2026-Q2").map(|x| x.to_string()),
         Some("500.00".into())
     );
-    assert_eq!(r.lines[3].kind, LineKind::TrueUp);
+    assert_eq!(r.line(3).unwrap().kind, LineKind::TrueUp);
     // Reporting Q2 alone gives the same Q2.
     let r2 = evaluate(&plan(v), &data, q(2026, 2), q(2026, 2))?;
     assert_eq!(amounts(&r2, "a"), vec!["500.00", "0.00"]);
@@ -308,8 +306,8 @@ fn plan_floor_and_once_bonus() -> TestResult {
         amounts(&r, "a"),
         vec!["130.00", "2000.00", "10.00", "490.00"]
     );
-    assert_eq!(r.lines[3].kind, LineKind::FloorTopUp);
-    assert_eq!(r.component_name(r.lines[3].component), "(plan)");
+    assert_eq!(r.line(3).unwrap().kind, LineKind::FloorTopUp);
+    assert_eq!(r.component_name(r.line(3).unwrap().component), "(plan)");
     Ok(())
 }
 
@@ -535,13 +533,13 @@ fn many_payees_keep_their_traces_and_the_first_error_wins() -> TestResult {
     let plan = plan(v);
 
     let r = evaluate(&plan, &build(&[]), q(2026, 1), q(2026, 1))?;
-    assert_eq!(r.lines.len(), 400);
-    for (i, line) in r.lines.iter().enumerate() {
-        assert_eq!(r.payee_id(line), format!("p{i:03}"));
+    assert_eq!(r.line_count(), 400);
+    for (i, line) in r.lines().enumerate() {
+        assert_eq!(r.payee_id(&line), format!("p{i:03}"));
         let earned = d(&format!("{}", (i + 1) * 10));
         let paid = earned.min(d("1000"));
         assert_eq!(line.amount, paid);
-        let steps = r.limits_of(line);
+        let steps = r.limits_of(&line);
         assert_eq!(steps.len(), 1);
         assert_eq!((steps[0].before, steps[0].after), (earned, paid));
     }
@@ -589,12 +587,11 @@ fn an_unsplit_deal_pays_its_owner_implicitly() -> TestResult {
     // 10% of each credited amount, rounded half-even per line: deal 2 pays 33.335 → 33.34 and
     // deal 3 pays 0.005 → 0.00, with share exactly 1.
     let lines: Vec<(&str, &str, String, String)> = a
-        .lines
-        .iter()
+        .lines()
         .map(|l| {
             (
-                a.payee_id(l),
-                a.deal_id(l).unwrap_or(""),
+                a.payee_id(&l),
+                a.deal_id(&l).unwrap_or(""),
                 l.share.to_string(),
                 l.amount.to_string(),
             )

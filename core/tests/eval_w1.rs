@@ -23,11 +23,11 @@ fn w1_golden_lines_and_totals() -> TestResult {
     let r = evaluate(&plan, &data, q(2026, 1), q(2026, 4))?;
     // Lines per (deal, rep) = core line + SPIFF line.
     let mut got: BTreeMap<(String, String), commissio_core::Decimal> = BTreeMap::new();
-    for l in &r.lines {
+    for l in r.lines() {
         assert_eq!(l.kind, LineKind::Deal);
         let key = (
-            r.deal_id(l).unwrap_or("").to_string(),
-            r.payee_id(l).to_string(),
+            r.deal_id(&l).unwrap_or("").to_string(),
+            r.payee_id(&l).to_string(),
         );
         let e = got.entry(key).or_default();
         *e += l.amount;
@@ -61,7 +61,7 @@ fn w1_golden_traces() -> TestResult {
     let data = w1_data(DEALS, REPS, SPLITS);
     let r = evaluate(&plan, &data, q(2026, 1), q(2026, 4))?;
     let find = |deal: &str, payee: &str, comp: &str| {
-        r.lines.iter().find(|l| {
+        r.lines().find(|l| {
             r.deal_id(l) == Some(deal)
                 && r.payee_id(l) == payee
                 && r.component_name(l.component) == comp
@@ -69,7 +69,7 @@ fn w1_golden_traces() -> TestResult {
     };
     // Deal 102: slices 20000×2% + 30000.25×8%, ×1.2, 3360.024 → 3360.02.
     let l = find("102", "rA", "core").ok_or("line 102 missing")?;
-    let slices = r.slices_of(l);
+    let slices = r.slices_of(&l);
     assert_eq!(slices.len(), 2);
     assert_eq!((slices[0].lo, slices[0].hi), (d("80000"), d("100000")));
     assert_eq!((slices[0].rate, slices[0].amount), (d("0.02"), d("400.00")));
@@ -78,14 +78,14 @@ fn w1_golden_traces() -> TestResult {
         (slices[1].rate, slices[1].amount),
         (d("0.08"), d("2400.02"))
     );
-    assert_eq!(r.multipliers_of(l).len(), 1);
-    assert_eq!(r.multipliers_of(l)[0].factor.to_string(), "1.2");
-    assert_eq!(r.trace(l).unrounded, d("3360.024"));
-    assert_eq!(r.trace(l).rounded.to_string(), "3360.02");
+    assert_eq!(r.multipliers_of(&l).len(), 1);
+    assert_eq!(r.multipliers_of(&l)[0].factor.to_string(), "1.2");
+    assert_eq!(r.trace(&l).unrounded, d("3360.024"));
+    assert_eq!(r.trace(&l).rounded.to_string(), "3360.02");
     // Deal 104: the cap cuts the line; the trace shows the cap step.
     let l = find("104", "rA", "core").ok_or("line 104 missing")?;
     assert_eq!(l.amount.to_string(), "15689.97");
-    let steps = r.limits_of(l);
+    let steps = r.limits_of(&l);
     assert_eq!(steps.len(), 1);
     assert_eq!(
         (
@@ -102,14 +102,14 @@ fn w1_golden_traces() -> TestResult {
     let s = find("103", "rB", "platform_spiff").ok_or("spiff missing")?;
     let c = find("103", "rB", "core").ok_or("core missing")?;
     assert_eq!((c.amount + s.amount).to_string(), "4760.00");
-    assert_eq!(r.trace(s).rounded.to_string(), "100.00");
+    assert_eq!(r.trace(&s).rounded.to_string(), "100.00");
     // rE deal 111: 0.008 → 0.01 (one rounding per line, not per slice).
     let l = find("111", "rE", "core").ok_or("line 111 missing")?;
-    assert_eq!(r.slices_of(l).len(), 2);
+    assert_eq!(r.slices_of(&l).len(), 2);
     assert_eq!(l.amount.to_string(), "0.01");
     // rC deal 109 starts exactly at 50%: T2 from its first cent.
     let l = find("109", "rC", "core").ok_or("line 109 missing")?;
-    assert_eq!(r.slices_of(l)[0].band, 1);
+    assert_eq!(r.slices_of(&l)[0].band, 1);
     assert_eq!(l.amount.to_string(), "0.08");
     // JSON is stable and amounts are strings.
     let json = r.to_json()?;
@@ -133,13 +133,12 @@ fn w1_trace_off_same_amounts() -> TestResult {
             ..EvalOptions::default()
         },
     )?;
-    let am = |r: &commissio_core::Results| r.lines.iter().map(|l| l.amount).collect::<Vec<_>>();
+    let am = |r: &commissio_core::Results| r.lines().map(|l| l.amount).collect::<Vec<_>>();
     assert_eq!(am(&a), am(&b));
     assert_eq!(b.trace_bytes(), 0);
     assert!(b
-        .lines
-        .iter()
-        .all(|l| !b.has_trace(l) && b.trace(l) == Default::default()));
+        .lines()
+        .all(|l| !b.has_trace(&l) && b.trace(&l) == Default::default()));
     Ok(())
 }
 

@@ -37,12 +37,11 @@ fn w1_reference_checksums() -> TestResult {
         println!(
             "compute (trace={trace}): {:?}, {} result lines",
             t.elapsed(),
-            r.lines.len()
+            r.line_count()
         );
         // Lines per (deal, rep) = sum of core + SPIFF lines; SPEC counts (deal, rep) pairs.
         let core = r
-            .lines
-            .iter()
+            .lines()
             .filter(|l| r.component_name(l.component) == "core")
             .count();
         let total = r.grand_total();

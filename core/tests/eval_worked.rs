@@ -61,7 +61,7 @@ fn p01_graduated_running_and_period_end() -> TestResult {
     ));
     let r = evaluate(&pe, &data3, q(2026, 1), q(2026, 1))?;
     assert_eq!(amounts(&r, "a"), vec!["13500.00"]);
-    assert_eq!(r.lines[0].kind, LineKind::Period);
+    assert_eq!(r.line(0).unwrap().kind, LineKind::Period);
     Ok(())
 }
 
@@ -216,8 +216,8 @@ fn p08_rate_multiplier() -> TestResult {
     data.deal("2", "a", "2026-01-06", &[V::D("10000.00"), V::D("12")]);
     let r = evaluate(&plan(v), &data.finish(), q(2026, 1), q(2026, 1))?;
     assert_eq!(amounts(&r, "a"), vec!["750.00", "500.00"]); // effective 7.5% and 5%
-    assert_eq!(r.multipliers_of(&r.lines[0]).len(), 1);
-    assert_eq!(r.multipliers_of(&r.lines[1]).len(), 0);
+    assert_eq!(r.multipliers_of(&r.line(0).unwrap()).len(), 1);
+    assert_eq!(r.multipliers_of(&r.line(1).unwrap()).len(), 0);
     Ok(())
 }
 
@@ -237,7 +237,7 @@ fn p09_monthly_cap() -> TestResult {
         r.total("a", "2026-01").map(|x| x.to_string()),
         Some("10000.00".into())
     );
-    assert_eq!(r.trace(&r.lines[1]).rounded.to_string(), "4500.00");
+    assert_eq!(r.trace(&r.line(1).unwrap()).rounded.to_string(), "4500.00");
     Ok(())
 }
 
@@ -254,7 +254,7 @@ fn p10_split() -> TestResult {
     assert_eq!(amounts(&r, "a"), vec!["15.00"]);
     assert_eq!(amounts(&r, "b"), vec!["15.00"]);
     assert_eq!(
-        r.trace(&r.lines[0]).basis.map(|x| x.to_string()),
+        r.trace(&r.line(0).unwrap()).basis.map(|x| x.to_string()),
         Some("50.000".into())
     );
     Ok(())
@@ -311,8 +311,7 @@ fn p13_override_via_team() -> TestResult {
     let reps: Vec<String> = ["A", "B", "C", "D", "E"]
         .iter()
         .map(|p| {
-            r.lines
-                .iter()
+            r.lines()
                 .filter(|l| r.payee_id(l) == *p && r.component_name(l.component) == "rep")
                 .map(|l| l.amount.to_string())
                 .collect::<String>()
@@ -397,7 +396,7 @@ fn p15_graduated_on_attainment_at_period_end() -> TestResult {
     let r = evaluate(&plan(v), &data.finish(), q(2026, 1), q(2026, 1))?;
     assert_eq!(amounts(&r, "a"), vec!["33125.00"]);
     let slices: Vec<String> = r
-        .slices_of(&r.lines[0])
+        .slices_of(&r.line(0).unwrap())
         .iter()
         .map(|s| s.amount.normalize().to_string())
         .collect();
@@ -448,7 +447,7 @@ fn p17_most_specific_rate_wins() -> TestResult {
     );
     let r = evaluate(&p, &data.finish(), q(2026, 1), q(2026, 1))?;
     assert_eq!(amounts(&r, "a"), vec!["2.00", "15.00"]);
-    assert_eq!(r.trace(&r.lines[1]).row, Some(1));
+    assert_eq!(r.trace(&r.line(1).unwrap()).row, Some(1));
     assert_eq!(
         r.total("a", "2026-Q1").map(|x| x.to_string()),
         Some("17.00".into())
@@ -586,8 +585,7 @@ fn p22_unit_tiers_volume_and_graduated() -> TestResult {
             source: src(5),
         }));
         let r = evaluate(&p, &sales(&["5", "6", "20", "25"]), q(2026, 1), q(2026, 1))?;
-        Ok(r.lines
-            .iter()
+        Ok(r.lines()
             .map(|l| l.amount.normalize().to_string())
             .collect())
     };

@@ -129,8 +129,8 @@ type Grouped = BTreeMap<(String, String), (Vec<RefLine>, Decimal)>;
 /// with lines has exactly one total and that it is the sum of its lines.
 fn group(r: &Results) -> Result<Grouped, String> {
     let mut lines: BTreeMap<(String, String), Vec<RefLine>> = BTreeMap::new();
-    for l in &r.lines {
-        let v = r.view(l);
+    for l in r.lines() {
+        let v = r.view(&l);
         lines
             .entry((v.payee.to_string(), v.period.clone()))
             .or_default()
@@ -222,10 +222,10 @@ fn diff(got: &Grouped, want: &Grouped) -> Option<String> {
 
 /// Line stage: a line amount is shown at the plan's scale whenever that loses no digit (§7.1).
 fn check_line_scale(r: &Results, scale: u32) -> Result<(), String> {
-    for l in &r.lines {
+    for l in r.lines() {
         let a = l.amount;
         if a.round_dp(scale) == a && a.scale() != scale {
-            let v = r.view(l);
+            let v = r.view(&l);
             return Err(format!(
                 "line {} {} {:?} of {} ({:?}) shows {a}, not at scale {scale}",
                 v.component, v.period, v.deal, v.payee, v.kind

@@ -547,8 +547,8 @@ fn csv_field(s: &str) -> String {
 
 fn results_csv(r: &Results) -> String {
     let mut out = String::from("payee,period,component,deal,kind,share,amount\n");
-    for l in &r.lines {
-        let v = r.view(l);
+    for l in r.lines() {
+        let v = r.view(&l);
         let kind = serde_json::to_value(v.kind)
             .ok()
             .and_then(|k| k.as_str().map(String::from))
@@ -597,8 +597,8 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
     };
     let mut payees: Vec<&str> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for l in &results.lines {
-        let id = results.payee_id(l);
+    for l in results.lines() {
+        let id = results.payee_id(&l);
         if seen.insert(id) {
             payees.push(id);
         }
@@ -640,7 +640,7 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
     }
     if let Some((p, body)) = out_content {
         write_atomic(p, body.as_bytes())?;
-        eprintln!("wrote {} lines to {}", results.lines.len(), p.display());
+        eprintln!("wrote {} lines to {}", results.line_count(), p.display());
     }
     match statements {
         Some(dir) if dir == Path::new("-") => {

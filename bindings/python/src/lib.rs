@@ -300,7 +300,7 @@ impl Results {
     /// Every payout line, in the engine's order (payee, period, deal date, deal, component).
     #[getter]
     fn lines(&self) -> Vec<Line> {
-        (0..self.shared.results.lines.len())
+        (0..self.shared.results.line_count())
             .map(|index| Line {
                 shared: Arc::clone(&self.shared),
                 index,
@@ -470,14 +470,14 @@ impl Results {
     }
 
     fn __len__(&self) -> usize {
-        self.shared.results.lines.len()
+        self.shared.results.line_count()
     }
 
     fn __repr__(&self) -> String {
         let r = &self.shared.results;
         format!(
             "Results(lines={}, totals={}, periods=[{}], grand_total=Decimal('{}'))",
-            r.lines.len(),
+            r.line_count(),
             r.totals.len(),
             r.periods
                 .iter()

@@ -443,11 +443,10 @@ pub struct Line {
 }
 
 impl Line {
-    fn line(&self) -> PyResult<&commissio::core::Line> {
+    fn line(&self) -> PyResult<commissio::core::Line> {
         self.shared
             .results
-            .lines
-            .get(self.index)
+            .line(self.index)
             .ok_or_else(|| PyIndexError::new_err("line index out of range"))
     }
 }
@@ -457,12 +456,12 @@ impl Line {
     /// Payee id.
     #[getter]
     fn payee(&self) -> PyResult<String> {
-        Ok(self.shared.results.payee_id(self.line()?).to_string())
+        Ok(self.shared.results.payee_id(&self.line()?).to_string())
     }
     /// Period label, e.g. `2026-Q1`.
     #[getter]
     fn period(&self) -> PyResult<String> {
-        Ok(self.shared.results.period_label(self.line()?))
+        Ok(self.shared.results.period_label(&self.line()?))
     }
     /// Component name (`(plan)` for plan-level lines).
     #[getter]
@@ -479,7 +478,7 @@ impl Line {
         Ok(self
             .shared
             .results
-            .deal_id(self.line()?)
+            .deal_id(&self.line()?)
             .map(str::to_string))
     }
     /// `"deal"`, `"period"`, `"true_up"`, `"floor_top_up"` or `"rounding"`.
@@ -502,7 +501,7 @@ impl Line {
     #[getter]
     fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::errors::guard(|| {
-            let view = self.shared.results.view(self.line()?);
+            let view = self.shared.results.view(&self.line()?);
             let v = serde_json::to_value(&view.trace)
                 .map_err(|e| PyValueError::new_err(e.to_string()))?;
             json_to_py(py, &v, None)
@@ -527,7 +526,7 @@ impl Line {
         crate::errors::guard(|| {
             Ok(commissio::core::report::explain_line(
                 &self.shared.results,
-                self.line()?,
+                &self.line()?,
             ))
         })
     }
@@ -536,10 +535,10 @@ impl Line {
         let r = &self.shared.results;
         Ok(format!(
             "Line(payee={}, period={}, component={}, deal={}, kind={}, amount=Decimal('{}'))",
-            repr(r.payee_id(l)),
-            repr(&r.period_label(l)),
+            repr(r.payee_id(&l)),
+            repr(&r.period_label(&l)),
             repr(r.component_name(l.component)),
-            repr_opt(r.deal_id(l)),
+            repr_opt(r.deal_id(&l)),
             repr(kind_name(l.kind)),
             l.amount
         ))

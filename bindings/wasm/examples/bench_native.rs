@@ -62,7 +62,7 @@ fn run() -> Result<(), String> {
         times[times.len() / 2],
         times[0],
         cpu[cpu.len() / 2],
-        results.lines.len(),
+        results.line_count(),
         results.grand_total()
     );
     Ok(())

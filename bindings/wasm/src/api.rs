@@ -502,7 +502,7 @@ fn kind_index(k: commissio::core::results::LineKind) -> u8 {
 }
 
 fn line_columns<'a>(r: &'a Results, periods: &'a [String]) -> LineColumns<'a> {
-    let n = r.lines.len();
+    let n = r.line_count();
     let plan_level = r.components.len() as u32;
     let mut components: Vec<&str> = r.components.iter().map(|c| c.name.as_str()).collect();
     components.push(commissio::core::results::PLAN_COMPONENT_NAME);
@@ -519,7 +519,7 @@ fn line_columns<'a>(r: &'a Results, periods: &'a [String]) -> LineColumns<'a> {
         share: Vec::with_capacity(n),
         amount: Vec::with_capacity(n),
     };
-    for line in &r.lines {
+    for line in r.lines() {
         cols.payee.push(line.payee);
         cols.period.push(line.period);
         cols.component.push(
@@ -529,7 +529,7 @@ fn line_columns<'a>(r: &'a Results, periods: &'a [String]) -> LineColumns<'a> {
                 line.component.min(plan_level)
             },
         );
-        cols.deal.push(r.deal_id(line));
+        cols.deal.push(r.deal_id(&line));
         cols.kind.push(kind_index(line.kind));
         cols.share.push(line.share);
         cols.amount.push(line.amount);
@@ -603,9 +603,9 @@ pub fn traces_json(r: &Results) -> Result<String, String> {
     impl Serialize for Traces<'_> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeSeq;
-            let mut seq = s.serialize_seq(Some(self.0.lines.len()))?;
-            for line in &self.0.lines {
-                seq.serialize_element(&self.0.view(line).trace)?;
+            let mut seq = s.serialize_seq(Some(self.0.line_count()))?;
+            for line in self.0.lines() {
+                seq.serialize_element(&self.0.view(&line).trace)?;
             }
             seq.end()
         }
@@ -757,7 +757,7 @@ mod tests {
             "2026-Q1",
         )
         .unwrap();
-        assert!(r.lines.is_empty());
+        assert!(r.line_count() == 0);
         let e = evaluate(
             &c,
             inputs(

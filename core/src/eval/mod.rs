@@ -130,7 +130,7 @@ pub mod tiers;
 use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
-use crate::results::{EvalError, IdTable, Results, NO_TRACE};
+use crate::results::{EvalError, IdTable, Results};
 use index::{LineIndex, PayeeLines};
 use run::{Engine, PayeeFail, PayeeOut, Slot};
 use rust_decimal::Decimal;
@@ -150,43 +150,12 @@ fn append_batch(
     for (k, o) in outs.into_iter().enumerate() {
         let out = o.map_err(|f| (k, f))?;
         let base = res.traces.len() as u64;
-        res.lines.extend(out.lines.iter().map(|l| {
-            let mut l = *l;
-            if l.trace_at != NO_TRACE {
-                l.trace_at += base;
-            }
-            l
-        }));
+        res.lines.append(&out.lines, base);
         res.traces.extend_from_slice(&out.traces);
         res.totals.extend_from_slice(&out.totals);
         res.component_totals.extend_from_slice(&out.comp_totals);
     }
     Ok(())
-}
-
-/// The deal id table (built in chunks on the pool with the `parallel` feature).
-fn deal_id_table(data: &Dataset) -> IdTable {
-    let chunk = |syms: &[u32]| {
-        let bytes: usize = syms.iter().map(|&s| data.texts.resolve(s).len()).sum();
-        let mut t = IdTable::with_capacity(syms.len(), bytes);
-        for &s in syms {
-            t.push(data.texts.resolve(s));
-        }
-        t
-    };
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let parts: Vec<IdTable> = data.deals.id.par_chunks(1 << 16).map(chunk).collect();
-        let bytes: usize = parts.iter().map(|p| p.byte_len()).sum();
-        let mut ids = IdTable::with_capacity(data.deals.id.len(), bytes);
-        for p in &parts {
-            ids.append(p);
-        }
-        ids
-    }
-    #[cfg(not(feature = "parallel"))]
-    chunk(&data.deals.id)
 }
 
 /// Options of an evaluation.
@@ -274,6 +243,13 @@ pub fn evaluate_with(
         }
     }
     let compiled = compiled::compile(plan, data).map_err(to_err)?;
+    // What a stored line can carry (crate::lines): far beyond any real plan or dataset.
+    if compiled.components.len() > crate::lines::MAX_COMPONENT as usize + 1 {
+        return Err(err0("R0002", "the plan has more than 65,535 components"));
+    }
+    if data.deals.id.len() >= u32::MAX as usize {
+        return Err(err0("R0001", "the dataset has 4,294,967,295 deals or more"));
+    }
 
     // Periods.
     let grain = first.grain;
@@ -514,6 +490,6 @@ pub fn evaluate_with(
         res.lines.shrink_to_fit();
         res.traces.shrink_to_fit();
     }
-    res.deal_ids = deal_id_table(data);
+    res.deal_ids = IdTable::new(data.texts.shared_text(), data.deals.id.clone());
     Ok(res)
 }

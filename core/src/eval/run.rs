@@ -70,7 +70,7 @@ pub(crate) struct Engine<'a> {
 /// Lines and trace records of one payee (trace offsets relative to its own `traces`).
 #[derive(Debug, Default)]
 pub(crate) struct PayeeOut {
-    pub lines: Vec<Line>,
+    pub lines: crate::lines::LineTable,
     /// Trace records of `lines` ([`crate::tape`]).
     pub traces: Vec<u8>,
     pub totals: Vec<Total>,
@@ -344,7 +344,7 @@ impl<'a> Engine<'a> {
                     .for_each(|c| *c = (Decimal::ZERO, Decimal::ZERO));
                 cur_version = Some(vi);
             }
-            let marks = (out.lines.len(), out.traces.len());
+            let marks = (out.lines.mark(), out.traces.len());
             out.slices.clear();
             out.mults.clear();
             out.gates.clear();
@@ -890,7 +890,7 @@ impl<'a> Engine<'a> {
                 cs.0 = add(cs.0, line.amount, SourceRef::default())?;
                 cs.1 = true;
             }
-            out.lines.push(line);
+            out.lines.push(&line);
         }
         out.totals.push(Total {
             payee: p,

@@ -276,8 +276,7 @@ pub fn m(year: i32, index: u32) -> Period {
 
 /// Amounts of the lines of one payee as strings, in output order.
 pub fn amounts(r: &commissio_core::Results, payee: &str) -> Vec<String> {
-    r.lines
-        .iter()
+    r.lines()
         .filter(|l| r.payee_id(l) == payee)
         .map(|l| l.amount.to_string())
         .collect()
