@@ -503,10 +503,20 @@ fn deal_key_packed(data: &Dataset, id: Sym, date: Date) -> Option<u64> {
 /// sort by (date, row) with no key table: the table would cost 8 bytes a deal, and memory
 /// freed after building the index tends to stay resident through the evaluation.
 fn deals_in_id_order(data: &Dataset) -> bool {
+    // Digits without a leading zero (and not empty) compare as numbers do: by length, then
+    // byte by byte. That settles the usual ids in a few instructions; others go to `id_cmp`.
+    let plain_number = |s: &[u8]| {
+        s.first().is_some_and(|&c| c != b'0' || s.len() == 1) && s.iter().all(u8::is_ascii_digit)
+    };
     let less = |w: &[Sym]| match w {
         [a, b] => {
             let (ta, tb) = (data.texts.resolve(*a), data.texts.resolve(*b));
-            id_cmp(id_key(ta), ta, id_key(tb), tb) == Ordering::Less
+            let (ba, bb) = (ta.as_bytes(), tb.as_bytes());
+            if plain_number(ba) && plain_number(bb) {
+                (ba.len(), ba) < (bb.len(), bb)
+            } else {
+                id_cmp(id_key(ta), ta, id_key(tb), tb) == Ordering::Less
+            }
         }
         _ => true,
     };
@@ -1019,6 +1029,43 @@ mod tests {
             Err(_) => panic!("every line is gathered"),
         };
         assert_eq!(a, [2, 0]);
+    }
+
+    /// Deal rows are in id order when their ids ascend strictly by `id_cmp`: numbers by value,
+    /// equal numbers bytewise ("007" before "7"), digits before other text.
+    #[test]
+    fn deal_rows_in_id_order_are_recognised() {
+        let in_order = |ids: &[&str]| {
+            let mut data = dataset();
+            data.deals.id = ids.iter().map(|s| data.texts.intern(s)).collect();
+            deals_in_id_order(&data)
+        };
+        assert!(in_order(&["7", "9", "12", "30"]));
+        assert!(in_order(&["0", "9", "10", "a"]));
+        assert!(in_order(&["007", "7", "08", "b"]));
+        assert!(in_order(&["5"]));
+        assert!(!in_order(&["10", "9"]));
+        assert!(!in_order(&["7", "007"]));
+        assert!(!in_order(&["a", "b", "5"]));
+        assert!(!in_order(&["7", "7"]));
+        assert!(!in_order(&["9", "10", "0"]));
+    }
+
+    /// With deal rows in id order, lines sort by (date, row) without a key table: same-date
+    /// deals of one payee come in id order.
+    #[test]
+    fn lines_of_deals_in_id_order_sort_by_date_then_id() {
+        let mut data = dataset();
+        for (row, id) in ["1", "2", "3", "4"].iter().enumerate() {
+            data.deals.id[row] = data.texts.intern(id);
+        }
+        data.deals.owner[1] = 0; // "2" (15 Jan) to A, beside "3" (15 Jan)
+        assert!(deals_in_id_order(&data));
+        let index = build_lines(&data, |_| true);
+        // A: "2" and "3" (15 Jan, by id), "1" (1 Feb, 0.4), "4" (31 Mar, 0.75);
+        // B: "1" (0.6), "4" (0.25). Deal d's implicit line is 4 + d.
+        assert_eq!(index.starts, [0, 4, 6]);
+        assert_eq!(index.refs, [5, 6, 1, 3, 0, 2]);
     }
 
     /// Line references: credit rows first, then one per deal; out of range reads as nothing.
