@@ -42,12 +42,22 @@ pub struct Interner {
 }
 
 /// Every interned string, end to end, and where each ends.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Text {
     /// Every string, end to end.
     buf: String,
     /// End of each symbol's text in `buf` (its start is the previous end).
     ends: Ends,
+}
+
+impl std::fmt::Debug for Text {
+    /// Counts, not the strings (results print it among their deal ids).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Text")
+            .field("strings", &self.ends.len())
+            .field("bytes", &self.buf.len())
+            .finish()
+    }
 }
 
 impl Text {
@@ -214,17 +224,18 @@ impl Interner {
         } else {
             None
         };
-        let Text { buf, ends } = std::sync::Arc::make_mut(shared);
         let sym = match found {
             Some(s) => s,
             None => {
+                // Copies the strings only if results still share them.
+                let Text { buf, ends } = std::sync::Arc::make_mut(shared);
                 let sym = ends.len() as Sym;
                 buf.push_str(text);
                 ends.push(buf.len(), *narrow_max);
                 sym
             }
         };
-        index.insert_unique(hash, sym, |&s| hasher.hash_one(text_of(buf, ends, s)));
+        index.insert_unique(hash, sym, |&s| hasher.hash_one(shared.resolve(s)));
         sym
     }
     /// The symbol for `text` if it was interned (after loading, a text the index left out
@@ -701,6 +712,22 @@ mod tests {
         assert_eq!(t.get(""), Some(2));
         assert_eq!(t.get("ba"), None);
         assert_eq!(t.resolve(4), "");
+    }
+
+    /// Strings shared with results stay as they were when more are interned (copy on write),
+    /// and a string already there is found without copying.
+    #[test]
+    fn shared_text_is_copied_on_write() {
+        let mut t = Interner::default();
+        assert_eq!(t.intern("a"), 0);
+        let shared = t.shared_text();
+        assert_eq!(t.intern("a"), 0);
+        assert!(std::sync::Arc::ptr_eq(&shared, &t.text));
+        assert_eq!(t.intern("b"), 1);
+        assert!(!std::sync::Arc::ptr_eq(&shared, &t.text));
+        assert_eq!((shared.resolve(0), shared.resolve(1)), ("a", ""));
+        assert_eq!((t.resolve(0), t.resolve(1)), ("a", "b"));
+        assert_eq!(t.get("b"), Some(1));
     }
 
     #[test]

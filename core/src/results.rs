@@ -271,7 +271,7 @@ impl Eq for IdTable {}
 /// Everything an evaluation produced.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
-    /// Payout lines, in the documented order (module docs), 24 bytes each
+    /// Payout lines, in the documented order (module docs), 20 bytes each
     /// ([`crate::lines`]); read them with [`Results::lines`] and [`Results::line`].
     pub(crate) lines: crate::lines::LineTable,
     /// One total per payee-period that has at least one line.

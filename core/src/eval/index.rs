@@ -640,11 +640,12 @@ fn explicit_deals(data: &Dataset) -> Vec<bool> {
 ///
 /// The kept lines (credit rows, then the implicit lines of deals without credit rows, as
 /// references: [`line_of`]) are bucketed by payee (counting sort) and each bucket is sorted by
-/// a key of its deal, then reference ([`sort_buckets`]). When every deal id is a number below
-/// 2^32 the key is (date, id number) and no global sort is needed; otherwise (or when one
-/// payee has two deals with the same date and number, such as `007` and `7`) it is the rank of
-/// the deal in [`deal_order`]. Both give the order of walking deals in order and appending
-/// their lines.
+/// a key of its deal, then reference ([`sort_buckets`]). The key is, first choice first:
+/// (date, deal row) when the deal rows are in id order ([`deals_in_id_order`]: nothing to
+/// look up but the date); (date, id number) when every deal id is a number below 2^32 and no
+/// payee has two deals with the same date and number (such as `007` and `7`); otherwise the
+/// rank of the deal in [`deal_order`]. All three give the order of walking deals in (date,
+/// id) order and appending their lines.
 pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIndex {
     let np = data.payees.id.len();
     let cr = &data.credits;
@@ -724,7 +725,9 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
             let day = (i64::from(day) - i64::from(i32::MIN)) as u64;
             Some(u128::from((day << 32) | u64::from(d)))
         };
-        sort_buckets(&mut refs, &starts, &key, true)
+        // Rows are unique, so no two deals share a key; the reference breaks the tie of one
+        // deal's two lines.
+        sort_buckets(&mut refs, &starts, &key, false)
     } else {
         false
     };
