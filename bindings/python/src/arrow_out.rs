@@ -95,19 +95,25 @@ pub fn batch(r: &Results, which: Which) -> Result<RecordBatch, ArrowError> {
         Which::Lines => {
             let labels: Vec<String> = r.periods.iter().map(|p| p.label()).collect();
             let period = |p: u32| labels.get(p as usize).map(String::as_str).unwrap_or("");
-            cols.push(("payee", false, text(r.lines().map(|l| payee(l.payee)))));
-            cols.push(("period", false, text(r.lines().map(|l| period(l.period)))));
+            // Decoded once from their compact form, then read column by column.
+            let lines: Vec<commissio::core::Line> = r.lines().collect();
+            cols.push(("payee", false, text(lines.iter().map(|l| payee(l.payee)))));
+            cols.push((
+                "period",
+                false,
+                text(lines.iter().map(|l| period(l.period))),
+            ));
             cols.push((
                 "component",
                 false,
-                text(r.lines().map(|l| r.component_name(l.component))),
+                text(lines.iter().map(|l| r.component_name(l.component))),
             ));
-            let deals: StringArray = r.lines().map(|l| r.deal_id(&l)).collect();
+            let deals: StringArray = lines.iter().map(|l| r.deal_id(l)).collect();
             cols.push(("deal", true, (Arc::new(deals), DataType::Utf8)));
-            cols.push(("kind", false, text(r.lines().map(|l| kind_name(l.kind)))));
-            let shares: Vec<Decimal> = r.lines().map(|l| l.share).collect();
+            cols.push(("kind", false, text(lines.iter().map(|l| kind_name(l.kind)))));
+            let shares: Vec<Decimal> = lines.iter().map(|l| l.share).collect();
             cols.push(("share", false, decimal_column(&shares)?));
-            let amounts: Vec<Decimal> = r.lines().map(|l| l.amount).collect();
+            let amounts: Vec<Decimal> = lines.iter().map(|l| l.amount).collect();
             cols.push(("amount", false, decimal_column(&amounts)?));
         }
         Which::Totals => {
