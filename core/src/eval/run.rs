@@ -838,7 +838,7 @@ impl<'a> Engine<'a> {
             let Some(w) = sc.work.get(i as usize) else {
                 continue;
             };
-            let raw = w.line;
+            let raw = &w.line;
             let mut line = Line {
                 payee: p,
                 period: ri,
@@ -1119,23 +1119,27 @@ impl<'a> Engine<'a> {
                     continue;
                 }
             }
-            let lcx = cx.with_line(LineCx {
-                deal,
-                share,
-                pos: pos as u32,
-            });
+            // The line's context only when an expression needs it (the fast condition
+            // reads the gathered columns by position).
+            let lcx = || {
+                cx.with_line(LineCx {
+                    deal,
+                    share,
+                    pos: pos as u32,
+                })
+            };
             if let Some(e) = &comp.eligible {
                 let fast = pred.and_then(|p| p.test(cx.attrs, pos));
                 let ok = match fast {
                     Some(ok) => ok,
-                    None => eval_bool(e, &lcx, comp.source).map_err(at_deal(deal))?,
+                    None => eval_bool(e, &lcx(), comp.source).map_err(at_deal(deal))?,
                 };
                 if !ok {
                     continue;
                 }
             }
             let basis = match basis_expr {
-                Some(b) => eval_dec(b, &lcx, comp.source).map_err(at_deal(deal))?,
+                Some(b) => eval_dec(b, &lcx(), comp.source).map_err(at_deal(deal))?,
                 None => Decimal::ZERO,
             };
             sc.elig.push(Elig {
