@@ -111,22 +111,17 @@ fn run() -> Result<bool, String> {
     // evaluation alone on top of it.
     let rss_dataset = rss_kb();
     reset_peak();
-    let compute = || -> Result<(f64, f64, commissio_core::Results), String> {
+    // Seconds, CPU seconds and the results of one evaluation, with or without traces.
+    let compute = |trace: bool| -> Result<(f64, f64, commissio_core::Results), String> {
         let (t, c) = (Instant::now(), cpu_s());
-        let r = evaluate_with(
-            &plan,
-            &data,
-            first,
-            last,
-            &EvalOptions {
-                trace: true,
-                ..EvalOptions::default()
-            },
-        )
-        .map_err(|e| e.to_string())?;
+        let options = EvalOptions {
+            trace,
+            ..EvalOptions::default()
+        };
+        let r = evaluate_with(&plan, &data, first, last, &options).map_err(|e| e.to_string())?;
         Ok((t.elapsed().as_secs_f64(), cpu_s() - c, r))
     };
-    let (mut compute_s, mut compute_cpu_s, mut result) = compute()?;
+    let (mut compute_s, mut compute_cpu_s, mut result) = compute(true)?;
     let compute_peak = peak_rss_kb();
     for _ in 1..repeat {
         let (s, again) = load()?;
@@ -135,7 +130,7 @@ fn run() -> Result<bool, String> {
     }
     for _ in 1..compute_repeat.unwrap_or(repeat).max(1) {
         drop(result);
-        let (s, c, r) = compute()?;
+        let (s, c, r) = compute(true)?;
         compute_s = compute_s.min(s);
         compute_cpu_s = compute_cpu_s.min(c);
         result = r;
@@ -150,19 +145,8 @@ fn run() -> Result<bool, String> {
     if notrace {
         let mut best = f64::INFINITY;
         for _ in 0..repeat {
-            let t = Instant::now();
-            let r = evaluate_with(
-                &plan,
-                &data,
-                first,
-                last,
-                &EvalOptions {
-                    trace: false,
-                    ..EvalOptions::default()
-                },
-            )
-            .map_err(|e| e.to_string())?;
-            best = best.min(t.elapsed().as_secs_f64());
+            let (s, _, r) = compute(false)?;
+            best = best.min(s);
             if checksums(&r)? != sums {
                 return Err("traces off changed the result".into());
             }
