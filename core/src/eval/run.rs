@@ -850,12 +850,24 @@ impl<'a> Engine<'a> {
                 trace_at: NO_TRACE,
             };
             if self.trace {
-                out.steps.clear();
-                let mut cur = w.head;
-                while let Some((step, next)) = sc.steps.get(cur as usize) {
-                    out.steps.push(*step);
-                    cur = *next;
+                // A line's limit steps are chained through `sc.steps`; the usual single step
+                // is read in place, longer chains are gathered.
+                let single = match sc.steps.get(w.head as usize) {
+                    Some((step, NONE)) => Some(step),
+                    _ => None,
+                };
+                if single.is_none() {
+                    out.steps.clear();
+                    let mut cur = w.head;
+                    while let Some((step, next)) = sc.steps.get(cur as usize) {
+                        out.steps.push(*step);
+                        cur = *next;
+                    }
                 }
+                let limits = match single {
+                    Some(step) => std::slice::from_ref(step),
+                    None => out.steps.as_slice(),
+                };
                 line.trace_at = out.traces.len() as u64;
                 let t = &raw.trace;
                 tape::encode(
@@ -874,7 +886,7 @@ impl<'a> Engine<'a> {
                         rounded: t.rounded,
                         rounding: t.rounding,
                         rounded_by_rule: t.rounded_by_rule,
-                        limits: &out.steps,
+                        limits,
                         team: t.team.of(&out.team),
                         team_reports: &out.team_reports,
                     },
