@@ -56,6 +56,30 @@ fn line_cap_and_floor() -> TestResult {
     let data = one_payee(&[("1", "2026-01-02", "100"), ("2", "2026-01-03", "4000")]);
     let r = evaluate(&plan(v), &data, q(2026, 1), q(2026, 1))?;
     assert_eq!(amounts(&r, "a"), vec!["50.00", "350.00"]);
+    // Each line's trace has both steps, in the order declared: (value, before, after).
+    let steps = |i: usize| -> Vec<(String, String, String)> {
+        r.line(i)
+            .map(|l| r.limits_of(&l))
+            .unwrap_or_default()
+            .iter()
+            .map(|s| {
+                (
+                    s.value.to_string(),
+                    s.before.to_string(),
+                    s.after.to_string(),
+                )
+            })
+            .collect()
+    };
+    let t = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        steps(0),
+        [t("350", "10.00", "10.00"), t("50", "10.00", "50.00")]
+    );
+    assert_eq!(
+        steps(1),
+        [t("350", "400.00", "350.00"), t("50", "350.00", "350.00")]
+    );
     Ok(())
 }
 
