@@ -131,8 +131,8 @@ use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
 use crate::results::{EvalError, IdTable, Results};
-use index::{LineIndex, PayeeLines};
-use run::{Engine, PayeeFail, PayeeOut, Slot};
+use index::LineIndex;
+use run::{Engine, PayeeFail, PayeeOut, Slot, Workspace};
 use rust_decimal::Decimal;
 
 /// Payees evaluated per batch. Each batch's outputs are appended to the results (and freed)
@@ -367,13 +367,13 @@ pub fn evaluate_with(
             use rayon::prelude::*;
             order
                 .par_iter()
-                .map_init(PayeeLines::default, |pl, &p| first.run_payee(p, pl))
+                .map_init(Workspace::default, |ws, &p| first.run_payee(p, ws))
                 .collect()
         };
         #[cfg(not(feature = "parallel"))]
         let outs: Vec<Result<PayeeOut, PayeeFail>> = {
-            let mut pl = PayeeLines::default();
-            order.iter().map(|&p| first.run_payee(p, &mut pl)).collect()
+            let mut ws = Workspace::default();
+            order.iter().map(|&p| first.run_payee(p, &mut ws)).collect()
         };
         team_pay = vec![Vec::new(); data.payees.id.len()];
         for (k, o) in outs.into_iter().enumerate() {
@@ -451,15 +451,15 @@ pub fn evaluate_with(
             use rayon::prelude::*;
             batch
                 .par_iter()
-                .map_init(PayeeLines::default, |pl, &p| engine.run_payee(p, pl))
+                .map_init(Workspace::default, |ws, &p| engine.run_payee(p, ws))
                 .collect()
         }
         #[cfg(not(feature = "parallel"))]
         {
-            let mut pl = PayeeLines::default();
+            let mut ws = Workspace::default();
             batch
                 .iter()
-                .map(|&p| engine.run_payee(p, &mut pl))
+                .map(|&p| engine.run_payee(p, &mut ws))
                 .collect()
         }
     };

@@ -169,6 +169,16 @@ struct Elig {
     basis: Decimal,
 }
 
+/// What one worker reuses from payee to payee: the payee's gathered lines and the
+/// evaluation's scratch vectors (each cleared where it is filled), so that a payee allocates
+/// only its output. Fresh scratch per payee cost an allocation, and at 1M deals fresh pages,
+/// for every payee.
+#[derive(Default)]
+pub(crate) struct Workspace {
+    lines: PayeeLines,
+    sc: Scratch,
+}
+
 #[derive(Default)]
 struct Scratch {
     work: Vec<WLine>,
@@ -291,13 +301,13 @@ impl<'a> Engine<'a> {
         Ok(q)
     }
 
-    /// Evaluates payee `p`, with its lines gathered into `lines` (scratch reused from payee to
+    /// Evaluates payee `p`, with its lines gathered into `ws` (scratch reused from payee to
     /// payee).
-    pub fn run_payee(&self, p: u32, lines: &mut PayeeLines) -> Result<PayeeOut, PayeeFail> {
+    pub fn run_payee(&self, p: u32, ws: &mut Workspace) -> Result<PayeeOut, PayeeFail> {
+        let Workspace { lines, sc } = ws;
         self.lines.gather(self.data, p, lines);
         let lines = &*lines;
         let mut out = PayeeOut::default();
-        let mut sc = Scratch::default();
         // Pre-size for the usual shape (one line per credit line and component, about one
         // slice, multiplier and limit step per line): growing by doubling would copy the
         // lines several times. Large unused capacity is never touched, so costs no memory.
@@ -318,6 +328,8 @@ impl<'a> Engine<'a> {
             // About 18 bytes per W1 line (room never written costs no memory).
             out.traces.reserve(n * comps * 24);
         }
+        sc.work.clear();
+        sc.elig.clear();
         sc.work.reserve(n * comps / 2 + 16);
         sc.elig.reserve(n / 2 + 16);
         let mut hist = vec![Decimal::ZERO; self.plan.components.len()];
@@ -363,10 +375,8 @@ impl<'a> Engine<'a> {
                 payee_start: pstart,
                 payee_end: pend,
             };
-            self.run_period(
-                p, slot, ver, &pc, lines, &mut sc, &mut out, &mut hist, &mut cum,
-            )
-            .map_err(fail)?;
+            self.run_period(p, slot, ver, &pc, lines, sc, &mut out, &mut hist, &mut cum)
+                .map_err(fail)?;
             if slot.report.is_none() {
                 out.lines.truncate(marks.0);
                 out.traces.truncate(marks.1);
