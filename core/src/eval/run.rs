@@ -177,6 +177,19 @@ struct Elig {
 pub(crate) struct Workspace {
     lines: PayeeLines,
     sc: Scratch,
+    parts: TracePartsScratch,
+}
+
+/// The trace parts' vectors of a [`PayeeOut`] (cleared every period), kept by the worker
+/// between payees instead of growing anew for each.
+#[derive(Default)]
+struct TracePartsScratch {
+    slices: Vec<Slice>,
+    mults: Vec<MultiplierStep>,
+    gates: Vec<GateStep>,
+    team: Vec<RawTeam>,
+    team_reports: Vec<TeamReport>,
+    steps: Vec<LimitStep>,
 }
 
 #[derive(Default)]
@@ -304,10 +317,19 @@ impl<'a> Engine<'a> {
     /// Evaluates payee `p`, with its lines gathered into `ws` (scratch reused from payee to
     /// payee).
     pub fn run_payee(&self, p: u32, ws: &mut Workspace) -> Result<PayeeOut, PayeeFail> {
-        let Workspace { lines, sc } = ws;
+        let Workspace { lines, sc, parts } = ws;
         self.lines.gather(self.data, p, lines);
         let lines = &*lines;
-        let mut out = PayeeOut::default();
+        use std::mem::take;
+        let mut out = PayeeOut {
+            slices: take(&mut parts.slices),
+            mults: take(&mut parts.mults),
+            gates: take(&mut parts.gates),
+            team: take(&mut parts.team),
+            team_reports: take(&mut parts.team_reports),
+            steps: take(&mut parts.steps),
+            ..PayeeOut::default()
+        };
         // Pre-size for the usual shape (one line per credit line and component, about one
         // slice, multiplier and limit step per line): growing by doubling would copy the
         // lines several times. Large unused capacity is never touched, so costs no memory.
@@ -382,6 +404,14 @@ impl<'a> Engine<'a> {
                 out.traces.truncate(marks.1);
             }
         }
+        *parts = TracePartsScratch {
+            slices: take(&mut out.slices),
+            mults: take(&mut out.mults),
+            gates: take(&mut out.gates),
+            team: take(&mut out.team),
+            team_reports: take(&mut out.team_reports),
+            steps: take(&mut out.steps),
+        };
         Ok(out)
     }
 
