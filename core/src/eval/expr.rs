@@ -568,6 +568,33 @@ impl Pred {
             }
         }
     }
+
+    /// True when every column the condition reads is gathered, of the type it compares, with
+    /// at least `n` rows: then [`Pred::test`] answers for every position below `n`, and so
+    /// does the general path, without error (comparing a present flag, text or number cannot
+    /// fail), so [`Pred::test_ready`] may let the left side of `and`/`or` decide alone.
+    pub fn ready(&self, attrs: &[Option<Column>], n: usize) -> bool {
+        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
+        match self {
+            Pred::Flag(c) => matches!(col(c), Some(Column::Bool(v)) if v.len() >= n),
+            Pred::Text { col: c, .. } => matches!(col(c), Some(Column::Text(v)) if v.len() >= n),
+            Pred::Dec { col: c, .. } => {
+                matches!(col(c), Some(Column::Decimal(v)) if v.len() >= n)
+            }
+            Pred::And(a, b) | Pred::Or(a, b) => a.ready(attrs, n) && b.ready(attrs, n),
+        }
+    }
+
+    /// [`Pred::test`] of a condition that is [`Pred::ready`] for more than `pos` rows: the
+    /// same answer, with `and`/`or` stopping once the left side decides.
+    #[inline]
+    pub fn test_ready(&self, attrs: &[Option<Column>], pos: usize) -> bool {
+        match self {
+            Pred::And(a, b) => a.test_ready(attrs, pos) && b.test_ready(attrs, pos),
+            Pred::Or(a, b) => a.test_ready(attrs, pos) || b.test_ready(attrs, pos),
+            leaf => leaf.test(attrs, pos).unwrap_or(false),
+        }
+    }
 }
 
 /// `deal.x op constant` read straight from the column, for a text column compared with `=` or
@@ -880,5 +907,90 @@ fn call(f: Func, args: &[CExpr], cx: &Cx, s: SourceRef) -> R<Value> {
             let x = want_dec(arg(0)?, s)?;
             Ok(Value::Dec(mul(x, ramp_factor(cx.ramp, cx.pc.tenure), s)?))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three lines: flag, text symbol and amount columns as gathered.
+    fn attrs() -> Vec<Option<Column>> {
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        vec![
+            Some(Column::Bool(vec![true, false, true])),
+            Some(Column::Text(vec![7, 8, 7])),
+            Some(Column::Decimal(vec![d("100000"), d("99999.99"), d("5.00")])),
+            None,
+        ]
+    }
+
+    fn leaf_text(eq: bool) -> Pred {
+        Pred::Text { col: 1, sym: 7, eq }
+    }
+
+    fn leaf_dec() -> Pred {
+        Pred::Dec {
+            col: 2,
+            op: BinOp::Ge,
+            value: Decimal::from(100_000),
+        }
+    }
+
+    /// A condition is ready when each column it reads is gathered with its type and enough
+    /// rows; its short-circuit answer is then `test`'s at every position.
+    #[test]
+    fn ready_conditions_answer_as_test_does() {
+        let a = attrs();
+        let and = |x: Pred, y: Pred| Pred::And(Box::new(x), Box::new(y));
+        let or = |x: Pred, y: Pred| Pred::Or(Box::new(x), Box::new(y));
+        let preds = [
+            Pred::Flag(0),
+            leaf_text(true),
+            leaf_text(false),
+            leaf_dec(),
+            and(leaf_text(true), leaf_dec()),
+            and(leaf_dec(), Pred::Flag(0)),
+            or(leaf_text(false), leaf_dec()),
+            or(Pred::Flag(0), and(leaf_text(true), leaf_dec())),
+        ];
+        let want = [
+            [true, false, true],
+            [true, false, true],
+            [false, true, false],
+            [true, false, false],
+            [true, false, false],
+            [true, false, false],
+            [true, true, false],
+            [true, false, true],
+        ];
+        for (p, w) in preds.iter().zip(want) {
+            assert!(p.ready(&a, 3));
+            for (pos, expected) in w.into_iter().enumerate() {
+                assert_eq!(p.test(&a, pos), Some(expected));
+                assert_eq!(p.test_ready(&a, pos), expected);
+            }
+        }
+        // Not ready: too few rows, a column not gathered, a column of another type, on either
+        // side of an `and`.
+        assert!(!Pred::Flag(0).ready(&a, 4));
+        assert!(!Pred::Flag(3).ready(&a, 1));
+        assert!(!Pred::Flag(1).ready(&a, 1));
+        assert!(!Pred::Dec {
+            col: 0,
+            op: BinOp::Eq,
+            value: Decimal::ONE
+        }
+        .ready(&a, 1));
+        assert!(!and(leaf_dec(), Pred::Flag(9)).ready(&a, 1));
+        assert!(!or(
+            Pred::Text {
+                col: 2,
+                sym: 7,
+                eq: true
+            },
+            Pred::Flag(0)
+        )
+        .ready(&a, 1));
     }
 }

@@ -1157,7 +1157,11 @@ impl<'a> Engine<'a> {
             CPayout::Commission { basis, .. } => Some(basis),
             CPayout::Fixed { .. } => None,
         };
-        let pred = comp.eligible_pred.as_ref().filter(|_| self.fast);
+        // The fast condition, when every column it reads is there for every line in range.
+        let pred = comp
+            .eligible_pred
+            .as_ref()
+            .filter(|p| self.fast && p.ready(cx.attrs, range.end));
         for pos in range {
             let (Some(&deal), Some(&date), Some(&share)) = (
                 lines.deal.get(pos),
@@ -1181,7 +1185,7 @@ impl<'a> Engine<'a> {
                 })
             };
             if let Some(e) = &comp.eligible {
-                let fast = pred.and_then(|p| p.test(cx.attrs, pos));
+                let fast = pred.map(|p| p.test_ready(cx.attrs, pos));
                 let ok = match fast {
                     Some(ok) => ok,
                     None => eval_bool(e, &lcx(), comp.source).map_err(at_deal(deal))?,
