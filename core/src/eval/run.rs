@@ -1910,8 +1910,9 @@ impl<'a> Engine<'a> {
                 self.trace.then_some(&mut out.slices),
             )?;
             let meta = Meta::graduated(e.basis, span_from(s0, out.slices.len()), ordered);
-            // `finish`, for a passed gate and no line limits.
-            let lcx = line_cx(cx, &e);
+            // `finish`, for a passed gate and no line limits. The line's context only when an
+            // expression needs it.
+            let lcx = || line_cx(cx, &e);
             let at = e.pos as usize;
             let m0 = out.mults.len();
             let mut v = amount;
@@ -1920,11 +1921,14 @@ impl<'a> Engine<'a> {
                     None => true,
                     Some(w) => match m.when_pred.as_ref().and_then(|p| p.test(cx.attrs, at)) {
                         Some(b) => b,
-                        None => eval_bool(w, &lcx, m.source).ok()?,
+                        None => eval_bool(w, &lcx(), m.source).ok()?,
                     },
                 };
                 if applies {
-                    let f = eval_dec(&m.factor, &lcx, m.source).ok()?;
+                    let f = match &m.factor {
+                        super::expr::CExpr::Const(Value::Dec(f)) => *f,
+                        factor => eval_dec(factor, &lcx(), m.source).ok()?,
+                    };
                     v = v.mul(Small::of(f)?)?;
                     if self.trace {
                         out.mults.push(MultiplierStep {
