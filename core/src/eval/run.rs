@@ -192,6 +192,20 @@ struct TracePartsScratch {
     steps: Vec<LimitStep>,
 }
 
+impl TracePartsScratch {
+    /// Exchanges these vectors with `out`'s: lent to a payee's output when it starts, taken
+    /// back when it is done.
+    fn swap(&mut self, out: &mut PayeeOut) {
+        use std::mem::swap;
+        swap(&mut self.slices, &mut out.slices);
+        swap(&mut self.mults, &mut out.mults);
+        swap(&mut self.gates, &mut out.gates);
+        swap(&mut self.team, &mut out.team);
+        swap(&mut self.team_reports, &mut out.team_reports);
+        swap(&mut self.steps, &mut out.steps);
+    }
+}
+
 #[derive(Default)]
 struct Scratch {
     work: Vec<WLine>,
@@ -320,16 +334,8 @@ impl<'a> Engine<'a> {
         let Workspace { lines, sc, parts } = ws;
         self.lines.gather(self.data, p, lines);
         let lines = &*lines;
-        use std::mem::take;
-        let mut out = PayeeOut {
-            slices: take(&mut parts.slices),
-            mults: take(&mut parts.mults),
-            gates: take(&mut parts.gates),
-            team: take(&mut parts.team),
-            team_reports: take(&mut parts.team_reports),
-            steps: take(&mut parts.steps),
-            ..PayeeOut::default()
-        };
+        let mut out = PayeeOut::default();
+        parts.swap(&mut out);
         // Pre-size for the usual shape (one line per credit line and component, about one
         // slice, multiplier and limit step per line): growing by doubling would copy the
         // lines several times. Large unused capacity is never touched, so costs no memory.
@@ -404,14 +410,7 @@ impl<'a> Engine<'a> {
                 out.traces.truncate(marks.1);
             }
         }
-        *parts = TracePartsScratch {
-            slices: take(&mut out.slices),
-            mults: take(&mut out.mults),
-            gates: take(&mut out.gates),
-            team: take(&mut out.team),
-            team_reports: take(&mut out.team_reports),
-            steps: take(&mut out.steps),
-        };
+        parts.swap(&mut out);
         Ok(out)
     }
 
