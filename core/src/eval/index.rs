@@ -2,7 +2,7 @@
 //! reporting hierarchy, and quotas by payee.
 
 use super::expr::{fault, R};
-use crate::dataset::{Column, Dataset, Sym};
+use crate::dataset::{Column, Credits, Dataset, Sym};
 use crate::period::{Date, Period};
 use crate::plan::SourceRef;
 use rust_decimal::Decimal;
@@ -503,30 +503,60 @@ fn deal_key_packed(data: &Dataset, id: Sym, date: Date) -> Option<u64> {
 /// sort by (date, row) with no key table: the table would cost 8 bytes a deal, and memory
 /// freed after building the index tends to stay resident through the evaluation.
 fn deals_in_id_order(data: &Dataset) -> bool {
-    // Digits without a leading zero (and not empty) compare as numbers do: by length, then
-    // byte by byte. That settles the usual ids in a few instructions; others go to `id_cmp`.
-    let plain_number = |s: &[u8]| {
-        s.first().is_some_and(|&c| c != b'0' || s.len() == 1) && s.iter().all(u8::is_ascii_digit)
-    };
-    let less = |w: &[Sym]| match w {
-        [a, b] => {
-            let (ta, tb) = (data.texts.resolve(*a), data.texts.resolve(*b));
-            let (ba, bb) = (ta.as_bytes(), tb.as_bytes());
-            if plain_number(ba) && plain_number(bb) {
-                (ba.len(), ba) < (bb.len(), bb)
-            } else {
-                id_cmp(id_key(ta), ta, id_key(tb), tb) == Ordering::Less
+    let ids = &data.deals.id;
+    // Each id is read once: its text, and its value when it is a plain number.
+    let ascending = |run: &[Sym]| -> bool {
+        let mut ids = run.iter().map(|&s| {
+            let t = data.texts.resolve(s);
+            (t, plain_number(t.as_bytes()))
+        });
+        let Some(mut prev) = ids.next() else {
+            return true;
+        };
+        for cur in ids {
+            let less = match (prev.1, cur.1) {
+                (Some(a), Some(b)) => a < b,
+                _ => id_cmp(id_key(prev.0), prev.0, id_key(cur.0), cur.0) == Ordering::Less,
+            };
+            if !less {
+                return false;
             }
+            prev = cur;
         }
-        _ => true,
+        true
     };
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        data.deals.id.par_windows(2).with_min_len(1 << 14).all(less)
+        // Runs overlap by one id, so every neighbouring pair is compared.
+        const RUN: usize = 1 << 14;
+        (0..ids.len().div_ceil(RUN)).into_par_iter().all(|k| {
+            ascending(
+                ids.get(k * RUN..(k * RUN + RUN + 1).min(ids.len()))
+                    .unwrap_or(&[]),
+            )
+        })
     }
     #[cfg(not(feature = "parallel"))]
-    data.deals.id.windows(2).all(less)
+    ascending(ids)
+}
+
+/// The value of a plain number: digits, without a leading zero (unless it is `0`), at most 19
+/// of them. Two plain numbers order as their values do, by [`id_cmp`] too; that settles the
+/// usual ids without comparing their text.
+fn plain_number(s: &[u8]) -> Option<u64> {
+    if s.len() > 19 || s.len() > 1 && s.first() == Some(&b'0') {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &c in s {
+        let digit = c.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(digit);
+    }
+    (!s.is_empty()).then_some(n)
 }
 
 /// [`deal_key_packed`] of every deal, when every deal has one; `None` otherwise. Written into
@@ -638,58 +668,44 @@ fn explicit_deals(data: &Dataset) -> Vec<bool> {
 /// Builds the per-payee line index. `keep(date)` says whether a deal date is in force under
 /// some plan version.
 ///
-/// The kept lines (credit rows, then the implicit lines of deals without credit rows, as
-/// references: [`line_of`]) are bucketed by payee (counting sort) and each bucket is sorted by
-/// a key of its deal, then reference ([`sort_buckets`]). The key is, first choice first:
-/// (date, deal row) when the deal rows are in id order ([`deals_in_id_order`]: nothing to
-/// look up but the date); (date, id number) when every deal id is a number below 2^32 and no
-/// payee has two deals with the same date and number (such as `007` and `7`); otherwise the
-/// rank of the deal in [`deal_order`]. All three give the order of walking deals in (date,
-/// id) order and appending their lines.
+/// The kept lines (as references: [`line_of`]) are bucketed by payee (counting sort) and
+/// each bucket is put in the order of walking deals in (date, id) order and appending their
+/// lines, ties between one deal's lines by reference. First choice first:
+/// - when the deal rows are in id order ([`deals_in_id_order`]) and the credit rows in deal
+///   order, the lines are bucketed walking the deals in row order, so each bucket is already
+///   in (row, reference) order and only needs a stable sort by date ([`sort_buckets_by_day`]);
+/// - otherwise the lines are bucketed in reference order (credit rows, then the implicit lines
+///   of deals without credit rows) and each bucket is sorted by a key of its deal, then
+///   reference ([`sort_buckets`]): (date, row) when the deal rows are in id order; (date, id
+///   number) when every deal id is a number below 2^32 and no payee has two deals with the
+///   same date and number (such as `007` and `7`); else the rank of the deal in
+///   [`deal_order`].
 pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIndex {
     let np = data.payees.id.len();
     let cr = &data.credits;
     let nc = cr.deal.len() as u32;
     // Per deal: KEPT when dated under some plan version, EXPLICIT when it has credit rows.
-    const KEPT: u8 = 1;
-    const EXPLICIT: u8 = 2;
     let mut flags: Vec<u8> = data.deals.date.iter().map(|&d| u8::from(keep(d))).collect();
     for &d in &cr.deal {
         if let Some(f) = flags.get_mut(d as usize) {
             *f |= EXPLICIT;
         }
     }
-    let kept = |c: usize| -> bool {
-        let d = cr.deal.get(c).copied().unwrap_or(0);
-        flags.get(d as usize).is_some_and(|f| f & KEPT != 0)
-    };
-    // Every kept line as (reference, payee, deal): the kept credit rows, then the kept deals
-    // without credit rows, for their owner.
-    let lines = || {
-        let explicit = cr
-            .payee
-            .iter()
-            .zip(&cr.deal)
-            .enumerate()
-            .filter(|&(i, _)| kept(i))
-            .map(|(i, (&p, &d))| (i as u32, p, d));
-        let implicit = data
-            .deals
-            .owner
-            .iter()
-            .zip(&flags)
-            .enumerate()
-            .filter(|&(_, (_, &f))| f == KEPT)
-            .map(move |(d, (&p, _))| (nc.wrapping_add(d as u32), p, d as u32));
-        explicit.chain(implicit)
+    let in_id_order = deals_in_id_order(data);
+    let by_deal = in_id_order && cr.deal.windows(2).all(|w| matches!(w, [a, b] if a <= b));
+    let source = KeptLines {
+        flags: &flags,
+        credits: cr,
+        owners: &data.deals.owner,
+        by_deal,
     };
     // Count lines per payee.
     let mut starts = vec![0u32; np + 1];
-    for (_, p, _) in lines() {
+    source.each(|_, p| {
         if let Some(c) = starts.get_mut(p as usize + 1) {
             *c += 1;
         }
-    }
+    });
     for i in 0..np {
         let prev = starts.get(i).copied().unwrap_or(0);
         if let Some(c) = starts.get_mut(i + 1) {
@@ -697,18 +713,17 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         }
     }
     let total = starts.get(np).copied().unwrap_or(0) as usize;
-    // Bucket the references by payee (in reference order); then sort each payee's references
-    // by their deal's key.
+    // Bucket the references by payee, in the order `source.each` gives them.
     let mut refs = vec![0u32; total];
     let mut cur = starts.clone();
-    for (r, p, _) in lines() {
+    source.each(|r, p| {
         if let Some(slot) = cur.get_mut(p as usize) {
             if let Some(c) = refs.get_mut(*slot as usize) {
                 *c = r;
             }
             *slot += 1;
         }
-    }
+    });
     drop(cur);
     let deal_of = |r: u32| {
         if r < nc {
@@ -718,18 +733,25 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         }
     };
     let dates = &data.deals.date;
-    let packed = if deals_in_id_order(data) {
+    if by_deal {
+        let day = |r: u32| dates.get(deal_of(r) as usize).map_or(0, |d| day_key(*d));
+        sort_buckets_by_day(&mut refs, &starts, &day);
+        return LineIndex {
+            starts,
+            refs,
+            used: Vec::new(),
+            all: None,
+        };
+    }
+    let packed = in_id_order && {
         let key = |r: u32| {
             let d = deal_of(r);
-            let day = dates.get(d as usize)?.0;
-            let day = (i64::from(day) - i64::from(i32::MIN)) as u64;
+            let day = u64::from(day_key(*dates.get(d as usize)?));
             Some(u128::from((day << 32) | u64::from(d)))
         };
         // Rows are unique, so no two deals share a key; the reference breaks the tie of one
         // deal's two lines.
         sort_buckets(&mut refs, &starts, &key, false)
-    } else {
-        false
     };
     let packed = packed
         || match deal_keys_packed(data) {
@@ -761,6 +783,141 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         refs,
         used: Vec::new(),
         all: None,
+    }
+}
+
+/// Per deal in [`KeptLines::flags`]: dated under some plan version.
+const KEPT: u8 = 1;
+/// Per deal in [`KeptLines::flags`]: has credit rows.
+const EXPLICIT: u8 = 2;
+
+/// The kept lines of a dataset, for [`build_lines`].
+struct KeptLines<'a> {
+    /// Per deal: [`KEPT`] and [`EXPLICIT`].
+    flags: &'a [u8],
+    credits: &'a Credits,
+    owners: &'a [u32],
+    /// The credit rows are in deal order.
+    by_deal: bool,
+}
+
+impl KeptLines<'_> {
+    /// Calls `f(reference, payee)` for every kept line: walking the deals in row order (each
+    /// deal's credit rows, or its implicit line) when `by_deal`, else the kept credit rows,
+    /// then the kept deals without credit rows, for their owner.
+    fn each(&self, mut f: impl FnMut(u32, u32)) {
+        let cr = self.credits;
+        let nc = cr.deal.len() as u32;
+        let deals = self.flags.iter().zip(self.owners).enumerate();
+        if self.by_deal {
+            let mut c = 0usize;
+            for (d, (&flag, &owner)) in deals {
+                let d = d as u32;
+                let first = c;
+                while cr.deal.get(c) == Some(&d) {
+                    c += 1;
+                }
+                if flag == KEPT {
+                    f(nc.wrapping_add(d), owner);
+                } else if flag & KEPT != 0 {
+                    for (r, &p) in (first..).zip(cr.payee.get(first..c).unwrap_or(&[])) {
+                        f(r as u32, p);
+                    }
+                }
+            }
+        } else {
+            for (r, (&p, &d)) in cr.payee.iter().zip(&cr.deal).enumerate() {
+                if self.flags.get(d as usize).is_some_and(|f| f & KEPT != 0) {
+                    f(r as u32, p);
+                }
+            }
+            for (d, (&flag, &owner)) in deals {
+                if flag == KEPT {
+                    f(nc.wrapping_add(d as u32), owner);
+                }
+            }
+        }
+    }
+}
+
+/// A date as an unsigned number that orders as the date does.
+fn day_key(d: Date) -> u32 {
+    (i64::from(d.0) - i64::from(i32::MIN)) as u32
+}
+
+/// Sorts each payee's part of `rows` (`starts` as in [`LineIndex`]) by `day(row)`, keeping
+/// the order of rows with the same day (a stable sort), on the pool with the `parallel`
+/// feature, with buffers per worker. A part whose days span few values for its size (a year
+/// of days, for a payee with a few hundred lines) is sorted by counting; any other part by
+/// its keys of day and position packed in a `u64`.
+fn sort_buckets_by_day(rows: &mut [u32], starts: &[u32], day: &(dyn Fn(u32) -> u32 + Sync)) {
+    #[derive(Default)]
+    struct Buffers {
+        days: Vec<u32>,
+        counts: Vec<u32>,
+        keys: Vec<u64>,
+        copy: Vec<u32>,
+    }
+    let sort = |b: &mut Buffers, rows: &mut [u32]| {
+        b.days.clear();
+        b.days.extend(rows.iter().map(|&r| day(r)));
+        if b.days.windows(2).all(|w| matches!(w, [x, y] if x <= y)) {
+            return;
+        }
+        let lo = b.days.iter().copied().min().unwrap_or(0);
+        let hi = b.days.iter().copied().max().unwrap_or(0);
+        let span = (hi - lo) as usize + 1;
+        b.copy.clear();
+        b.copy.extend_from_slice(rows);
+        if span <= rows.len().saturating_mul(4).max(1024) {
+            // counts[i] ends up as the first position of day lo + i.
+            b.counts.clear();
+            b.counts.resize(span + 1, 0);
+            for &d in &b.days {
+                if let Some(c) = b.counts.get_mut((d - lo) as usize + 1) {
+                    *c += 1;
+                }
+            }
+            let mut sum = 0;
+            for c in &mut b.counts {
+                sum += *c;
+                *c = sum;
+            }
+            for (&r, &d) in b.copy.iter().zip(&b.days) {
+                if let Some(next) = b.counts.get_mut((d - lo) as usize) {
+                    if let Some(slot) = rows.get_mut(*next as usize) {
+                        *slot = r;
+                    }
+                    *next += 1;
+                }
+            }
+        } else {
+            b.keys.clear();
+            b.keys.extend(
+                b.days
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, &d)| (u64::from(d) << 32) | pos as u64),
+            );
+            b.keys.sort_unstable();
+            for (r, k) in rows.iter_mut().zip(&b.keys) {
+                let pos = (k & u64::from(u32::MAX)) as usize;
+                *r = b.copy.get(pos).copied().unwrap_or(*r);
+            }
+        }
+    };
+    let parts = parts(rows, starts);
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        parts.into_par_iter().for_each_init(Buffers::default, sort);
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let mut buffers = Buffers::default();
+        for p in parts {
+            sort(&mut buffers, p);
+        }
     }
 }
 
@@ -1069,6 +1226,164 @@ mod tests {
         // B: "1" (0.6), "4" (0.25). Deal d's implicit line is 4 + d.
         assert_eq!(index.starts, [0, 4, 6]);
         assert_eq!(index.refs, [5, 6, 1, 3, 0, 2]);
+    }
+
+    /// Which id texts are plain numbers, and their values.
+    #[test]
+    fn plain_numbers_are_recognised() {
+        assert_eq!(plain_number(b"0"), Some(0));
+        assert_eq!(plain_number(b"1234"), Some(1234));
+        assert_eq!(
+            plain_number(b"9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
+        assert_eq!(plain_number(b"10000000000000000000"), None); // 20 digits
+        assert_eq!(plain_number(b"007"), None);
+        assert_eq!(plain_number(b"00"), None);
+        assert_eq!(plain_number(b""), None);
+        assert_eq!(plain_number(b"12a"), None);
+        assert_eq!(plain_number(b"-1"), None);
+    }
+
+    /// Dataset for [`line_order_matches_the_definition`]: deal `i` has id `ids[i]`, date
+    /// `days[i]` (days from 2026-01-01) and owner `owners[i]`; `credits` are (deal, payee)
+    /// rows of share 1 (shares are not read by the index).
+    fn random_dataset(
+        ids: &[String],
+        days: &[i64],
+        owners: &[u32],
+        credits: &[(u32, u32)],
+        payees: usize,
+    ) -> Dataset {
+        let mut texts = Interner::default();
+        let day0 = date("2026-01-01");
+        let role = texts.intern("");
+        Dataset {
+            payees: Payees {
+                id: (0..payees)
+                    .map(|p| texts.intern(&format!("p{p}")))
+                    .collect(),
+                manager: vec![None; payees],
+                start: vec![None; payees],
+                end: vec![None; payees],
+                attrs: Vec::new(),
+            },
+            deals: Deals {
+                id: ids.iter().map(|s| texts.intern(s)).collect(),
+                owner: owners.to_vec(),
+                date: days
+                    .iter()
+                    .map(|&n| day0.add_days(n).unwrap_or(day0))
+                    .collect(),
+                attrs: Vec::new(),
+            },
+            credits: Credits {
+                deal: credits.iter().map(|c| c.0).collect(),
+                payee: credits.iter().map(|c| c.1).collect(),
+                share: vec![Decimal::ONE; credits.len()],
+                role: vec![role; credits.len()],
+            },
+            texts,
+            quotas: Vec::new(),
+            assignments: None,
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        /// Every path of `build_lines` (deal rows in id order or not, credit rows in deal
+        /// order or not, counting or comparison sort by day, ids as numbers of any size, with
+        /// leading zeros, or text) gives each payee's kept lines ordered by (deal date, deal
+        /// id by `id_cmp`, reference), as sorting them so directly does.
+        #[test]
+        fn line_order_matches_the_definition(
+            deals in proptest::collection::vec((0u64..40, 0i64..6, 0u32..3, 0usize..3), 1..30),
+            id_style in 0u8..5,
+            wide_dates in proptest::bool::ANY,
+            split in proptest::collection::vec((0usize..30, 0u32..3, 1usize..3), 0..12),
+            credits_in_deal_order in proptest::bool::ANY,
+            dropped_day in 0i64..8,
+        ) {
+            let n = deals.len();
+            // Distinct ids; in row order for styles 0 and 1.
+            let mut nums: Vec<u64> = Vec::new();
+            for &(k, ..) in &deals {
+                let mut v = k;
+                while nums.contains(&v) {
+                    v += 41;
+                }
+                nums.push(v);
+            }
+            if id_style <= 1 {
+                nums.sort_unstable();
+            }
+            let mut ids: Vec<String> = Vec::new();
+            for (&v, &(.., zeros)) in nums.iter().zip(&deals) {
+                let mut id = match id_style {
+                    0 | 2 => v.to_string(),
+                    1 => format!("{}{v}", "9".repeat(20)), // past u64
+                    3 => format!("{}{}", "0".repeat(zeros), v % 4), // "07" beside "7"
+                    _ => format!("d{v}"),
+                };
+                while ids.contains(&id) {
+                    id.insert(0, '0');
+                }
+                ids.push(id);
+            }
+            let scale = if wide_dates { 400 } else { 1 };
+            let days: Vec<i64> = deals.iter().map(|d| d.1 * scale).collect();
+            let owners: Vec<u32> = deals.iter().map(|d| d.2).collect();
+            let mut credits: Vec<(u32, u32)> = Vec::new();
+            for &(d, p, rows) in &split {
+                if d < n && !credits.iter().any(|c| c.0 == d as u32) {
+                    for _ in 0..rows {
+                        credits.push((d as u32, p)); // two rows may name one payee
+                    }
+                }
+            }
+            if credits_in_deal_order {
+                credits.sort_by_key(|c| c.0);
+            } else {
+                credits.reverse();
+            }
+            let data = random_dataset(&ids, &days, &owners, &credits, 3);
+            let dropped = date("2026-01-01").add_days(dropped_day * scale);
+            let index = build_lines(&data, |d| Some(d) != dropped);
+
+            // Definition: every kept line as (payee, date, id, reference), sorted.
+            let nc = credits.len() as u32;
+            let mut expected: Vec<(u32, Date, u32, u32)> = Vec::new();
+            for d in 0..n as u32 {
+                let dd = data.deals.date[d as usize];
+                if Some(dd) == dropped {
+                    continue;
+                }
+                let rows: Vec<u32> = (0..nc).filter(|&r| credits[r as usize].0 == d).collect();
+                if rows.is_empty() {
+                    expected.push((owners[d as usize], dd, d, nc + d));
+                }
+                for r in rows {
+                    expected.push((credits[r as usize].1, dd, d, r));
+                }
+            }
+            let text = |d: u32| data.texts.resolve(data.deals.id[d as usize]);
+            expected.sort_by(|a, b| {
+                (a.0, a.1)
+                    .cmp(&(b.0, b.1))
+                    .then_with(|| id_cmp(id_key(text(a.2)), text(a.2), id_key(text(b.2)), text(b.2)))
+                    .then(a.3.cmp(&b.3))
+            });
+            let mut starts = vec![0u32; 4];
+            for e in &expected {
+                starts[e.0 as usize + 1] += 1;
+            }
+            for p in 0..3 {
+                starts[p + 1] += starts[p];
+            }
+            let refs: Vec<u32> = expected.iter().map(|e| e.3).collect();
+            proptest::prop_assert_eq!(&index.starts, &starts);
+            proptest::prop_assert_eq!(&index.refs, &refs);
+        }
     }
 
     /// Line references: credit rows first, then one per deal; out of range reads as nothing.
