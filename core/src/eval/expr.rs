@@ -418,13 +418,25 @@ pub(crate) fn eval_dec(e: &CExpr, cx: &Cx, src: SourceRef) -> R<Decimal> {
                     let x = v
                         .get(row as usize)
                         .ok_or_else(|| fault("R0003", "deal row out of range", *s))?;
-                    mul(*x, l.share, *s)
+                    credit_value(*x, l.share, *s)
                 }
                 _ => Err(type_err("credit field is not a number", *s)),
             }
         }
         _ => want_dec(eval(e, cx)?, src),
     }
+}
+
+/// A credit field: the deal's value `x` times the line's `share`, as [`mul`]. A whole share
+/// (`1` with no places, as every line credited to the deal's owner has) gives `x` itself,
+/// which is the product's value, scale and sign; a zero `x` gives `0`, the library's product
+/// of a zero.
+#[inline]
+pub(crate) fn credit_value(x: Decimal, share: Decimal, src: SourceRef) -> R<Decimal> {
+    if share.scale() == 0 && share.mantissa() == 1 {
+        return Ok(if x.is_zero() { Decimal::ZERO } else { x });
+    }
+    mul(x, share, src)
 }
 
 /// Evaluates a condition (absent = false).
@@ -913,6 +925,42 @@ fn call(f: Func, args: &[CExpr], cx: &Cx, s: SourceRef) -> R<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        /// A credit field is exactly the product `Decimal::checked_mul` gives (value, scale
+        /// and sign), whole shares included, for values of every width and scale and zeros
+        /// of either sign.
+        #[test]
+        fn credit_value_is_the_product(
+            lo in proptest::prelude::any::<u32>(),
+            mid in proptest::prelude::any::<u32>(),
+            hi in proptest::prelude::any::<u32>(),
+            width in 0u8..4,
+            neg in proptest::prelude::any::<bool>(),
+            scale in 0u32..=28,
+            share_kind in 0u8..5,
+        ) {
+            let (mid, hi) = match width {
+                0 => (0, 0),
+                1 => (mid, 0),
+                2 => (mid, hi),
+                _ => (0, 0), // with lo below: zero or small
+            };
+            let lo = if width == 3 { lo % 3 } else { lo };
+            let x = Decimal::from_parts(lo, mid, hi, neg, scale);
+            let share = match share_kind {
+                0 => Decimal::ONE,
+                1 => Decimal::new(1, 0),
+                2 => Decimal::new(100, 2), // 1.00: not whole, the scale grows
+                3 => Decimal::new(-1, 0),
+                _ => Decimal::new(4, 1),
+            };
+            let got = credit_value(x, share, SourceRef::default()).ok();
+            let want = x.checked_mul(share);
+            proptest::prop_assert_eq!(got.map(|d| d.serialize()), want.map(|d| d.serialize()));
+        }
+    }
 
     /// Three lines: flag, text symbol and amount columns as gathered.
     fn attrs() -> Vec<Option<Column>> {
