@@ -4,15 +4,15 @@ use super::compiled::{
     CComp, CKey, CLimit, CMeasureKind, CPay, CPayout, CPlan, CRate, CTable, CTiers, CUnit, CVersion,
 };
 use super::expr::{
-    add, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, Cx, Fault, LineCx, PeriodCx, Value,
-    R,
+    add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, CExpr, Cx, Fault,
+    LineCx, PeriodCx, Value, R,
 };
 use super::index::{LineIndex, PayeeLines, Reports};
 use super::tiers::{
     band_keys, band_of, graduated, graduated_small, interpolate, small_bands, whole, SmallBand,
     UBand,
 };
-use crate::dataset::Dataset;
+use crate::dataset::{Column, Dataset};
 use crate::exact::{self, Small};
 use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
@@ -1161,6 +1161,15 @@ impl<'a> Engine<'a> {
             .eligible_pred
             .as_ref()
             .filter(|p| self.fast && p.ready(cx.attrs, range.end));
+        // A basis that is one credit field (`credit.amount`) read straight from its gathered
+        // column, when it is there for every line in range: what `eval_dec` reads.
+        let basis_col = match basis_expr {
+            Some(CExpr::Credit(i, _)) if self.fast => match cx.attrs.get(*i as usize) {
+                Some(Some(Column::Decimal(v))) if v.len() >= range.end => Some(v.as_slice()),
+                _ => None,
+            },
+            _ => None,
+        };
         for pos in range {
             let (Some(&deal), Some(&date), Some(&share)) = (
                 lines.deal.get(pos),
@@ -1193,9 +1202,12 @@ impl<'a> Engine<'a> {
                     continue;
                 }
             }
-            let basis = match basis_expr {
-                Some(b) => eval_dec(b, &lcx(), comp.source).map_err(at_deal(deal))?,
-                None => Decimal::ZERO,
+            let basis = match (basis_col.and_then(|v| v.get(pos)), basis_expr) {
+                (Some(&x), Some(CExpr::Credit(_, s))) => {
+                    credit_value(x, share, *s).map_err(at_deal(deal))?
+                }
+                (_, Some(b)) => eval_dec(b, &lcx(), comp.source).map_err(at_deal(deal))?,
+                (_, None) => Decimal::ZERO,
             };
             sc.elig.push(Elig {
                 pos: pos as u32,
@@ -1925,7 +1937,7 @@ impl<'a> Engine<'a> {
                 };
                 if applies {
                     let f = match &m.factor {
-                        super::expr::CExpr::Const(Value::Dec(f)) => *f,
+                        CExpr::Const(Value::Dec(f)) => *f,
                         factor => eval_dec(factor, &lcx(), m.source).ok()?,
                     };
                     v = v.mul(Small::of(f)?)?;
