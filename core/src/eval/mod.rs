@@ -141,6 +141,57 @@ use rust_decimal::Decimal;
 /// 32 keeps that memory small (12 MB less than 128 at W1 1M) and both cores busy.
 const BATCH: usize = 32;
 
+/// Workspaces not lent out (see [`Spare::lease`]).
+#[cfg(feature = "parallel")]
+#[derive(Default)]
+struct Spare(std::sync::Mutex<Vec<Workspace>>);
+
+#[cfg(feature = "parallel")]
+impl Spare {
+    /// A workspace from the spares (a new one when there is none), given back when the lease
+    /// is dropped.
+    fn lease(&self) -> Lease<'_> {
+        let ws = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default();
+        Lease { ws, spare: self }
+    }
+}
+
+/// A workspace lent by [`Spare::lease`].
+#[cfg(feature = "parallel")]
+struct Lease<'s> {
+    ws: Workspace,
+    spare: &'s Spare,
+}
+
+#[cfg(feature = "parallel")]
+impl std::ops::Deref for Lease<'_> {
+    type Target = Workspace;
+    fn deref(&self) -> &Workspace {
+        &self.ws
+    }
+}
+
+#[cfg(feature = "parallel")]
+impl std::ops::DerefMut for Lease<'_> {
+    fn deref_mut(&mut self) -> &mut Workspace {
+        &mut self.ws
+    }
+}
+
+#[cfg(feature = "parallel")]
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut v) = self.spare.0.lock() {
+            v.push(std::mem::take(&mut self.ws));
+        }
+    }
+}
+
 /// Appends one batch of payee outputs to `res`, rebasing trace offsets. Returns the first
 /// failure in payee order (with its position in the batch).
 fn append_batch(
@@ -342,6 +393,11 @@ pub fn evaluate_with(
         e
     };
 
+    // Scratch lent to each rayon job and given back when it ends, so that it is reused by
+    // the payees of later jobs too (rayon makes a job per split of a batch, not per thread).
+    #[cfg(feature = "parallel")]
+    let spare = Spare::default();
+
     // Phase 1 (only when some measure is team commission): every payee's counted components,
     // whose amounts team commission reads in phase 2. Payees stay independent in each phase.
     let n_counted = compiled.counted.len();
@@ -367,7 +423,7 @@ pub fn evaluate_with(
             use rayon::prelude::*;
             order
                 .par_iter()
-                .map_init(Workspace::default, |ws, &p| first.run_payee(p, ws))
+                .map_init(|| spare.lease(), |ws, &p| first.run_payee(p, ws))
                 .collect()
         };
         #[cfg(not(feature = "parallel"))]
@@ -451,7 +507,7 @@ pub fn evaluate_with(
             use rayon::prelude::*;
             batch
                 .par_iter()
-                .map_init(Workspace::default, |ws, &p| engine.run_payee(p, ws))
+                .map_init(|| spare.lease(), |ws, &p| engine.run_payee(p, ws))
                 .collect()
         }
         #[cfg(not(feature = "parallel"))]
