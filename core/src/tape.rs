@@ -337,6 +337,11 @@ pub(crate) struct TraceParts<'a> {
     /// The caller knows `rounded` is `rounding` applied to `unrounded` (or `unrounded` itself
     /// when there is no rounding), so it need not be written (nor checked by rounding again).
     pub rounded_by_rule: bool,
+    /// The caller knows `unrounded` is what [`derived_unrounded`] gives for these slices and
+    /// multipliers (it added the slices' amounts in order and applied the factors in turn,
+    /// with the library's exact operations), so it need not be checked by computing it again.
+    /// Only with at least one slice.
+    pub unrounded_follows: bool,
     pub limits: &'a [LimitStep],
     pub team: &'a [RawTeam],
     /// The reports' parts of every team input ([`RawTeam::reports`] indexes it).
@@ -365,8 +370,9 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
     let facts = t.facts;
     let rounded_follows =
         t.rounded_by_rule || (t.rounding.is_none() && identical(t.rounded, t.unrounded));
-    let unrounded_follows = derived_unrounded(t.basis, t.rate, t.slices, t.multipliers)
-        .is_some_and(|d| identical(d, t.unrounded));
+    let unrounded_follows = (t.unrounded_follows && !t.slices.is_empty())
+        || derived_unrounded(t.basis, t.rate, t.slices, t.multipliers)
+            .is_some_and(|d| identical(d, t.unrounded));
     let counts = [
         t.slices.len(),
         t.multipliers.len(),
@@ -900,6 +906,7 @@ mod tests {
             rounded: d("18.03"),
             rounding: Some(rule),
             rounded_by_rule: true,
+            unrounded_follows: false,
             limits: &limits,
             team: &team,
             team_reports: &team_reports,
@@ -943,6 +950,7 @@ mod tests {
             rounded: d("0.00"),
             rounding: Some(rule),
             rounded_by_rule: false,
+            unrounded_follows: false,
             limits: &[],
             team: &[],
             team_reports: &[],
@@ -973,6 +981,7 @@ mod tests {
                 rounded: d("3"),
                 rounding: None,
                 rounded_by_rule: false,
+                unrounded_follows: false,
                 limits: &[],
                 team: &[],
                 team_reports: &[],
@@ -1118,6 +1127,7 @@ mod tests {
             rounded: f.rounding.apply(unrounded),
             rounding: Some(f.rounding),
             rounded_by_rule: true,
+            unrounded_follows: false,
             limits: &limits,
             team: &[],
             team_reports: &[],
@@ -1133,6 +1143,32 @@ mod tests {
         let partial = decode(&bytes, 0, None);
         assert_eq!(partial.basis, Some(d("15012.98")));
         assert!(partial.slices.is_empty());
+        // A caller that vouches for the unrounded value writes the same record, unchecked.
+        let mut vouched = Vec::new();
+        encode(
+            &mut vouched,
+            &TraceParts {
+                unrounded_follows: true,
+                ..parts
+            },
+        );
+        assert_eq!(vouched, bytes);
+        // Without slices there is nothing to derive it from: it is written whatever the flag.
+        let bare = |unrounded_follows| {
+            let mut b = Vec::new();
+            encode(
+                &mut b,
+                &TraceParts {
+                    slices: &[],
+                    unrounded_follows,
+                    ..parts
+                },
+            );
+            b
+        };
+        assert_eq!(bare(true), bare(false));
+        let t = decode(&bare(true), 0, Some(&f));
+        assert_eq!(t.unrounded.serialize(), unrounded.serialize());
     }
 
     /// Each value that is not the plan's fact or does not follow is written, exactly.
@@ -1238,6 +1274,7 @@ mod tests {
                     rounded: d("9.01"),
                     rounding,
                     rounded_by_rule: false,
+                    unrounded_follows: false,
                     limits: &limits,
                     team: &[],
                     team_reports: &[],
@@ -1499,6 +1536,7 @@ mod tests {
                 rounded: self.rounded,
                 rounding: self.rounding,
                 rounded_by_rule: self.by_rule,
+                unrounded_follows: false,
                 limits: &self.limits,
                 team: &self.team,
                 team_reports: &self.reports,

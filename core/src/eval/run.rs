@@ -116,6 +116,9 @@ struct RawTrace {
     rounding: Option<Rounding>,
     /// `rounded` is `rounding` applied to `unrounded` ([`TraceParts::rounded_by_rule`]).
     rounded_by_rule: bool,
+    /// `unrounded` follows from the slices and multipliers
+    /// ([`TraceParts::unrounded_follows`]).
+    unrounded_follows: bool,
     team: Span,
 }
 
@@ -129,6 +132,7 @@ impl RawTrace {
             rounded: Decimal::ZERO,
             rounding: None,
             rounded_by_rule: false,
+            unrounded_follows: false,
             team: Span::default(),
         }
     }
@@ -925,6 +929,7 @@ impl<'a> Engine<'a> {
                         rounded: t.rounded,
                         rounding: t.rounding,
                         rounded_by_rule: t.rounded_by_rule,
+                        unrounded_follows: t.unrounded_follows,
                         limits,
                         team: t.team.of(&out.team),
                         team_reports: &out.team_reports,
@@ -1093,6 +1098,7 @@ impl<'a> Engine<'a> {
             rounded,
             rounding,
             rounded_by_rule: cc.pass,
+            unrounded_follows: false,
             team: Span::default(),
         };
         let widx = sc.work.len() as u32;
@@ -1972,6 +1978,9 @@ impl<'a> Engine<'a> {
                         rounded,
                         rounding,
                         rounded_by_rule: true,
+                        // The slices' amounts added in order and the factors applied in turn,
+                        // each in `Small` (the library's exact results).
+                        unrounded_follows: true,
                         team: Span::default(),
                     },
                 },
