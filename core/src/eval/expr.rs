@@ -584,7 +584,7 @@ impl Pred {
     /// True when every column the condition reads is gathered, of the type it compares, with
     /// at least `n` rows: then [`Pred::test`] answers for every position below `n`, and so
     /// does the general path, without error (comparing a present flag, text or number cannot
-    /// fail), so [`Pred::test_ready`] may let the left side of `and`/`or` decide alone.
+    /// fail), so [`Pred::fill`] may test both sides of `and`/`or` everywhere.
     pub fn ready(&self, attrs: &[Option<Column>], n: usize) -> bool {
         let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
         match self {
@@ -597,15 +597,92 @@ impl Pred {
         }
     }
 
-    /// [`Pred::test`] of a condition that is [`Pred::ready`] for more than `pos` rows: the
-    /// same answer, with `and`/`or` stopping once the left side decides.
-    #[inline]
-    pub fn test_ready(&self, attrs: &[Option<Column>], pos: usize) -> bool {
+    /// [`Pred::test`]'s answer at every position of `range`, written to `out` (cleared first),
+    /// for a condition that is [`Pred::ready`] for `range.end` rows: one pass per column, with
+    /// no branch per line. `and`/`or` test both sides everywhere (neither can fail on a ready
+    /// column, so the answers are the same); `spare` lends them a buffer per level.
+    pub fn fill(
+        &self,
+        attrs: &[Option<Column>],
+        range: std::ops::Range<usize>,
+        out: &mut Vec<bool>,
+        spare: &mut Vec<Vec<bool>>,
+    ) {
+        out.clear();
+        let n = range.len();
+        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
         match self {
-            Pred::And(a, b) => a.test_ready(attrs, pos) && b.test_ready(attrs, pos),
-            Pred::Or(a, b) => a.test_ready(attrs, pos) || b.test_ready(attrs, pos),
-            leaf => leaf.test(attrs, pos).unwrap_or(false),
+            Pred::Flag(c) => {
+                if let Some(Column::Bool(v)) = col(c) {
+                    out.extend_from_slice(v.get(range).unwrap_or(&[]));
+                }
+            }
+            Pred::Text { col: c, sym, eq } => {
+                if let Some(Column::Text(v)) = col(c) {
+                    let v = v.get(range).unwrap_or(&[]);
+                    out.extend(v.iter().map(|x| (x == sym) == *eq));
+                }
+            }
+            Pred::Dec { col: c, op, value } => {
+                if let Some(Column::Decimal(v)) = col(c) {
+                    let v = v.get(range).unwrap_or(&[]);
+                    out.extend(v.iter().map(|x| holds(*op, crate::exact::cmp(*x, *value))));
+                }
+            }
+            Pred::And(a, b) | Pred::Or(a, b) => {
+                let and = matches!(self, Pred::And(..));
+                a.fill(attrs, range.clone(), out, spare);
+                if b.refine(attrs, range.start, out, and) {
+                    return;
+                }
+                let mut other = spare.pop().unwrap_or_default();
+                b.fill(attrs, range, &mut other, spare);
+                for (o, x) in out.iter_mut().zip(&other) {
+                    *o = if and { *o && *x } else { *o || *x };
+                }
+                spare.push(other);
+            }
         }
+        // A column shorter than promised (never, once ready) reads as false.
+        out.resize(n, false);
+    }
+
+    /// For a leaf condition: `out[i] = out[i] && self` (`and`) or `out[i] || self` at every
+    /// position `first + i`, testing the leaf only where the answer is not yet decided, as a
+    /// short-circuit would. False (nothing done) for `and`/`or`, which `fill` combines whole.
+    fn refine(&self, attrs: &[Option<Column>], first: usize, out: &mut [bool], and: bool) -> bool {
+        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
+        let rows = first..first + out.len();
+        // Positions still open: true ones for `and`, false ones for `or`; each takes the
+        // leaf's answer.
+        fn each<T>(out: &mut [bool], v: &[T], and: bool, test: impl Fn(&T) -> bool) {
+            for (o, x) in out.iter_mut().zip(v) {
+                if *o == and {
+                    *o = test(x);
+                }
+            }
+        }
+        match self {
+            Pred::Flag(c) => {
+                if let Some(Column::Bool(v)) = col(c) {
+                    each(out, v.get(rows).unwrap_or(&[]), and, |x| *x);
+                }
+            }
+            Pred::Text { col: c, sym, eq } => {
+                if let Some(Column::Text(v)) = col(c) {
+                    each(out, v.get(rows).unwrap_or(&[]), and, |x| (x == sym) == *eq);
+                }
+            }
+            Pred::Dec { col: c, op, value } => {
+                if let Some(Column::Decimal(v)) = col(c) {
+                    each(out, v.get(rows).unwrap_or(&[]), and, |x| {
+                        holds(*op, crate::exact::cmp(*x, *value))
+                    });
+                }
+            }
+            Pred::And(..) | Pred::Or(..) => return false,
+        }
+        true
     }
 }
 
@@ -986,7 +1063,7 @@ mod tests {
     }
 
     /// A condition is ready when each column it reads is gathered with its type and enough
-    /// rows; its short-circuit answer is then `test`'s at every position.
+    /// rows; its answers over a range (`fill`) are then `test`'s at every position.
     #[test]
     fn ready_conditions_answer_as_test_does() {
         let a = attrs();
@@ -1012,12 +1089,17 @@ mod tests {
             [true, true, false],
             [true, false, true],
         ];
+        let (mut filled, mut spare) = (Vec::new(), Vec::new());
         for (p, w) in preds.iter().zip(want) {
             assert!(p.ready(&a, 3));
             for (pos, expected) in w.into_iter().enumerate() {
                 assert_eq!(p.test(&a, pos), Some(expected));
-                assert_eq!(p.test_ready(&a, pos), expected);
             }
+            p.fill(&a, 0..3, &mut filled, &mut spare);
+            assert_eq!(filled, w);
+            // Any range of positions, the buffers reused.
+            p.fill(&a, 1..3, &mut filled, &mut spare);
+            assert_eq!(filled, w[1..]);
         }
         // Not ready: too few rows, a column not gathered, a column of another type, on either
         // side of an `and`.

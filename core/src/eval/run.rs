@@ -226,6 +226,9 @@ struct Scratch {
     steps: Vec<(LimitStep, u32)>,
     measures: Vec<Value>,
     comp_sums: Vec<(Decimal, bool)>,
+    /// A fast condition's answer per line in range ([`Pred::fill`]), and buffers it borrows.
+    tested: Vec<bool>,
+    tested_spare: Vec<Vec<bool>>,
     /// Team commission inputs of the current payee-period ([`PayeeOut::team`]).
     team_span: Span,
 }
@@ -1167,6 +1170,16 @@ impl<'a> Engine<'a> {
             .eligible_pred
             .as_ref()
             .filter(|p| self.fast && p.ready(cx.attrs, range.end));
+        // The fast condition's answers for every line in range at once.
+        let first = range.start;
+        if let Some(p) = pred {
+            p.fill(
+                cx.attrs,
+                range.clone(),
+                &mut sc.tested,
+                &mut sc.tested_spare,
+            );
+        }
         // A basis that is one credit field (`credit.amount`) read straight from its gathered
         // column, when it is there for every line in range: what `eval_dec` reads.
         let basis_col = match basis_expr {
@@ -1199,7 +1212,7 @@ impl<'a> Engine<'a> {
                 })
             };
             if let Some(e) = &comp.eligible {
-                let fast = pred.map(|p| p.test_ready(cx.attrs, pos));
+                let fast = pred.and(sc.tested.get(pos - first).copied());
                 let ok = match fast {
                     Some(ok) => ok,
                     None => eval_bool(e, &lcx(), comp.source).map_err(at_deal(deal))?,
