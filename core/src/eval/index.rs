@@ -1211,6 +1211,25 @@ mod tests {
         assert!(!in_order(&["9", "10", "0"]));
     }
 
+    /// The id-order check runs over overlapping stretches of 16,384 ids (in parallel with the
+    /// `parallel` feature): a pair out of order is found wherever it falls, at a stretch's
+    /// edges too.
+    #[test]
+    fn ids_out_of_order_are_found_at_every_stretch_edge() {
+        let mut data = dataset();
+        let ids: Vec<Sym> = (1..=40_000u32)
+            .map(|n| data.texts.intern(&n.to_string()))
+            .collect();
+        data.deals.id = ids.clone();
+        assert!(deals_in_id_order(&data));
+        for at in [0, 16_382, 16_383, 16_384, 32_767, 39_998] {
+            let mut swapped = ids.clone();
+            swapped.swap(at, at + 1);
+            data.deals.id = swapped;
+            assert!(!deals_in_id_order(&data), "pair {at}, {} swapped", at + 1);
+        }
+    }
+
     /// With deal rows in id order, lines sort by (date, row) without a key table: same-date
     /// deals of one payee come in id order.
     #[test]
