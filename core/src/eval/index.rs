@@ -733,27 +733,24 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
         }
     };
     let dates = &data.deals.date;
-    if by_deal {
+    // Whether each bucket is in its final order yet.
+    let sorted = if by_deal {
         let day = |r: u32| dates.get(deal_of(r) as usize).map_or(0, |d| day_key(*d));
         sort_buckets_by_day(&mut refs, &starts, &day);
-        return LineIndex {
-            starts,
-            refs,
-            used: Vec::new(),
-            all: None,
-        };
-    }
-    let packed = in_id_order && {
-        let key = |r: u32| {
-            let d = deal_of(r);
-            let day = u64::from(day_key(*dates.get(d as usize)?));
-            Some(u128::from((day << 32) | u64::from(d)))
-        };
-        // Rows are unique, so no two deals share a key; the reference breaks the tie of one
-        // deal's two lines.
-        sort_buckets(&mut refs, &starts, &key, false)
+        true
+    } else {
+        in_id_order && {
+            let key = |r: u32| {
+                let d = deal_of(r);
+                let day = u64::from(day_key(*dates.get(d as usize)?));
+                Some(u128::from((day << 32) | u64::from(d)))
+            };
+            // Rows are unique, so no two deals share a key; the reference breaks the tie of
+            // one deal's two lines.
+            sort_buckets(&mut refs, &starts, &key, false)
+        }
     };
-    let packed = packed
+    let sorted = sorted
         || match deal_keys_packed(data) {
             Some(dk) => {
                 let key = |r: u32| dk.get(deal_of(r) as usize).map(|&k| u128::from(k));
@@ -761,7 +758,7 @@ pub(crate) fn build_lines(data: &Dataset, keep: impl Fn(Date) -> bool) -> LineIn
             }
             None => false,
         };
-    if !packed {
+    if !sorted {
         let nd = data.deals.id.len();
         let mut rank = vec![u32::MAX; nd];
         for (i, &d) in deal_order(data).iter().enumerate() {
