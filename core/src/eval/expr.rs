@@ -649,7 +649,8 @@ impl Pred {
 
     /// For a leaf condition: `out[i] = out[i] && self` (`and`) or `out[i] || self` at every
     /// position `first + i`, testing the leaf only where the answer is not yet decided, as a
-    /// short-circuit would. False (nothing done) for `and`/`or`, which `fill` combines whole.
+    /// short-circuit would. False (nothing done) for `and`/`or`, which `fill` combines whole,
+    /// and for a column that is missing or too short.
     fn refine(&self, attrs: &[Option<Column>], first: usize, out: &mut [bool], and: bool) -> bool {
         let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
         let rows = first..first + out.len();
@@ -662,27 +663,32 @@ impl Pred {
                 }
             }
         }
-        match self {
-            Pred::Flag(c) => {
-                if let Some(Column::Bool(v)) = col(c) {
-                    each(out, v.get(rows).unwrap_or(&[]), and, |x| *x);
-                }
-            }
-            Pred::Text { col: c, sym, eq } => {
-                if let Some(Column::Text(v)) = col(c) {
-                    each(out, v.get(rows).unwrap_or(&[]), and, |x| (x == sym) == *eq);
-                }
-            }
-            Pred::Dec { col: c, op, value } => {
-                if let Some(Column::Decimal(v)) = col(c) {
-                    each(out, v.get(rows).unwrap_or(&[]), and, |x| {
-                        holds(*op, crate::exact::cmp(*x, *value))
-                    });
-                }
-            }
-            Pred::And(..) | Pred::Or(..) => return false,
+        // A column missing or shorter than the range (never, once ready) is left to `fill`,
+        // which reads it as false.
+        match (self, self.leaf_col().and_then(col)) {
+            (Pred::Flag(_), Some(Column::Bool(v))) => match v.get(rows) {
+                Some(v) => each(out, v, and, |x| *x),
+                None => return false,
+            },
+            (Pred::Text { sym, eq, .. }, Some(Column::Text(v))) => match v.get(rows) {
+                Some(v) => each(out, v, and, |x| (x == sym) == *eq),
+                None => return false,
+            },
+            (Pred::Dec { op, value, .. }, Some(Column::Decimal(v))) => match v.get(rows) {
+                Some(v) => each(out, v, and, |x| holds(*op, crate::exact::cmp(*x, *value))),
+                None => return false,
+            },
+            _ => return false,
         }
         true
+    }
+
+    /// The column a leaf condition reads; `None` for `and`/`or`.
+    fn leaf_col(&self) -> Option<&u32> {
+        match self {
+            Pred::Flag(c) | Pred::Text { col: c, .. } | Pred::Dec { col: c, .. } => Some(c),
+            Pred::And(..) | Pred::Or(..) => None,
+        }
     }
 }
 
@@ -1100,6 +1106,17 @@ mod tests {
             // Any range of positions, the buffers reused.
             p.fill(&a, 1..3, &mut filled, &mut spare);
             assert_eq!(filled, w[1..]);
+        }
+        // A range past a column's end (never once ready) reads as false throughout, on
+        // either side of an `and`/`or`.
+        for p in [
+            Pred::Flag(0),
+            and(Pred::Flag(0), leaf_text(true)),
+            and(leaf_text(true), Pred::Flag(0)),
+            or(leaf_text(false), Pred::Flag(0)),
+        ] {
+            p.fill(&a, 0..5, &mut filled, &mut spare);
+            assert_eq!(filled, [false; 5][..], "{p:?}");
         }
         // Not ready: too few rows, a column not gathered, a column of another type, on either
         // side of an `and`.
