@@ -68,6 +68,51 @@ fn random_inputs_pass_the_generated_plan_checks() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// CSV- and JSON-like text from a small alphabet (quotes, separators, line ends and the
+/// pieces of valid deal rows), so the loader check sees real tables, not only refused bytes.
+#[test]
+fn random_tables_pass_the_loader_check() {
+    const PIECES: [&str; 16] = [
+        ",",
+        "\"",
+        "\n",
+        "\r\n",
+        "\r",
+        "A",
+        "B",
+        "d1",
+        "2026-01-05",
+        "100.00",
+        "1e3",
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+    ];
+    let mut failures = Vec::new();
+    for seed in 0..3000u64 {
+        let noise = bytes(seed, 40);
+        let mut data = vec![(seed % 2) as u8];
+        let head = if seed % 2 == 0 {
+            "id,payee,date,amount\n"
+        } else {
+            "[{\"id\":\"d1\",\"payee\":\"A\",\"date\":\"2026-01-05\",\"amount\":"
+        };
+        data.extend_from_slice(head.as_bytes());
+        for b in noise {
+            data.extend_from_slice(PIECES[(b % 16) as usize].as_bytes());
+        }
+        if let Err(e) = check("load_tables", &data) {
+            failures.push(format!("seed {seed}:\n{e}"));
+        }
+        if failures.len() >= 3 {
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 /// Found by eval_reference: with `rounding ... per line`, a plan floor's top-up showed `967`
 /// under a 3-decimal plan, and a top-up of `5.50` cut by a later cap showed `0.00` under a
 /// 4-decimal plan; every line is shown at the plan's scale when that loses no digit (§7.1).

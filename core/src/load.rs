@@ -699,7 +699,8 @@ pub struct DataError {
 }
 
 impl DataError {
-    fn new(code: DataErrorCode, message: impl Into<String>) -> Self {
+    /// An error about a whole table or text (no table, row, id or field yet).
+    pub fn new(code: DataErrorCode, message: impl Into<String>) -> Self {
         DataError {
             code,
             table: None,
@@ -1217,14 +1218,24 @@ impl<'t> Reader<'t> {
                 // An empty JSON array (`[]`) names no columns; with no rows nothing is missing.
                 let empty = self.columns.is_empty() && self.len == 0;
                 if required && !empty {
+                    // Columns match by exact name; say so when only spaces or letter case
+                    // differ, which is the usual reason.
+                    let near = self.columns.iter().find(|c| {
+                        c.trim_matches(|ch: char| ch.is_whitespace())
+                            .eq_ignore_ascii_case(name)
+                    });
+                    let message = match near {
+                        Some(c) => format!(
+                            "missing column {name:?} (the header has {c:?}; columns match by \
+                             exact name)"
+                        ),
+                        None => format!("missing column {name:?}"),
+                    };
                     sink.push(DataError {
                         table: Some(self.kind),
                         field: Some(name.to_string()),
                         expected: expected.map(str::to_string),
-                        ..DataError::new(
-                            DataErrorCode::MissingColumn,
-                            format!("missing column {name:?}"),
-                        )
+                        ..DataError::new(DataErrorCode::MissingColumn, message)
                     });
                 }
                 None
@@ -1570,7 +1581,9 @@ impl Builder<'_> {
         let start_c = reader.column(start_name, false, None, &mut self.sink);
         let end_c = reader.column(end_name, false, None, &mut self.sink);
         let field_cs = self.field_columns(&mut reader, schema);
-        self.payee_ids_known = id_c.is_some();
+        // A table without rows (`[]` names no columns) has no payees: every reference to one
+        // is unknown.
+        self.payee_ids_known = id_c.is_some() || table.is_empty();
         self.payee_of.reserve(table.len());
         let mut caches: Vec<TextCache> =
             schema.fields.iter().map(|_| TextCache::default()).collect();
@@ -1804,7 +1817,7 @@ impl Builder<'_> {
             &mut self.sink,
         );
         let field_cs = self.field_columns(&mut reader, schema);
-        self.deal_ids_known = id_c.is_some();
+        self.deal_ids_known = id_c.is_some() || n == 0;
         self.texts.reserve(n);
         // Room for a few text values among the ids, as in `Interner::reserve`.
         self.deal_of.reserve_exact(self.texts.len() + n + n / 16);
@@ -2561,6 +2574,147 @@ fn unknown_payee(id: &str) -> Bad {
 // Readers
 // ---------------------------------------------------------------------------------------------
 
+/// The largest table file read, in bytes (4 GiB): a larger one is refused (`D0108`) after
+/// reading one byte past it, never held in memory whole.
+pub const MAX_TABLE_BYTES: u64 = 4 << 30;
+
+/// The format of a table file, chosen by its file name's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// `.csv` (any letter case): see [`read_csv`].
+    Csv,
+    /// `.json` (any letter case): see [`read_json`].
+    Json,
+}
+
+impl TableFormat {
+    /// The format of a file named `name` (a path or a file name): `.csv` or `.json` in any
+    /// letter case; `None` for any other extension, which every binding refuses.
+    pub fn of_file_name(name: &str) -> Option<TableFormat> {
+        let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+        if ext.contains(['/', '\\']) {
+            return None;
+        }
+        if ext.eq_ignore_ascii_case("csv") {
+            Some(TableFormat::Csv)
+        } else if ext.eq_ignore_ascii_case("json") {
+            Some(TableFormat::Json)
+        } else {
+            None
+        }
+    }
+
+    /// The message every binding gives for a file whose extension names no format.
+    pub fn unknown_message(name: &str) -> String {
+        format!("{name}: unknown table format; name the file .csv or .json")
+    }
+}
+
+/// Reads a whole table file from `source` in `format`: at most `max_bytes` bytes are read
+/// (one more is read to tell that the file is larger, which is `D0108`), and reading stops
+/// at the first byte that cannot be table text (see [`table_text`]), so neither a huge file
+/// nor an endless one (`/dev/zero`) is held in memory.
+pub fn read_table_from(
+    source: &mut dyn std::io::Read,
+    format: TableFormat,
+    max_bytes: u64,
+) -> Result<Table, DataError> {
+    let bytes = read_bounded_text(source, max_bytes)?;
+    // Checked above; the conversion cannot fail, but an error is still an error, not a panic.
+    let text = String::from_utf8(bytes).map_err(|e| not_text(e.as_bytes(), 0))?;
+    match format {
+        TableFormat::Csv => read_csv_owned(text),
+        TableFormat::Json => read_json(&text),
+    }
+}
+
+/// Reads `source` to its end as table text, checking each chunk as it arrives.
+fn read_bounded_text(source: &mut dyn std::io::Read, max_bytes: u64) -> Result<Vec<u8>, DataError> {
+    let mut chunk = vec![0u8; 1 << 20];
+    let mut bytes: Vec<u8> = Vec::new();
+    // Bytes already checked: everything before a character cut off at a chunk's end.
+    let mut checked = 0usize;
+    loop {
+        let got = match source.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(DataError::new(
+                    DataErrorCode::Syntax,
+                    format!("cannot read the table: {e}"),
+                ))
+            }
+        };
+        bytes.extend_from_slice(chunk.get(..got).unwrap_or_default());
+        if bytes.len() as u64 > max_bytes {
+            return Err(DataError::new(
+                DataErrorCode::TooManyRows,
+                format!("the table is larger than {max_bytes} bytes, the most that is read"),
+            ));
+        }
+        let end = got == 0;
+        match check_text(bytes.get(checked..).unwrap_or_default(), end) {
+            Ok(upto) => checked += upto,
+            Err(at) => return Err(not_text(&bytes, checked + at)),
+        }
+        if end {
+            return Ok(bytes);
+        }
+    }
+}
+
+/// Checks `bytes` as table text: UTF-8 without NUL. `Ok(n)`: the first `n` bytes are good and
+/// the rest (when `!end`, at most 3 bytes) is a character that may continue in the next chunk.
+/// `Err(i)`: byte `i` is the first that is not text.
+fn check_text(bytes: &[u8], end: bool) -> Result<usize, usize> {
+    let good = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) if e.error_len().is_none() && !end => e.valid_up_to(),
+        Err(e) => {
+            let upto = e.valid_up_to();
+            return Err(bytes
+                .get(..upto)
+                .and_then(|b| memchr::memchr(0, b))
+                .unwrap_or(upto));
+        }
+    };
+    match bytes.get(..good).and_then(|b| memchr::memchr(0, b)) {
+        Some(nul) => Err(nul),
+        None => Ok(good),
+    }
+}
+
+/// The error for a table whose byte `at` is not text.
+fn not_text(bytes: &[u8], at: usize) -> DataError {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    // Up to the bad byte everything is UTF-8, so the lossy view is the text itself.
+    let (line, column) = line_and_column(&String::from_utf8_lossy(before), at);
+    let rest = bytes.get(at..).unwrap_or_default();
+    let cut_off = matches!(std::str::from_utf8(rest), Err(e) if e.error_len().is_none());
+    let what = match rest.first() {
+        Some(0) => "byte 0x00 (NUL): a table is text, not binary data".to_string(),
+        Some(_) if cut_off => {
+            "the text ends inside a UTF-8 character (save the file as UTF-8)".to_string()
+        }
+        Some(b) => format!("byte 0x{b:02X} is not UTF-8 text (save the file as UTF-8)"),
+        None => "the text ends inside a UTF-8 character (save the file as UTF-8)".to_string(),
+    };
+    DataError::new(
+        DataErrorCode::Syntax,
+        format!("not text at line {line}, column {column} (byte offset {at}): {what}"),
+    )
+}
+
+/// Checks a whole table's bytes as text (UTF-8 without NUL bytes, as [`read_table_from`]
+/// does); the error gives the line, column and byte offset of the first byte that is not
+/// text.
+pub fn table_text(bytes: &[u8]) -> Result<&str, DataError> {
+    if let Err(at) = check_text(bytes, true) {
+        return Err(not_text(bytes, at));
+    }
+    std::str::from_utf8(bytes).map_err(|e| not_text(bytes, e.valid_up_to()))
+}
+
 fn csv_error(e: &csv::Error) -> DataError {
     let row = e.position().map(|p| p.record()).filter(|&r| r > 0);
     let line = e.position().map(|p| p.line());
@@ -2576,11 +2730,14 @@ fn csv_error(e: &csv::Error) -> DataError {
 
 /// Reads CSV text (RFC 4180: a header row, `"`-quoting with `""` escapes, quoted fields may
 /// hold commas and line breaks) into a [`Table`]. Every cell becomes [`Cell::Text`], except
-/// empty cells, which become [`Cell::Null`]. A leading UTF-8 byte-order mark is skipped and
-/// header names are trimmed; cells are kept as written. Rows may have a different number of
-/// cells than the header here; [`build_dataset`] reports them (`D0107`). Like most CSV
-/// readers, this one is lenient with stray quotes: an unclosed quote runs to the end of the
-/// text rather than failing, so check the row count if that matters.
+/// empty cells, which become [`Cell::Null`]. A leading UTF-8 byte-order mark is skipped;
+/// header names and cells are kept exactly as written (columns match by exact name). Rows may
+/// have a different number of cells than the header here; [`build_dataset`] reports them
+/// (`D0107`).
+///
+/// Refused with `D0001`: empty text (a CSV table has at least its header row), and a quoted
+/// field that is never closed (it would swallow every row after it), reported at the row and
+/// line where the field began. A quote inside an unquoted field (`5" screen`) is kept as text.
 pub fn read_csv(text: &str) -> Result<Table, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     read_csv_owned(text.to_string())
@@ -2590,6 +2747,12 @@ pub fn read_csv(text: &str) -> Result<Table, DataError> {
 pub fn read_csv_owned(mut text: String) -> Result<Table, DataError> {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
+    }
+    if text.is_empty() {
+        return Err(DataError::new(
+            DataErrorCode::Syntax,
+            "the CSV text is empty: a table starts with a header row naming its columns",
+        ));
     }
     // One pass to check the text and count the records; rows are parsed again when visited.
     let mut rdr = csv_reader(&text);
@@ -2601,29 +2764,125 @@ pub fn read_csv_owned(mut text: String) -> Result<Table, DataError> {
         .collect();
     let mut rows = 0usize;
     let mut record = csv::StringRecord::new();
+    // Where the last record (the header, until a row is read) starts: an unclosed quote runs
+    // to the end of the text, so it can only be in the last record.
+    let mut last = (0usize, 0u64);
     loop {
         match rdr.read_record(&mut record) {
-            Ok(true) => rows += 1,
+            Ok(true) => {
+                rows += 1;
+                if let Some(p) = record.position() {
+                    last = (p.byte() as usize, rows as u64);
+                }
+            }
             Ok(false) => break,
             Err(e) => return Err(csv_error(&e)),
         }
     }
     drop(rdr);
+    if let Some(open) = unclosed_quote(text.as_bytes(), last.0) {
+        let (line, column) = line_and_column(&text, open);
+        let place = if last.1 == 0 {
+            "in the header".to_string()
+        } else {
+            format!("in row {}", last.1)
+        };
+        return Err(DataError {
+            row: (last.1 > 0).then_some(last.1),
+            ..DataError::new(
+                DataErrorCode::Syntax,
+                format!(
+                    "malformed CSV at line {line}, column {column}: a quoted field {place} is \
+                     never closed, so every row after it would be lost; close the quote or \
+                     double a quote that is part of the text (\"\")"
+                ),
+            )
+        });
+    }
     Ok(Table {
         columns,
         body: Body::Csv { text, rows },
     })
 }
 
-/// The CSV reader every pass uses: a header row, rows of any length, header names trimmed.
+/// The CSV reader every pass uses: a header row, rows of any length, nothing trimmed.
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     csv_builder().from_reader(text.as_bytes())
 }
 
 fn csv_builder() -> csv::ReaderBuilder {
     let mut b = csv::ReaderBuilder::new();
-    b.has_headers(true).flexible(true).trim(csv::Trim::Headers);
+    b.has_headers(true).flexible(true);
     b
+}
+
+/// The byte offset of a quote that opens a field at or after `start` (a record start) and is
+/// never closed, following the reader's own rules (`csv_core` with `,`, `"`, doubled quotes
+/// and any of `\r`, `\n`, `\r\n` ending a record): a quote opens a field only as its first
+/// byte; inside, `""` is a quote and a lone `"` closes it; a quote elsewhere is text.
+fn unclosed_quote(text: &[u8], start: usize) -> Option<usize> {
+    enum State {
+        FieldStart,
+        InField,
+        Quoted(usize),
+        AfterQuote(usize),
+    }
+    let mut state = State::FieldStart;
+    for (i, &b) in text.iter().enumerate().skip(start) {
+        let ends_field = matches!(b, b',' | b'\n' | b'\r');
+        state = match state {
+            State::Quoted(open) => {
+                if b == b'"' {
+                    State::AfterQuote(open)
+                } else {
+                    State::Quoted(open)
+                }
+            }
+            State::AfterQuote(open) if b == b'"' => State::Quoted(open),
+            State::FieldStart if b == b'"' => State::Quoted(i),
+            _ if ends_field => State::FieldStart,
+            _ => State::InField,
+        };
+    }
+    match state {
+        State::Quoted(open) => Some(open),
+        _ => None,
+    }
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`; `\r\n`, `\n` and a
+/// lone `\r` each end a line.
+pub fn line_and_column(text: &str, offset: usize) -> (u64, u64) {
+    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+    let mut line = 1u64;
+    let mut line_start = 0usize;
+    let mut i = 0usize;
+    while i < before.len() {
+        match before.get(i) {
+            Some(b'\r') => {
+                line += 1;
+                if before.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                line_start = i + 1;
+            }
+            Some(b'\n') => {
+                line += 1;
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // Characters, counted as the bytes that start one (any offset works, even mid-character).
+    let column = before
+        .get(line_start..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count() as u64
+        + 1;
+    (line, column)
 }
 
 /// Reads JSON text — an array of flat objects — into a [`Table`]. Columns are the keys in
@@ -2634,7 +2893,13 @@ fn csv_builder() -> csv::ReaderBuilder {
 /// beyond [`Decimal`]'s 28 significant digits are rejected (`D0105`), as are nested arrays
 /// and objects and duplicate keys (`D0002`).
 pub fn read_json(text: &str) -> Result<Table, DataError> {
-    let mut state = JsonState::default();
+    // A byte-order mark is skipped, as in CSV tables and plans.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut state = JsonState {
+        text_start: text.as_ptr() as usize,
+        text,
+        ..JsonState::default()
+    };
     let mut de = serde_json::Deserializer::from_str(text);
     let result = TableSeed(&mut state)
         .deserialize(&mut de)
@@ -2661,7 +2926,10 @@ pub fn read_json(text: &str) -> Result<Table, DataError> {
 }
 
 #[derive(Default)]
-struct JsonState {
+struct JsonState<'t> {
+    /// The whole text and its address, to place errors found inside one raw value.
+    text: &'t str,
+    text_start: usize,
     columns: Vec<String>,
     index: HashMap<String, usize>,
     rows: Vec<Vec<Cell>>,
@@ -2672,7 +2940,7 @@ struct JsonState {
     failure: Option<DataError>,
 }
 
-impl JsonState {
+impl JsonState<'_> {
     fn fail<E: de::Error>(
         &mut self,
         code: DataErrorCode,
@@ -2690,16 +2958,16 @@ impl JsonState {
     }
 }
 
-struct TableSeed<'s>(&'s mut JsonState);
+struct TableSeed<'s, 't>(&'s mut JsonState<'t>);
 
-impl<'de> DeserializeSeed<'de> for TableSeed<'_> {
+impl<'de> DeserializeSeed<'de> for TableSeed<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for TableSeed<'_> {
+impl<'de> Visitor<'de> for TableSeed<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of objects")
@@ -2716,9 +2984,9 @@ impl<'de> Visitor<'de> for TableSeed<'_> {
     }
 }
 
-struct RowSeed<'s>(&'s mut JsonState);
+struct RowSeed<'s, 't>(&'s mut JsonState<'t>);
 
-impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+impl<'de> DeserializeSeed<'de> for RowSeed<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
@@ -2750,7 +3018,7 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> Visitor<'de> for RowSeed<'_> {
+impl<'de> Visitor<'de> for RowSeed<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object (one row)")
@@ -2782,7 +3050,10 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 Some(last) => *last = row_no,
                 None => {}
             }
-            let value = match json_cell(raw.get()) {
+            // Where the raw value starts in the text (it is borrowed from it), so that an
+            // error inside it is placed in the file, not in the value.
+            let at = (raw.get().as_ptr() as usize).wrapping_sub(st.text_start);
+            let value = match json_cell(raw.get(), st.text, at) {
                 Ok(v) => v,
                 Err((code, message)) => return Err(st.fail(code, Some(&key), message)),
             };
@@ -2798,16 +3069,25 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
     }
 }
 
-/// The cell for one raw JSON value (already syntax-checked by serde_json).
-fn json_cell(raw: &str) -> Result<Cell, (DataErrorCode, String)> {
+/// The cell for one raw JSON value (already syntax-checked by serde_json), which starts at
+/// byte `at` of `text`.
+fn json_cell(raw: &str, text: &str, at: usize) -> Result<Cell, (DataErrorCode, String)> {
     let raw = raw.trim();
     match raw.as_bytes().first() {
         Some(b'"') => {
             let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
             if inner.contains('\\') {
-                serde_json::from_str::<String>(raw)
-                    .map(Cell::Text)
-                    .map_err(|e| (DataErrorCode::Syntax, format!("malformed JSON string: {e}")))
+                serde_json::from_str::<String>(raw).map(Cell::Text).map_err(|e| {
+                    // A JSON string holds no raw line break, so the error's column counts
+                    // from the value's first byte.
+                    let (line, column) = line_and_column(text, at + e.column().saturating_sub(1));
+                    let what = e.to_string();
+                    let what = what.split(" at line ").next().unwrap_or(&what);
+                    (
+                        DataErrorCode::Syntax,
+                        format!("malformed JSON string at line {line} column {column}: {what}"),
+                    )
+                })
             } else {
                 Ok(Cell::Text(inner.to_string()))
             }
@@ -2846,6 +3126,226 @@ fn json_cell(raw: &str) -> Result<Cell, (DataErrorCode, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn csv_err(text: &str) -> String {
+        match read_csv(text) {
+            Ok(t) => format!("accepted, {} rows", t.len()),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_refused_where_the_field_began() {
+        let lost = "id,share,product\nd1,30%,\"Core\nd2,20%,Core\nd3,50%,Core\n";
+        assert_eq!(
+            csv_err(lost),
+            "[D0001] row 1: malformed CSV at line 2, column 8: a quoted field in row 1 is never \
+             closed, so every row after it would be lost; close the quote or double a quote \
+             that is part of the text (\"\")"
+        );
+        // In the header, in a middle column, after a doubled quote, with CRLF endings.
+        assert!(
+            csv_err("id,\"name\nx,y\n").contains("line 1, column 4: a quoted field in the header")
+        );
+        assert!(csv_err("a,b\n1,2\n\"x,3\n4,5\r\n")
+            .contains("row 2: malformed CSV at line 3, column 1"));
+        assert!(csv_err("a,b\r\n1,\"x\"\"y\r\n2,3")
+            .contains("row 1: malformed CSV at line 2, column 3"));
+        assert!(csv_err("a,b\r1,2\r\"x\r").contains("line 3, column 1"));
+    }
+
+    #[test]
+    fn closed_and_stray_quotes_are_kept_as_the_reader_reads_them() {
+        // Closed (also with a doubled quote and a line break inside), a quote inside an
+        // unquoted field, and text after a closing quote are all accepted with every row.
+        for text in [
+            "a,b\n1,\"x\"\n2,3\n",
+            "a,b\n1,\"x\"\"y\nz\"\n2,3\n",
+            "a,b\n1,5\" screen\n2,3\n",
+            "a,b\n1,\"x\"y\n2,3\n",
+            "a,b\n1,\"\"\n2,3",
+        ] {
+            assert_eq!(csv_err(text), "accepted, 2 rows", "{text:?}");
+        }
+        let t = read_csv("a,b\n1,5\" screen\n").unwrap_or_default();
+        assert_eq!(
+            t.to_rows(),
+            vec![vec![
+                Cell::Text("1".into()),
+                Cell::Text("5\" screen".into())
+            ]]
+        );
+    }
+
+    #[test]
+    fn empty_text_is_not_a_table_but_a_header_alone_is() {
+        assert_eq!(
+            csv_err(""),
+            "[D0001] the CSV text is empty: a table starts with a header row naming its columns"
+        );
+        assert_eq!(csv_err("\u{feff}"), csv_err(""));
+        assert_eq!(csv_err("id\n"), "accepted, 0 rows");
+    }
+
+    #[test]
+    fn header_names_are_kept_as_written() {
+        let t = read_csv(" id ,Payee\n1,2\n").unwrap_or_default();
+        assert_eq!(t.columns(), [" id ".to_string(), "Payee".to_string()]);
+    }
+
+    #[test]
+    fn json_tables_may_start_with_a_byte_order_mark() {
+        let t = read_json("\u{feff}[{\"id\": \"p1\"}]").unwrap_or_default();
+        assert_eq!(t.columns(), ["id".to_string()]);
+        assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_escape_inside_a_json_string_is_placed_in_the_file() {
+        let e = read_json("[{\"id\": \"p1\"},\n {\"id\": \"p\\ud800\"}]").err();
+        assert_eq!(
+            e.map(|e| e.to_string()).unwrap_or_default(),
+            "[D0001] row 2, field \"id\": malformed JSON string at line 2 column 17: unexpected \
+             end of hex escape"
+        );
+    }
+
+    /// A reader that hands out at most `step` bytes per call.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            let (head, rest) = self.bytes.split_at(n);
+            buf.get_mut(..n).unwrap_or_default().copy_from_slice(head);
+            self.bytes = rest;
+            Ok(n)
+        }
+    }
+
+    fn read_trickled(bytes: &[u8], step: usize, max: u64) -> Result<Table, String> {
+        let mut r = Trickle { bytes, step };
+        read_table_from(&mut r, TableFormat::Csv, max).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn table_files_are_checked_as_text_while_they_are_read() {
+        let good = "id,name\np1,Zoë\np2,😀\n".as_bytes();
+        for step in [1, 2, 3, 5, 1 << 20] {
+            assert_eq!(
+                read_trickled(good, step, 1000).map(|t| t.len()),
+                Ok(2),
+                "step {step}"
+            );
+        }
+        assert_eq!(
+            read_trickled(b"id\np1\np\xff2\n", 2, 1000)
+                .err()
+                .unwrap_or_default(),
+            "[D0001] not text at line 3, column 2 (byte offset 7): byte 0xFF is not UTF-8 text \
+             (save the file as UTF-8)"
+        );
+        assert_eq!(
+            read_trickled("id\nZoë\0".as_bytes(), 1, 1000)
+                .err()
+                .unwrap_or_default(),
+            "[D0001] not text at line 2, column 4 (byte offset 7): byte 0x00 (NUL): a table is \
+             text, not binary data"
+        );
+        assert_eq!(
+            read_trickled(b"id\np\xc3", 1, 1000)
+                .err()
+                .unwrap_or_default(),
+            "[D0001] not text at line 2, column 2 (byte offset 4): the text ends inside a UTF-8 \
+             character (save the file as UTF-8)"
+        );
+        assert_eq!(read_trickled(b"id\np1\n", 1, 6).map(|t| t.len()), Ok(1));
+        assert_eq!(
+            read_trickled(b"id\np1\n", 1, 5).err().unwrap_or_default(),
+            "[D0108] the table is larger than 5 bytes, the most that is read"
+        );
+        assert_eq!(
+            table_text(b"a\n\0")
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            "[D0001] not text at line 2, column 1 (byte offset 2): byte 0x00 (NUL): a table is \
+             text, not binary data"
+        );
+        assert_eq!(table_text("id\n€".as_bytes()).ok(), Some("id\n€"));
+    }
+
+    #[test]
+    fn an_endless_stream_of_nul_bytes_stops_at_the_first() {
+        assert_eq!(
+            read_table_from(&mut std::io::repeat(0), TableFormat::Json, MAX_TABLE_BYTES)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            "[D0001] not text at line 1, column 1 (byte offset 0): byte 0x00 (NUL): a table is \
+             text, not binary data"
+        );
+    }
+
+    #[test]
+    fn table_formats_come_from_the_extension() {
+        assert_eq!(TableFormat::of_file_name("a/b.CSV"), Some(TableFormat::Csv));
+        assert_eq!(
+            TableFormat::of_file_name("deals.json"),
+            Some(TableFormat::Json)
+        );
+        assert_eq!(TableFormat::of_file_name("deals.txt"), None);
+        assert_eq!(TableFormat::of_file_name("deals"), None);
+        assert_eq!(TableFormat::of_file_name("my.csv/deals"), None);
+        assert_eq!(TableFormat::of_file_name("/dev/stdin"), None);
+    }
+
+    #[test]
+    fn line_and_column_count_every_line_ending_and_characters() {
+        assert_eq!(line_and_column("a\r\nb\rc\nd", 7), (4, 1));
+        assert_eq!(line_and_column("a\r\nbé", 6), (2, 3));
+        assert_eq!(line_and_column("é", 1), (1, 2));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Every record the CSV reader sees is a row, in every pass; an accepted text never
+        /// ends inside a quoted field (the loss the quote check guards against).
+        #[test]
+        fn csv_rows_are_never_dropped(text in "[a\",\r\n]{0,40}") {
+            if let Ok(table) = read_csv(&text) {
+                let mut records = 0usize;
+                let mut rdr = csv_reader(&text);
+                let mut rec = csv::ByteRecord::new();
+                while rdr.read_byte_record(&mut rec).unwrap_or(false) {
+                    records += 1;
+                }
+                proptest::prop_assert_eq!(table.len(), records);
+                proptest::prop_assert_eq!(table.to_rows().len(), records);
+                let mut open = table.clone().into_rows();
+                let mut owned = 0usize;
+                while open.rows.next_row().is_some() {
+                    owned += 1;
+                }
+                proptest::prop_assert_eq!(owned, records);
+                // Nothing was swallowed: a row written after the text is read as a row of its
+                // own (it would vanish into a quoted field left open).
+                if !table.columns().is_empty() {
+                    let more = read_csv(&format!("{text}\nz\n"));
+                    let rows = more.map(|t| t.to_rows()).unwrap_or_default();
+                    proptest::prop_assert_eq!(rows.len(), records + 1);
+                    proptest::prop_assert_eq!(
+                        rows.last().and_then(|r| r.first()).cloned(),
+                        Some(Cell::Text("z".into()))
+                    );
+                }
+            }
+        }
+    }
+
     use std::io::Read;
 
     #[test]

@@ -907,7 +907,7 @@ fn errors_serialize_to_json() {
 
 #[test]
 fn csv_quoting_and_empty_cells() {
-    let text = "\u{feff} id , name,note\r\nP1,\"Smith, Ann\",\"she said \"\"hi\"\"\"\r\nP2,,\"two\nlines\"\r\n\"\",x,\n";
+    let text = "\u{feff}id,name,note\r\nP1,\"Smith, Ann\",\"she said \"\"hi\"\"\"\r\nP2,,\"two\nlines\"\r\n\"\",x,\n";
     let t = read_csv(text).unwrap();
     assert_eq!(t.columns(), ["id", "name", "note"]);
     assert_eq!(
@@ -939,20 +939,24 @@ fn csv_quoting_and_empty_cells() {
         Column::Text(v) => assert_eq!(texts(&ds, v), ["Smith, Ann "]),
         other => panic!("{other:?}"),
     }
-    assert_eq!(read_csv("").unwrap(), Table::default());
+    // Empty text is not a table (a header alone is one, without rows).
+    assert_eq!(read_csv("").unwrap_err().code.as_str(), "D0001");
+    assert_eq!(read_csv("id\n").unwrap().len(), 0);
 }
 
 #[test]
-fn csv_unbalanced_quotes_read_to_the_end() {
-    // The csv reader is lenient: an unclosed quote runs to the end of the text.
-    let t = read_csv("id,note\nP1,\"open\nP2,x\n").unwrap();
+fn csv_unclosed_quotes_are_refused_and_header_spaces_kept() {
+    // An unclosed quote would run to the end of the text, swallowing every later row.
+    let e = read_csv("id,note\nP1,\"open\nP2,x\n").unwrap_err();
     assert_eq!(
-        t.to_rows(),
-        [vec![
-            Cell::Text("P1".into()),
-            Cell::Text("open\nP2,x\n".into())
-        ]]
+        e.to_string(),
+        "[D0001] row 1: malformed CSV at line 2, column 4: a quoted field in row 1 is never \
+         closed, so every row after it would be lost; close the quote or double a quote that is \
+         part of the text (\"\")"
     );
+    // Header names are kept exactly: ` id ` is not `id`.
+    let t = read_csv(" id , name\nP1,x\n").unwrap();
+    assert_eq!(t.columns(), [" id ", " name"]);
 }
 
 // --- JSON -------------------------------------------------------------------------------------

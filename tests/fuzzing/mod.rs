@@ -11,7 +11,10 @@
 //!   naive reference of [`reference`], give the same lines and totals, exactly.
 //! - [`check_decimal_edges`]: plans and data with extreme or malformed numbers never panic;
 //!   evaluation returns results whose totals are the sums of their lines, or a documented error.
+//! - [`load::check_load_tables`]: any bytes as a CSV or JSON table: no panic, and every record
+//!   in the text is a row, and every row a deal or an error (nothing silently dropped).
 
+pub mod load;
 pub mod model;
 pub mod reference;
 pub mod render;
@@ -25,11 +28,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The fuzz targets, as named in fuzz/Cargo.toml and under fuzz/regressions/.
-pub const TARGETS: [&str; 4] = [
+pub const TARGETS: [&str; 5] = [
     "parse",
     "format_roundtrip",
     "eval_reference",
     "decimal_edges",
+    "load_tables",
 ];
 
 /// Runs the check of `target` on one input.
@@ -39,6 +43,7 @@ pub fn check(target: &str, data: &[u8]) -> Result<(), String> {
         "format_roundtrip" => check_format_roundtrip(data),
         "eval_reference" => check_eval_reference(data),
         "decimal_edges" => check_decimal_edges(data),
+        "load_tables" => load::check_load_tables(data),
         _ => Err(format!("unknown fuzz target {target:?}")),
     }
 }

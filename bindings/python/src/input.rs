@@ -34,7 +34,9 @@
 //! zoned timestamps: which date a zoned instant falls on depends on the zone.
 
 use crate::arrow_in;
-use commissio::core::load::{read_csv, read_json, DataErrorCode, TableKind, MAX_ERRORS};
+use commissio::core::load::{
+    read_table_from, DataErrorCode, TableFormat, TableKind, MAX_ERRORS, MAX_TABLE_BYTES,
+};
 use commissio::core::plan::{FieldType, Plan};
 use commissio::core::Decimal;
 use commissio::{Cell, DataError, DataErrors, Inputs, Table};
@@ -187,7 +189,14 @@ fn cell_of(v: &Bound<'_, PyAny>) -> PyResult<Result<Cell, String>> {
         return Ok(Ok(Cell::Null));
     }
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Ok(Cell::Text(s.to_cow()?.into_owned())));
+        return Ok(match s.to_cow() {
+            Ok(text) => Ok(Cell::Text(text.into_owned())),
+            // A lone surrogate ("\\ud800") has no UTF-8 form: a data error at its cell, not a
+            // bare UnicodeEncodeError.
+            Err(_) => Err(
+                "text with a lone surrogate is not valid Unicode and cannot be read".to_string(),
+            ),
+        });
     }
     if let Ok(b) = v.cast::<PyBool>() {
         return Ok(Ok(Cell::Bool(b.is_true())));
@@ -435,24 +444,25 @@ fn table_from_columns(
     Ok(Table::from_rows(columns, rows))
 }
 
-/// A CSV or JSON file.
+/// A CSV or JSON file, read by the engine's own table-file reader (format by extension,
+/// bounded, text checked as it is read), so it fails exactly as in the CLI.
 fn table_from_path(
     path: std::path::PathBuf,
     kind: TableKind,
     issues: &mut Issues,
 ) -> PyResult<Table> {
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        pyo3::exceptions::PyOSError::new_err(format!("{kind}: cannot read {}: {e}", path.display()))
-    })?;
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let read = if is_json {
-        read_json(&text)
-    } else {
-        read_csv(&text)
+    let name = path.display().to_string();
+    let Some(format) = TableFormat::of_file_name(&name) else {
+        issues.push(
+            DataError::new(DataErrorCode::Syntax, TableFormat::unknown_message(&name))
+                .in_table(kind),
+        );
+        return Ok(Table::default());
     };
-    Ok(match read {
+    let mut file = std::fs::File::open(&path).map_err(|e| {
+        pyo3::exceptions::PyOSError::new_err(format!("{kind}: cannot read {name}: {e}"))
+    })?;
+    Ok(match read_table_from(&mut file, format, MAX_TABLE_BYTES) {
         Ok(t) => t,
         Err(e) => {
             issues.push(e.in_table(kind));

@@ -391,3 +391,66 @@ def test_managers_through_arrow():
         plan.evaluate(payees=payees, deals=deals, managers=bad, period="2026-Q1")
     x = e.value.errors[0]
     assert (x.code, x.table, x.row, x.field) == ("D0208", "managers", 1, "manager")
+
+
+# --- table files: what is refused, and where (issue 16) ------------------------------------------
+
+
+def _only_error(excinfo):
+    (err,) = excinfo.value.errors
+    return (err.code, err.table, err.row, err.field, err.message)
+
+
+def test_an_unclosed_quote_in_a_csv_file_is_refused_not_swallowed(flat_plan, tmp_path):
+    (tmp_path / "deals.csv").write_text('id,payee,date,amount,note\nD1,A,2026-01-02,100.00,"Core\nD2,A,2026-01-03,200.00,Core\nD3,A,2026-01-04,300.00,Core\n')
+    with pytest.raises(commissio.DataError) as e:
+        flat_plan.evaluate(payees=[{"id": "A"}], deals=tmp_path / "deals.csv", period="2026-Q1")
+    assert _only_error(e) == (
+        "D0001",
+        "deals",
+        1,
+        None,
+        'malformed CSV at line 2, column 24: a quoted field in row 1 is never closed, so every row after it would be lost; close the quote or double a quote that is part of the text ("")',
+    )
+
+
+def test_table_files_must_be_text_with_a_known_extension(flat_plan, tmp_path):
+    cases = {
+        "empty.csv": (b"", "the CSV text is empty: a table starts with a header row naming its columns"),
+        "latin1.csv": (b"id\nA\xe9\n", "not text at line 2, column 2 (byte offset 4): byte 0xE9 is not UTF-8 text (save the file as UTF-8)"),
+        "nul.json": (b'[{"id": "A"}]\x00', "not text at line 1, column 14 (byte offset 13): byte 0x00 (NUL): a table is text, not binary data"),
+    }
+    for name, (content, message) in cases.items():
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(commissio.DataError) as e:
+            flat_plan.evaluate(payees=tmp_path / name, deals=[], period="2026-Q1")
+        assert _only_error(e) == ("D0001", "payees", None, None, message), name
+    (tmp_path / "payees.txt").write_text("id\nA\n")
+    with pytest.raises(commissio.DataError) as e:
+        flat_plan.evaluate(payees=tmp_path / "payees.txt", deals=[], period="2026-Q1")
+    assert _only_error(e) == ("D0001", "payees", None, None, f"{tmp_path / 'payees.txt'}: unknown table format; name the file .csv or .json")
+
+
+def test_headers_match_exactly_and_json_may_have_a_byte_order_mark(flat_plan, tmp_path):
+    (tmp_path / "payees.csv").write_text(" id\nA\n")
+    with pytest.raises(commissio.DataError) as e:
+        flat_plan.evaluate(payees=tmp_path / "payees.csv", deals=[], period="2026-Q1")
+    assert _only_error(e) == ("D0101", "payees", None, "id", 'missing column "id" (the header has " id"; columns match by exact name)')
+    (tmp_path / "payees.json").write_bytes('\ufeff[{"id": "A"}]'.encode())
+    deals = [{"id": "D1", "payee": "A", "date": "2026-01-02", "amount": "100.00"}]
+    r = flat_plan.evaluate(payees=tmp_path / "payees.json", deals=deals, period="2026-Q1")
+    assert [format(l.amount, "f") for l in r.lines] == ["5.00"]
+
+
+def test_no_payees_means_every_owner_is_unknown(flat_plan):
+    deals = [{"id": "D1", "payee": "A", "date": "2026-01-02", "amount": "100.00"}]
+    with pytest.raises(commissio.DataError) as e:
+        flat_plan.evaluate(payees=[], deals=deals, period="2026-Q1")
+    assert _only_error(e) == ("D0202", "deals", 1, "payee", 'unknown payee "A" (no payee has this id)')
+
+
+def test_a_lone_surrogate_is_a_data_error_at_its_cell(flat_plan):
+    deals = [{"id": "D1", "payee": "A\ud800", "date": "2026-01-02", "amount": "100.00"}]
+    with pytest.raises(commissio.DataError) as e:
+        flat_plan.evaluate(payees=[{"id": "A"}], deals=deals, period="2026-Q1")
+    assert _only_error(e) == ("D0102", "deals", 1, "payee", "text with a lone surrogate is not valid Unicode and cannot be read")

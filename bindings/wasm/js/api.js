@@ -175,9 +175,17 @@ function createApi(getGlue, resetGlue, init, initSync) {
     return null;
   }
 
+  // A lone UTF-16 surrogate has no UTF-8 form (TextEncoder would silently write U+FFFD).
+  const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const NOT_UNICODE = 'text with a lone surrogate is not valid Unicode and cannot be read';
+
   function cellProblem(v) {
     switch (typeof v) {
       case 'string':
+        if (typeof v.isWellFormed === 'function' ? !v.isWellFormed() : LONE_SURROGATE.test(v)) {
+          return ['D0102', NOT_UNICODE];
+        }
+        return null;
       case 'boolean':
       case 'undefined':
       case 'bigint':

@@ -16,7 +16,7 @@
 //! (`commissio::Error::to_json`), the same bytes as in Rust and Python, which the JS errors
 //! expose as `canonicalJson`.
 
-use commissio::core::load::{read_json, DataError, DataErrors, TableKind};
+use commissio::core::load::{read_json, table_text, DataError, DataErrors, TableKind};
 use commissio::core::results::EvalError;
 use commissio::core::Decimal;
 use commissio::dsl::diagnostic::{LocatedSpan, Severity};
@@ -318,7 +318,8 @@ pub struct Utf8Tables<'a> {
 }
 
 impl<'a> Utf8Tables<'a> {
-    /// Checks that every table is UTF-8 (a `D0001` data error naming the table otherwise).
+    /// Checks that every table is text (UTF-8 without NUL bytes; a `D0001` data error naming
+    /// the table and the first bad byte's line, column and offset otherwise).
     pub fn new(
         payees: &'a [u8],
         deals: &'a [u8],
@@ -327,18 +328,10 @@ impl<'a> Utf8Tables<'a> {
         managers: Option<&'a [u8]>,
     ) -> Result<Self, String> {
         let mut errors = Vec::new();
-        let mut text = |kind: TableKind, b: &'a [u8]| match std::str::from_utf8(b) {
+        let mut text = |kind: TableKind, b: &'a [u8]| match table_text(b) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(DataError {
-                    code: commissio::core::load::DataErrorCode::Syntax,
-                    table: Some(kind),
-                    row: None,
-                    id: None,
-                    field: None,
-                    expected: None,
-                    message: format!("the table is not UTF-8 text: {e}"),
-                });
+                errors.push(e.in_table(kind));
                 ""
             }
         };

@@ -209,3 +209,24 @@ test('an engine trap is a clean internal error and the engine recovers', () => {
   assert.throws(() => plan.explain(before, 'A'), (e) => e.code === 'X0003');
   assert.equal(Plan.parse(PLAN).name, 'Typed');
 });
+
+test('a lone surrogate is a data error at its cell, never a silent U+FFFD', () => {
+  for (const payee of ['A\ud800', '\udc00A', 'A\ud800\ud800']) {
+    const e = dataError(() => evaluate({ payees: [goodPayee], deals: [{ ...goodDeal, payee }] }));
+    assert.deepEqual(
+      e.errors.map((x) => [x.code, x.table, x.row, x.id, x.field, x.message]),
+      [['D0102', 'deals', 1, 'D1', 'payee', 'text with a lone surrogate is not valid Unicode and cannot be read']],
+    );
+  }
+  // A well-formed pair (an emoji) is text like any other: here an unknown payee.
+  const e = dataError(() => evaluate({ payees: [goodPayee], deals: [{ ...goodDeal, payee: 'A\ud83d\ude00' }] }));
+  assert.deepEqual([e.code, e.errors[0].field], ['D0202', 'payee']);
+});
+
+test('no payees means every owner is unknown (not an inconsistent dataset)', () => {
+  const e = dataError(() => evaluate({ payees: [], deals: [goodDeal] }));
+  assert.deepEqual(
+    e.errors.map((x) => [x.code, x.table, x.row, x.field, x.message]),
+    [['D0202', 'deals', 1, 'payee', 'unknown payee "A" (no payee has this id)']],
+  );
+});
