@@ -206,7 +206,8 @@ impl Outputs {
     }
 
     /// Writes one output to a temporary in its destination folder with `body`. An existing
-    /// destination keeps its permissions; a new one gets the usual `rw-r--r--`.
+    /// destination keeps its permissions (and owner, where allowed); a new one gets the usual
+    /// `rw-r--r--`.
     pub fn write(
         &mut self,
         path: &Path,
@@ -237,12 +238,16 @@ impl Outputs {
             });
             file
         };
-        if let Some(perm) = std::fs::metadata(&dest)
-            .ok()
+        let existing = std::fs::metadata(&dest).ok();
+        if let Some(perm) = existing
+            .as_ref()
             .map(|m| m.permissions())
             .or_else(default_permissions)
         {
             file.set_permissions(perm).map_err(|e| cannot(&e))?;
+        }
+        if let Some(m) = &existing {
+            keep_owner(&file, m);
         }
         let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
         body(&mut w).map_err(|e| cannot(&e))?;
@@ -393,6 +398,17 @@ fn remove_stale(dir: &Path) {
         }
     }
 }
+
+/// A file rewritten in place keeps its owner and group where the user may give them (root,
+/// or the owner keeping a group they belong to); otherwise it is the user's, as with any editor.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, m: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::os::unix::fs::fchown(file, Some(m.uid()), Some(m.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) {}
 
 #[cfg(unix)]
 fn default_permissions() -> Option<std::fs::Permissions> {

@@ -660,3 +660,39 @@ fn a_table_is_checked_as_it_is_read() {
         "error[D0001]: utf16.csv: byte offset 1 (line 1) is a NUL byte; the file must be UTF-8 text (not UTF-16 or binary)\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn fmt_writes_through_a_link_and_keeps_the_owner() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = scratch();
+    let d = dir.path();
+    std::fs::create_dir(d.join("plans")).unwrap();
+    std::fs::rename(d.join("messy.comp"), d.join("plans/messy.comp")).unwrap();
+    symlink("plans/messy.comp", &d.join("messy.comp"));
+    // Only root can give a file away; elsewhere the owner is the user already.
+    let owner = match std::os::unix::fs::chown(d.join("plans/messy.comp"), Some(4321), Some(4321)) {
+        Ok(()) => (4321, 4321),
+        Err(_) => {
+            let m = std::fs::metadata(d.join("plans/messy.comp")).unwrap();
+            (m.uid(), m.gid())
+        }
+    };
+    let out = run_in(d, &["fmt", "messy.comp"]);
+    out.code(0);
+    assert_eq!(out.stderr, "messy.comp: formatted\n");
+    assert_eq!(
+        std::fs::read_link(d.join("messy.comp")).unwrap(),
+        Path::new("plans/messy.comp")
+    );
+    let m = std::fs::metadata(d.join("plans/messy.comp")).unwrap();
+    assert_eq!((m.uid(), m.gid()), owner);
+    assert_eq!(
+        std::fs::read_to_string(d.join("plans/messy.comp")).unwrap(),
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/messy.formatted.comp")
+        )
+        .unwrap()
+    );
+    assert_eq!(list(&d.join("plans")), ["messy.comp"]);
+}
