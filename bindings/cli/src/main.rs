@@ -151,15 +151,16 @@ enum Command {
 
 const FILES_HELP: &str = "\
 Files:
-  An output file (--out, the statements, --svg, a plan fmt rewrites) is never an input or another
-  output: such a command is refused before anything is read (a statement's file, named after its
-  payee, once the results are known) and before anything is written. A command's output files are all
-  written or none: each is written to a temporary file .commissio-<pid>-<random>.tmp in its
-  folder, and they are renamed in place only once all were written. On SIGINT, SIGTERM or SIGHUP
-  the temporaries are removed and commissio exits with 130, 143 or 129; temporaries left by a
-  killed process (SIGKILL) are removed by the next command that writes to the same folder.
-  A plan larger than the size limit is refused after reading one byte past the limit; a table is
-  refused at its first byte that is not UTF-8 text (or is NUL).";
+  An output file (--out, the statements, --svg, a plan fmt rewrites) is never an input or
+  another output: such a command is refused before anything is read (a statement's file, named
+  after its payee, once the results are known) and before anything is written. A command's
+  output files are all written or none: each is written to a temporary file
+  .commissio-<pid>-<random>.tmp in its folder, and they are renamed in place only once all
+  were written. On SIGINT, SIGTERM or SIGHUP the temporaries are removed and commissio exits
+  with 130, 143 or 129; temporaries left by a killed process (SIGKILL) are removed by the next
+  command that writes to the same folder.
+  A plan larger than the size limit is refused after reading one byte past the limit; a table
+  is refused at its first byte that is not UTF-8 text (or is NUL).";
 
 /// A failure that has already been described to the user.
 struct Reported;
