@@ -3,7 +3,9 @@
 //! The checker returns every problem at once as [`Diagnostic`] values. [`LineIndex`] turns a
 //! byte span into line and column, both in UTF-8 bytes and in UTF-16 code units (what
 //! JavaScript editors count). [`Diagnostic::to_json`] and [`Diagnostic::render`] are the two
-//! outputs: one for tools, one for people at a terminal.
+//! outputs: one for tools, one for people at a terminal. A rendering quotes at most
+//! [`EXCERPT_CHARS`] characters of a source line (cut around the span, with `…`), so a huge
+//! one-line plan never makes a huge message.
 
 use crate::ast::Span;
 use serde::Serialize;
@@ -128,36 +130,84 @@ impl Diagnostic {
 
 fn render_snippet(out: &mut String, index: &LineIndex, label: &Label, mark: char) {
     let p = index.position(label.span.start as usize);
+    let line_start = index.line_start(p.line);
     let line_text = index.line_text(p.line);
+    let start = (label.span.start as usize).clamp(line_start, line_start + line_text.len());
+    let end = (label.span.end as usize).clamp(start, line_start + line_text.len());
+    let (text, before, width) = excerpt(line_text, start - line_start, end - line_start);
     let gutter = p.line.to_string();
     let pad = " ".repeat(gutter.len());
-    out.push_str(&format!("{pad} |\n{gutter} | {line_text}\n"));
+    out.push_str(&format!("{pad} |\n{gutter} | {text}\n"));
     // Underline the span's part on its first line, counting characters, not bytes.
-    let line_start = index.line_start(p.line);
-    let start = label.span.start as usize;
-    let line_end = line_start + line_text.len();
-    let end = (label.span.end as usize).clamp(start, line_end.max(start));
-    let before = index
-        .source
-        .get(line_start..start)
-        .map(|s| s.chars().count())
-        .unwrap_or(0);
-    let width = index
-        .source
-        .get(start..end)
-        .map(|s| s.chars().count())
-        .unwrap_or(0)
-        .max(1);
     out.push_str(&format!(
         "{pad} | {}{}",
         " ".repeat(before),
-        mark.to_string().repeat(width)
+        mark.to_string().repeat(width.max(1))
     ));
     if !label.message.is_empty() {
         out.push(' ');
         out.push_str(&label.message);
     }
     out.push('\n');
+}
+
+/// Most characters of a source line a diagnostic shows (plus an `…` at each cut end): a plan
+/// of one 1 MiB line must not be echoed whole, twice (the line and the spaces before the caret).
+pub const EXCERPT_CHARS: usize = 200;
+/// Characters shown before the span's start when a long line is cut.
+const EXCERPT_BEFORE: usize = 60;
+
+/// The part of `line` to show for the span `start..end` (byte offsets in the line, on char
+/// boundaries or moved back to one): the excerpt, the characters before the span in it and
+/// the span's width in characters, both counted in the excerpt. A line of at most
+/// [`EXCERPT_CHARS`] characters is shown whole; a longer one is cut to that many characters
+/// around the span's start, with `…` where it was cut.
+fn excerpt(line: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let floor = |mut i: usize| {
+        i = i.min(line.len());
+        while i > 0 && !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (floor(start), floor(end));
+    let before = line.get(..start).map_or(0, |s| s.chars().count());
+    let span = line.get(start..end).map_or(0, |s| s.chars().count());
+    let total = line.chars().count();
+    if total <= EXCERPT_CHARS {
+        return (line.to_string(), before, span);
+    }
+    let first = before
+        .saturating_sub(EXCERPT_BEFORE)
+        .min(total - EXCERPT_CHARS);
+    let last = first + EXCERPT_CHARS;
+    let mut text: String = line.chars().skip(first).take(EXCERPT_CHARS).collect();
+    let mut shift = 0;
+    if first > 0 {
+        text.insert(0, '…');
+        shift = 1;
+    }
+    if last < total {
+        text.push('…');
+    }
+    let width = span.min(last.saturating_sub(before));
+    (text, before - first + shift, width)
+}
+
+impl LineIndex {
+    /// The line holding byte `offset`, cut to at most [`EXCERPT_CHARS`] characters around
+    /// that offset (with `…` where it was cut), for messages that quote the source.
+    pub fn line_excerpt(&self, offset: usize) -> String {
+        let p = self.position(offset);
+        let line_start = self.line_start(p.line);
+        let line = self.line_text(p.line);
+        excerpt(
+            line,
+            offset.saturating_sub(line_start),
+            offset.saturating_sub(line_start),
+        )
+        .0
+    }
 }
 
 /// A position in the source.
@@ -301,5 +351,46 @@ mod tests {
             d.render(&idx, "p.comp"),
             "error[E0001]: bad currency\n  --> p.comp:2:12\n  |\n2 |   currency usd\n  |            ^^^\n  = help: use USD\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        // One line of 1,000 characters, a 3-character span at character 500 (0-based).
+        let line = format!("{}abc{}", "x".repeat(500), "é".repeat(497));
+        let src = format!("{line}\nnext\n");
+        let idx = LineIndex::new(&src);
+        let start = src.find("abc").unwrap_or(0);
+        let d = Diagnostic::error("E0002", Span::new(start, start + 3), "too long");
+        let shown = format!("…{}abc{}…", "x".repeat(60), "é".repeat(137));
+        assert_eq!(
+            d.render(&idx, "p.comp"),
+            format!(
+                "error[E0002]: too long\n  --> p.comp:1:501\n  |\n1 | {shown}\n  | {}^^^\n",
+                " ".repeat(61)
+            )
+        );
+        assert_eq!(idx.line_excerpt(start), shown);
+        // At the start of a long line: no `…` before; at its end: none after, and the
+        // caret of a span running past the excerpt stops at its end.
+        assert_eq!(
+            excerpt(&line, 0, 3),
+            (format!("{}…", "x".repeat(200)), 0, 3)
+        );
+        let end = line.len();
+        assert_eq!(
+            excerpt(&line, end - 2, end),
+            (format!("…{}", "é".repeat(200)), 200, 1)
+        );
+        assert_eq!(
+            excerpt(&line, 490, end),
+            (
+                format!("…{}abc{}…", "x".repeat(70), "é".repeat(127)),
+                61,
+                140
+            )
+        );
+        // A line of exactly EXCERPT_CHARS characters is shown whole.
+        let short = "y".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(&short, 199, 200), (short.clone(), 199, 1));
     }
 }

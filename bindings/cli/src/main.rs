@@ -1,14 +1,26 @@
 //! `commissio`: check, format, run, explain and chart commission plans from the command line.
 //!
 //! Exit codes: 0 success, 1 the plan, data or evaluation was refused (the message says where),
-//! 2 the command line itself was wrong.
+//! 2 the command line itself was wrong; 130, 143 and 129 after SIGINT, SIGTERM and SIGHUP.
+//!
+//! Files: plans and tables are read with their limits enforced while reading ([`input`]);
+//! output files are never an input, and are all written or none, with no temporary left
+//! behind ([`output`]).
+
+mod input;
+mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commissio::core::curve;
-use commissio::core::load::{read_csv_owned, read_json, DataError, Table, TableKind};
+use commissio::core::load::{
+    read_csv_owned, read_json, DataError, DataErrorCode, Table, TableKind,
+};
 use commissio::core::report::group_digits;
 use commissio::core::Decimal;
-use commissio::{CompiledPlan, Error, Inputs, LineIndex, Results};
+use commissio::dsl::ast::Span;
+use commissio::{CompiledPlan, Diagnostic, Error, Inputs, LineIndex, Results};
+use input::ReadError;
+use output::{check_paths, check_writable, Outputs, Place};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,7 +28,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
-#[command(name = "commissio", version, about = "Exact, explainable commission plans", long_about = None)]
+#[command(
+    name = "commissio",
+    version,
+    about = "Exact, explainable commission plans",
+    long_about = None,
+    after_help = FILES_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -131,6 +149,19 @@ enum Command {
     },
 }
 
+const FILES_HELP: &str = "\
+Files:
+  An output file (--out, the statements, --svg, a plan fmt rewrites) is never an input or
+  another output: such a command is refused before anything is read (a statement's file, named
+  after its payee, once the results are known) and before anything is written. A command's
+  output files are all written or none: each is written to a temporary file
+  .commissio-<pid>-<random>.tmp in its folder, and they are renamed in place only once all
+  were written. On SIGINT, SIGTERM or SIGHUP the temporaries are removed and commissio exits
+  with 130, 143 or 129; temporaries left by a killed process (SIGKILL) are removed by the next
+  command that writes to the same folder.
+  A plan larger than the size limit is refused after reading one byte past the limit; a table
+  is refused at its first byte that is not UTF-8 text (or is NUL).";
+
 /// A failure that has already been described to the user.
 struct Reported;
 
@@ -176,43 +207,59 @@ fn fail(message: impl std::fmt::Display) -> Reported {
     Reported
 }
 
-fn read_text(path: &Path) -> Result<String, Reported> {
-    std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))
+/// A plan file that could not be read, or was refused before parsing.
+enum PlanError {
+    /// Already described on stderr.
+    Reported,
+    /// Larger than the size limit (`E0002`): the start of the text, to show where.
+    TooLarge(Box<(CompiledPlanSource, Diagnostic)>),
 }
 
-/// Writes a file atomically: a temporary file in the same folder, renamed over the target. An
-/// existing file keeps its permissions; a new one gets the usual `rw-r--r--`.
-fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Reported> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .map_err(|e| fail(format!("cannot write in {}: {e}", dir.display())))?;
-    tmp.write_all(content)
-        .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(p) = permissions {
-        std::fs::set_permissions(tmp.path(), p)
-            .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
-    }
-    tmp.persist(path)
-        .map_err(|e| fail(format!("cannot write {}: {}", path.display(), e.error)))?;
-    Ok(())
+/// Reads a plan, at most one byte past the size limit (docs/language.md §14): a larger file,
+/// or an endless one, is refused without reading the rest.
+fn read_plan(path: &Path) -> Result<String, PlanError> {
+    let max = input::plan_cap();
+    input::read_text(path, Some(max), false).map_err(|e| match e {
+        ReadError::TooLarge { text, size } => {
+            // The parser would say "the plan is <max + 1> bytes"; the size on disk is the
+            // true one, and a device or pipe has none.
+            let message = match size.filter(|&n| n > max as u64) {
+                Some(n) => format!("the plan is {n} bytes; the limit is {max} bytes"),
+                None => format!("the plan is more than {max} bytes; the limit is {max} bytes"),
+            };
+            let diag = Diagnostic::error("E0002", Span::new(max, max + 1), message)
+                .with_hint("split the plan into smaller plans");
+            PlanError::TooLarge(Box::new((
+                CompiledPlanSource {
+                    path: path.to_path_buf(),
+                    text,
+                },
+                diag,
+            )))
+        }
+        e => {
+            fail(format!("cannot read {}: {}", path.display(), e.describe()));
+            PlanError::Reported
+        }
+    })
 }
 
-#[cfg(unix)]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
+/// [`read_plan`], with a size error printed like any diagnostic.
+fn read_plan_text(path: &Path) -> Result<String, Reported> {
+    read_plan(path).map_err(|e| {
+        if let PlanError::TooLarge(large) = e {
+            let (source, diag) = *large;
+            print_diagnostics(&source, &[diag]);
+        }
+        Reported
+    })
 }
 
-#[cfg(not(unix))]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    None
+/// Refuses, before anything is read, an output that is one of `inputs` or another output.
+fn check_outputs(inputs: &[&Path], outputs: &[&Path]) -> Result<(), Reported> {
+    let inputs: Vec<Place> = inputs.iter().map(|p| Place::new(p)).collect();
+    let outputs: Vec<Place> = outputs.iter().map(|p| Place::new(p)).collect();
+    check_paths(&inputs, &outputs).map_err(fail)
 }
 
 fn print_diagnostics(plan: &CompiledPlanSource, diags: &[commissio::Diagnostic]) {
@@ -230,7 +277,7 @@ struct CompiledPlanSource {
 }
 
 fn load_plan(path: &Path) -> Result<CompiledPlan, Reported> {
-    let text = read_text(path)?;
+    let text = read_plan_text(path)?;
     CompiledPlan::compile(&text).map_err(|e| {
         if let Error::Plan(diags) = &e {
             print_diagnostics(
@@ -251,13 +298,22 @@ fn check(plans: &[PathBuf], format: DiagFormat) -> Result<(), Reported> {
     let mut failed = false;
     let mut json = Vec::new();
     for path in plans {
-        let Ok(text) = read_text(path) else {
-            failed = true;
-            continue;
-        };
-        let diags = match commissio::dsl::compile(&text) {
-            Ok(_) => Vec::new(),
-            Err(d) => d,
+        let (text, diags) = match read_plan(path) {
+            Ok(text) => {
+                let diags = match commissio::dsl::compile(&text) {
+                    Ok(_) => Vec::new(),
+                    Err(d) => d,
+                };
+                (text, diags)
+            }
+            Err(PlanError::TooLarge(large)) => {
+                let (source, diag) = *large;
+                (source.text, vec![diag])
+            }
+            Err(PlanError::Reported) => {
+                failed = true;
+                continue;
+            }
         };
         failed |= !diags.is_empty();
         match format {
@@ -299,8 +355,16 @@ fn check(plans: &[PathBuf], format: DiagFormat) -> Result<(), Reported> {
 fn fmt(plans: &[PathBuf], check_only: bool) -> Result<(), Reported> {
     let mut unformatted = 0;
     let mut failed = false;
+    let mut outputs = Outputs::default();
+    let mut written = Vec::new();
+    if !check_only {
+        // Each plan may be rewritten, but not twice under two names.
+        let plans: Vec<&Path> = plans.iter().map(PathBuf::as_path).collect();
+        check_outputs(&[], &plans)?;
+        output::remove_on_signal().map_err(fail)?;
+    }
     for path in plans {
-        let text = read_text(path)?;
+        let text = read_plan_text(path)?;
         match commissio::dsl::format(&text) {
             Ok(formatted) if formatted == text => {}
             Ok(formatted) => {
@@ -308,8 +372,10 @@ fn fmt(plans: &[PathBuf], check_only: bool) -> Result<(), Reported> {
                     eprintln!("{}: not formatted", path.display());
                     unformatted += 1;
                 } else {
-                    write_atomic(path, formatted.as_bytes())?;
-                    eprintln!("{}: formatted", path.display());
+                    outputs
+                        .write(path, |w| w.write_all(formatted.as_bytes()))
+                        .map_err(fail)?;
+                    written.push(path);
                 }
             }
             Err(diags) => {
@@ -323,6 +389,11 @@ fn fmt(plans: &[PathBuf], check_only: bool) -> Result<(), Reported> {
                 failed = true;
             }
         }
+    }
+    // The plans that format are all rewritten or none.
+    outputs.commit().map_err(fail)?;
+    for path in written {
+        eprintln!("{}: formatted", path.display());
     }
     if failed || unformatted > 0 {
         Err(Reported)
@@ -381,24 +452,41 @@ impl Drop for Progress {
     }
 }
 
-/// Reads one table by extension; errors name the file.
+/// Reads one table by extension; errors name the file. The extension is checked before the
+/// file is opened, and reading stops at the first byte that is not UTF-8 text (or is NUL).
 fn read_table(path: &Path, kind: TableKind) -> Result<Table, Reported> {
-    let text = read_text(path)?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let result = match ext.as_str() {
-        // CSV tables keep the text itself rather than a copy of every cell.
-        "csv" => read_csv_owned(text),
-        "json" => read_json(&text),
-        _ => {
-            return Err(fail(format!(
-                "{}: unknown table format; use .csv or .json",
-                path.display()
-            )))
+    if ext != "csv" && ext != "json" {
+        return Err(fail(format!(
+            "{}: unknown table format; use .csv or .json",
+            path.display()
+        )));
+    }
+    let text = input::read_text(path, None, true).map_err(|e| match e {
+        ReadError::Io(e) => fail(format!("cannot read {}: {e}", path.display())),
+        e => {
+            let error = DataError {
+                code: DataErrorCode::Syntax,
+                table: Some(kind),
+                row: None,
+                id: None,
+                field: None,
+                expected: None,
+                message: e.describe(),
+            };
+            report_data_error(&error, &[(kind, path)]);
+            Reported
         }
+    })?;
+    let result = if ext == "csv" {
+        // CSV tables keep the text itself rather than a copy of every cell.
+        read_csv_owned(text)
+    } else {
+        read_json(&text)
     };
     result.map_err(|e| {
         report_data_error(&e.in_table(kind), &[(kind, path)]);
@@ -510,7 +598,7 @@ fn report(
             }
             eprintln!("error[{}]: {}\n  --> {place}", ev.code, ev.message);
             if has_span {
-                eprintln!("  | {}", idx.line_text(pos.line));
+                eprintln!("  | {}", idx.line_excerpt(ev.source.start as usize));
             }
         }
     }
@@ -545,16 +633,18 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn results_csv(r: &Results) -> String {
-    let mut out = String::from("payee,period,component,deal,kind,share,amount\n");
+/// Writes the results as CSV, one row per line, straight to the output file.
+fn write_results_csv(out: &mut dyn Write, r: &Results) -> std::io::Result<()> {
+    out.write_all(b"payee,period,component,deal,kind,share,amount\n")?;
     for l in r.lines() {
         let v = r.view(&l);
         let kind = serde_json::to_value(v.kind)
             .ok()
             .and_then(|k| k.as_str().map(String::from))
             .unwrap_or_default();
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
             csv_field(v.payee),
             csv_field(&v.period),
             csv_field(v.component),
@@ -562,39 +652,68 @@ fn results_csv(r: &Results) -> String {
             kind,
             v.share,
             v.amount
-        ));
+        )?;
     }
-    out
+    Ok(())
+}
+
+/// The results formats `--out` writes, by extension.
+#[derive(Clone, Copy)]
+enum OutFormat {
+    Json,
+    Csv,
+}
+
+fn out_format(p: &Path) -> Result<OutFormat, Reported> {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => Ok(OutFormat::Json),
+        "csv" => Ok(OutFormat::Csv),
+        _ => Err(fail(format!(
+            "{}: unknown output format; use .json or .csv",
+            p.display()
+        ))),
+    }
+}
+
+/// The input files of a `run` or `explain`.
+fn data_inputs(args: &DataArgs) -> Vec<&Path> {
+    let mut v = vec![args.plan.as_path(), &args.payees, &args.deals];
+    v.extend(
+        [&args.credits, &args.quotas, &args.managers]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path),
+    );
+    v
 }
 
 fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result<(), Reported> {
+    let folder = statements.filter(|d| *d != Path::new("-"));
+    // Everything that can be refused about the outputs is refused before anything is read.
+    let format = out.map(out_format).transpose()?;
+    if let Some(p) = out {
+        check_writable(p).map_err(fail)?;
+    }
+    let inputs = data_inputs(args);
+    let outputs: Vec<&Path> = out.into_iter().chain(folder).collect();
+    check_outputs(&inputs, &outputs)?;
+    if let Some(d) = folder.filter(|d| d.exists() && !d.is_dir()) {
+        return Err(fail(format!(
+            "cannot write statements to {}: it is not a folder",
+            d.display()
+        )));
+    }
+    if !outputs.is_empty() {
+        output::remove_on_signal().map_err(fail)?;
+    }
     let progress = Progress::start();
     let (plan, results) = evaluate(args, &progress)?;
     progress.set("writing");
-    // Render everything first, so that no error can leave some outputs written and others not.
-    let out_content = match out {
-        None => None,
-        Some(p) => {
-            let ext = p
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let body = match ext.as_str() {
-                "json" => results
-                    .to_json()
-                    .map_err(|e| fail(format!("cannot serialise results: {e}")))?,
-                "csv" => results_csv(&results),
-                _ => {
-                    return Err(fail(format!(
-                        "{}: unknown output format; use .json or .csv",
-                        p.display()
-                    )))
-                }
-            };
-            Some((p, body))
-        }
-    };
     let mut payees: Vec<&str> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for l in results.lines() {
@@ -633,13 +752,42 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
             .collect(),
     };
     drop(progress);
-    // Everything that can fail before writing is done first.
-    if let Some(dir) = statements.filter(|d| *d != Path::new("-")) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+    // The statement files are known only now: none may be an input or the results file.
+    let statement_paths: Vec<PathBuf> = match folder {
+        Some(dir) => statement_docs
+            .iter()
+            .map(|(name, _)| dir.join(name))
+            .collect(),
+        None => Vec::new(),
+    };
+    if folder.is_some_and(Path::exists) {
+        let inputs: Vec<Place> = inputs.iter().map(|p| Place::new(p)).collect();
+        let out = out.map(Place::new);
+        for path in &statement_paths {
+            let outputs: Vec<Place> = out.iter().cloned().chain([Place::new(path)]).collect();
+            check_paths(&inputs, &outputs).map_err(fail)?;
+        }
     }
-    if let Some((p, body)) = out_content {
-        write_atomic(p, body.as_bytes())?;
+    // Every file is written to a temporary first; they are renamed in place all together.
+    let mut outputs = Outputs::default();
+    if let (Some(p), Some(format)) = (out, format) {
+        outputs
+            .write(p, |w| match format {
+                OutFormat::Json => serde_json::to_writer(w, &results).map_err(Into::into),
+                OutFormat::Csv => write_results_csv(w, &results),
+            })
+            .map_err(fail)?;
+    }
+    if let Some(dir) = folder {
+        outputs.create_dir(dir).map_err(fail)?;
+        for (path, (_, doc)) in statement_paths.iter().zip(&statement_docs) {
+            outputs
+                .write(path, |w| w.write_all(doc.as_bytes()))
+                .map_err(fail)?;
+        }
+    }
+    outputs.commit().map_err(fail)?;
+    if let Some(p) = out {
         eprintln!("wrote {} lines to {}", results.line_count(), p.display());
     }
     match statements {
@@ -650,9 +798,6 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
             }
         }
         Some(dir) => {
-            for (name, doc) in &statement_docs {
-                write_atomic(&dir.join(name), doc.as_bytes())?;
-            }
             eprintln!(
                 "wrote {} statements to {}",
                 statement_docs.len(),
@@ -738,6 +883,12 @@ fn curve_cmd(
     [from, to, step]: [&String; 3],
     svg: Option<&Path>,
 ) -> Result<(), Reported> {
+    if let Some(p) = svg {
+        check_writable(p).map_err(fail)?;
+        let inputs: Vec<&Path> = [plan_path, payees].into_iter().chain(quotas).collect();
+        check_outputs(&inputs, &[p])?;
+        output::remove_on_signal().map_err(fail)?;
+    }
     let plan = load_plan(plan_path)?;
     let (from, to, step) = (
         parse_amount(from, "from")?,
@@ -802,10 +953,12 @@ fn curve_cmd(
             .first()
             .map(|v| v.name.clone())
             .unwrap_or_default();
-        write_atomic(
-            path,
-            curve::svg(&points, &format!("{name}: {payee}, {period}")).as_bytes(),
-        )?;
+        let chart = curve::svg(&points, &format!("{name}: {payee}, {period}"));
+        let mut outputs = Outputs::default();
+        outputs
+            .write(path, |w| w.write_all(chart.as_bytes()))
+            .map_err(fail)?;
+        outputs.commit().map_err(fail)?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())
