@@ -30,6 +30,12 @@ fi
 step "rust: build and test (release)"
 cargo test --release --locked
 
+# Hostile inputs against the release binary just built (tests/attacks/): each defect class of
+# issue 16 with its exact outcome, and peak memory within 3x the input + 64 MiB. Small scale
+# here; `python3 tests/attacks/run.py --scale full` runs them at the sizes they were found at.
+step "attacks: hostile inputs against the release CLI (small scale)"
+python3 tests/attacks/run.py --scale small --report target/attacks-small.md
+
 step "rust: clippy, tests and benches included (unwrap/expect/panic denied outside tests)"
 if cargo clippy --version >/dev/null 2>&1; then
   cargo clippy --release --locked --all-targets -- -D warnings

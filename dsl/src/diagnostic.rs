@@ -106,7 +106,11 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        out.push_str(&format!("{kind}[{}]: {}\n", self.code, self.message));
+        out.push_str(&format!(
+            "{kind}[{}]: {}\n",
+            self.code,
+            visible(&self.message, true)
+        ));
         let p = index.position(self.primary.span.start as usize);
         out.push_str(&format!(
             "  --> {file_name}:{}:{}\n",
@@ -122,10 +126,34 @@ impl Diagnostic {
             render_snippet(&mut out, index, s, '-');
         }
         if let Some(h) = &self.hint {
-            out.push_str(&format!("  = help: {h}\n"));
+            out.push_str(&format!("  = help: {}\n", visible(h, true)));
         }
         out
     }
+}
+
+/// `text` with every control character shown as a visible one, character for character (so
+/// a caret under a quoted line stays aligned): C0 controls as their control pictures (`␀`,
+/// `␛`; a tab as a space), DEL as `␡`, C1 controls and the bidirectional overrides that can
+/// make a line read differently from what it holds as `�`. Line breaks are kept when
+/// `keep_newlines`. A terminal then never receives raw escapes from plan text.
+pub fn visible(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| -> Option<char> {
+        match c {
+            '\n' if keep_newlines => None,
+            '\t' => Some(' '),
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
+            '\u{7f}' => Some('\u{2421}'),
+            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                Some('\u{fffd}')
+            }
+            _ => None,
+        }
+    };
+    if !text.chars().any(|c| shown(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| shown(c).unwrap_or(c)).collect())
 }
 
 fn render_snippet(out: &mut String, index: &LineIndex, label: &Label, mark: char) {
@@ -137,7 +165,7 @@ fn render_snippet(out: &mut String, index: &LineIndex, label: &Label, mark: char
     let (text, before, width) = excerpt(line_text, start - line_start, end - line_start);
     let gutter = p.line.to_string();
     let pad = " ".repeat(gutter.len());
-    out.push_str(&format!("{pad} |\n{gutter} | {text}\n"));
+    out.push_str(&format!("{pad} |\n{gutter} | {}\n", visible(&text, false)));
     // Underline the span's part on its first line, counting characters, not bytes.
     out.push_str(&format!(
         "{pad} | {}{}",
@@ -146,7 +174,7 @@ fn render_snippet(out: &mut String, index: &LineIndex, label: &Label, mark: char
     ));
     if !label.message.is_empty() {
         out.push(' ');
-        out.push_str(&label.message);
+        out.push_str(&visible(&label.message, true));
     }
     out.push('\n');
 }
@@ -338,6 +366,20 @@ mod tests {
             (p.line, p.column, p.column_utf16, p.column_chars),
             (2, 8, 4, 3)
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        let src = "plan \"x\u{1b}[31m\" {\n\tcurrency\u{0}usd\u{202e}\n}\n";
+        let idx = LineIndex::new(src);
+        let start = src.find("usd").unwrap_or(0);
+        let d = Diagnostic::error("E0001", Span::new(start, start + 3), "found \u{7}x\u{9b}");
+        assert_eq!(
+            d.render(&idx, "p.comp"),
+            "error[E0001]: found ␇x�\n  --> p.comp:2:11\n  |\n2 |  currency␀usd�\n  |           ^^^\n"
+        );
+        assert_eq!(visible("a\nb\r", true), "a\nb␍");
+        assert_eq!(visible("a\nb", false), "a␊b");
     }
 
     #[test]

@@ -63,7 +63,7 @@ def build(work: Path, scale: str) -> list[Case]:
     zeros = sparse(work / "zeros.csv", nul_size)
     out.append(Case(
         "nul-bytes-as-deals", "memory before an error", run_args(zeros), [plan, payees], 1,
-        stderr_has="error[D0001]: zeros.csv: not text at line 1, column 1 (byte offset 0): byte 0x00 (NUL): a table is text, not binary data",
+        stderr_has="error[D0001]: zeros.csv: not text at line 1, column 1 (byte offset 0): byte 0x00 (NUL): a table is UTF-8 text, not UTF-16 or binary data",
     ))
     latin1 = write(work / "latin1.csv", "id,payee,date,amount,product\nd1,A,2026-01-05,1.00,Caf".encode() + b"\xe9\n")
     out.append(Case(
@@ -85,5 +85,40 @@ def build(work: Path, scale: str) -> list[Case]:
     out.append(Case(
         "no-payees", "error points nowhere", run_args(good, no_payees), [plan, good, no_payees], 1,
         stderr_has='error[D0202]: good.csv, row 1 (id "d1"), column "payee": unknown payee "A"',
+    ))
+
+    # --- outputs: never over an input ----------------------------------------------------------
+    before = good.read_bytes()
+
+    def unchanged(o):
+        return None if good.read_bytes() == before else "the input good.csv was changed"
+
+    out.append(Case(
+        "output-over-input", "input overwritten", [*run_args(good), "--out", "good.csv"], [plan, payees, good], 1,
+        stderr_has="error: the output good.csv is the input good.csv: refusing to overwrite it; nothing was written",
+        check=unchanged,
+    ))
+    os.symlink("good.csv", work / "alias.csv")
+    out.append(Case(
+        "output-over-input-via-link", "input overwritten", [*run_args(good), "--out", "alias.csv"], [plan, payees, good], 1,
+        stderr_has="error: the output alias.csv is the input good.csv: refusing to overwrite it; nothing was written",
+        check=unchanged,
+    ))
+
+    # --- plans: limits while reading, bounded echo ---------------------------------------------
+    out.append(Case(
+        "plan-dev-zero", "never ends", ["check", "/dev/zero"], [], 1,
+        stderr_has="error[E0002]: the plan is more than 1048576 bytes; the limit is 1048576 bytes",
+    ))
+    huge = sparse(work / "huge.comp", (8 * MIB) if not full else (2 << 30))
+    out.append(Case(
+        "plan-huge-sparse", "memory before an error", ["check", huge.name], [], 1,
+        stderr_has="error[E0002]: the plan is more than 1048576 bytes",
+    ))
+    line = write(work / "line.comp", "x" * ((3 * MIB) if not full else (512 * MIB)))
+    out.append(Case(
+        "plan-one-long-line", "echo of a huge line", ["check", line.name], [], 1,
+        stderr_has="error[E0002]: the plan is more than 1048576 bytes",
+        check=lambda o: None if len(o.stderr) < 4096 else f"{len(o.stderr)} bytes of error output",
     ))
     return out

@@ -55,17 +55,33 @@ class Case:
     results: dict = field(default_factory=dict)
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
 def run(binary: Path, args: list[str], cwd: Path, stdin: Path | None) -> Outcome:
+    """Runs the binary once. Peak memory comes from GNU time when the machine has it (its
+    child is a fork of a small C program); otherwise from wait4, which also counts the memory
+    of this Python process that the child was forked from (an upper bound)."""
     start = time.monotonic()
-    with open(stdin if stdin else os.devnull, "rb") as fin, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([str(binary), *args], cwd=cwd, stdin=fin, stdout=out, stderr=err)
+    with open(stdin if stdin else os.devnull, "rb") as fin, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile(suffix=".rss") as rss:
+        command = [str(binary), *args]
+        if GNU_TIME.is_file():
+            command = [str(GNU_TIME), "-f", "%M", "-o", rss.name, *command]
+        proc = subprocess.Popen(command, cwd=cwd, stdin=fin, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - start
+        peak = usage.ru_maxrss * 1024  # KiB on Linux
+        if GNU_TIME.is_file():
+            text = Path(rss.name).read_text().strip().splitlines()
+            # After a signal GNU time writes "Command terminated by signal N" first.
+            if text and text[-1].isdigit():
+                peak = int(text[-1]) * 1024
+            if code >= 128 and text and "signal" in text[0]:
+                code = -int(text[0].split()[-1])
         out.seek(0)
         err.seek(0)
-        # ru_maxrss is in KiB on Linux.
-        return Outcome(proc.returncode, out.read(), err.read(), seconds, usage.ru_maxrss * 1024)
+        return Outcome(code, out.read(), err.read(), seconds, peak)
 
 
 def input_bytes(paths: list[Path]) -> int:

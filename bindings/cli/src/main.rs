@@ -3,23 +3,21 @@
 //! Exit codes: 0 success, 1 the plan, data or evaluation was refused (the message says where),
 //! 2 the command line itself was wrong; 130, 143 and 129 after SIGINT, SIGTERM and SIGHUP.
 //!
-//! Files: plans and tables are read with their limits enforced while reading ([`input`]);
+//! Files: plans and tables are read with their limits enforced while reading (the library's
+//! `read_plan_from` and `read_table_from`, shared with every binding);
 //! output files are never an input, and are all written or none, with no temporary left
 //! behind ([`output`]).
 
-mod input;
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commissio::core::curve;
 use commissio::core::load::{
-    read_csv_owned, read_json, DataError, DataErrorCode, Table, TableKind,
+    read_table_from, DataError, Table, TableFormat, TableKind, MAX_TABLE_BYTES,
 };
 use commissio::core::report::group_digits;
 use commissio::core::Decimal;
-use commissio::dsl::ast::Span;
-use commissio::{CompiledPlan, Diagnostic, Error, Inputs, LineIndex, Results};
-use input::ReadError;
+use commissio::{CompiledPlan, Error, Inputs, LineIndex, PlanReadError, Results};
 use output::{check_paths, check_writable, Outputs, Place};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -207,51 +205,24 @@ fn fail(message: impl std::fmt::Display) -> Reported {
     Reported
 }
 
-/// A plan file that could not be read, or was refused before parsing.
-enum PlanError {
-    /// Already described on stderr.
-    Reported,
-    /// Larger than the size limit (`E0002`): the start of the text, to show where.
-    TooLarge(Box<(CompiledPlanSource, Diagnostic)>),
-}
-
-/// Reads a plan, at most one byte past the size limit (docs/language.md §14): a larger file,
-/// or an endless one, is refused without reading the rest.
-fn read_plan(path: &Path) -> Result<String, PlanError> {
-    let max = input::plan_cap();
-    input::read_text(path, Some(max), false).map_err(|e| match e {
-        ReadError::TooLarge { text, size } => {
-            // The parser would say "the plan is <max + 1> bytes"; the size on disk is the
-            // true one, and a device or pipe has none.
-            let message = match size.filter(|&n| n > max as u64) {
-                Some(n) => format!("the plan is {n} bytes; the limit is {max} bytes"),
-                None => format!("the plan is more than {max} bytes; the limit is {max} bytes"),
-            };
-            let diag = Diagnostic::error("E0002", Span::new(max, max + 1), message)
-                .with_hint("split the plan into smaller plans");
-            PlanError::TooLarge(Box::new((
-                CompiledPlanSource {
-                    path: path.to_path_buf(),
-                    text,
-                },
-                diag,
-            )))
-        }
-        e => {
-            fail(format!("cannot read {}: {}", path.display(), e.describe()));
-            PlanError::Reported
-        }
-    })
-}
-
-/// [`read_plan`], with a size error printed like any diagnostic.
+/// Reads a plan through the library's plan reader ([`commissio::read_plan_from`]): at most
+/// one byte past the size limit (docs/language.md §14), so a larger or endless file is refused
+/// without reading the rest; a byte that is not UTF-8 is a diagnostic with its place.
 fn read_plan_text(path: &Path) -> Result<String, Reported> {
-    read_plan(path).map_err(|e| {
-        if let PlanError::TooLarge(large) = e {
-            let (source, diag) = *large;
-            print_diagnostics(&source, &[diag]);
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    commissio::read_plan_from(&mut file).map_err(|e| match e {
+        PlanReadError::Io(e) => fail(format!("cannot read {}: {e}", path.display())),
+        PlanReadError::Refused { start, diagnostic } => {
+            print_diagnostics(
+                &CompiledPlanSource {
+                    path: path.to_path_buf(),
+                    text: start,
+                },
+                &[diagnostic],
+            );
+            Reported
         }
-        Reported
     })
 }
 
@@ -298,7 +269,11 @@ fn check(plans: &[PathBuf], format: DiagFormat) -> Result<(), Reported> {
     let mut failed = false;
     let mut json = Vec::new();
     for path in plans {
-        let (text, diags) = match read_plan(path) {
+        let read = match std::fs::File::open(path) {
+            Ok(mut f) => commissio::read_plan_from(&mut f),
+            Err(e) => Err(PlanReadError::Io(e)),
+        };
+        let (text, diags) = match read {
             Ok(text) => {
                 let diags = match commissio::dsl::compile(&text) {
                     Ok(_) => Vec::new(),
@@ -306,12 +281,22 @@ fn check(plans: &[PathBuf], format: DiagFormat) -> Result<(), Reported> {
                 };
                 (text, diags)
             }
-            Err(PlanError::TooLarge(large)) => {
-                let (source, diag) = *large;
-                (source.text, vec![diag])
-            }
-            Err(PlanError::Reported) => {
+            Err(PlanReadError::Refused { start, diagnostic }) => (start, vec![diagnostic]),
+            Err(PlanReadError::Io(e)) => {
                 failed = true;
+                let message = format!("cannot read {}: {e}", path.display());
+                match format {
+                    DiagFormat::Text => {
+                        fail(message);
+                    }
+                    // An unreadable file is in the JSON too, so a tool reading it sees every
+                    // file it asked about.
+                    DiagFormat::Json => json.push(serde_json::json!({
+                        "file": path.display().to_string(),
+                        "error": message,
+                        "diagnostics": [],
+                    })),
+                }
                 continue;
             }
         };
@@ -452,43 +437,17 @@ impl Drop for Progress {
     }
 }
 
-/// Reads one table by extension; errors name the file. The extension is checked before the
-/// file is opened, and reading stops at the first byte that is not UTF-8 text (or is NUL).
+/// Reads one table through the library's table reader ([`read_table_from`]): the format by
+/// extension (checked before the file is opened), reading stops at the first byte that is not
+/// text; errors name the file.
 fn read_table(path: &Path, kind: TableKind) -> Result<Table, Reported> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ext != "csv" && ext != "json" {
-        return Err(fail(format!(
-            "{}: unknown table format; use .csv or .json",
-            path.display()
-        )));
-    }
-    let text = input::read_text(path, None, true).map_err(|e| match e {
-        ReadError::Io(e) => fail(format!("cannot read {}: {e}", path.display())),
-        e => {
-            let error = DataError {
-                code: DataErrorCode::Syntax,
-                table: Some(kind),
-                row: None,
-                id: None,
-                field: None,
-                expected: None,
-                message: e.describe(),
-            };
-            report_data_error(&error, &[(kind, path)]);
-            Reported
-        }
-    })?;
-    let result = if ext == "csv" {
-        // CSV tables keep the text itself rather than a copy of every cell.
-        read_csv_owned(text)
-    } else {
-        read_json(&text)
+    let name = path.display().to_string();
+    let Some(format) = TableFormat::of_file_name(&name) else {
+        return Err(fail(TableFormat::unknown_message(&name)));
     };
-    result.map_err(|e| {
+    let mut file =
+        std::fs::File::open(path).map_err(|e| fail(format!("cannot read {name}: {e}")))?;
+    read_table_from(&mut file, format, MAX_TABLE_BYTES).map_err(|e| {
         report_data_error(&e.in_table(kind), &[(kind, path)]);
         Reported
     })

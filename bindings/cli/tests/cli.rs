@@ -929,7 +929,7 @@ fn unreadable_files() {
     assert_eq!(
         out.refused(),
         format!(
-            "error: cannot read {}: Is a directory (os error 21)\n",
+            "error[D0001]: {}: cannot read the table: Is a directory (os error 21)\n",
             folder.display()
         )
     );
@@ -937,7 +937,7 @@ fn unreadable_files() {
     let out = run(&tiny_with("bad", None, &["--period", "2026-Q1"]));
     assert_eq!(
         out.refused(),
-        "error: bad: unknown table format; use .csv or .json\n"
+        "error: bad: unknown table format; name the file .csv or .json\n"
     );
     // Bytes that are not UTF-8.
     let dir = tempdir();
@@ -951,7 +951,7 @@ fn unreadable_files() {
     assert_eq!(
         out.refused(),
         format!(
-            "error[D0001]: {}: byte offset 54 (line 2) is not valid UTF-8; the file must be UTF-8 text\n",
+            "error[D0001]: {}: not text at line 2, column 26 (byte offset 54): byte 0xE9 is not UTF-8 text (save the file as UTF-8)\n",
             latin1.display()
         )
     );
@@ -986,7 +986,7 @@ fn unknown_table_extension() {
     let out = run(&tiny_with("bad/deals.txt", None, &["--period", "2026-Q1"]));
     assert_eq!(
         out.refused(),
-        "error: bad/deals.txt: unknown table format; use .csv or .json\n"
+        "error: bad/deals.txt: unknown table format; name the file .csv or .json\n"
     );
 }
 

@@ -469,12 +469,15 @@ fn temporaries_of_a_killed_process_are_removed_by_the_next_run() {
 // Reading with limits
 // ---------------------------------------------------------------------------------------------
 
-/// The message for a plan over the size limit, which is one line of `c` from byte 0.
-fn plan_too_large(file: &str, size: &str, c: char) -> String {
+/// The message for a plan over the size limit, which is one line of `c` from byte 0 (shown as
+/// `shown`: a NUL byte is shown as `␀`, never sent to the terminal). The caret stands just
+/// after the last byte read, the limit.
+fn plan_too_large(file: &str, c: char) -> String {
+    let shown = if c == '\0' { '␀' } else { c };
     format!(
-        "error[E0002]: the plan is {size} bytes; the limit is 1048576 bytes\n  --> {file}:1:1048577\n  |\n1 | …{}\n  | {}^\n  = help: split the plan into smaller plans\n{file}: 1 error(s)\n",
-        c.to_string().repeat(200),
-        " ".repeat(200)
+        "error[E0002]: the plan is more than 1048576 bytes; the limit is 1048576 bytes\n  --> {file}:1:1048577\n  |\n1 | …{}\n  | {}^\n  = help: split the plan into smaller plans\n{file}: 1 error(s)\n",
+        shown.to_string().repeat(200),
+        " ".repeat(201)
     )
 }
 
@@ -482,10 +485,7 @@ fn plan_too_large(file: &str, size: &str, c: char) -> String {
 #[test]
 fn dev_zero_as_a_plan_ends_with_the_size_error() {
     let out = run_in(&fixtures(), &["check", "/dev/zero"]);
-    assert_eq!(
-        out.refused(),
-        plan_too_large("/dev/zero", "more than 1048576", '\0')
-    );
+    assert_eq!(out.refused(), plan_too_large("/dev/zero", '\0'));
     let out = run_in(
         &fixtures(),
         &[
@@ -499,10 +499,7 @@ fn dev_zero_as_a_plan_ends_with_the_size_error() {
             "2026-Q1",
         ],
     );
-    assert_eq!(
-        out.refused(),
-        plan_too_large("/dev/zero", "more than 1048576", '\0')
-    );
+    assert_eq!(out.refused(), plan_too_large("/dev/zero", '\0'));
 }
 
 #[test]
@@ -513,18 +510,15 @@ fn a_2_gib_plan_is_refused_after_the_limit() {
     let f = std::fs::File::create(d.join("huge.comp")).unwrap();
     f.set_len(2 << 30).unwrap();
     let out = run_in(d, &["check", "huge.comp"]);
-    assert_eq!(
-        out.refused(),
-        plan_too_large("huge.comp", "2147483648", '\0')
-    );
+    assert_eq!(out.refused(), plan_too_large("huge.comp", '\0'));
     // One long line of text: the diagnostic quotes 200 characters of it, not the line.
     let line = "x".repeat(3 << 20);
     std::fs::write(d.join("line.comp"), &line).unwrap();
     let out = run_in(d, &["check", "line.comp"]);
-    assert_eq!(out.refused(), plan_too_large("line.comp", "3145728", 'x'));
+    assert_eq!(out.refused(), plan_too_large("line.comp", 'x'));
     // fmt never rewrites it.
     let out = run_in(d, &["fmt", "line.comp"]);
-    assert_eq!(out.refused(), plan_too_large("line.comp", "3145728", 'x'));
+    assert_eq!(out.refused(), plan_too_large("line.comp", 'x'));
     assert_eq!(std::fs::read_to_string(d.join("line.comp")).unwrap(), line);
     // JSON diagnostics give the same error.
     let out = run_in(d, &["check", "--format", "json", "line.comp"]);
@@ -535,7 +529,7 @@ fn a_2_gib_plan_is_refused_after_the_limit() {
     assert_eq!(diag["code"], "E0002");
     assert_eq!(
         diag["message"],
-        "the plan is 3145728 bytes; the limit is 1048576 bytes"
+        "the plan is more than 1048576 bytes; the limit is 1048576 bytes"
     );
     assert_eq!(diag["primary"]["start"], 1048576);
     assert_eq!(diag["primary"]["from"]["column"], 1048577);
@@ -550,11 +544,17 @@ fn a_plan_that_is_not_utf8_names_the_byte() {
     text.splice(at..at, [b' ', 0xff]);
     std::fs::write(d.join("p.comp"), &text).unwrap();
     let line = text[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = at + 1
+        - text[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
     let out = run_in(d, &["check", "p.comp"]);
     assert_eq!(
         out.refused(),
         format!(
-            "error: cannot read p.comp: byte offset {} (line {line}) is not valid UTF-8; the file must be UTF-8 text\n",
+            "error[E0001]: the plan is not text at line {line}, column {column} (byte offset {}): byte 0xFF is not UTF-8 text (save the file as UTF-8)\n  --> p.comp:{line}:{column}\n  |\n{line} | plan \"Tiny\" {{ \n  |               ^\n  = help: save the plan as UTF-8 text\np.comp: 1 error(s)\n",
             at + 1
         )
     );
@@ -583,7 +583,7 @@ fn dev_zero_as_a_table_ends_with_a_clear_error() {
         let out = run_in(d, &args);
         assert_eq!(
             out.refused(),
-            format!("error[D0001]: {file}: byte offset 0 (line 1) is a NUL byte; the file must be UTF-8 text (not UTF-16 or binary)\n")
+            format!("error[D0001]: {file}: not text at line 1, column 1 (byte offset 0): byte 0x00 (NUL): a table is UTF-8 text, not UTF-16 or binary data\n")
         );
     }
     // /dev/zero itself has no table extension: refused before it is opened.
@@ -602,7 +602,7 @@ fn dev_zero_as_a_table_ends_with_a_clear_error() {
     );
     assert_eq!(
         out.refused(),
-        "error: /dev/zero: unknown table format; use .csv or .json\n"
+        "error: /dev/zero: unknown table format; name the file .csv or .json\n"
     );
 }
 
@@ -634,7 +634,7 @@ fn a_table_is_checked_as_it_is_read() {
     );
     assert_eq!(
         out.refused(),
-        format!("error[D0001]: nul.csv: byte offset {} (line 3) is a NUL byte; the file must be UTF-8 text (not UTF-16 or binary)\n", start.len())
+        format!("error[D0001]: nul.csv: not text at line 3, column 1 (byte offset {}): byte 0x00 (NUL): a table is UTF-8 text, not UTF-16 or binary data\n", start.len())
     );
     // UTF-16 (as some spreadsheets save CSV): the NUL after the first character.
     let utf16: Vec<u8> = "id,name\nA,Ada\n"
@@ -657,7 +657,7 @@ fn a_table_is_checked_as_it_is_read() {
     );
     assert_eq!(
         out.refused(),
-        "error[D0001]: utf16.csv: byte offset 1 (line 1) is a NUL byte; the file must be UTF-8 text (not UTF-16 or binary)\n"
+        "error[D0001]: utf16.csv: not text at line 1, column 2 (byte offset 1): byte 0x00 (NUL): a table is UTF-8 text, not UTF-16 or binary data\n"
     );
 }
 

@@ -74,7 +74,7 @@ fn plan_size_at_and_beyond() {
             let lines = plan.lines().count() + 1;
             let stderr = out.refused();
             let first = format!(
-                "error[E0002]: the plan is 1048577 bytes; the limit is 1048576 bytes\n  --> big.comp:{lines}:{}\n",
+                "error[E0002]: the plan is more than 1048576 bytes; the limit is 1048576 bytes\n  --> big.comp:{lines}:{}\n",
                 pad + 3
             );
             assert!(stderr.starts_with(&first), "{}", &stderr[..300]);

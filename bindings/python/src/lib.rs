@@ -89,14 +89,25 @@ impl Plan {
         guard(|| compile(py, text, "plan.comp"))
     }
 
-    /// Reads, parses and checks a `.comp` file (UTF-8). Raises `PlanError` or `OSError`.
+    /// Reads, parses and checks a `.comp` file (UTF-8). Raises `PlanError` or `OSError`. The
+    /// file is read as the CLI reads it: at most one byte past the size limit (`E0002`), and
+    /// a byte that is not UTF-8 is `E0001` with its place.
     #[staticmethod]
     fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Plan> {
         guard(|| {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                pyo3::exceptions::PyOSError::new_err(format!("cannot read {}: {e}", path.display()))
-            })?;
-            compile(py, &text, &path.display().to_string())
+            let name = path.display().to_string();
+            let os_error = |e: std::io::Error| {
+                pyo3::exceptions::PyOSError::new_err(format!("cannot read {name}: {e}"))
+            };
+            let mut file = std::fs::File::open(&path).map_err(os_error)?;
+            let text = match commissio::read_plan_from(&mut file) {
+                Ok(text) => text,
+                Err(commissio::PlanReadError::Io(e)) => return Err(os_error(e)),
+                Err(commissio::PlanReadError::Refused { start, diagnostic }) => {
+                    return Err(errors::plan_error(py, &[diagnostic], &start, &name))
+                }
+            };
+            compile(py, &text, &name)
         })
     }
 

@@ -418,7 +418,7 @@ def test_table_files_must_be_text_with_a_known_extension(flat_plan, tmp_path):
     cases = {
         "empty.csv": (b"", "the CSV text is empty: a table starts with a header row naming its columns"),
         "latin1.csv": (b"id\nA\xe9\n", "not text at line 2, column 2 (byte offset 4): byte 0xE9 is not UTF-8 text (save the file as UTF-8)"),
-        "nul.json": (b'[{"id": "A"}]\x00', "not text at line 1, column 14 (byte offset 13): byte 0x00 (NUL): a table is text, not binary data"),
+        "nul.json": (b'[{"id": "A"}]\x00', "not text at line 1, column 14 (byte offset 13): byte 0x00 (NUL): a table is UTF-8 text, not UTF-16 or binary data"),
     }
     for name, (content, message) in cases.items():
         (tmp_path / name).write_bytes(content)

@@ -64,6 +64,53 @@ pub enum Error {
     Eval(EvalError),
 }
 
+/// A plan file that could not be read as plan text (see [`read_plan_from`]).
+#[derive(Debug)]
+pub enum PlanReadError {
+    /// The file could not be read.
+    Io(std::io::Error),
+    /// Refused before parsing: larger than the size limit (`E0002`), or a byte that is not
+    /// UTF-8 (`E0001`). `start` is the text read before the problem, which the diagnostic's
+    /// span points into (its end), so it renders like any other.
+    Refused {
+        /// The text read before the problem.
+        start: String,
+        /// The diagnostic.
+        diagnostic: Diagnostic,
+    },
+}
+
+/// Reads a plan file from `source` for [`CompiledPlan::compile`], as every binding does: at
+/// most the parser's size limit plus one byte is read (a larger or endless file, such as
+/// `/dev/zero`, is refused with `E0002` without reading the rest), and the first byte that is
+/// not UTF-8 stops reading (`E0001`, with its line, column and byte offset).
+pub fn read_plan_from(source: &mut dyn std::io::Read) -> Result<String, PlanReadError> {
+    use commissio_core::load::{read_text_from, TextReadError};
+    use commissio_dsl::ast::Span;
+    let max = commissio_dsl::Limits::DEFAULT.max_bytes;
+    read_text_from(source, max as u64, false).map_err(|e| match e {
+        TextReadError::Io(e) => PlanReadError::Io(e),
+        TextReadError::TooLarge { start } => PlanReadError::Refused {
+            diagnostic: Diagnostic::error(
+                "E0002",
+                Span::new(start.len(), start.len() + 1),
+                format!("the plan is more than {max} bytes; the limit is {max} bytes"),
+            )
+            .with_hint("split the plan into smaller plans"),
+            start,
+        },
+        TextReadError::NotText { start, message, .. } => PlanReadError::Refused {
+            diagnostic: Diagnostic::error(
+                "E0001",
+                Span::new(start.len(), start.len() + 1),
+                format!("the plan is {message}"),
+            )
+            .with_hint("save the plan as UTF-8 text"),
+            start,
+        },
+    })
+}
+
 impl Error {
     /// The stable code of the (first) error: `E0301`, `D0204`, `R0101`, or `P0001` for a period.
     pub fn code(&self) -> String {
