@@ -206,11 +206,19 @@ fn depth_error(at: usize, limits: Limits) -> Diagnostic {
     .with_hint("name inner parts as measures to flatten the expression")
 }
 
+/// Stack given to pest's parse, which recurses about ten grammar rules per nesting level
+/// inside generated code (no [`crate::stack::guard`] there). Measured on x86-64 Linux: the
+/// deepest plans within [`Limits::DEFAULT`] (conformance cases 098 and 099) need about
+/// 900 KiB in a debug build, far less in release; 4 MiB leaves four times that. When less is
+/// left, the parse runs on a fresh segment of this size (touched pages only are committed).
+/// pest's own guard stops with an error (`E0004`) if a parse still runs short.
+const PEST_STACK: usize = 4 * 1024 * 1024;
+
 /// Parses plan text into an AST with explicit limits.
 pub fn parse_with_limits(source: &str, limits: Limits) -> Result<File, Vec<Diagnostic>> {
     prescan(source, limits).map_err(|d| vec![d])?;
     pest::set_call_limit(std::num::NonZeroUsize::new(limits.max_calls));
-    let result = PlanParser::parse(Rule::file, source);
+    let result = crate::stack::with_stack(PEST_STACK, || PlanParser::parse(Rule::file, source));
     pest::set_call_limit(None);
     let mut pairs = result.map_err(|e| vec![syntax_error(source, e)])?;
     let file = pairs
@@ -314,7 +322,14 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
             Diagnostic::error("E0001", Span::new(start, token_end), msg)
         }
         pest::error::ErrorVariant::CustomError { message } => {
-            if message.contains("call limit") {
+            if message.contains("stack limit") {
+                Diagnostic::error(
+                    "E0004",
+                    Span::new(start, token_end),
+                    "the plan nests too deeply for the parser's stack",
+                )
+                .with_hint("name inner parts as measures to flatten the expression")
+            } else if message.contains("call limit") {
                 Diagnostic::error(
                     "E0004",
                     Span::new(start, token_end),
@@ -948,7 +963,12 @@ impl Builder {
 
     // ---- expressions ----
 
+    /// Every cycle of the expression recursion passes here, so the stack check is here.
     fn expr(&mut self, p: Pair<'_, Rule>) -> Expr {
+        crate::stack::guard(|| self.expr_node(p))
+    }
+
+    fn expr_node(&mut self, p: Pair<'_, Rule>) -> Expr {
         let span = span_of(&p);
         match p.as_rule() {
             Rule::expr | Rule::paren => match p.into_inner().find(|c| c.as_rule() != Rule::kw_of) {
