@@ -11,9 +11,11 @@
 
 /// Stack that must be left before a recursive step runs in place: far more than the largest
 /// frame of one step in a debug build (a few KiB), with margin for what a step calls.
+#[cfg_attr(target_family = "wasm", allow(dead_code))] // used by stacker only
 pub(crate) const RED_ZONE: usize = 128 * 1024;
 
 /// Size of each new segment.
+#[cfg_attr(target_family = "wasm", allow(dead_code))] // used by stacker only
 pub(crate) const SEGMENT: usize = 1024 * 1024;
 
 /// Runs `f`, first moving to a new stack segment if less than [`RED_ZONE`] is left.

@@ -100,9 +100,11 @@ fn col_kind(c: &Column) -> ColKind {
 /// fresh segment of [`SEGMENT`] bytes (the `stacker` crate). It must hold [`DEEP_EVERY`]
 /// levels of evaluation (each at most three frames: `eval`, `eval_bool` or `call`, of a few
 /// hundred bytes in a debug build) with a wide margin.
+#[cfg_attr(target_family = "wasm", allow(dead_code))] // used by stacker only
 const RED_ZONE: usize = 128 * 1024;
 
 /// Size of each new stack segment; touched pages only are committed.
+#[cfg_attr(target_family = "wasm", allow(dead_code))] // used by stacker only
 const SEGMENT: usize = 1024 * 1024;
 
 /// Levels of expression height between two stack checks of the evaluator.
