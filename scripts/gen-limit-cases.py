@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Writes the conformance cases at and beyond the plan limits of docs/language.md §14
 (tests/corpus/09x-limit-*): nesting depth 64, 256 operators per statement, 1,000 rows per
-tier table, 256 components per plan, depth and operators at their limits at once, and every
-other way to nest (ifs, nots, unary minus, calls) at a limit. The plans are too long to write by hand; the expected
+tier table, 256 components per plan, depth and operators at their limits at once, every
+other way to nest (ifs, nots, unary minus, calls) at a limit, and `if`s one after another
+(tier rows, call arguments) well past the depth in number, which do not nest. The plans are too long to write by hand; the expected
 results are stated here, computed by hand (see each description), never read from an engine.
 
-Usage: python3 scripts/gen-limit-cases.py      (rewrites the ten case folders)
+Usage: python3 scripts/gen-limit-cases.py      (rewrites the eleven case folders)
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ DEPTH = 64
 OPERATORS = 256
 TIER_ROWS = 1000
 COMPONENTS = 256
+SEQUENTIAL = 70  # `if`s one after another, more than DEPTH
 
 
 def head(name: str, deal_fields: str) -> list[str]:
@@ -405,6 +407,53 @@ def shapes_case() -> None:
     )
 
 
+# ---- ifs one after another do not nest ------------------------------------------------------
+def sequential_ifs_case() -> None:
+    rows = [f"      [{i * 100}, {(i + 1) * 100}) if deal.won then 2% else 1%" for i in range(SEQUENTIAL - 1)]
+    rows.append(f"      [{(SEQUENTIAL - 1) * 100}, ..) if deal.won then 2% else 1%")
+    args = ", ".join(f"if deal.units >= {k} then {k}% else 0%" for k in range(1, SEQUENTIAL + 1))
+    lines = head("Sequential ifs", "amount: money, units: integer, won: bool") + [
+        f"  # {SEQUENTIAL} `if`s one after another, more than the depth limit ({DEPTH}) in number: each",
+        "  # ends where its row or argument does, so none encloses the next.",
+        "  component rows {",
+        "    commission on credit.amount",
+        "    rate graduated by amount per deal {",
+        *rows,
+        "    }",
+        "  }",
+        "",
+        "  component args {",
+        "    commission on credit.amount",
+        f"    rate max({args})",
+        "  }",
+        "}",
+        "",
+    ]
+    write(
+        "100-limit-sequential-ifs",
+        "\n".join(lines),
+        {
+            "description": f"{SEQUENTIAL} `if`s one after another (tier rows, then call arguments) do not nest, so they are within the depth limit: rows pays 2% on every band when won, else 1%: D1 1000.00 (won) 20.00, D2 200.00 (not won) 2.00; args is max over k of (k% when units >= k): D1 3 units 3% of 1000.00 = 30.00, D2 5 units 5% of 200.00 = 10.00; total 62.00",
+            "source": SOURCE,
+            "period": "2026-Q1",
+            "payees": [{"id": "A"}],
+            "deals": [
+                {"id": "D1", "payee": "A", "date": "2026-01-10", "amount": "1000.00", "units": "3", "won": True},
+                {"id": "D2", "payee": "A", "date": "2026-02-10", "amount": "200.00", "units": "5", "won": False},
+            ],
+            "expect": {
+                "lines": [
+                    line("A", "rows", "D1", "20.00"),
+                    line("A", "rows", "D2", "2.00"),
+                    line("A", "args", "D1", "30.00"),
+                    line("A", "args", "D2", "10.00"),
+                ],
+                "totals": [total("A", "62.00")],
+            },
+        },
+    )
+
+
 if __name__ == "__main__":
     depth_cases()
     operator_cases()
@@ -412,3 +461,4 @@ if __name__ == "__main__":
     component_cases()
     deepest_cases()
     shapes_case()
+    sequential_ifs_case()

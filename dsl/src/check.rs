@@ -898,7 +898,13 @@ impl Checker {
         }
     }
 
+    /// Every cycle of the checker's expression recursion passes here, so the stack check
+    /// is here (crate::stack).
     fn expr(&mut self, e: &Expr, ctx: Ctx) -> Option<(ir::Expr, Ty)> {
+        crate::stack::guard(|| self.expr_node(e, ctx))
+    }
+
+    fn expr_node(&mut self, e: &Expr, ctx: Ctx) -> Option<(ir::Expr, Ty)> {
         let span = e.span;
         match &e.kind {
             ExprKind::Number { value, percent } => {
@@ -2368,6 +2374,10 @@ impl Checker {
 /// True for a literal written with `%` (possibly negated).
 /// Measures an IR expression reads directly.
 fn expr_measures(e: &ir::Expr, out: &mut Vec<usize>) {
+    crate::stack::guard(|| expr_measures_node(e, out))
+}
+
+fn expr_measures_node(e: &ir::Expr, out: &mut Vec<usize>) {
     match e {
         ir::Expr::Measure(i) => out.push(*i),
         ir::Expr::Unary(_, x, _) | ir::Expr::Round(x, _, _) => expr_measures(x, out),
@@ -2442,6 +2452,10 @@ fn component_measures(c: &ir::Component, out: &mut Vec<usize>) {
 }
 
 fn is_percent_literal(e: &Expr) -> bool {
+    crate::stack::guard(|| is_percent_literal_node(e))
+}
+
+fn is_percent_literal_node(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Number { percent, .. } => *percent,
         ExprKind::Neg(x) => is_percent_literal(x),
@@ -2451,6 +2465,10 @@ fn is_percent_literal(e: &Expr) -> bool {
 
 /// True when an IR expression reads the current credit line (deal or credit fields).
 fn reads_line(e: &ir::Expr) -> bool {
+    crate::stack::guard(|| reads_line_node(e))
+}
+
+fn reads_line_node(e: &ir::Expr) -> bool {
     match e {
         ir::Expr::DealField(_) | ir::Expr::CreditField(_) => true,
         ir::Expr::Builtin(b) => matches!(b, ir::Builtin::DealDate | ir::Builtin::CreditShare),
@@ -2469,6 +2487,10 @@ const RESERVED_ROOTS: &[&str] = &[
 
 /// The value of a constant number expression (literals, `-`, and `+ - * /` of constants).
 fn const_value(e: &Expr) -> Option<Decimal> {
+    crate::stack::guard(|| const_value_node(e))
+}
+
+fn const_value_node(e: &Expr) -> Option<Decimal> {
     match &e.kind {
         ExprKind::Number { value, percent } => Some(if *percent {
             *value / Decimal::ONE_HUNDRED

@@ -43,7 +43,11 @@
 //!   left-associative), either operand of a comparison that is itself a comparison or looser
 //!   (comparisons do not chain), the operand of `not` when it is `and`/`or`, the operand of unary
 //!   minus unless it is an atom or another minus, and an `if` whenever it is an operand (or the
-//!   condition or `then` branch of another `if`; an `else if` chain needs none).
+//!   condition or `then` branch of another `if`; an `else if` chain needs none). Those `if`
+//!   brackets are for reading, and each adds a nesting level (docs/language.md §14): when they
+//!   would take a plan past the depth limit, [`format()`] prints the whole plan with brackets
+//!   around an `if` only where the grammar needs them (an operand with more text of the same
+//!   expression after it), so the formatted plan never nests deeper than the parser accepts.
 //! * **Disambiguating parentheses**: a few more are kept where the grammar would otherwise read
 //!   the text differently: a tier key expression starting with a name `amount`
 //!   (`by (amount.x + 1)`, since `by amount` is the built-in key); a rate starting with a name
@@ -92,14 +96,42 @@ const ONE_LINE_INPUT_WIDTH: usize = 100;
 /// Most fields an `input` may have and still print on one line.
 const ONE_LINE_INPUT_FIELDS: usize = 3;
 
-/// Formats plan text into the one canonical layout. Errors are the parse diagnostics.
+/// Formats plan text into the one canonical layout. Errors are the parse diagnostics, or the
+/// plan limit the formatted text would pass (`E0002` when it would be larger than 1 MiB):
+/// the formatter never writes a plan the parser refuses.
 pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
     let file = crate::parse::parse(source)?;
-    let mut p = Printer::new(Some(source), &file);
-    p.file(&file);
-    let out = p.finish();
+    let print = |minimal: bool| {
+        MINIMAL_IF_BRACKETS.with(|m| m.set(minimal));
+        let mut p = Printer::new(Some(source), &file);
+        p.file(&file);
+        let out = p.finish();
+        MINIMAL_IF_BRACKETS.with(|m| m.set(false));
+        out
+    };
+    let mut out = print(false);
+    let mut limit = crate::parse::check_limits(&out);
+    if limit.as_ref().is_err_and(|d| d.code == "E0003") {
+        // The brackets around `if`s for reading went past the depth limit: drop them.
+        out = print(true);
+        limit = crate::parse::check_limits(&out);
+    }
     dismantle(file);
-    Ok(out)
+    match limit {
+        Ok(()) => Ok(out),
+        Err(d) => Err(vec![Diagnostic::error(
+            d.code,
+            Span::new(source.len(), source.len()),
+            format!("formatted, the plan would pass a limit: {}", d.message),
+        )
+        .with_hint("split the plan, or name inner parts as measures")]),
+    }
+}
+
+thread_local! {
+    /// Whether [`write_expr`] brackets an `if` only where the grammar needs it (set by
+    /// [`format()`] for a plan that the reading brackets would take past the depth limit).
+    static MINIMAL_IF_BRACKETS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Prints an AST (no comments) canonically.
@@ -241,20 +273,26 @@ fn is_comparison(op: BinaryOp) -> bool {
 }
 
 /// A step of printing an expression: an expression still to print, or fixed text.
+///
+/// An expression is a *tail* when nothing of its enclosing expression is printed after it
+/// (up to a bracket, a keyword such as `then`, or the end): an `if` there needs no brackets,
+/// since its `else` branch would end at the same place anyway.
 enum Task<'e> {
-    Expr(&'e Expr),
+    Expr(&'e Expr, bool),
     Text(&'static str),
 }
 
-/// Schedules `e`, in parentheses when it binds looser than `min`. Tasks run last-in first-out,
-/// so they are pushed in reverse.
-fn push_operand<'e>(stack: &mut Vec<Task<'e>>, e: &'e Expr, min: u8) {
-    if prec(e) < min {
+/// Schedules `e`, in parentheses when it binds looser than `min` (an `if` in a tail position
+/// only for reading, and not when `minimal`). Tasks run last-in first-out, so they are pushed
+/// in reverse.
+fn push_operand<'e>(stack: &mut Vec<Task<'e>>, e: &'e Expr, min: u8, tail: bool, minimal: bool) {
+    let bare_if = minimal && tail && matches!(e.kind, ExprKind::If(..));
+    if prec(e) < min && !bare_if {
         stack.push(Task::Text(")"));
-        stack.push(Task::Expr(e));
+        stack.push(Task::Expr(e, true));
         stack.push(Task::Text("("));
     } else {
-        stack.push(Task::Expr(e));
+        stack.push(Task::Expr(e, tail));
     }
 }
 
@@ -262,14 +300,15 @@ fn push_operand<'e>(stack: &mut Vec<Task<'e>>, e: &'e Expr, min: u8) {
 /// `1 + 1 + ... + 1` or `not not ... x` nest as deep as they are long, and the parser's nesting
 /// limit counts only brackets and `if`s.
 fn write_expr(out: &mut String, e: &Expr) {
-    let mut stack = vec![Task::Expr(e)];
+    let minimal = MINIMAL_IF_BRACKETS.with(|m| m.get());
+    let mut stack = vec![Task::Expr(e, true)];
     while let Some(task) = stack.pop() {
-        let e = match task {
+        let (e, tail) = match task {
             Task::Text(t) => {
                 out.push_str(t);
                 continue;
             }
-            Task::Expr(e) => e,
+            Task::Expr(e, tail) => (e, tail),
         };
         match &e.kind {
             ExprKind::Number { value, percent } => {
@@ -294,35 +333,36 @@ fn write_expr(out: &mut String, e: &Expr) {
             ExprKind::RoundMode(m) => out.push_str(m.keyword()),
             ExprKind::Neg(x) => {
                 out.push('-');
-                push_operand(&mut stack, x, PREC_NEG);
+                push_operand(&mut stack, x, PREC_NEG, tail, minimal);
             }
             ExprKind::Not(x) => {
                 out.push_str("not ");
-                push_operand(&mut stack, x, PREC_NOT);
+                push_operand(&mut stack, x, PREC_NOT, tail, minimal);
             }
             ExprKind::Binary(op, l, r) => {
                 let p = op.precedence();
                 let left_min = if is_comparison(*op) { p + 1 } else { p };
-                push_operand(&mut stack, r, p + 1);
+                push_operand(&mut stack, r, p + 1, tail, minimal);
                 stack.push(Task::Text(" "));
                 stack.push(Task::Text(op.text()));
                 stack.push(Task::Text(" "));
-                push_operand(&mut stack, l, left_min);
+                push_operand(&mut stack, l, left_min, false, minimal);
             }
             ExprKind::If(c, a, b) => {
+                // The condition ends at `then`, the `then` branch at `else`: both are tails.
                 out.push_str("if ");
-                stack.push(Task::Expr(b));
+                stack.push(Task::Expr(b, tail));
                 stack.push(Task::Text(" else "));
-                push_operand(&mut stack, a, PREC_IF + 1);
+                push_operand(&mut stack, a, PREC_IF + 1, true, minimal);
                 stack.push(Task::Text(" then "));
-                push_operand(&mut stack, c, PREC_IF + 1);
+                push_operand(&mut stack, c, PREC_IF + 1, true, minimal);
             }
             ExprKind::Call(f, args) => {
                 out.push_str(f.node.text());
                 out.push('(');
                 stack.push(Task::Text(")"));
                 for (i, a) in args.iter().enumerate().rev() {
-                    stack.push(Task::Expr(a));
+                    stack.push(Task::Expr(a, true));
                     if i > 0 {
                         stack.push(Task::Text(", "));
                     }
@@ -349,11 +389,11 @@ fn write_expr(out: &mut String, e: &Expr) {
                 out.push('(');
                 stack.push(Task::Text(")"));
                 if let Some(f) = filter {
-                    stack.push(Task::Expr(f));
+                    stack.push(Task::Expr(f, true));
                     stack.push(Task::Text(if arg.is_some() { " where " } else { "where " }));
                 }
                 if let Some(a) = arg {
-                    stack.push(Task::Expr(a));
+                    stack.push(Task::Expr(a, true));
                 }
             }
             ExprKind::TeamCommission {
@@ -1285,5 +1325,55 @@ impl<'s> Printer<'s> {
             self.one_line(*s, indent + 1, text);
         }
         self.close_block(end, indent);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(rate: &str) -> String {
+        format!(
+            "plan \"x\" {{\n  input deal {{ amount: money, won: bool }}\n\n  component c {{\n    commission on credit.amount\n    rate {rate}\n  }}\n}}\n"
+        )
+    }
+
+    /// `if`s nested in `then` branches, `n` deep.
+    fn nested(n: usize) -> String {
+        let mut e = String::from("2%");
+        for _ in 0..n {
+            e = format!("if deal.won then {e} else 1%");
+        }
+        e
+    }
+
+    #[test]
+    fn reading_brackets_around_ifs_stay_within_the_depth_limit() {
+        // Shallow: the brackets for reading are printed.
+        assert_eq!(
+            format(&plan(&nested(2))),
+            Ok(plan(
+                "if deal.won then (if deal.won then 2% else 1%) else 1%"
+            ))
+        );
+        // At the depth limit (62 `if`s in the component), brackets would double the depth:
+        // the whole plan prints without them, as it was written, and formats to itself.
+        let deep = plan(&nested(62));
+        assert_eq!(format(&deep), Ok(deep.clone()));
+        // Brackets the grammar needs stay: an `if` operand with text after it.
+        // (40 nested: 83 levels with the brackets for reading, 43 without.)
+        let needed = plan(&format!("-({}) + 1%", nested(40)));
+        assert_eq!(format(&needed), Ok(needed.clone()));
+    }
+
+    #[test]
+    fn if_arguments_print_without_adding_up() {
+        // 70 `if` arguments in brackets print bare (one open at a time), and parse.
+        let args = vec!["(if deal.won then 2% else 1%)"; 70].join(", ");
+        let bare = vec!["if deal.won then 2% else 1%"; 70].join(", ");
+        let out = format(&plan(&format!("max({args})")));
+        assert_eq!(out, Ok(plan(&format!("max({bare})"))));
+        let out = out.unwrap_or_default();
+        assert!(crate::parse::parse(&out).is_ok());
     }
 }

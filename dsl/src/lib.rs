@@ -16,6 +16,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod format;
 pub mod parse;
+mod stack;
 
 pub use check::{check, compile, MAX_COMPONENTS, MAX_TIER_ROWS};
 pub use diagnostic::{Diagnostic, LineIndex};

@@ -1,8 +1,9 @@
 //! Plan text → spanned AST, with limits that are errors, never crashes.
 //!
 //! Stages: a byte-level pre-scan enforces the size and nesting limits (so the recursive descent
-//! can never overflow the stack), pest parses with a call limit (so backtracking is bounded),
-//! and the parse tree is turned into [`crate::ast`] nodes.
+//! is bounded), pest parses with a call limit (so backtracking is bounded) and with enough stack
+//! for that depth in any build on any thread ([`PEST_STACK`]), and the parse tree is turned into
+//! [`crate::ast`] nodes, a recursion whose stack [`crate::stack`] bounds.
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
@@ -77,7 +78,80 @@ const STATEMENT_WORDS: &[&str] = &[
     "during",
 ];
 
+/// Words after which a bracket can continue the same expression or statement (keywords,
+/// functions, aggregates, the words of clauses). Any other word ends an operand (a name, a
+/// path's last part, `true`), so a bracket right after it starts a new item (a tier row).
+/// A word missing here only makes the count of open `if`s larger, never smaller.
+const BRACKET_CONTINUES: &[&str] = &[
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "of",
+    "when",
+    "where",
+    "by",
+    "at",
+    "on",
+    "to",
+    "per",
+    "from",
+    "min",
+    "max",
+    "clamp",
+    "abs",
+    "round",
+    "days",
+    "prorate",
+    "ramp",
+    "sum",
+    "count",
+    "avg",
+    "team",
+    "direct",
+    "ytd",
+    "year",
+    "commission",
+    "flat",
+    "table",
+    "default",
+    "input",
+    "plan",
+    "version",
+    "amount",
+    "deal",
+    "unit",
+    "line",
+    "period",
+    "total",
+    "running",
+    "end",
+    "once",
+    "retroactive",
+    "graduated",
+    "interpolated",
+    "overlay",
+    "credit",
+];
+
+/// Closes the `if`s counted at the innermost bracket level: the expression they were in has
+/// ended there.
+fn close_ifs(ifs_per_level: &mut [usize], open_ifs: &mut usize) {
+    if let Some(top) = ifs_per_level.last_mut() {
+        *open_ifs -= (*top).min(*open_ifs);
+        *top = 0;
+    }
+}
+
 /// Checks size and nesting before any recursive parsing happens.
+///
+/// Depth counts open brackets plus the `if`s whose expression has not ended: an `if`'s else
+/// branch runs to the end of its expression, so the `if` stays open until its bracket closes,
+/// the next statement starts, or something that cannot be inside one expression comes: a
+/// `,`, a `=>`, or a bracket right after a complete operand (the next tier row). Sequential
+/// `if`s (call arguments, table rows) therefore do not add up; nested ones do.
 fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
     if source.len() > limits.max_bytes {
         return Err(Diagnostic::error(
@@ -96,6 +170,8 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
     let mut ifs_per_level: Vec<usize> = vec![0];
     let mut open_ifs = 0usize;
     let mut operators = 0usize;
+    // Whether the last token ends an operand (a literal, a name, a closing bracket).
+    let mut operand_end = false;
     let mut i = 0;
     let too_many = |at: usize| {
         Diagnostic::error(
@@ -122,12 +198,23 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
                         }
                     })
                 });
+                operand_end = true;
                 if date {
                     i += 10;
                     continue;
                 }
             }
+            b'%' => operand_end = true,
+            b',' => {
+                close_ifs(&mut ifs_per_level, &mut open_ifs);
+                operand_end = false;
+            }
+            b'=' if bytes.get(i + 1) == Some(&b'>') => {
+                close_ifs(&mut ifs_per_level, &mut open_ifs);
+                operand_end = false;
+            }
             b'+' | b'-' | b'*' | b'/' => {
+                operand_end = false;
                 operators += 1;
                 if operators > limits.max_operators {
                     return Err(too_many(i));
@@ -147,14 +234,20 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
                     }
                     i += 1;
                 }
+                operand_end = true;
             }
             b'(' | b'[' | b'{' => {
+                if operand_end && b != b'{' {
+                    close_ifs(&mut ifs_per_level, &mut open_ifs);
+                }
+                operand_end = false;
                 ifs_per_level.push(0);
                 if ifs_per_level.len() - 1 + open_ifs > limits.max_depth {
                     return Err(depth_error(i, limits));
                 }
             }
             b')' | b']' | b'}' if ifs_per_level.len() > 1 => {
+                operand_end = true;
                 let closed = ifs_per_level.pop().unwrap_or(0);
                 open_ifs -= closed.min(open_ifs);
             }
@@ -164,6 +257,8 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
                     i += 1;
                 }
                 let word = &source[start..i];
+                operand_end =
+                    !BRACKET_CONTINUES.contains(&word) && !STATEMENT_WORDS.contains(&word);
                 if matches!(word, "and" | "or" | "not" | "of") {
                     operators += 1;
                     if operators > limits.max_operators {
@@ -180,18 +275,22 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
                     }
                 } else if STATEMENT_WORDS.contains(&word) {
                     operators = 0;
-                    if let Some(top) = ifs_per_level.last_mut() {
-                        open_ifs -= (*top).min(open_ifs);
-                        *top = 0;
-                    }
+                    close_ifs(&mut ifs_per_level, &mut open_ifs);
                 }
                 continue;
             }
+            c if !c.is_ascii_whitespace() => operand_end = false,
             _ => {}
         }
         i += 1;
     }
     Ok(())
+}
+
+/// Checks text against the default size, depth and operator limits, as [`parse`] does first
+/// (for the formatter, which must not write what the parser refuses).
+pub(crate) fn check_limits(source: &str) -> Result<(), Diagnostic> {
+    prescan(source, Limits::DEFAULT)
 }
 
 fn depth_error(at: usize, limits: Limits) -> Diagnostic {
@@ -206,11 +305,19 @@ fn depth_error(at: usize, limits: Limits) -> Diagnostic {
     .with_hint("name inner parts as measures to flatten the expression")
 }
 
+/// Stack given to pest's parse, which recurses about ten grammar rules per nesting level
+/// inside generated code (no [`crate::stack::guard`] there). Measured on x86-64 Linux: the
+/// deepest plans within [`Limits::DEFAULT`] (conformance cases 098 and 099) need about
+/// 900 KiB in a debug build, far less in release; 4 MiB leaves four times that. When less is
+/// left, the parse runs on a fresh segment of this size (touched pages only are committed).
+/// pest's own guard stops with an error (`E0004`) if a parse still runs short.
+const PEST_STACK: usize = 4 * 1024 * 1024;
+
 /// Parses plan text into an AST with explicit limits.
 pub fn parse_with_limits(source: &str, limits: Limits) -> Result<File, Vec<Diagnostic>> {
     prescan(source, limits).map_err(|d| vec![d])?;
     pest::set_call_limit(std::num::NonZeroUsize::new(limits.max_calls));
-    let result = PlanParser::parse(Rule::file, source);
+    let result = crate::stack::with_stack(PEST_STACK, || PlanParser::parse(Rule::file, source));
     pest::set_call_limit(None);
     let mut pairs = result.map_err(|e| vec![syntax_error(source, e)])?;
     let file = pairs
@@ -314,7 +421,14 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
             Diagnostic::error("E0001", Span::new(start, token_end), msg)
         }
         pest::error::ErrorVariant::CustomError { message } => {
-            if message.contains("call limit") {
+            if message.contains("stack limit") {
+                Diagnostic::error(
+                    "E0004",
+                    Span::new(start, token_end),
+                    "the plan nests too deeply for the parser's stack",
+                )
+                .with_hint("name inner parts as measures to flatten the expression")
+            } else if message.contains("call limit") {
                 Diagnostic::error(
                     "E0004",
                     Span::new(start, token_end),
@@ -948,7 +1062,12 @@ impl Builder {
 
     // ---- expressions ----
 
+    /// Every cycle of the expression recursion passes here, so the stack check is here.
     fn expr(&mut self, p: Pair<'_, Rule>) -> Expr {
+        crate::stack::guard(|| self.expr_node(p))
+    }
+
+    fn expr_node(&mut self, p: Pair<'_, Rule>) -> Expr {
         let span = span_of(&p);
         match p.as_rule() {
             Rule::expr | Rule::paren => match p.into_inner().find(|c| c.as_rule() != Rule::kw_of) {
@@ -1233,6 +1352,87 @@ mod tests {
         let errs = parse(&src).err().unwrap_or_default();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].code, "E0003");
+    }
+
+    /// A plan around one component clause.
+    fn component(clause: &str) -> String {
+        format!(
+            "plan \"x\" {{\n  input deal {{ amount: money, won: bool }}\n  component c {{\n    commission on credit.amount\n    {clause}\n  }}\n}}\n"
+        )
+    }
+
+    /// The code, message and offset of the first error, or None.
+    fn first_error(src: &str) -> Option<(&'static str, String, usize)> {
+        parse(src).err().map(|e| {
+            (
+                e[0].code,
+                e[0].message.clone(),
+                e[0].primary.span.start as usize,
+            )
+        })
+    }
+
+    #[test]
+    fn sequential_ifs_do_not_add_up() {
+        // 1,000 tier rows each paying an `if`, and 200 `if`s as call arguments: one `if` open
+        // at a time, so depth 4 (plan, component, table, row) and 3 (plan, component, call).
+        let rows: String = (0..1000)
+            .map(|i| {
+                format!(
+                    "      [{}, {}) if deal.won then 2% else 1%\n",
+                    i * 10,
+                    i * 10 + 10
+                )
+            })
+            .collect();
+        let tiers = component(&format!("rate graduated by amount {{\n{rows}    }}"));
+        assert_eq!(first_error(&tiers), None);
+        let args = vec!["if deal.won then 2% else 1%"; 200].join(", ");
+        assert_eq!(first_error(&component(&format!("rate max({args})"))), None);
+        let rows: String = (0..300)
+            .map(|i| format!("      \"k{i}\" => if deal.won then 2% else 1%\n"))
+            .collect();
+        let table = component(&format!("rate table by deal.won {{\n{rows}    }}"));
+        assert_eq!(first_error(&table), None);
+    }
+
+    #[test]
+    fn nested_ifs_count_to_the_limit() {
+        // Plan and component braces (2) and 62 nested `if`s in `then` branches: depth 64.
+        let nested = |n: usize| {
+            let mut e = String::from("2%");
+            for _ in 0..n {
+                e = format!("if deal.won then {e} else 1%");
+            }
+            component(&format!("rate {e}"))
+        };
+        assert_eq!(first_error(&nested(62)), None);
+        let src = nested(63);
+        // The 63rd `if` (the innermost) opens level 65.
+        let at = src.rfind("if deal.won").unwrap_or(0);
+        assert_eq!(
+            first_error(&src),
+            Some((
+                "E0003",
+                "nesting is deeper than the limit of 64 levels".to_string(),
+                at
+            ))
+        );
+        // An `if` still open is counted by a bracket after an operator (`else (`), not closed.
+        let src = component(&format!(
+            "rate {}(1%){}",
+            "if deal.won then 2% else (".repeat(31),
+            ")".repeat(31)
+        ));
+        let at = src.rfind("(1%)").unwrap_or(0);
+        assert_eq!(
+            first_error(&src),
+            Some((
+                "E0003",
+                "nesting is deeper than the limit of 64 levels".to_string(),
+                at
+            ))
+        );
     }
 
     #[test]

@@ -5,6 +5,14 @@
 //! field references are checked against the dataset's columns, and every node knows the
 //! nearest [`SourceRef`] for error messages. Evaluation is a tree walk over a small `Copy`
 //! [`Value`]; it never allocates except to build an error.
+//!
+//! Stack: the walks recurse once per level of an expression. The plan limits bound the depth
+//! (docs/language.md §14), not the bytes per level, which a debug build multiplies and a
+//! host's thread may not have (Rust spawns threads with 2 MiB, rayon's workers too; Node and
+//! Python hosts may give less). The compile-time walks check the stack at every level
+//! ([`guard`]). Evaluation runs per line, so it checks only at [`CExpr::Deep`] nodes, which
+//! [`Compiler::compile`] puts at every [`DEEP_EVERY`]th level of height: a plan of shallow
+//! expressions never meets one.
 
 use crate::dataset::{Column, Dataset, Sym};
 use crate::money::RoundingMode;
@@ -88,6 +96,34 @@ fn col_kind(c: &Column) -> ColKind {
     }
 }
 
+/// Stack that must be left before a recursive step runs in place, else it continues on a
+/// fresh segment of [`SEGMENT`] bytes (the `stacker` crate). It must hold [`DEEP_EVERY`]
+/// levels of evaluation (each at most three frames: `eval`, `eval_bool` or `call`, of a few
+/// hundred bytes in a debug build) with a wide margin.
+#[cfg_attr(target_family = "wasm", allow(dead_code))] // used by stacker only
+const RED_ZONE: usize = 128 * 1024;
+
+/// Size of each new stack segment; touched pages only are committed.
+#[cfg_attr(target_family = "wasm", allow(dead_code))] // used by stacker only
+const SEGMENT: usize = 1024 * 1024;
+
+/// Levels of expression height between two stack checks of the evaluator.
+const DEEP_EVERY: u32 = 16;
+
+/// Runs `f`, first moving to a new stack segment if less than [`RED_ZONE`] is left.
+#[inline]
+pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(not(target_family = "wasm"))]
+    {
+        stacker::maybe_grow(RED_ZONE, SEGMENT, f)
+    }
+    // No stack switching on wasm32: that module links an 8 MiB stack (bindings/wasm/build.rs).
+    #[cfg(target_family = "wasm")]
+    {
+        f()
+    }
+}
+
 /// A compiled expression.
 #[derive(Debug, Clone)]
 pub(crate) enum CExpr {
@@ -102,6 +138,9 @@ pub(crate) enum CExpr {
     If(Box<CExpr>, Box<CExpr>, Box<CExpr>, SourceRef),
     Call(Func, Vec<CExpr>, SourceRef),
     Round(Box<CExpr>, u32, RoundingMode, SourceRef),
+    /// The same value as the inner expression, evaluated after a stack check ([`guard`]):
+    /// placed at every [`DEEP_EVERY`]th level of height, so only deep expressions have it.
+    Deep(Box<CExpr>),
 }
 
 /// Compiles plan expressions against one dataset.
@@ -143,8 +182,33 @@ impl<'d> Compiler<'d> {
         }
     }
 
+    /// Compiles `e`, with a [`CExpr::Deep`] stack check at every [`DEEP_EVERY`]th level.
     pub fn compile(&mut self, e: &Expr, src: SourceRef) -> R<CExpr> {
-        Ok(match e {
+        Ok(self.compile_node(e, src)?.0)
+    }
+
+    /// The compiled node and its height (a leaf is 1).
+    fn compile_node(&mut self, e: &Expr, src: SourceRef) -> R<(CExpr, u32)> {
+        guard(|| {
+            let (c, below) = self.compile_kind(e, src)?;
+            let height = below.saturating_add(1);
+            Ok(if height % DEEP_EVERY == 0 {
+                (CExpr::Deep(Box::new(c)), height)
+            } else {
+                (c, height)
+            })
+        })
+    }
+
+    /// One node and the greatest height among its children (0 for a leaf).
+    fn compile_kind(&mut self, e: &Expr, src: SourceRef) -> R<(CExpr, u32)> {
+        let mut below = 0u32;
+        let mut sub = |c: &mut Self, x: &Expr, s: SourceRef| -> R<Box<CExpr>> {
+            let (n, h) = c.compile_node(x, s)?;
+            below = below.max(h);
+            Ok(Box::new(n))
+        };
+        let node = match e {
             Expr::Lit(l) => CExpr::Const(self.literal(l)),
             Expr::DealField(i) => {
                 self.check_col(
@@ -190,23 +254,20 @@ impl<'d> Compiler<'d> {
                 CExpr::Measure(*i as u32, src)
             }
             Expr::Builtin(b) => CExpr::Builtin(*b, src),
-            Expr::Unary(op, x, s) => CExpr::Unary(*op, Box::new(self.compile(x, *s)?), *s),
-            Expr::Binary(op, a, b, s) => CExpr::Binary(
-                *op,
-                Box::new(self.compile(a, *s)?),
-                Box::new(self.compile(b, *s)?),
-                *s,
-            ),
-            Expr::If(c, a, b) => CExpr::If(
-                Box::new(self.compile(c, src)?),
-                Box::new(self.compile(a, src)?),
-                Box::new(self.compile(b, src)?),
-                src,
-            ),
+            Expr::Unary(op, x, s) => CExpr::Unary(*op, sub(self, x, *s)?, *s),
+            Expr::Binary(op, a, b, s) => {
+                let a = sub(self, a, *s)?;
+                CExpr::Binary(*op, a, sub(self, b, *s)?, *s)
+            }
+            Expr::If(c, a, b) => {
+                let c = sub(self, c, src)?;
+                let a = sub(self, a, src)?;
+                CExpr::If(c, a, sub(self, b, src)?, src)
+            }
             Expr::Call(f, args, s) => {
                 let mut v = Vec::with_capacity(args.len());
                 for a in args {
-                    v.push(self.compile(a, *s)?);
+                    v.push(*sub(self, a, *s)?);
                 }
                 CExpr::Call(*f, v, *s)
             }
@@ -214,9 +275,10 @@ impl<'d> Compiler<'d> {
                 if *scale > 28 {
                     return Err(fault("R0105", "rounding scale above 28", src));
                 }
-                CExpr::Round(Box::new(self.compile(x, src)?), *scale, *mode, src)
+                CExpr::Round(sub(self, x, src)?, *scale, *mode, src)
             }
-        })
+        };
+        Ok((node, below))
     }
 
     fn check_col(
@@ -245,11 +307,15 @@ impl<'d> Compiler<'d> {
 
 /// Static facts about an expression.
 pub(crate) fn uses_line(e: &CExpr) -> bool {
+    guard(|| uses_line_node(e))
+}
+
+fn uses_line_node(e: &CExpr) -> bool {
     match e {
         CExpr::Const(_) | CExpr::Payee(..) | CExpr::Measure(..) => false,
         CExpr::Deal(..) | CExpr::Credit(..) => true,
         CExpr::Builtin(b, _) => matches!(b, Builtin::DealDate | Builtin::CreditShare),
-        CExpr::Unary(_, x, _) | CExpr::Round(x, ..) => uses_line(x),
+        CExpr::Unary(_, x, _) | CExpr::Round(x, ..) | CExpr::Deep(x) => uses_line(x),
         CExpr::Binary(_, a, b, _) => uses_line(a) || uses_line(b),
         CExpr::If(c, a, b, _) => uses_line(c) || uses_line(a) || uses_line(b),
         CExpr::Call(_, args, _) => args.iter().any(uses_line),
@@ -258,13 +324,17 @@ pub(crate) fn uses_line(e: &CExpr) -> bool {
 
 /// Marks every deal attribute `e` reads (`deal.x` or `credit.x`).
 pub(crate) fn mark_deal_attrs(e: &CExpr, used: &mut [bool]) {
+    guard(|| mark_deal_attrs_node(e, used))
+}
+
+fn mark_deal_attrs_node(e: &CExpr, used: &mut [bool]) {
     match e {
         CExpr::Deal(i, _) | CExpr::Credit(i, _) => {
             if let Some(u) = used.get_mut(*i as usize) {
                 *u = true;
             }
         }
-        CExpr::Unary(_, x, _) | CExpr::Round(x, ..) => mark_deal_attrs(x, used),
+        CExpr::Unary(_, x, _) | CExpr::Round(x, ..) | CExpr::Deep(x) => mark_deal_attrs(x, used),
         CExpr::Binary(_, a, b, _) => {
             mark_deal_attrs(a, used);
             mark_deal_attrs(b, used);
@@ -281,13 +351,17 @@ pub(crate) fn mark_deal_attrs(e: &CExpr, used: &mut [bool]) {
 
 /// Marks every measure `e` refers to.
 pub(crate) fn mark_measures(e: &CExpr, used: &mut [bool]) {
+    guard(|| mark_measures_node(e, used))
+}
+
+fn mark_measures_node(e: &CExpr, used: &mut [bool]) {
     match e {
         CExpr::Measure(i, _) => {
             if let Some(u) = used.get_mut(*i as usize) {
                 *u = true;
             }
         }
-        CExpr::Unary(_, x, _) | CExpr::Round(x, ..) => mark_measures(x, used),
+        CExpr::Unary(_, x, _) | CExpr::Round(x, ..) | CExpr::Deep(x) => mark_measures(x, used),
         CExpr::Binary(_, a, b, _) => {
             mark_measures(a, used);
             mark_measures(b, used);
@@ -512,8 +586,13 @@ pub(crate) enum Pred {
 }
 
 impl Pred {
-    /// The fast form of `e`, when it has one.
+    /// The fast form of `e`, when it has one (none under a [`CExpr::Deep`]: a fast form
+    /// recurses once per level on every line, without a stack check).
     pub fn of(e: &CExpr) -> Option<Pred> {
+        guard(|| Pred::of_node(e))
+    }
+
+    fn of_node(e: &CExpr) -> Option<Pred> {
         match e {
             CExpr::Deal(i, _) => Some(Pred::Flag(*i)),
             CExpr::Binary(BinOp::And, a, b, _) => {
@@ -902,6 +981,7 @@ pub(crate) fn eval(e: &CExpr, cx: &Cx) -> R<Value> {
             Value::Absent => Ok(Value::Absent),
             _ => Err(type_err("round needs a number", *s)),
         },
+        CExpr::Deep(x) => guard(|| eval(x, cx)),
     }
 }
 
