@@ -30,6 +30,11 @@ fi
 step "rust: build and test (release)"
 cargo test --release --locked
 
+# The corpus in a debug build too (what `cargo test` gives a Rust developer): every case runs on
+# a 1 MiB thread, so the depth limits must hold without release optimisations (issue 16).
+step "rust: the conformance corpus in a debug build, on 1 MiB threads"
+cargo test --locked -p commissio-conformance --test conformance
+
 # Hostile inputs against the release binary just built (tests/attacks/): each defect class of
 # issue 16 with its exact outcome, and peak memory within 3x the input + 64 MiB. Small scale
 # here; `python3 tests/attacks/run.py --scale full` runs them at the sizes they were found at.

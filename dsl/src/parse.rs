@@ -166,6 +166,19 @@ fn prescan(source: &str, limits: Limits) -> Result<(), Diagnostic> {
         .with_hint("split the plan into smaller plans"));
     }
     let bytes = source.as_bytes();
+    // A carriage return ends a line only before a line feed (CRLF). A lone one (old Mac line
+    // endings) would put every diagnostic on line 1 and let a `#` comment run on past it, so
+    // it is refused where it stands.
+    for (at, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'\r') {
+        if bytes.get(at + 1) != Some(&b'\n') {
+            return Err(Diagnostic::error(
+                "E0001",
+                Span::new(at, at + 1),
+                "a carriage return not followed by a line feed: plan lines end with LF or CRLF",
+            )
+            .with_hint("save the plan with LF (Unix) or CRLF (Windows) line endings"));
+        }
+    }
     // Per open bracket, the number of `if`s seen at that level since the last statement word.
     let mut ifs_per_level: Vec<usize> = vec![0];
     let mut open_ifs = 0usize;
@@ -1370,6 +1383,26 @@ mod tests {
                 e[0].primary.span.start as usize,
             )
         })
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_refused_where_it_stands() {
+        let crlf = component("rate 5%").replace('\n', "\r\n");
+        assert_eq!(first_error(&crlf), None);
+        let cr = component("rate 5%").replace('\n', "\r");
+        assert_eq!(
+            first_error(&cr),
+            Some((
+                "E0001",
+                "a carriage return not followed by a line feed: plan lines end with LF or CRLF"
+                    .to_string(),
+                cr.find('\r').unwrap_or(usize::MAX)
+            ))
+        );
+        // One lone CR among CRLF lines is found on its own line.
+        let mixed = crlf.replacen("\r\n    rate", "\r    rate", 1);
+        let at = mixed.find("\r    rate").unwrap_or(usize::MAX);
+        assert_eq!(first_error(&mixed).map(|e| e.2), Some(at));
     }
 
     #[test]
