@@ -1,4 +1,6 @@
-//! Fast paths for the decimal operations of the evaluator's hot loop.
+//! Exact decimal arithmetic ([`add`], [`sub`], [`mul`], [`div`]: the exact result, the
+//! documented full-precision rounding of docs/language.md §11.2, or `None`), and fast paths
+//! for the decimal operations of the evaluator's hot loop.
 //!
 //! `rust_decimal` works on a 96-bit mantissa split into three 32-bit words, which makes every
 //! add, multiply, compare and rounding a small loop. Nearly every value a plan meets (money
@@ -179,18 +181,18 @@ fn exact_sum(r: Decimal, a: Decimal, b: Decimal, minus: bool) -> Option<Decimal>
 }
 
 /// `a + b`, exact; `None` when the sum cannot be held (more than 96 bits at its scale).
-pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
     exact_sum(a.checked_add(b)?, a, b, false)
 }
 
 /// `a - b`, exact; `None` when the difference cannot be held.
-pub(crate) fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
     exact_sum(a.checked_sub(b)?, a, b, true)
 }
 
 /// `a × b`: exact, or (§11.2) the library's full precision when the product needs more than
 /// 28 places; `None` when it fits in 28 places but not in 96 bits.
-pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     let r = a.checked_mul(b)?;
     let s = a.scale() + b.scale();
     if let (Some(x), Some(y)) = (small(a), small(b)) {
@@ -206,7 +208,7 @@ pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
 /// `a / b` for `b ≠ 0`: exact when the quotient terminates within 28 places, `None` when that
 /// exact quotient does not fit in 96 bits; a quotient that does not terminate (or needs more
 /// than 28 places) keeps the library's full precision (§11.2).
-pub(crate) fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
     let r = a.checked_div(b)?;
     // r is exact when r × b = a: in i128 when every mantissa fits in i64 (the usual case).
     if let (Some(x), Some(y), Some(z)) = (small(r), small(b), small(a)) {

@@ -434,6 +434,44 @@ fn e0006_literals_are_exact_or_refused() {
     assert_eq!(lit(4), "79228162514264337593543950335");
 }
 
+/// A constant the checker folds (tier bounds, anchors, ramp factors) is folded exactly, as the
+/// evaluator computes: a fold that leaves the 96-bit range is E0006, not a rounded bound.
+#[test]
+fn e0006_constant_folds_are_exact() {
+    let bound = |b: &str| {
+        plan(&format!(
+            "component c {{ commission on credit.amount rate graduated by amount {{ [0, {b}) 1%  [{b}, ..) 2% }} }}"
+        ))
+    };
+    for b in [
+        "79228162514264337593543950335 + 0.5",
+        "7922816251426433759354395033.5 * 10.1",
+        "1 / 0",
+    ] {
+        let d = err_at(&bound(b), "E0006", 10, 76);
+        assert_eq!(
+            d.message,
+            "tier bounds must be exact: this constant divides by zero or leaves the 96-bit range"
+        );
+    }
+    // Exact folds and the documented full precision of a quotient that does not terminate.
+    let hi = |b: &str| match &ok(&bound(b)).versions[0].components[0].payout {
+        ir::Payout::Commission {
+            rate: ir::Rate::Tiers(t),
+            ..
+        } => t.tiers[0].hi.as_ref().map(|h| h.value.to_string()),
+        other => panic!("expected tiers, found {other:?}"),
+    };
+    assert_eq!(
+        hi("79228162514264337593543950334 + 1").as_deref(),
+        Some("79228162514264337593543950335")
+    );
+    assert_eq!(
+        hi("100 / 3").as_deref(),
+        Some("33.333333333333333333333333333")
+    );
+}
+
 #[test]
 fn e0007_invalid_date() {
     err_at(
