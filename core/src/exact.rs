@@ -1,4 +1,6 @@
-//! Fast paths for the decimal operations of the evaluator's hot loop.
+//! Exact decimal arithmetic ([`add`], [`sub`], [`mul`], [`div`]: the exact result, the
+//! documented full-precision rounding of docs/language.md §11.2, or `None`), and fast paths
+//! for the decimal operations of the evaluator's hot loop.
 //!
 //! `rust_decimal` works on a 96-bit mantissa split into three 32-bit words, which makes every
 //! add, multiply, compare and rounding a small loop. Nearly every value a plan meets (money
@@ -9,6 +11,7 @@
 //! returns, bit for bit: the tests below check that for random operands.
 
 use crate::money::RoundingMode;
+use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -100,6 +103,131 @@ pub(crate) fn max(a: Decimal, b: Decimal) -> Decimal {
     } else {
         a
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Exact arithmetic. `rust_decimal`'s checked operations return `None` only when the integer
+// part overflows: a result whose mantissa needs more than 96 bits at its scale is rounded
+// quietly to fewer places (79228162514264337593543950335 × 5% gives ...516.8, not ...516.75).
+// These wrappers keep the library's result when it is the exact value, and refuse it (`None`,
+// which the evaluator reports as `R0102`) when the exact value fits in 28 places but not in
+// 96 bits. Only what docs/language.md §11.2 documents is still rounded: a product or quotient
+// that needs more than 28 places (or does not terminate) keeps the library's full precision.
+// Operands whose mantissas fit in `i64` are decided in `i128`; wider ones take `BigInt`.
+
+/// The mantissa and scale of `d` as a wide integer and a power of ten.
+fn wide(d: Decimal) -> (BigInt, u32) {
+    (BigInt::from(d.mantissa()), d.scale())
+}
+
+fn pow10_big(k: u32) -> BigInt {
+    BigInt::from(10u32).pow(k)
+}
+
+/// True when `d` is exactly `m / 10^s`.
+fn is_value(d: Decimal, m: &BigInt, s: u32) -> bool {
+    let (dm, ds) = wide(d);
+    if ds <= s {
+        dm * pow10_big(s - ds) == *m
+    } else {
+        m * pow10_big(ds - s) == dm
+    }
+}
+
+/// The decimal places `m / 10^s` needs (`s` less its trailing zeros).
+fn places(m: &BigInt, mut s: u32) -> u32 {
+    let ten = BigInt::from(10u32);
+    let zero = BigInt::from(0u32);
+    let mut m = m.clone();
+    while s > 0 && m != zero && (&m % &ten) == zero {
+        m /= &ten;
+        s -= 1;
+    }
+    s
+}
+
+/// The library's `r` when it is the exact `m / 10^s`; else `Some(r)` only when the exact value
+/// needs more than 28 places (the documented rounding of §11.2), `None` when it fits in 28
+/// places but not in 96 bits.
+fn exact_or_documented(r: Decimal, m: &BigInt, s: u32) -> Option<Decimal> {
+    if is_value(r, m, s) || places(m, s) > 28 {
+        Some(r)
+    } else {
+        None
+    }
+}
+
+/// `r`, the library's `a + b` (`a - b` when `minus`), when it is the exact value at the larger
+/// of the two scales (a sum of amounts at two places shows two places, as when it fits);
+/// a sum never needs more places than its operands, so it is exact or it cannot be held.
+fn exact_sum(r: Decimal, a: Decimal, b: Decimal, minus: bool) -> Option<Decimal> {
+    // A zero operand: the library returns the other one as it is (its scale too).
+    if a.is_zero() || b.is_zero() {
+        return Some(r);
+    }
+    if let Some((x, y, _)) = aligned(a, b) {
+        // Both mantissas in i64: the aligned result is exact in i128, and the library returns
+        // it unrounded whenever it fits in 96 bits.
+        let v = if minus { x - y } else { x + y };
+        if v.unsigned_abs() >> 96 == 0 {
+            return Some(r);
+        }
+    }
+    let ((ma, sa), (mb, sb)) = (wide(a), wide(b));
+    let s = sa.max(sb);
+    let (x, y) = (ma * pow10_big(s - sa), mb * pow10_big(s - sb));
+    let v = if minus { x - y } else { x + y };
+    (r.scale() == s && is_value(r, &v, s)).then_some(r)
+}
+
+/// `a + b`, exact; `None` when the sum cannot be held (more than 96 bits at its scale).
+pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    exact_sum(a.checked_add(b)?, a, b, false)
+}
+
+/// `a - b`, exact; `None` when the difference cannot be held.
+pub fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+    exact_sum(a.checked_sub(b)?, a, b, true)
+}
+
+/// `a × b`: exact, or (§11.2) the library's full precision when the product needs more than
+/// 28 places; `None` when it fits in 28 places but not in 96 bits.
+pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let r = a.checked_mul(b)?;
+    let s = a.scale() + b.scale();
+    if let (Some(x), Some(y)) = (small(a), small(b)) {
+        let p = i128::from(x) * i128::from(y);
+        if s <= 28 && p.unsigned_abs() >> 96 == 0 {
+            return Some(r);
+        }
+    }
+    let ((ma, _), (mb, _)) = (wide(a), wide(b));
+    exact_or_documented(r, &(ma * mb), s)
+}
+
+/// `a / b` for `b ≠ 0`: exact when the quotient terminates within 28 places, `None` when that
+/// exact quotient does not fit in 96 bits; a quotient that does not terminate (or needs more
+/// than 28 places) keeps the library's full precision (§11.2).
+pub fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let r = a.checked_div(b)?;
+    // r is exact when r × b = a: in i128 when every mantissa fits in i64 (the usual case).
+    if let (Some(x), Some(y), Some(z)) = (small(r), small(b), small(a)) {
+        let up = (r.scale() + b.scale()).checked_sub(a.scale());
+        let az = up.and_then(|k| i128::from(z).checked_mul(i128::from(*POW10.get(k as usize)?)));
+        if az == Some(i128::from(x) * i128::from(y)) {
+            return Some(r);
+        }
+    }
+    let ((ma, sa), (mb, sb)) = (wide(a), wide(b));
+    let (mr, sr) = wide(r);
+    if is_value(a, &(mr * &mb), sr + sb) {
+        return Some(r);
+    }
+    // a / b = ma × 10^sb / (mb × 10^sa): it has at most 28 places when ma × 10^(28 + sb − sa)
+    // is a multiple of mb. Then r, not being it, means it does not fit.
+    let zero = BigInt::from(0u32);
+    let terminates = (ma * pow10_big(28 - sa + sb)) % mb == zero;
+    (!terminates).then_some(r)
 }
 
 /// `value` rounded to `scale` places in `mode`, then shown with exactly `scale` places; `None`
@@ -335,9 +463,159 @@ mod tests {
         fn rounding_matches_the_library(v in any_dec(), scale in 0u32..=28, k in 0usize..7) {
             let mode = RoundingMode::ALL[k];
             if let Some(fast) = round(v, scale, mode) {
-                prop_assert_eq!(fast.serialize(), mode.round_slow(v, scale).serialize(), "{} {:?} {}", v, mode, scale);
+                prop_assert_eq!(Some(fast.serialize()), mode.round_slow(v, scale).map(|d| d.serialize()), "{} {:?} {}", v, mode, scale);
             }
         }
+    }
+
+    /// `d` as `d × 10^28`, an integer: one fixed point for every scale (independent of the
+    /// scale alignment the code under test does).
+    fn fixed(d: Decimal) -> BigInt {
+        BigInt::from(d.mantissa()) * pow10_big(28 - d.scale())
+    }
+
+    fn fits_at(v: &BigInt, scale: u32) -> bool {
+        // v is a value × 10^28; at `scale` places its mantissa is v / 10^(28 − scale).
+        let unit = pow10_big(28 - scale);
+        let zero = BigInt::from(0u32);
+        let m = v / &unit;
+        (v % &unit) == zero && m.magnitude().bits() <= 96
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// Sums and differences are exact at the larger scale, or refused only when that
+        /// exact value does not fit in 96 bits.
+        #[test]
+        fn sums_are_exact_or_refused(a in any_dec(), b in any_dec(), minus in any::<bool>()) {
+            let want = if minus { fixed(a) - fixed(b) } else { fixed(a) + fixed(b) };
+            let scale = a.scale().max(b.scale());
+            let got = if minus { sub(a, b) } else { add(a, b) };
+            match got {
+                Some(r) => {
+                    prop_assert_eq!(fixed(r), want);
+                    // (A zero operand gives the other one with its own scale.)
+                    if !a.is_zero() && !b.is_zero() {
+                        prop_assert_eq!(r.scale(), scale);
+                    }
+                }
+                None => prop_assert!(!fits_at(&want, scale), "{} {} {}", a, minus, b),
+            }
+        }
+
+        /// Products are exact, or need more than 28 places (then within one unit of the
+        /// last place kept, §11.2), or are refused only when the exact value at 28 places
+        /// or fewer does not fit in 96 bits.
+        #[test]
+        fn products_are_exact_documented_or_refused(a in any_dec(), b in any_dec()) {
+            // The exact product × 10^56.
+            let want = fixed(a) * fixed(b);
+            let needs_more = want.clone() % pow10_big(28) != BigInt::from(0u32);
+            match mul(a, b) {
+                Some(r) if needs_more => {
+                    let err = (fixed(r) * pow10_big(28) - &want).magnitude().clone();
+                    prop_assert!(err < pow10_big(56 - r.scale()).magnitude().clone(), "{} * {} = {}", a, b, r);
+                }
+                Some(r) => prop_assert_eq!(fixed(r) * pow10_big(28), want),
+                None => {
+                    prop_assert!(!needs_more);
+                    let exact = want / pow10_big(28);
+                    prop_assert!(!(0..=28).any(|s| fits_at(&exact, s)), "{} * {}", a, b);
+                }
+            }
+        }
+
+        /// Quotients are exact when they terminate within 28 places and fit; otherwise
+        /// the library's full precision (within one unit of its last place), and refused
+        /// only when a terminating quotient does not fit.
+        #[test]
+        fn quotients_are_exact_documented_or_refused(a in any_dec(), b in any_dec()) {
+            let b = if b.is_zero() { Decimal::ONE } else { b };
+            let (fa, fb) = (fixed(a), fixed(b));
+            // a / b × 10^28 = fa × 10^28 / fb.
+            let num = fa * pow10_big(28);
+            let zero = BigInt::from(0u32);
+            let terminates = (&num % &fb) == zero;
+            match div(a, b) {
+                Some(r) if terminates => prop_assert_eq!(fixed(r), num / fb),
+                Some(r) => {
+                    // |r − a/b| < 10^−scale(r)  ⇔  |fixed(r) × fb − num| < fb × 10^(28 − scale)
+                    let err = (fixed(r) * &fb - &num).magnitude().clone();
+                    let bound = (fb * pow10_big(28 - r.scale())).magnitude().clone();
+                    prop_assert!(err < bound, "{} / {} = {}", a, b, r);
+                }
+                None => {
+                    if terminates {
+                        let q = num / fb;
+                        prop_assert!(!(0..=28).any(|s| fits_at(&q, s)), "{} / {}", a, b);
+                    } else {
+                        // The library's own overflow: the integer part passes 96 bits.
+                        prop_assert!(a.checked_div(b).is_none(), "{} / {}", a, b);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_extremes_of_issue_16() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let show = |x: Option<Decimal>| x.map(|v| v.to_string());
+        let top = d("79228162514264337593543950335");
+        // 3961408125713216879677197516.75 needs 30 digits: not ...516.8.
+        assert_eq!(mul(top, d("0.05")), None);
+        assert_eq!(
+            show(mul(top, d("0.1"))).as_deref(),
+            Some("7922816251426433759354395033.5")
+        );
+        // Sums keep the larger scale or are refused: ...033.6 + 0.4 is not ...034.
+        assert_eq!(add(d("7922816251426433759354395033.6"), d("0.4")), None);
+        assert_eq!(
+            show(add(d("7922816251426433759354395033.2"), d("0.1"))).as_deref(),
+            Some("7922816251426433759354395033.3")
+        );
+        assert_eq!(
+            add(d("792281625142643375935439503.35"), d("0.01")),
+            None,
+            "one cent past 2^96 - 1 at two places"
+        );
+        assert_eq!(sub(d("-792281625142643375935439503.35"), d("0.01")), None);
+        // A product needing more than 28 places keeps the library's full precision.
+        assert_eq!(
+            show(mul(d("1.5"), d("0.3333333333333333333333333333"))).as_deref(),
+            Some("0.5000000000000000000000000000")
+        );
+        // Quotients: exact, documented, or refused.
+        assert_eq!(
+            show(div(d("1"), d("1024"))).as_deref(),
+            Some("0.00097656250")
+        );
+        assert_eq!(
+            show(div(d("1"), d("3"))).as_deref(),
+            Some("0.3333333333333333333333333333")
+        );
+        assert_eq!(
+            show(div(top, d("3"))).as_deref(),
+            Some("26409387504754779197847983445")
+        );
+        assert_eq!(
+            div(top, d("2")),
+            None,
+            "39614081257132168796771975167.5 does not fit"
+        );
+        // Rounding pads to the scale or fails; it never stops short.
+        let r = |v: &str, s| RoundingMode::HalfEven.round(d(v), s).map(|x| x.to_string());
+        assert_eq!(r("7922816251426433759354395034", 2), None);
+        assert_eq!(r("7922816251426433759354395033.6", 2), None);
+        assert_eq!(
+            r("792281625142643375935439503.35", 2).as_deref(),
+            Some("792281625142643375935439503.35")
+        );
+        assert_eq!(
+            r("7922816251426433759354395033.6", 0).as_deref(),
+            Some("7922816251426433759354395034")
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@
 pub mod curve;
 pub mod dataset;
 pub mod eval;
-mod exact;
+pub mod exact;
 mod lines;
 pub mod load;
 pub mod money;

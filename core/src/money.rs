@@ -68,20 +68,26 @@ impl RoundingMode {
         }
     }
 
-    /// Rounds `value` to `scale` decimal places with this mode. Exact: never fails, because
-    /// rounding only removes digits.
-    pub fn round(self, value: Decimal, scale: u32) -> Decimal {
-        crate::exact::round(value, scale, self).unwrap_or_else(|| self.round_slow(value, scale))
+    /// Rounds `value` to `scale` decimal places with this mode, shown with exactly `scale`
+    /// places. `None` when the value cannot be shown at `scale` places: a value with fewer
+    /// places is padded with zeros, and past 79,228,162,514,264,337,593,543,950,335 (the
+    /// 96-bit mantissa) there is no room for them (`rust_decimal` would quietly keep fewer).
+    pub fn round(self, value: Decimal, scale: u32) -> Option<Decimal> {
+        match crate::exact::round(value, scale, self) {
+            Some(r) => Some(r),
+            None => self.round_slow(value, scale),
+        }
     }
 
     /// [`RoundingMode::round`] done by `rust_decimal` alone (the fast path's reference).
-    pub(crate) fn round_slow(self, value: Decimal, scale: u32) -> Decimal {
+    pub(crate) fn round_slow(self, value: Decimal, scale: u32) -> Option<Decimal> {
         let mut rounded = value.round_dp_with_strategy(scale, self.strategy());
         // Keep a fixed number of places so "2.50" prints as "2.50", not "2.5".
         if rounded.scale() < scale {
             rounded.rescale(scale);
         }
-        rounded
+        // `round_dp` and `rescale` stop short of the scale when the mantissa has no room.
+        (rounded.scale() == scale).then_some(rounded)
     }
 }
 
@@ -130,8 +136,9 @@ pub struct Rounding {
 }
 
 impl Rounding {
-    /// Rounds a value with this rule's mode and scale.
-    pub fn apply(&self, value: Decimal) -> Decimal {
+    /// Rounds a value with this rule's mode and scale; `None` when it cannot be shown at the
+    /// scale ([`RoundingMode::round`]).
+    pub fn apply(&self, value: Decimal) -> Option<Decimal> {
         self.mode.round(value, self.scale)
     }
 }
@@ -175,12 +182,22 @@ mod tests {
     fn p20_rounding_audit() {
         let up: Vec<String> = ["2.675", "1.005", "0.125"]
             .iter()
-            .map(|v| RoundingMode::HalfUp.round(d(v), 2).to_string())
+            .map(|v| {
+                RoundingMode::HalfUp
+                    .round(d(v), 2)
+                    .unwrap_or_default()
+                    .to_string()
+            })
             .collect();
         assert_eq!(up, ["2.68", "1.01", "0.13"]);
         let even: Vec<String> = ["2.675", "1.005", "0.125"]
             .iter()
-            .map(|v| RoundingMode::HalfEven.round(d(v), 2).to_string())
+            .map(|v| {
+                RoundingMode::HalfEven
+                    .round(d(v), 2)
+                    .unwrap_or_default()
+                    .to_string()
+            })
             .collect();
         assert_eq!(even, ["2.68", "1.00", "0.12"]);
     }
@@ -189,7 +206,7 @@ mod tests {
     fn every_mode_on_negative_tie() {
         let got: Vec<String> = RoundingMode::ALL
             .iter()
-            .map(|m| m.round(d("-2.345"), 2).to_string())
+            .map(|m| m.round(d("-2.345"), 2).unwrap_or_default().to_string())
             .collect();
         assert_eq!(
             got,
@@ -200,8 +217,10 @@ mod tests {
     #[test]
     fn keeps_scale() {
         assert_eq!(
-            RoundingMode::HalfEven.round(d("2.5"), 2).to_string(),
-            "2.50"
+            RoundingMode::HalfEven
+                .round(d("2.5"), 2)
+                .map(|v| v.to_string()),
+            Some("2.50".to_string())
         );
     }
 

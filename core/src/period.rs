@@ -252,12 +252,13 @@ impl Period {
     }
 
     /// Label such as `2026-Q1`, `2026-03`, `2026-H2`, `2026` (fiscal years starting in January)
-    /// or `FY2026-Q1` (other fiscal years).
+    /// or `FY2026-Q1`, `FY2026-M03` (other fiscal years), the year always with four digits
+    /// (`0001-Q1`): the form [`parse_period_range`] reads back.
     pub fn label(&self) -> String {
         let prefix = if self.fiscal_start_month == 1 {
-            format!("{}", self.fiscal_year)
+            format!("{:04}", self.fiscal_year)
         } else {
-            format!("FY{}", self.fiscal_year)
+            format!("FY{:04}", self.fiscal_year)
         };
         match self.grain {
             Grain::Month if self.fiscal_start_month == 1 => format!("{prefix}-{:02}", self.index),
@@ -291,59 +292,90 @@ pub struct PeriodParseError {
     pub reason: String,
 }
 
+/// The year of a label: exactly four ASCII digits, 0001 to 9999.
+fn four_digit_year(text: &str) -> Result<i32, String> {
+    let b = text.as_bytes();
+    if b.len() != 4 || !b.iter().all(u8::is_ascii_digit) {
+        return Err("expected a four-digit year".into());
+    }
+    let year = b.iter().fold(0i32, |v, c| v * 10 + i32::from(c - b'0'));
+    if year < MIN_YEAR {
+        return Err("the year 0000 is before 0001, the first year".into());
+    }
+    Ok(year)
+}
+
+/// The grain and index of a label's suffix (after the year's `-`): `Q1`–`Q4`, `H1`, `H2`, or
+/// a two-digit month, written `01`–`12` on a calendar year and `M01`–`M12` on a fiscal year
+/// (so a fiscal month never reads as a calendar month).
+fn suffix_of(s: &str, fiscal: bool) -> Result<(Grain, u32), String> {
+    let digit = |c: u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
+    let (grain, index) = match *s.as_bytes() {
+        [b'Q', d] => (Grain::Quarter, digit(d)),
+        [b'H', d] => (Grain::Half, digit(d)),
+        [b'M', a, b] if fiscal => (
+            Grain::Month,
+            digit(a).zip(digit(b)).map(|(a, b)| a * 10 + b),
+        ),
+        [a, b] if !fiscal => (
+            Grain::Month,
+            digit(a).zip(digit(b)).map(|(a, b)| a * 10 + b),
+        ),
+        _ => (Grain::Year, None),
+    };
+    let Some(index) = index else {
+        let month = if fiscal { "-M01 to -M12" } else { "-01 to -12" };
+        return Err(format!(
+            "expected the year alone or followed by -Q1 to -Q4, -H1, -H2 or a month {month}"
+        ));
+    };
+    let max = 12 / grain.months();
+    if index == 0 || index > max {
+        return Err(format!("index {index} out of range 1..={max}"));
+    }
+    Ok((grain, index))
+}
+
+/// One label (docs/language.md §3.2), strictly: `2026`, `2026-Q1`, `2026-H2`, `2026-03` when
+/// the fiscal year starts in January; `FY2026`, `FY2026-Q1`, `FY2026-H2`, `FY2026-M03`
+/// otherwise. Exactly what [`Period::label`] writes, so every label reads back.
 fn parse_one_period(
     text: &str,
     grain: Grain,
     fiscal_start_month: u8,
 ) -> Result<(Period, Period), String> {
-    let t = text.trim();
-    let (fy_prefixed, rest) = match t.strip_prefix("FY") {
+    let fiscal = fiscal_start_month != 1;
+    let (fy_prefixed, rest) = match text.strip_prefix("FY") {
         Some(r) => (true, r),
-        None => (false, t),
+        None => (false, text),
     };
     let (year_text, suffix) = match rest.split_once('-') {
         Some((y, s)) => (y, Some(s)),
         None => (rest, None),
     };
-    let year: i32 = year_text
-        .parse()
-        .ok()
-        .filter(|y| (MIN_YEAR..MAX_YEAR).contains(y) && year_text.len() == 4)
-        .ok_or_else(|| "expected a four-digit year".to_string())?;
-    if fiscal_start_month != 1 && !fy_prefixed {
+    let year = four_digit_year(year_text)?;
+    if fiscal && !fy_prefixed {
         // Calendar labels are ambiguous under a shifted fiscal year; require FY.
-        return Err("this plan's fiscal year does not start in January: write FY2026-Q1".into());
+        return Err(format!(
+            "this plan's fiscal year does not start in January: write FY{text}"
+        ));
     }
-    let per = |grain_of: Grain, index: u32| -> Result<Period, String> {
-        let max = 12 / grain_of.months();
-        if index == 0 || index > max {
-            return Err(format!("index {index} out of range 1..={max}"));
-        }
-        Ok(Period {
-            fiscal_year: year,
-            index,
-            grain: grain_of,
-            fiscal_start_month,
-        })
-    };
+    if !fiscal && fy_prefixed {
+        return Err(format!(
+            "this plan's fiscal year starts in January: write {rest}, without FY"
+        ));
+    }
+    if fiscal && year == MAX_YEAR {
+        // Its last months fall in year 10000, past the last date.
+        return Err(format!(
+            "FY{year_text} runs past 9999-12-31, the last date; fiscal years go up to FY9998"
+        ));
+    }
     // A label of a coarser grain expands to every plan period inside it.
     let (lo_grain, lo_index) = match suffix {
         None => (Grain::Year, 1),
-        Some(s) => {
-            let (g, digits) = if let Some(d) = s.strip_prefix('Q') {
-                (Grain::Quarter, d)
-            } else if let Some(d) = s.strip_prefix('H') {
-                (Grain::Half, d)
-            } else if let Some(d) = s.strip_prefix('M') {
-                (Grain::Month, d)
-            } else {
-                (Grain::Month, s)
-            };
-            let idx: u32 = digits.parse().map_err(|_| format!("cannot read {s:?}"))?;
-            (g, idx)
-        }
+        Some(s) => suffix_of(s, fiscal)?,
     };
-    let outer = per(lo_grain, lo_index)?;
     if lo_grain.months() < grain.months() {
         return Err(format!(
             "{} is shorter than the plan's period ({})",
@@ -351,6 +383,12 @@ fn parse_one_period(
             grain.keyword()
         ));
     }
+    let outer = Period {
+        fiscal_year: year,
+        index: lo_index,
+        grain: lo_grain,
+        fiscal_start_month,
+    };
     let r = outer.range();
     Ok((
         Period::containing(r.start, grain, fiscal_start_month),
@@ -361,6 +399,9 @@ fn parse_one_period(
 /// Parses a period or an inclusive range of periods: `2026-Q1`, `2026-03`, `2026-H1`, `2026`,
 /// `2026-01..2026-12`, `FY2026-Q2` (for fiscal years not starting in January). Labels coarser
 /// than the plan grain cover every period inside them. Returns the first and last period.
+///
+/// Strict (docs/language.md §3.2): no spaces, no signs, no extra digits, `FY` exactly when the
+/// fiscal year does not start in January, years 0001 to 9999 (fiscal years to FY9998).
 pub fn parse_period_range(
     text: &str,
     grain: Grain,
@@ -370,6 +411,9 @@ pub fn parse_period_range(
         text: text.to_string(),
         reason,
     };
+    if text.chars().any(char::is_whitespace) {
+        return Err(err("a period label has no spaces".into()));
+    }
     let (a, b) = match text.split_once("..") {
         Some((a, b)) => (a, b),
         None => (text, text),
@@ -433,5 +477,227 @@ mod tests {
         assert!(parse_period_range("2026-03", Grain::Quarter, 1).is_err());
         assert!(parse_period_range("2026-Q5", Grain::Quarter, 1).is_err());
         assert!(parse_period_range("2026-Q3..2026-Q1", Grain::Quarter, 1).is_err());
+    }
+
+    /// The reason `text` is refused with, or its first and last labels.
+    fn read(text: &str, grain: Grain, fsm: u8) -> Result<(String, String), String> {
+        parse_period_range(text, grain, fsm)
+            .map(|(a, b)| (a.label(), b.label()))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_year_range_reads_and_writes_four_digits() {
+        let ok = |a: &str, b: &str| Ok((a.to_string(), b.to_string()));
+        assert_eq!(read("9999-Q1", Grain::Quarter, 1), ok("9999-Q1", "9999-Q1"));
+        assert_eq!(read("9999", Grain::Month, 1), ok("9999-01", "9999-12"));
+        assert_eq!(read("0001-Q1", Grain::Quarter, 1), ok("0001-Q1", "0001-Q1"));
+        assert_eq!(
+            read("FY0001", Grain::Month, 2),
+            ok("FY0001-M01", "FY0001-M12")
+        );
+        assert_eq!(
+            read("FY9998-H2", Grain::Half, 7),
+            ok("FY9998-H2", "FY9998-H2")
+        );
+        let last = Period {
+            fiscal_year: 9998,
+            index: 2,
+            grain: Grain::Half,
+            fiscal_start_month: 7,
+        };
+        assert_eq!(last.range().end.to_string(), "9999-06-30");
+        assert_eq!(
+            read("FY9999-Q1", Grain::Quarter, 2),
+            Err("invalid period \"FY9999-Q1\": FY9999 runs past 9999-12-31, the last date; fiscal years go up to FY9998".into())
+        );
+        for text in [
+            "10000-Q1",
+            "999-Q1",
+            "+202-Q1",
+            "-202-Q1",
+            "２０２６-Q1",
+            "soon",
+            "FY",
+        ] {
+            assert_eq!(
+                read(text, Grain::Quarter, 1),
+                Err(format!(
+                    "invalid period {text:?}: expected a four-digit year"
+                ))
+            );
+        }
+        assert_eq!(
+            read("0000-Q1", Grain::Quarter, 1),
+            Err("invalid period \"0000-Q1\": the year 0000 is before 0001, the first year".into())
+        );
+    }
+
+    #[test]
+    fn loose_labels_are_refused_with_the_rule() {
+        let suffix = "expected the year alone or followed by -Q1 to -Q4, -H1, -H2 or a month";
+        for text in [
+            "2026-Q+1", "2026-Q01", "2026-q1", "2026-1", "2026-001", "2026-M01", "2026-",
+            "2026-Q1-", "2026-+1", "2026-Q", "2026-H", "2026-1a",
+        ] {
+            assert_eq!(
+                read(text, Grain::Month, 1),
+                Err(format!("invalid period {text:?}: {suffix} -01 to -12")),
+                "{text}"
+            );
+        }
+        // A well-formed suffix past the year's periods names the index.
+        for (text, index, max) in [
+            ("2026-Q0", 0, 4),
+            ("2026-Q5", 5, 4),
+            ("2026-H3", 3, 2),
+            ("2026-13", 13, 12),
+            ("2026-00", 0, 12),
+        ] {
+            assert_eq!(
+                read(text, Grain::Month, 1),
+                Err(format!(
+                    "invalid period {text:?}: index {index} out of range 1..={max}"
+                ))
+            );
+        }
+        assert_eq!(
+            read("FY2026-M13", Grain::Month, 2),
+            Err("invalid period \"FY2026-M13\": index 13 out of range 1..=12".into())
+        );
+        for text in ["FY2026-01", "FY2026-M1", "FY2026-M+1", "FY2026-Q01"] {
+            assert_eq!(
+                read(text, Grain::Month, 2),
+                Err(format!("invalid period {text:?}: {suffix} -M01 to -M12")),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            read("FY2026-Q1", Grain::Quarter, 1),
+            Err("invalid period \"FY2026-Q1\": this plan's fiscal year starts in January: write 2026-Q1, without FY".into())
+        );
+        assert_eq!(
+            read("2026-Q1", Grain::Quarter, 2),
+            Err("invalid period \"2026-Q1\": this plan's fiscal year does not start in January: write FY2026-Q1".into())
+        );
+        for text in [" 2026-Q1", "2026-Q1 ", "2026-Q1 .. 2026-Q2", "2026-Q1\t"] {
+            assert_eq!(
+                read(text, Grain::Quarter, 1),
+                Err(format!(
+                    "invalid period {text:?}: a period label has no spaces"
+                ))
+            );
+        }
+        assert_eq!(
+            read("2026-Q1..2026-Q2..2026-Q3", Grain::Quarter, 1),
+            Err(format!(
+                "invalid period \"2026-Q1..2026-Q2..2026-Q3\": {suffix} -01 to -12"
+            ))
+        );
+        assert_eq!(
+            read("2026-03", Grain::Quarter, 1),
+            Err(
+                "invalid period \"2026-03\": month is shorter than the plan's period (quarter)"
+                    .into()
+            )
+        );
+    }
+
+    /// Every period of every calendar: the label it is written with reads back as itself.
+    fn any_period() -> impl proptest::strategy::Strategy<Value = Period> {
+        use proptest::prelude::*;
+        let grain = prop_oneof![
+            Just(Grain::Month),
+            Just(Grain::Quarter),
+            Just(Grain::Half),
+            Just(Grain::Year)
+        ];
+        (
+            grain,
+            1u8..=12,
+            0u32..12,
+            prop_oneof![
+                MIN_YEAR..=MAX_YEAR,
+                Just(MIN_YEAR),
+                Just(MAX_YEAR),
+                Just(MAX_YEAR - 1)
+            ],
+        )
+            .prop_map(|(grain, fsm, k, year)| {
+                let fiscal_year = if fsm != 1 {
+                    year.min(MAX_YEAR - 1)
+                } else {
+                    year
+                };
+                Period {
+                    fiscal_year,
+                    index: k % (12 / grain.months()) + 1,
+                    grain,
+                    fiscal_start_month: fsm,
+                }
+            })
+    }
+
+    /// Texts made of the pieces labels are made of, valid and not.
+    fn any_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("FY".to_string()),
+            Just("-".to_string()),
+            Just("..".to_string()),
+            Just("Q".to_string()),
+            Just("H".to_string()),
+            Just("M".to_string()),
+            Just("+".to_string()),
+            Just(" ".to_string()),
+            (0u32..13).prop_map(|v| format!("{v:02}")),
+            (0u32..10).prop_map(|v| v.to_string()),
+            (0i32..10_001).prop_map(|v| format!("{v:04}")),
+        ];
+        proptest::collection::vec(piece, 1..7).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// format → parse gives the same period, and its range lies within the dates.
+        #[test]
+        fn every_label_reads_back_as_its_period(p in any_period()) {
+            let label = p.label();
+            let got = parse_period_range(&label, p.grain, p.fiscal_start_month);
+            proptest::prop_assert_eq!(got, Ok((p, p)), "{}", label);
+            let r = p.range();
+            proptest::prop_assert!(Date::parse(&r.start.to_string()) == Some(r.start));
+            proptest::prop_assert!(r.start <= r.end, "{}", label);
+            proptest::prop_assert_eq!(Period::containing(r.start, p.grain, p.fiscal_start_month), p);
+            proptest::prop_assert_eq!(Period::containing(r.end, p.grain, p.fiscal_start_month), p);
+        }
+
+        /// parse → format gives the same text: a text read as one period of the plan's grain
+        /// is exactly that period's label; the ends of any accepted range read back.
+        #[test]
+        fn every_accepted_text_is_a_label(
+            text in any_text(),
+            grain in proptest::prop_oneof![
+                proptest::strategy::Just(Grain::Month),
+                proptest::strategy::Just(Grain::Quarter),
+                proptest::strategy::Just(Grain::Half),
+                proptest::strategy::Just(Grain::Year)
+            ],
+            fsm in 1u8..=12,
+        ) {
+            if let Ok((a, b)) = parse_period_range(&text, grain, fsm) {
+                for p in [a, b] {
+                    proptest::prop_assert_eq!(
+                        parse_period_range(&p.label(), grain, fsm),
+                        Ok((p, p))
+                    );
+                }
+                if !text.contains("..") && a == b {
+                    // Unless it was a coarser label standing for one period (none can be).
+                    proptest::prop_assert_eq!(a.label(), text);
+                }
+            }
+        }
     }
 }

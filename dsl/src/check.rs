@@ -888,6 +888,15 @@ impl Checker {
     fn constant_number(&mut self, e: &Expr, what: &str) -> Option<Decimal> {
         match const_value(e) {
             Some(v) => Some(v),
+            // Literals only, so the fold itself failed: never a rounded stand-in.
+            None if only_literals(e) => {
+                self.err(Diagnostic::error(
+                    "E0006",
+                    e.span,
+                    format!("{what} must be exact: this constant divides by zero or leaves the 96-bit range"),
+                ));
+                None
+            }
             None => {
                 self.err(
                     Diagnostic::error("E0305", e.span, format!("{what} must be constant numbers"))
@@ -2485,6 +2494,20 @@ const RESERVED_ROOTS: &[&str] = &[
     "deal", "credit", "payee", "period", "quota", "tenure", "amount",
 ];
 
+/// True when `e` is made of number literals, `-` and `+ - * / of` only.
+fn only_literals(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Number { .. } => true,
+        ExprKind::Neg(x) => only_literals(x),
+        ExprKind::Binary(
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Of | BinaryOp::Div,
+            a,
+            b,
+        ) => only_literals(a) && only_literals(b),
+        _ => false,
+    }
+}
+
 /// The value of a constant number expression (literals, `-`, and `+ - * /` of constants).
 fn const_value(e: &Expr) -> Option<Decimal> {
     crate::stack::guard(|| const_value_node(e))
@@ -2500,11 +2523,12 @@ fn const_value_node(e: &Expr) -> Option<Decimal> {
         ExprKind::Neg(x) => const_value(x).map(|v| -v),
         ExprKind::Binary(op, a, b) => {
             let (a, b) = (const_value(a)?, const_value(b)?);
+            // Folded as the evaluator computes: exact, or None (never quietly rounded).
             match op {
-                BinaryOp::Add => a.checked_add(b),
-                BinaryOp::Sub => a.checked_sub(b),
-                BinaryOp::Mul | BinaryOp::Of => a.checked_mul(b),
-                BinaryOp::Div => a.checked_div(b),
+                BinaryOp::Add => commissio_core::exact::add(a, b),
+                BinaryOp::Sub => commissio_core::exact::sub(a, b),
+                BinaryOp::Mul | BinaryOp::Of => commissio_core::exact::mul(a, b),
+                BinaryOp::Div => commissio_core::exact::div(a, b),
                 _ => None,
             }
         }

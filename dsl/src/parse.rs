@@ -1190,6 +1190,19 @@ impl Builder {
     fn number(&mut self, text: &str, span: Span) -> Decimal {
         let cleaned: String = text.chars().filter(|c| *c != '_' && *c != '%').collect();
         match Decimal::from_str_exact(&cleaned) {
+            // A percent is lowered as its number / 100, two more places: that must be exact
+            // too (`0.0000000000000000000000000001%` would otherwise become 0).
+            Ok(d) if text.ends_with('%') && d.normalize().scale() > 26 => {
+                self.errors.push(
+                    Diagnostic::error(
+                        "E0006",
+                        span,
+                        format!("{text} cannot be held exactly: as a fraction it needs more than 28 decimal places"),
+                    )
+                    .with_hint("a percent may have at most 26 decimal places"),
+                );
+                Decimal::ZERO
+            }
             Ok(d) => d,
             Err(_) => {
                 self.errors.push(

@@ -388,6 +388,90 @@ fn e0006_number_out_of_range() {
     );
 }
 
+/// A literal that a Decimal cannot hold exactly is refused, never rounded (docs/language.md
+/// §2.4): too many digits, or a percent whose value / 100 needs more than 28 places.
+#[test]
+fn e0006_literals_are_exact_or_refused() {
+    let rate = |lit: &str| {
+        plan(&format!(
+            "component c {{ commission on credit.amount  rate {lit} }}"
+        ))
+    };
+    // `  component c { commission on credit.amount  rate ` is 50 characters.
+    for lit in [
+        "1.2345678901234567890123456789%",
+        "0.0000000000000000000000000001%",
+        "0.000000000000000000000000001%",
+    ] {
+        let d = err_at(&rate(lit), "E0006", 10, 51);
+        assert_eq!(
+            d.message,
+            format!(
+                "{lit} cannot be held exactly: as a fraction it needs more than 28 decimal places"
+            )
+        );
+        assert_eq!(d.primary.span.end - d.primary.span.start, lit.len() as u32);
+    }
+    for lit in [
+        "79228162514264337593543950335.5",
+        "0.00000000000000000000000000001",
+        "1.00000000000000000000000000000%",
+        "79228162514264337593543950336",
+    ] {
+        let d = err_at(&rate(lit), "E0006", 10, 51);
+        assert_eq!(d.message, format!("{lit} is out of range"));
+    }
+    // At the edge: 26 places in a percent, 28 in a number, the largest mantissa.
+    let p = ok(&format!(
+        "{HEAD}  measure a = 0.00000000000000000000000001%\n  measure b = 1.2345678901234567890123456789\n  measure c = 79228162514264337593543950335\n}}\n"
+    ));
+    let lit = |i: usize| match &p.versions[0].measures[i].kind {
+        ir::MeasureKind::Scalar(ir::Expr::Lit(ir::Literal::Decimal(d))) => d.to_string(),
+        other => panic!("expected a literal, found {other:?}"),
+    };
+    assert_eq!(lit(2), "0.0000000000000000000000000001");
+    assert_eq!(lit(3), "1.2345678901234567890123456789");
+    assert_eq!(lit(4), "79228162514264337593543950335");
+}
+
+/// A constant the checker folds (tier bounds, anchors, ramp factors) is folded exactly, as the
+/// evaluator computes: a fold that leaves the 96-bit range is E0006, not a rounded bound.
+#[test]
+fn e0006_constant_folds_are_exact() {
+    let bound = |b: &str| {
+        plan(&format!(
+            "component c {{ commission on credit.amount rate graduated by amount {{ [0, {b}) 1%  [{b}, ..) 2% }} }}"
+        ))
+    };
+    for b in [
+        "79228162514264337593543950335 + 0.5",
+        "7922816251426433759354395033.5 * 10.1",
+        "1 / 0",
+    ] {
+        let d = err_at(&bound(b), "E0006", 10, 76);
+        assert_eq!(
+            d.message,
+            "tier bounds must be exact: this constant divides by zero or leaves the 96-bit range"
+        );
+    }
+    // Exact folds and the documented full precision of a quotient that does not terminate.
+    let hi = |b: &str| match &ok(&bound(b)).versions[0].components[0].payout {
+        ir::Payout::Commission {
+            rate: ir::Rate::Tiers(t),
+            ..
+        } => t.tiers[0].hi.as_ref().map(|h| h.value.to_string()),
+        other => panic!("expected tiers, found {other:?}"),
+    };
+    assert_eq!(
+        hi("79228162514264337593543950334 + 1").as_deref(),
+        Some("79228162514264337593543950335")
+    );
+    assert_eq!(
+        hi("100 / 3").as_deref(),
+        Some("33.333333333333333333333333333")
+    );
+}
+
 #[test]
 fn e0007_invalid_date() {
     err_at(

@@ -61,21 +61,21 @@ pub(crate) fn overflow(src: SourceRef) -> Box<Fault> {
     fault("R0102", "arithmetic overflow", src)
 }
 
-/// Checked helpers: overflow becomes `R0102` at `src`.
+/// Checked helpers: a result that cannot be held exactly (`crate::exact`) is `R0102` at `src`.
 pub(crate) fn add(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
-    a.checked_add(b).ok_or_else(|| overflow(src))
+    crate::exact::add(a, b).ok_or_else(|| overflow(src))
 }
 pub(crate) fn sub(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
-    a.checked_sub(b).ok_or_else(|| overflow(src))
+    crate::exact::sub(a, b).ok_or_else(|| overflow(src))
 }
 pub(crate) fn mul(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
-    a.checked_mul(b).ok_or_else(|| overflow(src))
+    crate::exact::mul(a, b).ok_or_else(|| overflow(src))
 }
 pub(crate) fn div(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
     if b.is_zero() {
         return Err(fault("R0101", "division by zero", src));
     }
-    a.checked_div(b).ok_or_else(|| overflow(src))
+    crate::exact::div(a, b).ok_or_else(|| overflow(src))
 }
 
 /// Kind of a data column, checked at compile time.
@@ -977,7 +977,9 @@ pub(crate) fn eval(e: &CExpr, cx: &Cx) -> R<Value> {
         }
         CExpr::Call(f, args, s) => call(*f, args, cx, *s),
         CExpr::Round(x, scale, mode, s) => match eval(x, cx)? {
-            Value::Dec(d) => Ok(Value::Dec(mode.round(d, *scale))),
+            Value::Dec(d) => Ok(Value::Dec(
+                mode.round(d, *scale).ok_or_else(|| overflow(*s))?,
+            )),
             Value::Absent => Ok(Value::Absent),
             _ => Err(type_err("round needs a number", *s)),
         },
@@ -1062,7 +1064,11 @@ fn call(f: Func, args: &[CExpr], cx: &Cx, s: SourceRef) -> R<Value> {
                 .to_u32()
                 .filter(|v| *v <= 28 && scale.fract().is_zero())
                 .ok_or_else(|| fault("R0105", "rounding scale must be 0..=28", s))?;
-            Ok(Value::Dec(RoundingMode::HalfEven.round(x, sc)))
+            Ok(Value::Dec(
+                RoundingMode::HalfEven
+                    .round(x, sc)
+                    .ok_or_else(|| overflow(s))?,
+            ))
         }
         Func::Days => match (arg(0)?, arg(1)?) {
             (Value::Date(a), Value::Date(b)) => Ok(Value::Dec(Decimal::from(a.days_until(b)))),
@@ -1091,7 +1097,7 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
-        /// A credit field is exactly the product `Decimal::checked_mul` gives (value, scale
+        /// A credit field is exactly the product `exact::mul` gives (value, scale
         /// and sign), whole shares included, for values of every width and scale and zeros
         /// of either sign.
         #[test]
@@ -1120,7 +1126,7 @@ mod tests {
                 _ => Decimal::new(4, 1),
             };
             let got = credit_value(x, share, SourceRef::default()).ok();
-            let want = x.checked_mul(share);
+            let want = crate::exact::mul(x, share);
             proptest::prop_assert_eq!(got.map(|d| d.serialize()), want.map(|d| d.serialize()));
         }
     }

@@ -275,6 +275,21 @@ fn line_cx<'a>(cx: &Cx<'a>, e: &Elig) -> Cx<'a> {
     })
 }
 
+/// `v` rounded by `rule`; `R0102` at `src` when it cannot be shown at the rule's scale (past
+/// the 96-bit mantissa there is no room for the places: never a line at another scale).
+fn round_by(rule: Rounding, v: Decimal, src: SourceRef) -> R<Decimal> {
+    rule.apply(v).ok_or_else(|| {
+        fault(
+            "R0102",
+            format!(
+                "arithmetic overflow: {v} cannot be held with {} decimal places",
+                rule.scale
+            ),
+            src,
+        )
+    })
+}
+
 fn at_deal(deal: u32) -> impl Fn(Box<Fault>) -> Box<Fault> {
     move |mut f| {
         if f.deal.is_none() {
@@ -293,12 +308,16 @@ fn span_from(start: usize, end: usize) -> Span {
 
 /// `v` written with exactly `scale` decimals when that loses no digit; otherwise unchanged.
 /// Fewer decimals are padded too: a floor top-up of `967` or a cap cutting a line to `0.00`
-/// shows at the plan's scale like every other line (language reference §7.1).
-fn at_scale_if_exact(mut v: Decimal, scale: u32) -> Decimal {
+/// shows at the plan's scale like every other line (language reference §7.1). `None` when
+/// the padding does not fit in 96 bits (`rescale` would quietly stop short).
+fn at_scale_if_exact(mut v: Decimal, scale: u32) -> Option<Decimal> {
     if v.scale() != scale && v.round_dp(scale) == v {
         v.rescale(scale);
+        if v.scale() != scale {
+            return None;
+        }
     }
-    v
+    Some(v)
 }
 
 /// `after` with at least the scale of `before` (exact: only adds zeros).
@@ -756,7 +775,8 @@ impl<'a> Engine<'a> {
                     SourceRef::default(),
                 )?;
             }
-            let r = ver.rounding.apply(total);
+            // The plan's rounding has no span of its own: the error names the plan start.
+            let r = round_by(ver.rounding, total, SourceRef::default())?;
             let diff = sub(r, total, SourceRef::default())?;
             if !diff.is_zero() {
                 let mut tr = RawTrace::empty();
@@ -774,7 +794,18 @@ impl<'a> Engine<'a> {
             let scale = ver.rounding.scale;
             for &i in &sc.order {
                 if let Some(w) = sc.work.get_mut(i as usize) {
-                    w.line.amount = at_scale_if_exact(w.line.amount, scale);
+                    match at_scale_if_exact(w.line.amount, scale) {
+                        Some(v) => w.line.amount = v,
+                        None => {
+                            let v = w.line.amount;
+                            let f = fault(
+                                "R0102",
+                                format!("arithmetic overflow: {v} cannot be held with {scale} decimal places"),
+                                SourceRef::default(),
+                            );
+                            return Err(self.at_line(&w.line, f));
+                        }
+                    }
                 }
             }
         }
@@ -873,6 +904,24 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
+    /// `f` placed at `line`: its component's plan text and its deal.
+    fn at_line(&self, line: &RawLine, mut f: Box<Fault>) -> Box<Fault> {
+        let info = self.plan.components.get(line.component as usize);
+        if let Some(c) = info.and_then(|i| {
+            self.plan
+                .versions
+                .get(i.version as usize)?
+                .comps
+                .get(i.index as usize)
+        }) {
+            f.source = c.source;
+        }
+        if let Some(d) = line.deal {
+            f = at_deal(d)(f);
+        }
+        f
+    }
+
     fn emit(&self, p: u32, ri: u32, ncomps: usize, sc: &mut Scratch, out: &mut PayeeOut) -> R<()> {
         if sc.order.is_empty() {
             return Ok(());
@@ -939,14 +988,17 @@ impl<'a> Engine<'a> {
                     },
                 );
             }
-            total = add(total, line.amount, SourceRef::default())?;
+            // Totals are exact sums of the lines, or R0102 naming the line that overflowed.
+            total =
+                add(total, line.amount, SourceRef::default()).map_err(|f| self.at_line(raw, f))?;
             let slot = if w.comp == NONE {
                 ncomps
             } else {
                 w.comp as usize
             };
             if let Some(cs) = sc.comp_sums.get_mut(slot) {
-                cs.0 = add(cs.0, line.amount, SourceRef::default())?;
+                cs.0 = add(cs.0, line.amount, SourceRef::default())
+                    .map_err(|f| self.at_line(raw, f))?;
                 cs.1 = true;
             }
             out.lines.push(&line);
@@ -1084,13 +1136,13 @@ impl<'a> Engine<'a> {
             }
         }
         let (rounded, rounding) = if cc.rounding.stage == RoundingStage::Line {
-            (cc.rounding.apply(v), Some(cc.rounding))
+            (round_by(cc.rounding, v, comp.source)?, Some(cc.rounding))
         } else {
             (v, None)
         };
         let rounded = match (cc.pass, rounding) {
             (true, _) => rounded,
-            (false, Some(r)) => r.apply(Decimal::ZERO),
+            (false, Some(r)) => round_by(r, Decimal::ZERO, comp.source)?,
             (false, None) => Decimal::ZERO,
         };
         let trace = RawTrace {
@@ -1420,10 +1472,10 @@ impl<'a> Engine<'a> {
         }
         let mut total = Decimal::ZERO;
         for w in sc.work.get(w0..).unwrap_or(&[]) {
-            total = add(total, w.line.amount, comp.source)?;
+            total = add(total, w.line.amount, comp.source).map_err(|f| self.at_line(&w.line, f))?;
         }
         if ver.rounding.stage == RoundingStage::Component {
-            let r = ver.rounding.apply(total);
+            let r = round_by(ver.rounding, total, comp.source)?;
             let diff = sub(r, total, comp.source)?;
             if !diff.is_zero() {
                 let mut tr = RawTrace::empty();
@@ -1970,7 +2022,7 @@ impl<'a> Engine<'a> {
             }
             let unrounded = v.dec();
             let (rounded, rounding) = if line_rounding {
-                (cc.rounding.apply(unrounded), Some(cc.rounding))
+                (cc.rounding.apply(unrounded)?, Some(cc.rounding))
             } else {
                 (unrounded, None)
             };

@@ -369,8 +369,8 @@ pub(crate) fn interpolate(
                     return Ok(*v1);
                 }
                 let num = mul(sub(*v1, *v0, src)?, sub(x, *a0, src)?, src)?;
-                let q = num
-                    .checked_div(span)
+                // The one division of §11.2: exact when it terminates, else full precision.
+                let q = crate::exact::div(num, span)
                     .ok_or_else(|| fault("R0102", "arithmetic overflow", src))?;
                 return add(*v0, q, src);
             }
