@@ -39,6 +39,13 @@
 //! encoder derives the value exactly as the decoder will and compares, so the decoded trace is
 //! the one given, bit for bit.
 //!
+//! What is cut again. A line of a `graduated ... per deal` table on the amount whose rates are
+//! all literals ([`Facts::per_deal`]) writes no slices at all: the header says so and the
+//! reader cuts them from `[0, basis)` with the evaluator's own slicing
+//! ([`graduated`]), which gives the same slices bit for bit. Such a line's record stays a
+//! dozen bytes however many bands it crosses (1,000 bands over 250,000 deals wrote 250 million
+//! slices, and held them as decoded slices while each payee's period was evaluated).
+//!
 //! The bytes are produced and read only by this module; a record that does not decode (which
 //! would be a bug, or facts other than the ones it was written with) yields what was read so
 //! far, never a panic.

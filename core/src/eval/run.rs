@@ -584,6 +584,7 @@ impl<'a> Engine<'a> {
 
     /// Team commission of payee `p` in `slot`: the first-phase amounts of the `counted`
     /// components of its reports as of the period's last day (traced per report).
+    #[allow(clippy::too_many_arguments)]
     fn team_pay_of(
         &self,
         p: u32,
