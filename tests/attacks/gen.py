@@ -4,10 +4,15 @@
 Usage:
     python3 tests/attacks/gen.py OUT_DIR [--scale small|full] [--case NAME ...]
 
-Writes one folder per case under OUT_DIR, each with a plan (`plan.comp`), its tables (CSV) and
+Writes one folder per case under OUT_DIR, each with a plan (`plan.comp`), its tables (CSV),
 `run.args`: the arguments of `commissio run` after the plan, relative to the case folder, e.g.
 
     cd OUT_DIR/chain-payees && commissio run plan.comp $(cat run.args)
+
+and `expect.json`: what the run must give, computed here independently of the engine:
+`{"exit": 1, "code": "D0212"}` for a refused input, or `{"exit": 0, "totals": {payee: amount}}`
+(every payee's 2026-Q1 total as an exact decimal string), and `"budget_bytes"`: the most
+memory the run may take, 3 x the input size (plan and tables) + 64 MiB.
 
 Cases (`--case` picks some; all by default):
     chain-payees     payee i reports to payee i-1 through the payees table's `manager` column,
@@ -26,7 +31,9 @@ Scales: `small` (the default, for the test command: 2,000-deep chains, 2,000 dea
 """
 
 import argparse
+import json
 import os
+from decimal import Decimal
 
 LIMIT = 1000  # the documented hierarchy depth limit (docs/language.md §14)
 
@@ -87,6 +94,17 @@ def write(path, text):
         f.write(text)
 
 
+def expect(folder, **what):
+    size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
+               if f.endswith((".csv", ".comp")))
+    what["budget_bytes"] = 3 * size + 64 * 2**20
+    write(os.path.join(folder, "expect.json"), json.dumps(what, indent=1, sort_keys=True) + "\n")
+
+
+def money(d):
+    return str(d.quantize(Decimal("0.01")))
+
+
 def payee_id(i):
     return "p%06d" % i
 
@@ -106,14 +124,25 @@ def chain(folder, depth, dated):
             payees.append("%s,%s" % (payee_id(i), boss))
     write(os.path.join(folder, "payees.csv"), "\n".join(payees) + "\n")
     deals = ["id,payee,date,amount"]
+    amounts = [1000 + i % 97 for i in range(depth)]
     for i in range(depth):
-        deals.append("D%06d,%s,2026-02-%02d,%d.00" % (i, payee_id(i), 1 + i % 28, 1000 + i % 97))
+        deals.append("D%06d,%s,2026-02-%02d,%d.00" % (i, payee_id(i), 1 + i % 28, amounts[i]))
     write(os.path.join(folder, "deals.csv"), "\n".join(deals) + "\n")
     args = "--payees payees.csv --deals deals.csv --period 2026-Q1"
     if dated:
         write(os.path.join(folder, "managers.csv"), "\n".join(managers) + "\n")
         args += " --managers managers.csv"
     write(os.path.join(folder, "run.args"), args + "\n")
+    if depth - 1 > LIMIT:
+        expect(folder, exit=1, code="D0212")
+    else:
+        # Payee i: 10% of its own deal, and 1% of the deals of everyone below (exact to the
+        # cent: the amounts are whole).
+        totals, below = {}, 0
+        for i in reversed(range(depth)):
+            totals[payee_id(i)] = money(Decimal(amounts[i]) / 10 + Decimal(below) / 100)
+            below += amounts[i]
+        expect(folder, exit=0, totals=totals)
 
 
 def tiers(folder, scope, deals, bands=1000):
@@ -125,6 +154,18 @@ def tiers(folder, scope, deals, bands=1000):
         rows.append("D%06d,P%d,2026-%02d-%02d,1000000.00" % (i, 1 + i % 2, 1 + i % 3, 1 + i % 28))
     write(os.path.join(folder, "deals.csv"), "\n".join(rows) + "\n")
     write(os.path.join(folder, "run.args"), "--payees payees.csv --deals deals.csv --period 2026-Q1\n")
+    # Band k is [1000k, 1000(k+1)) at (k+1)/100 %, the last one open.
+    rates = [Decimal(k + 1) / 10000 for k in range(bands)]
+    if scope == "per deal":
+        # Every deal crosses every band: 1,000 of each, the rest in the last.
+        one = sum(r * 1000 for r in rates[:-1]) + rates[-1] * (1000000 - 1000 * (bands - 1))
+        per_payee = {p: one * n for p, n in (("P1", (deals + 1) // 2), ("P2", deals // 2))}
+    else:
+        # Running: each payee's first deal crosses every band, the rest pay the last rate.
+        first = sum(r * 1000 for r in rates[:-1]) + rates[-1] * (1000000 - 1000 * (bands - 1))
+        per_payee = {p: first + rates[-1] * 1000000 * (n - 1)
+                     for p, n in (("P1", (deals + 1) // 2), ("P2", deals // 2))}
+    expect(folder, exit=0, totals={p: money(v) for p, v in per_payee.items()})
 
 
 def main():
