@@ -22,12 +22,12 @@ Cases (`--case` picks some; all by default):
     chain-limit      a chain exactly as deep as the documented limit (1,000 managers above the
                      last payee): it must run
     graduated-per-deal   one 1,000-band `graduated ... per deal` table over many deals of
-                     1,000,000.00 (every deal crosses every band)
+                     1,000,000.00 (every deal crosses every band), spread over many payees
     graduated-running    the same table `running`: the reference the per-deal run is held to
 
-Scales: `small` (the default, for the test command: 2,000-deep chains, 2,000 deals) and
-`full` (the sizes that showed the defects: 20,000-deep chains, 250,000 deals; with
-`--deep` the chains are 100,000 deep). Standard library only; output is deterministic.
+Scales: `small` (the default, for the test command: 2,000-deep chains, 2,000 deals over 20
+payees) and `full` (the sizes that showed the defects: 20,000-deep chains, 250,000 deals over
+1,000 payees; with `--deep` the chains are 100,000 deep). Standard library only; output is deterministic.
 """
 
 import argparse
@@ -145,26 +145,26 @@ def chain(folder, depth, dated):
         expect(folder, exit=0, totals=totals)
 
 
-def tiers(folder, scope, deals, bands=1000):
+def tiers(folder, scope, deals, payees, bands=1000):
     os.makedirs(folder, exist_ok=True)
     write(os.path.join(folder, "plan.comp"), tier_plan(scope, bands))
-    write(os.path.join(folder, "payees.csv"), "id\nP1\nP2\n")
+    names = ["P%04d" % (k + 1) for k in range(payees)]
+    write(os.path.join(folder, "payees.csv"), "id\n" + "".join(n + "\n" for n in names))
     rows = ["id,payee,date,amount"]
     for i in range(deals):
-        rows.append("D%06d,P%d,2026-%02d-%02d,1000000.00" % (i, 1 + i % 2, 1 + i % 3, 1 + i % 28))
+        rows.append("D%06d,%s,2026-%02d-%02d,1000000.00" % (i, names[i % payees], 1 + i % 3, 1 + i % 28))
     write(os.path.join(folder, "deals.csv"), "\n".join(rows) + "\n")
     write(os.path.join(folder, "run.args"), "--payees payees.csv --deals deals.csv --period 2026-Q1\n")
     # Band k is [1000k, 1000(k+1)) at (k+1)/100 %, the last one open.
     rates = [Decimal(k + 1) / 10000 for k in range(bands)]
+    # A deal from 0 crosses every band: 1,000 in each, the rest in the last.
+    whole = sum(r * 1000 for r in rates[:-1]) + rates[-1] * (1000000 - 1000 * (bands - 1))
+    counts = {n: deals // payees + (1 if k < deals % payees else 0) for k, n in enumerate(names)}
     if scope == "per deal":
-        # Every deal crosses every band: 1,000 of each, the rest in the last.
-        one = sum(r * 1000 for r in rates[:-1]) + rates[-1] * (1000000 - 1000 * (bands - 1))
-        per_payee = {p: one * n for p, n in (("P1", (deals + 1) // 2), ("P2", deals // 2))}
+        per_payee = {n: whole * c for n, c in counts.items() if c}
     else:
-        # Running: each payee's first deal crosses every band, the rest pay the last rate.
-        first = sum(r * 1000 for r in rates[:-1]) + rates[-1] * (1000000 - 1000 * (bands - 1))
-        per_payee = {p: first + rates[-1] * 1000000 * (n - 1)
-                     for p, n in (("P1", (deals + 1) // 2), ("P2", deals // 2))}
+        # Running: a payee's first deal crosses every band, the later ones pay the last rate.
+        per_payee = {n: whole + rates[-1] * 1000000 * (c - 1) for n, c in counts.items() if c}
     expect(folder, exit=0, totals={p: money(v) for p, v in per_payee.items()})
 
 
@@ -178,12 +178,13 @@ def main():
     full = a.scale == "full"
     depth = (100_000 if a.deep else 20_000) if full else 2_000
     deals = 250_000 if full else 2_000
+    payees = 1_000 if full else 20
     cases = {
         "chain-payees": lambda f: chain(f, depth, False),
         "chain-managers": lambda f: chain(f, depth, True),
         "chain-limit": lambda f: chain(f, LIMIT + 1, False),
-        "graduated-per-deal": lambda f: tiers(f, "per deal", deals),
-        "graduated-running": lambda f: tiers(f, "running", deals),
+        "graduated-per-deal": lambda f: tiers(f, "per deal", deals, payees),
+        "graduated-running": lambda f: tiers(f, "running", deals, payees),
     }
     for name in a.case or list(cases):
         if name not in cases:
