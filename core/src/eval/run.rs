@@ -1855,12 +1855,29 @@ impl<'a> Engine<'a> {
                         .get(cc.comp.gid as usize)
                         .and_then(|f| f.per_deal.as_ref())
                         .is_some_and(|(fb, fs)| *fs == sc.band_scale && fb.as_slice() == &*bands);
+                // Per deal, each line walks the bands from 0: on small decimals when they fit
+                // (`graduated_small` gives the same amount and slices, bit for bit), a few
+                // times faster over a 1,000-band table.
+                let mut small = std::mem::take(&mut sc.small_bands);
+                let small_key = match sc.band_scale {
+                    Some(ks)
+                        if self.fast
+                            && scope == TierScope::PerLine
+                            && !integer
+                            && !t.line_pay
+                            && small_bands(bands, &mut small) =>
+                    {
+                        Some(ks)
+                    }
+                    _ => None,
+                };
                 let mut running = Decimal::ZERO;
                 for k in 0..n {
                     let Some(e) = sc.elig.get(k).copied() else {
                         continue;
                     };
                     let lcx = line_cx(cx, &e);
+                    let small = &small;
                     let r: R<()> = (|| {
                         self.line_pays(t, &lcx, bands)?;
                         let (s, end) = if scope == TierScope::Running {
@@ -1871,15 +1888,23 @@ impl<'a> Engine<'a> {
                             (Decimal::ZERO, e.basis)
                         };
                         let s0 = out.slices.len();
-                        let amount = graduated(
-                            bands,
-                            sc.band_scale,
-                            s,
-                            end,
-                            integer,
-                            src,
-                            (self.trace && !cut).then_some(&mut out.slices),
-                        )?;
+                        let fast = small_key.and_then(|ks| {
+                            let (a, b) = (Small::of(s)?, Small::of(end)?);
+                            let trace = (self.trace && !cut).then_some(&mut out.slices);
+                            graduated_small(bands, small, ks, a, b, trace)
+                        });
+                        let amount = match fast {
+                            Some((a, _)) => a.dec(),
+                            None => graduated(
+                                bands,
+                                sc.band_scale,
+                                s,
+                                end,
+                                integer,
+                                src,
+                                (self.trace && !cut).then_some(&mut out.slices),
+                            )?,
+                        };
                         let mut meta = Meta::graduated(
                             e.basis,
                             span_from(s0, out.slices.len()),
@@ -1901,6 +1926,7 @@ impl<'a> Engine<'a> {
                     })();
                     r.map_err(at_deal(e.deal))?;
                 }
+                sc.small_bands = small;
                 Ok(())
             }
         }
