@@ -29,7 +29,9 @@
 //! The `managers` table holds effective-dated manager assignments: `payee` reports to `manager`
 //! from `from` through `to`, both days included (an empty `to` has no end). A payee's
 //! assignments do not overlap (`D0210`); on no day does the hierarchy they make have a cycle
-//! (`D0208`, reported once per cycle at its lowest row). When the table is given it is the
+//! (`D0208`, reported once per cycle at its lowest row), and no payee has more than
+//! [`MAX_HIERARCHY_DEPTH`] managers above them on any day (`D0212`; a cycle longer than that
+//! is reported as this). When the table is given it is the
 //! whole hierarchy: the payees table's `manager` column must then be absent or empty
 //! (`D0211`); a payee on a day without an assignment has no manager that day.
 //!
@@ -80,6 +82,7 @@
 //! | `D0209` | a payee's `start` is after their `end`, or a manager assignment's `from` is after its `to` |
 //! | `D0210` | two manager assignments of one payee overlap |
 //! | `D0211` | a manager in the payees table although a managers table is given |
+//! | `D0212` | a payee has more than [`MAX_HIERARCHY_DEPTH`] managers above them (direct and indirect; with a managers table, on some day), reported once, at the lowest such row |
 //! | `D0301` | a quota period cannot be read or does not name exactly one plan period |
 //! | `D0302` | two quotas for the same payee and period |
 //!
@@ -629,6 +632,8 @@ pub enum DataErrorCode {
     OverlappingAssignments,
     /// `D0211` a manager in the payees table while a managers table is given.
     ManagerInBothTables,
+    /// `D0212` a payee has more than [`MAX_HIERARCHY_DEPTH`] managers above them.
+    HierarchyTooDeep,
 }
 
 impl DataErrorCode {
@@ -658,6 +663,7 @@ impl DataErrorCode {
             DataErrorCode::DuplicateQuota => "D0302",
             DataErrorCode::OverlappingAssignments => "D0210",
             DataErrorCode::ManagerInBothTables => "D0211",
+            DataErrorCode::HierarchyTooDeep => "D0212",
         }
     }
 }
@@ -1324,6 +1330,13 @@ fn lookup_sym(texts: &Interner, map: &[u32], text: &str) -> Option<u32> {
 /// with room to spare.
 pub const MAX_ROWS: usize = 50_000_000;
 
+/// Most managers above one payee (direct and indirect, on any day): a documented limit
+/// (docs/language.md §14), `D0212` beyond it. It bounds the hierarchy work: checking the
+/// dated hierarchy walks up from every assignment, and a manager's `team` aggregates and
+/// team commission visit every report below, so both grow with payees × depth. Unbounded, a
+/// chain of 20,000 payees made 200 million (manager, report) pairs.
+pub const MAX_HIERARCHY_DEPTH: usize = 1_000;
+
 /// Options of [`build_dataset_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoadOptions {
@@ -1703,13 +1716,84 @@ impl Builder<'_> {
                     },
                 }
             }
-            self.manager_cycles(&p, mgr_name);
+            if !self.manager_cycles(&p, mgr_name) {
+                self.manager_depth(&p, mgr_name);
+            }
         }
         p
     }
 
-    /// Reports each manager cycle once, at its lowest row.
-    fn manager_cycles(&mut self, p: &Payees, mgr_name: &str) {
+    /// `D0212` once, at the lowest payees row with more than [`MAX_HIERARCHY_DEPTH`] managers
+    /// above it. Each payee's depth is found once (walking up to the first payee whose depth
+    /// is known), so this is linear in the number of payees. Only for a hierarchy without
+    /// cycles.
+    fn manager_depth(&mut self, p: &Payees, mgr_name: &str) {
+        const UNKNOWN: u32 = u32::MAX;
+        let manager = |r: usize| p.manager.get(r).copied().flatten().map(|m| m as usize);
+        let mut depth = vec![UNKNOWN; p.manager.len()];
+        let mut path: Vec<usize> = Vec::new();
+        for start in 0..depth.len() {
+            path.clear();
+            let mut cur = Some(start);
+            // Depth of the manager above the path's last payee (None: it has no manager).
+            let mut above: Option<u32> = None;
+            while let Some(c) = cur {
+                match depth.get(c).copied() {
+                    Some(UNKNOWN) if path.len() <= depth.len() => {
+                        path.push(c);
+                        cur = manager(c);
+                    }
+                    Some(d) if d != UNKNOWN => {
+                        above = Some(d);
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            let mut d = above.map_or(0, |a| a.saturating_add(1));
+            for &x in path.iter().rev() {
+                if let Some(slot) = depth.get_mut(x) {
+                    *slot = d;
+                }
+                d = d.saturating_add(1);
+            }
+        }
+        let Some(row) = depth.iter().position(|&d| d as usize > MAX_HIERARCHY_DEPTH) else {
+            return;
+        };
+        let name = |r: usize| {
+            self.texts
+                .resolve(p.id.get(r).copied().unwrap_or(0))
+                .to_string()
+        };
+        let mut top = row;
+        while let Some(m) = manager(top) {
+            top = m;
+        }
+        let id = name(row);
+        let n = depth.get(row).copied().unwrap_or(0);
+        let at = At {
+            kind: TableKind::Payees,
+            row,
+            id: Some(&id),
+        };
+        let e = at.err(
+            mgr_name,
+            Bad {
+                code: DataErrorCode::HierarchyTooDeep,
+                expected: None,
+                message: format!(
+                    "payee {id:?} has {n} managers above them (up to {:?}); at most {MAX_HIERARCHY_DEPTH} are allowed",
+                    name(top)
+                ),
+            },
+        );
+        self.sink.push(e);
+    }
+
+    /// Reports each manager cycle once, at its lowest row; true when there is one.
+    fn manager_cycles(&mut self, p: &Payees, mgr_name: &str) -> bool {
+        let mut found = false;
         let n = p.manager.len();
         // 0 = unvisited, 1 = on the current path, 2 = done.
         let mut state = vec![0u8; n];
@@ -1734,6 +1818,7 @@ impl Builder<'_> {
                         let from = path.iter().position(|&x| x == c).unwrap_or(0);
                         let cycle = path.get(from..).unwrap_or_default();
                         self.report_cycle(p, cycle, mgr_name);
+                        found = true;
                         break;
                     }
                     _ => break,
@@ -1745,6 +1830,7 @@ impl Builder<'_> {
                 }
             }
         }
+        found
     }
 
     fn report_cycle(&mut self, p: &Payees, cycle: &[usize], mgr_name: &str) {
@@ -2458,6 +2544,9 @@ impl Builder<'_> {
         let mut path: Vec<u32> = Vec::new();
         let mut edges: Vec<usize> = Vec::new();
         let mut stack: Vec<(u32, Date, Date, usize, usize)> = Vec::new();
+        // The walk stops at the depth limit (D0212, reported once), which bounds it: every
+        // assignment walks at most that far up on each of its days' paths.
+        let mut too_deep = false;
         for (i, (a, _)) in rows.iter().enumerate() {
             let q = a.payee;
             path.clear();
@@ -2478,6 +2567,13 @@ impl Builder<'_> {
                 }
                 edges.truncate(depth - 1);
                 edges.push(via);
+                if depth > MAX_HIERARCHY_DEPTH {
+                    if !too_deep {
+                        too_deep = true;
+                        self.report_too_deep(q, row_of(i), lo, hi, payees);
+                    }
+                    continue;
+                }
                 if x == q {
                     let low = edges.iter().map(|&e| row_of(e)).min();
                     if low == Some(row_of(i)) {
@@ -2507,6 +2603,32 @@ impl Builder<'_> {
         }
     }
 
+    /// `D0212` at the assignment of payee `q` from which, on the days `lo..=hi`, more than
+    /// [`MAX_HIERARCHY_DEPTH`] managers are above `q`.
+    fn report_too_deep(&mut self, q: u32, row: usize, lo: Date, hi: Date, p: &Payees) {
+        let id = self
+            .texts
+            .resolve(p.id.get(q as usize).copied().unwrap_or(0))
+            .to_string();
+        let at = At {
+            kind: TableKind::Managers,
+            row,
+            id: Some(&id),
+        };
+        let e = at.err(
+            "manager",
+            Bad {
+                code: DataErrorCode::HierarchyTooDeep,
+                expected: None,
+                message: format!(
+                    "payee {id:?} has more than {MAX_HIERARCHY_DEPTH} managers above them {}; at most {MAX_HIERARCHY_DEPTH} are allowed",
+                    days_text(lo, hi)
+                ),
+            },
+        );
+        self.sink.push(e);
+    }
+
     fn report_dated_cycle(&mut self, path: &[u32], row: usize, lo: Date, hi: Date, p: &Payees) {
         let name = |this: &Self, r: u32| {
             this.texts
@@ -2525,13 +2647,7 @@ impl Builder<'_> {
         let first = path.first().copied().unwrap_or(0);
         let id = name(self, first);
         chain.push(format!("{id:?}"));
-        let days = if hi == NO_END {
-            format!("from {lo} on")
-        } else if lo == hi {
-            format!("on {lo}")
-        } else {
-            format!("from {lo} to {hi}")
-        };
+        let days = days_text(lo, hi);
         let message = if path.len() == 1 {
             format!("payee {id:?} is their own manager {days}")
         } else {
@@ -2550,6 +2666,17 @@ impl Builder<'_> {
                 message,
             },
         ));
+    }
+}
+
+/// The days `lo..=hi` in words, for messages.
+fn days_text(lo: Date, hi: Date) -> String {
+    if hi == NO_END {
+        format!("from {lo} on")
+    } else if lo == hi {
+        format!("on {lo}")
+    } else {
+        format!("from {lo} to {hi}")
     }
 }
 

@@ -39,10 +39,18 @@
 //! encoder derives the value exactly as the decoder will and compares, so the decoded trace is
 //! the one given, bit for bit.
 //!
+//! What is cut again. A line of a `graduated ... per deal` table on the amount whose rates are
+//! all literals ([`Facts::per_deal`]) writes no slices at all: the header says so and the
+//! reader cuts them from `[0, basis)` with the evaluator's own slicing
+//! ([`graduated`]), which gives the same slices bit for bit. Such a line's record stays a
+//! dozen bytes however many bands it crosses (1,000 bands over 250,000 deals wrote 250 million
+//! slices, and held them as decoded slices while each payee's period was evaluated).
+//!
 //! The bytes are produced and read only by this module; a record that does not decode (which
 //! would be a bug, or facts other than the ones it was written with) yields what was read so
 //! far, never a panic.
 
+use crate::eval::tiers::{graduated, UBand};
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::plan::SourceRef;
 use crate::results::{GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace};
@@ -64,6 +72,9 @@ const H_ROUNDING: u32 = 1 << 15;
 const H_ROUNDED: u32 = 1 << 16;
 /// The unrounded value is written.
 const H_UNROUNDED: u32 = 1 << 17;
+/// The slices are not written: they are the ones [`graduated`] cuts from `[0, basis)` in the
+/// component's per-deal table ([`Facts::per_deal`]).
+const H_CUT: u32 = 1 << 18;
 
 // A tier slice's head: its band above these bits.
 const S_AMOUNT: u64 = 1;
@@ -97,6 +108,12 @@ pub(crate) struct Facts {
     /// The rate (flat amount for a flat band) of each band of the component's tier table,
     /// when it is a literal.
     pub bands: Vec<Option<Decimal>>,
+    /// The component's `graduated ... per deal` table on the amount, when every rate is a
+    /// literal: its bands as the evaluator slices them and their key scale
+    /// ([`per_deal_bands`](crate::eval::tiers::per_deal_bands)). A line of it writes no
+    /// slices (a 1,000-band table would otherwise store 1,000 per deal): they are cut again
+    /// from the line's basis when it is read.
+    pub per_deal: Option<(Vec<UBand>, Option<u32>)>,
 }
 
 impl Facts {
@@ -326,6 +343,10 @@ pub(crate) struct TraceParts<'a> {
     pub row: Option<u32>,
     pub band: Option<u32>,
     pub slices: &'a [Slice],
+    /// The line's slices are the ones [`graduated`] cuts from `[0, basis)` in
+    /// [`Facts::per_deal`] and were not gathered (`slices` is empty): none are written, the
+    /// reader cuts them again.
+    pub slices_cut: bool,
     /// The caller knows every slice's amount is its rate × (hi − lo) (its rate for a flat
     /// band), so the amounts need not be checked by multiplying again.
     pub slice_amounts_follow: bool,
@@ -393,7 +414,8 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         | bit(t.row.is_some(), H_ROW)
         | bit(t.band.is_some(), H_BAND)
         | bit(!rounded_follows, H_ROUNDED)
-        | bit(!unrounded_follows, H_UNROUNDED);
+        | bit(!unrounded_follows, H_UNROUNDED)
+        | bit(t.slices_cut, H_CUT);
     let rule = match t.rounding {
         Some(r) if facts.is_some_and(|f| f.rounding == r) => {
             head |= H_RULE;
@@ -661,6 +683,20 @@ fn read(r: &mut Reader, t: &mut Trace, facts: Option<&Facts>) -> Option<()> {
     if has(H_BAND) {
         t.band = Some(r.u32()?);
     }
+    if has(H_CUT) {
+        let (bands, scale) = facts?.per_deal.as_ref()?;
+        let src = SourceRef::default();
+        graduated(
+            bands,
+            *scale,
+            Decimal::ZERO,
+            t.basis?,
+            false,
+            src,
+            Some(&mut t.slices),
+        )
+        .ok()?;
+    }
     for k in 0..ns {
         let h = r.u64()?;
         let band = u32::try_from(h >> S_BAND).ok()?;
@@ -899,6 +935,7 @@ mod tests {
             row: Some(u32::MAX),
             band: Some(2),
             slices: &slices,
+            slices_cut: false,
             slice_amounts_follow: false,
             multipliers: &mults,
             gates: &gates,
@@ -943,6 +980,7 @@ mod tests {
             row: None,
             band: None,
             slices: &[],
+            slices_cut: false,
             slice_amounts_follow: false,
             multipliers: &[],
             gates: &[],
@@ -974,6 +1012,7 @@ mod tests {
                 row: None,
                 band: None,
                 slices: &[],
+                slices_cut: false,
                 slice_amounts_follow: false,
                 multipliers: &[],
                 gates: &[],
@@ -1086,6 +1125,7 @@ mod tests {
             mults: vec![(src(1480, 1520), Some(d("1.2"))), (src(1530, 1560), None)],
             gates: vec![src(900, 940)],
             bands: vec![Some(d("0.02")), Some(d("0.08")), None, Some(d("0.16"))],
+            per_deal: None,
         }
     }
 
@@ -1120,6 +1160,7 @@ mod tests {
             row: None,
             band: None,
             slices: &slices,
+            slices_cut: false,
             slice_amounts_follow: true,
             multipliers: &mults,
             gates: &[],
@@ -1267,6 +1308,7 @@ mod tests {
                     row: Some(u32::MAX),
                     band: Some(0),
                     slices: &slices,
+                    slices_cut: false,
                     slice_amounts_follow: false,
                     multipliers: &mults,
                     gates: &gates,
@@ -1355,6 +1397,7 @@ mod tests {
                     .collect(),
                 gates: (0..self.below(4)).map(|_| self.source()).collect(),
                 bands: (0..self.below(5)).map(|_| self.opt_dec()).collect(),
+                per_deal: None,
             }
         }
     }
@@ -1531,6 +1574,7 @@ mod tests {
                 row: self.row,
                 band: self.band,
                 slices: &self.slices,
+                slices_cut: false,
                 slice_amounts_follow: self.slices_follow,
                 multipliers: &self.mults,
                 gates: &self.gates,

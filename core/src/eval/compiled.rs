@@ -196,6 +196,13 @@ fn facts_of(comp: &CComp, rounding: Rounding) -> Facts {
             } => t.bands.iter().map(|b| literal(b.pay.expr())).collect(),
             _ => Vec::new(),
         },
+        per_deal: match &comp.payout {
+            CPayout::Commission {
+                rate: CRate::Tiers(t),
+                ..
+            } => super::tiers::per_deal_bands(t),
+            _ => None,
+        },
     }
 }
 

@@ -984,66 +984,123 @@ impl Reports {
     }
 }
 
-/// Direct reports and all (direct and indirect) reports of every payee, each with the days it
-/// reports to the payee. `rank[p]` is payee `p`'s place in id order (lists are sorted by it).
+/// The reporting hierarchy: the direct reports of every payee, each with the days it reports
+/// to the payee. A payee's team (direct and indirect reports) is walked down from them when
+/// it is read ([`Hierarchy::team_into`]) and never stored for every payee: a chain of 20,000
+/// payees has 200 million (manager, report) pairs, which took 4.8 GB. The load's depth limit
+/// ([`crate::load::MAX_HIERARCHY_DEPTH`]) bounds each walk.
+#[derive(Debug, Default)]
+pub(crate) struct Hierarchy {
+    pub direct: Reports,
+    /// Place of every payee in id order (team lists are sorted by it).
+    rank: Vec<u32>,
+    /// An assignments table gives the hierarchy (reports hold for some days only).
+    dated: bool,
+}
+
+/// What [`Hierarchy::team_into`] reuses from payee to payee.
+#[derive(Debug, Default)]
+pub(crate) struct TeamWalk {
+    /// The payee whose team `members` holds.
+    pub of: Option<u32>,
+    pub members: Vec<Member>,
+    stack: Vec<(u32, Date, Date, usize)>,
+    /// Without dates: the walk that last reached each payee (a payee is listed once).
+    seen: Vec<u32>,
+    /// Number of the current walk (a new walk needs no clearing of `seen`).
+    walks: u32,
+}
+
+impl Hierarchy {
+    /// Fills `walk.members` with the team of `p` (unless it already holds it): every payee
+    /// below `p`, with the days on which it is below `p`, sorted by (rank of its id, from),
+    /// as the direct lists are. Without an assignments table each payee is listed once and a
+    /// cycle is cut (a payee is never its own report). With one, a report is listed once per
+    /// path down, for the days on which every assignment on the path holds; the walk stops
+    /// at the depth limit (validated data never reaches it).
+    pub fn team_into(&self, p: u32, walk: &mut TeamWalk) {
+        if walk.of == Some(p) {
+            return;
+        }
+        walk.of = Some(p);
+        walk.members.clear();
+        walk.stack.clear();
+        let np = self.direct.starts.len().saturating_sub(1);
+        walk.walks = walk.walks.wrapping_add(1);
+        if !self.dated && (walk.seen.len() != np || walk.walks == 0) {
+            walk.seen.clear();
+            walk.seen.resize(np, 0);
+            walk.walks = 1;
+        }
+        let now = walk.walks;
+        if let Some(s) = walk.seen.get_mut(p as usize) {
+            *s = now;
+        }
+        for m in self.direct.of(p) {
+            walk.stack.push((m.payee, m.from, m.to, 1));
+        }
+        while let Some((q, lo, hi, depth)) = walk.stack.pop() {
+            if self.dated {
+                if q == p || depth > crate::load::MAX_HIERARCHY_DEPTH {
+                    continue;
+                }
+            } else {
+                match walk.seen.get_mut(q as usize) {
+                    Some(s) if *s != now => *s = now,
+                    _ => continue,
+                }
+            }
+            walk.members.push(Member {
+                payee: q,
+                from: lo,
+                to: hi,
+            });
+            for m in self.direct.of(q) {
+                let (l, h) = (lo.max(m.from), hi.min(m.to));
+                if l <= h {
+                    walk.stack.push((m.payee, l, h, depth + 1));
+                }
+            }
+        }
+        let rank = &self.rank;
+        walk.members.sort_unstable_by_key(|m| {
+            (
+                rank.get(m.payee as usize).copied().unwrap_or(u32::MAX),
+                m.from,
+            )
+        });
+    }
+}
+
+/// The direct reports of every payee, with the days each reports to the payee. `rank[p]` is
+/// payee `p`'s place in id order (lists are sorted by it).
 ///
-/// Without an assignments table the `manager` column is the hierarchy on every day; cycles
-/// in it are cut (a payee is never its own report). With one, each assignment makes its payee
-/// a direct report of its manager on its days, and the payee (with its own reports) a report
-/// of every manager above, on the days both assignments hold.
-pub(crate) fn hierarchy(data: &Dataset, rank: &[u32]) -> (Reports, Reports) {
+/// Without an assignments table the `manager` column is the hierarchy on every day; a payee
+/// who is their own manager is not their own report. With one, each assignment makes its
+/// payee a direct report of its manager on its days.
+pub(crate) fn hierarchy(data: &Dataset, rank: Vec<u32>) -> Hierarchy {
     let np = data.payees.id.len();
     let mut direct: Vec<Vec<Member>> = vec![Vec::new(); np];
-    let mut team: Vec<Vec<Member>> = vec![Vec::new(); np];
     match &data.assignments {
         None => {
-            let mut kids: Vec<Vec<u32>> = vec![Vec::new(); np];
             for (i, m) in data.payees.manager.iter().enumerate() {
                 if let Some(m) = m {
                     if *m as usize != i {
-                        if let Some(k) = kids.get_mut(*m as usize) {
-                            k.push(i as u32);
+                        if let Some(d) = direct.get_mut(*m as usize) {
+                            d.push(Member {
+                                payee: i as u32,
+                                from: OPEN_FROM,
+                                to: OPEN_TO,
+                            });
                         }
                     }
                 }
             }
-            let open = |q: u32| Member {
-                payee: q,
-                from: OPEN_FROM,
-                to: OPEN_TO,
-            };
-            let mut seen = vec![u32::MAX; np];
-            let mut stack = Vec::new();
-            for p in 0..np {
-                let k = kids.get(p).map(Vec::as_slice).unwrap_or(&[]);
-                if let Some(d) = direct.get_mut(p) {
-                    d.extend(k.iter().map(|&q| open(q)));
-                }
-                if let Some(s) = seen.get_mut(p) {
-                    *s = p as u32;
-                }
-                stack.clear();
-                stack.extend_from_slice(k);
-                let Some(t) = team.get_mut(p) else { continue };
-                while let Some(q) = stack.pop() {
-                    match seen.get_mut(q as usize) {
-                        Some(s) if *s != p as u32 => *s = p as u32,
-                        _ => continue,
-                    }
-                    t.push(open(q));
-                    stack.extend_from_slice(kids.get(q as usize).map(Vec::as_slice).unwrap_or(&[]));
-                }
-            }
         }
         Some(rows) => {
-            // Each payee's assignments: (manager, from, to).
-            let mut up: Vec<Vec<(u32, Date, Date)>> = vec![Vec::new(); np];
             for a in rows {
                 if a.payee == a.manager {
                     continue;
-                }
-                if let Some(u) = up.get_mut(a.payee as usize) {
-                    u.push((a.manager, a.from, a.to.unwrap_or(OPEN_TO)));
                 }
                 if let Some(d) = direct.get_mut(a.manager as usize) {
                     d.push(Member {
@@ -1053,39 +1110,13 @@ pub(crate) fn hierarchy(data: &Dataset, rank: &[u32]) -> (Reports, Reports) {
                     });
                 }
             }
-            // Walk up from every payee, cutting the days at each assignment; the depth bound
-            // stops a cycle (validated data has none).
-            let mut stack: Vec<(u32, Date, Date, usize)> = Vec::new();
-            for q in 0..np as u32 {
-                stack.clear();
-                for &(m, a, b) in up.get(q as usize).map(Vec::as_slice).unwrap_or(&[]) {
-                    stack.push((m, a, b, 1));
-                }
-                while let Some((x, a, b, depth)) = stack.pop() {
-                    if x == q || depth > np {
-                        continue;
-                    }
-                    if let Some(t) = team.get_mut(x as usize) {
-                        t.push(Member {
-                            payee: q,
-                            from: a,
-                            to: b,
-                        });
-                    }
-                    for &(y, a2, b2) in up.get(x as usize).map(Vec::as_slice).unwrap_or(&[]) {
-                        let (lo, hi) = (a.max(a2), b.min(b2));
-                        if lo <= hi {
-                            stack.push((y, lo, hi, depth + 1));
-                        }
-                    }
-                }
-            }
         }
     }
-    (
-        Reports::from_lists(direct, rank),
-        Reports::from_lists(team, rank),
-    )
+    Hierarchy {
+        direct: Reports::from_lists(direct, &rank),
+        rank,
+        dated: data.assignments.is_some(),
+    }
 }
 
 /// Quotas grouped by payee.

@@ -365,14 +365,14 @@ pub fn evaluate_with(
         lines.gather_all(data);
     }
     let order = index::payee_order(data);
-    let (direct, team) = if compiled.versions.iter().any(|v| v.uses_hierarchy) {
+    let hierarchy = if compiled.versions.iter().any(|v| v.uses_hierarchy) {
         let mut rank = vec![u32::MAX; data.payees.id.len()];
         for (i, &p) in order.iter().enumerate() {
             if let Some(r) = rank.get_mut(p as usize) {
                 *r = i as u32;
             }
         }
-        index::hierarchy(data, &rank)
+        index::hierarchy(data, rank)
     } else {
         Default::default()
     };
@@ -407,8 +407,8 @@ pub fn evaluate_with(
             data,
             plan: &compiled,
             lines: &lines,
-            direct: &direct,
-            team: &team,
+            direct: &hierarchy.direct,
+            team: &hierarchy,
             phase1: true,
             team_pay: &[],
             n_counted,
@@ -449,8 +449,8 @@ pub fn evaluate_with(
         data,
         plan: &compiled,
         lines: &lines,
-        direct: &direct,
-        team: &team,
+        direct: &hierarchy.direct,
+        team: &hierarchy,
         phase1: false,
         team_pay: &team_pay,
         n_counted,

@@ -7,7 +7,7 @@ use super::expr::{
     add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, CExpr, Cx, Fault,
     LineCx, PeriodCx, Value, R,
 };
-use super::index::{LineIndex, PayeeLines, Reports};
+use super::index::{Hierarchy, LineIndex, PayeeLines, Reports, TeamWalk};
 use super::tiers::{
     band_keys, band_of, graduated, graduated_small, interpolate, small_bands, whole, SmallBand,
     UBand,
@@ -50,7 +50,8 @@ pub(crate) struct Engine<'a> {
     pub plan: &'a CPlan,
     pub lines: &'a LineIndex,
     pub direct: &'a Reports,
-    pub team: &'a Reports,
+    /// The hierarchy; a payee's team is walked from it when read ([`Hierarchy::team_into`]).
+    pub team: &'a Hierarchy,
     /// First phase: run only the components team commission counts, and record their
     /// payee-period amounts (no lines, no plan-level limits).
     pub phase1: bool,
@@ -231,6 +232,8 @@ struct Scratch {
     tested_spare: Vec<Vec<bool>>,
     /// Team commission inputs of the current payee-period ([`PayeeOut::team`]).
     team_span: Span,
+    /// The team of the payee being evaluated, walked once for all its periods.
+    team_walk: TeamWalk,
 }
 
 /// Trace facts known when a raw amount is produced.
@@ -244,6 +247,9 @@ struct Meta {
     /// Every slice's amount is its rate × (hi − lo), as [`graduated`] computes it for a
     /// non-negative interval of a decimal key ([`TraceParts::slice_amounts_follow`]).
     slices_follow: bool,
+    /// The slices were not gathered: the trace cuts them again from the basis
+    /// ([`TraceParts::slices_cut`]).
+    slices_cut: bool,
 }
 
 impl Meta {
@@ -487,6 +493,7 @@ impl<'a> Engine<'a> {
                         counted,
                         m.source,
                         out,
+                        &mut sc.team_walk,
                     )?),
                     CMeasureKind::Agg {
                         func,
@@ -504,7 +511,10 @@ impl<'a> Engine<'a> {
                         let members: &[super::index::Member] = match population {
                             Population::Own => &own,
                             Population::Direct => self.direct.of(p),
-                            Population::Team => self.team.of(p),
+                            Population::Team => {
+                                self.team.team_into(p, &mut sc.team_walk);
+                                &sc.team_walk.members
+                            }
                         };
                         let src = m.source;
                         let mut sum = Decimal::ZERO;
@@ -593,6 +603,7 @@ impl<'a> Engine<'a> {
 
     /// Team commission of payee `p` in `slot`: the first-phase amounts of the `counted`
     /// components of its reports as of the period's last day (traced per report).
+    #[allow(clippy::too_many_arguments)]
     fn team_pay_of(
         &self,
         p: u32,
@@ -601,10 +612,14 @@ impl<'a> Engine<'a> {
         counted: &[u32],
         src: SourceRef,
         out: &mut PayeeOut,
+        walk: &mut TeamWalk,
     ) -> R<Decimal> {
         let members = match population {
             Population::Direct => self.direct.of(p),
-            _ => self.team.of(p),
+            _ => {
+                self.team.team_into(p, walk);
+                &walk.members
+            }
         };
         let base = slot.index as usize * self.n_counted;
         let r0 = out.team_reports.len();
@@ -974,6 +989,7 @@ impl<'a> Engine<'a> {
                         row: t.meta.row,
                         band: t.meta.band,
                         slices: t.meta.slices.of(&out.slices),
+                        slices_cut: t.meta.slices_cut,
                         slice_amounts_follow: t.meta.slices_follow,
                         multipliers: t.multipliers.of(&out.mults),
                         gates: t.gates.of(&out.gates),
@@ -1881,12 +1897,39 @@ impl<'a> Engine<'a> {
                         }
                     }
                 }
+                // A per-deal table whose slices the trace can cut again from each line's
+                // basis gathers none: 1,000 bands over 250,000 deals would hold 250 million.
+                let cut = self.trace
+                    && scope == TierScope::PerLine
+                    && self
+                        .plan
+                        .facts
+                        .get(cc.comp.gid as usize)
+                        .and_then(|f| f.per_deal.as_ref())
+                        .is_some_and(|(fb, fs)| *fs == sc.band_scale && fb.as_slice() == &*bands);
+                // Per deal, each line walks the bands from 0: on small decimals when they fit
+                // (`graduated_small` gives the same amount and slices, bit for bit), a few
+                // times faster over a 1,000-band table.
+                let mut small = std::mem::take(&mut sc.small_bands);
+                let small_key = match sc.band_scale {
+                    Some(ks)
+                        if self.fast
+                            && scope == TierScope::PerLine
+                            && !integer
+                            && !t.line_pay
+                            && small_bands(bands, &mut small) =>
+                    {
+                        Some(ks)
+                    }
+                    _ => None,
+                };
                 let mut running = Decimal::ZERO;
                 for k in 0..n {
                     let Some(e) = sc.elig.get(k).copied() else {
                         continue;
                     };
                     let lcx = line_cx(cx, &e);
+                    let small = &small;
                     let r: R<()> = (|| {
                         self.line_pays(t, &lcx, bands)?;
                         let (s, end) = if scope == TierScope::Running {
@@ -1897,20 +1940,29 @@ impl<'a> Engine<'a> {
                             (Decimal::ZERO, e.basis)
                         };
                         let s0 = out.slices.len();
-                        let amount = graduated(
-                            bands,
-                            sc.band_scale,
-                            s,
-                            end,
-                            integer,
-                            src,
-                            self.trace.then_some(&mut out.slices),
-                        )?;
-                        let meta = Meta::graduated(
+                        let fast = small_key.and_then(|ks| {
+                            let (a, b) = (Small::of(s)?, Small::of(end)?);
+                            let trace = (self.trace && !cut).then_some(&mut out.slices);
+                            graduated_small(bands, small, ks, a, b, trace)
+                        });
+                        let amount = match fast {
+                            Some((a, _)) => a.dec(),
+                            None => graduated(
+                                bands,
+                                sc.band_scale,
+                                s,
+                                end,
+                                integer,
+                                src,
+                                (self.trace && !cut).then_some(&mut out.slices),
+                            )?,
+                        };
+                        let mut meta = Meta::graduated(
                             e.basis,
                             span_from(s0, out.slices.len()),
                             !integer && exact::le(s, end),
                         );
+                        meta.slices_cut = cut;
                         self.finish(
                             cc,
                             sc,
@@ -1926,6 +1978,7 @@ impl<'a> Engine<'a> {
                     })();
                     r.map_err(at_deal(e.deal))?;
                 }
+                sc.small_bands = small;
                 Ok(())
             }
         }

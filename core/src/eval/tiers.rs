@@ -13,14 +13,16 @@
 //! * A flat band amount is paid by the line (or period) that *enters* the band: the
 //!   interval overlaps the band and starts at or before the band's lower bound.
 
-use super::expr::{add, fault, mul, sub, R};
+use super::compiled::{CKey, CTiers};
+use super::expr::{add, fault, mul, sub, CExpr, Value, R};
 use crate::exact::{key_at, le, lt, max, min, Small};
 use crate::plan::SourceRef;
+use crate::plan::{TierMode, TierScope};
 use crate::results::Slice;
 use rust_decimal::Decimal;
 
 /// A band in basis units with its resolved pay.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct UBand {
     pub lo: Decimal,
     pub lo_closed: bool,
@@ -57,6 +59,40 @@ pub(crate) fn band_keys(bands: &mut [UBand]) -> Option<u32> {
         };
     }
     Some(scale)
+}
+
+/// The bands of a `graduated ... per deal` table on the amount whose rates are all literals,
+/// as the evaluator slices them (bounds as written, literal rates) with their key scale; `None`
+/// for any other table. A line of such a table has the slices [`graduated`] cuts from
+/// `[0, basis)`, so its trace record need not hold them: [`crate::tape`] cuts them again when
+/// the trace is read, rather than storing one slice per band per deal.
+pub(crate) fn per_deal_bands(t: &CTiers) -> Option<(Vec<UBand>, Option<u32>)> {
+    if t.mode != TierMode::Graduated
+        || t.scope != TierScope::PerLine
+        || !matches!(t.key, CKey::Amount)
+        || t.integer_key
+        || t.line_pay
+    {
+        return None;
+    }
+    let mut bands = Vec::with_capacity(t.bands.len());
+    for b in &t.bands {
+        let CExpr::Const(Value::Dec(rate)) = b.pay.expr() else {
+            return None;
+        };
+        bands.push(UBand {
+            lo: b.lo.value,
+            lo_closed: b.lo.closed,
+            hi: b.hi.map(|h| h.value),
+            hi_closed: b.hi.map(|h| h.closed).unwrap_or(false),
+            rate: *rate,
+            flat: b.pay.is_flat(),
+            lo_key: 0,
+            hi_key: 0,
+        });
+    }
+    let scale = band_keys(&mut bands);
+    Some((bands, scale))
 }
 
 impl UBand {
