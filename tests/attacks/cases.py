@@ -3,6 +3,7 @@ have. `scale` is "small" (the test command) or "full" (the sizes the defects wer
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -121,4 +122,43 @@ def build(work: Path, scale: str) -> list[Case]:
         stderr_has="error[E0002]: the plan is more than 1048576 bytes",
         check=lambda o: None if len(o.stderr) < 4096 else f"{len(o.stderr)} bytes of error output",
     ))
+
+    # --- memory that grew faster than the input (tests/attacks/gen.py makes the inputs) ----------
+    out.extend(generated(work / "gen", scale))
     return out
+
+
+def printed_totals(stdout: bytes) -> dict[str, str]:
+    """`payee period amount` rows of the totals table `run` prints, amounts without digit groups."""
+    totals = {}
+    for line in stdout.decode().splitlines()[1:]:
+        parts = line.split()
+        if len(parts) == 3 and parts[0] != "total":
+            totals[parts[0]] = parts[2].replace(",", "")
+    return totals
+
+
+def generated(root: Path, scale: str) -> list[Case]:
+    import gen
+
+    cases = []
+    for name, build in gen.cases(scale, deep=False).items():
+        folder = root / name
+        build(str(folder))
+        expect = json.loads((folder / "expect.json").read_text())
+        args = ["run", f"{folder}/plan.comp"]
+        for a in (folder / "run.args").read_text().split():
+            args.append(f"{folder}/{a}" if a.endswith(".csv") else a)
+        inputs = [p for p in folder.iterdir() if p.suffix in (".csv", ".comp")]
+        if expect["exit"] == 0:
+            want = expect["totals"]
+            check = (lambda want: lambda o: None if printed_totals(o.stdout) == want else
+                     f"totals differ from the independent computation in {len(set(printed_totals(o.stdout).items()) ^ set(want.items()))} places")(want)
+            stderr = ""
+        else:
+            check = None
+            stderr = f"error[{expect['code']}]"
+        budget = expect["budget_bytes"] - 3 * sum(p.stat().st_size for p in inputs) - 64 * MIB
+        cases.append(Case(name, "memory faster than the input", args, inputs, expect["exit"],
+                          stderr_has=stderr, check=check, extra_budget=budget))
+    return cases

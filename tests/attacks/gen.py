@@ -168,6 +168,22 @@ def tiers(folder, scope, deals, payees, bands=1000):
     expect(folder, exit=0, totals={p: money(v) for p, v in per_payee.items()})
 
 
+def cases(scale, deep=False):
+    """Every case's name and the function that writes it into a folder (also used by
+    tests/attacks/cases.py, which runs them in the attack suite)."""
+    full = scale == "full"
+    depth = (100_000 if deep else 20_000) if full else 2_000
+    deals = 250_000 if full else 2_000
+    payees = 1_000 if full else 20
+    return {
+        "chain-payees": lambda f: chain(f, depth, False),
+        "chain-managers": lambda f: chain(f, depth, True),
+        "chain-limit": lambda f: chain(f, LIMIT + 1, False),
+        "graduated-per-deal": lambda f: tiers(f, "per deal", deals, payees),
+        "graduated-running": lambda f: tiers(f, "running", deals, payees),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
@@ -175,21 +191,11 @@ def main():
     ap.add_argument("--deep", action="store_true", help="full scale: 100,000-deep chains")
     ap.add_argument("--case", action="append", help="only these cases (repeatable)")
     a = ap.parse_args()
-    full = a.scale == "full"
-    depth = (100_000 if a.deep else 20_000) if full else 2_000
-    deals = 250_000 if full else 2_000
-    payees = 1_000 if full else 20
-    cases = {
-        "chain-payees": lambda f: chain(f, depth, False),
-        "chain-managers": lambda f: chain(f, depth, True),
-        "chain-limit": lambda f: chain(f, LIMIT + 1, False),
-        "graduated-per-deal": lambda f: tiers(f, "per deal", deals, payees),
-        "graduated-running": lambda f: tiers(f, "running", deals, payees),
-    }
-    for name in a.case or list(cases):
-        if name not in cases:
-            ap.error("unknown case %r (known: %s)" % (name, ", ".join(cases)))
-        cases[name](os.path.join(a.out, name))
+    cases_ = cases(a.scale, a.deep)
+    for name in a.case or list(cases_):
+        if name not in cases_:
+            ap.error("unknown case %r (known: %s)" % (name, ", ".join(cases_)))
+        cases_[name](os.path.join(a.out, name))
         print(os.path.join(a.out, name))
 
 
