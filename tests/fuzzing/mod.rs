@@ -18,7 +18,7 @@ pub mod render;
 
 use arbitrary::Unstructured;
 use commissio::core::Decimal;
-use commissio::{CompiledPlan, Error, Results};
+use commissio::{CompiledPlan, Error, Inputs, Results};
 use model::{Gen, Stage};
 use reference::{Expect, RefLine};
 use std::collections::BTreeMap;
@@ -94,32 +94,150 @@ fn without_sources(p: &commissio::Plan) -> String {
     s
 }
 
-/// Formatting is idempotent, and the formatted text checks exactly when the original does.
+/// Formatting is idempotent and keeps the plan's meaning: the formatted text checks exactly
+/// when the original does, and when both check, they lower to the same plan (source positions
+/// aside) and pay the same on a sample dataset ([`sample_outcome`]).
 pub fn check_format_roundtrip(data: &[u8]) -> Result<(), String> {
+    check_format_roundtrip_with(data, |t| commissio::dsl::format(t).ok())
+}
+
+/// [`check_format_roundtrip`] with the formatter passed in (`None` = the text is refused), so a
+/// test can show the check catches a formatter that changes a plan's meaning.
+pub fn check_format_roundtrip_with(
+    data: &[u8],
+    format: impl Fn(&str) -> Option<String>,
+) -> Result<(), String> {
     let Ok(text) = std::str::from_utf8(data) else {
         return Ok(());
     };
-    let Ok(once) = commissio::dsl::format(text) else {
+    let Some(once) = format(text) else {
         return Ok(());
     };
-    let twice = commissio::dsl::format(&once).unwrap_or_default();
+    let twice = format(&once).unwrap_or_default();
     if once != twice {
         return Err(format!(
             "format is not idempotent:\n--- once\n{once}\n--- twice\n{twice}"
         ));
     }
-    let a = commissio::dsl::compile(text)
-        .map(|p| without_sources(&p))
-        .ok();
-    let b = commissio::dsl::compile(&once)
-        .map(|p| without_sources(&p))
-        .ok();
-    if a.is_some() != b.is_some() {
+    let (a, b) = match (
+        commissio::dsl::compile(text),
+        commissio::dsl::compile(&once),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(_), Err(_)) => return Ok(()),
+        _ => {
+            return Err(format!(
+                "formatting changed whether the plan checks:\n--- before\n{text}\n--- after\n{once}"
+            ))
+        }
+    };
+    if without_sources(&a) != without_sources(&b) {
         return Err(format!(
-            "formatting changed whether the plan checks:\n--- before\n{text}\n--- after\n{once}"
+            "formatting changed the compiled plan:\n--- before\n{text}\n--- after\n{once}\n--- plan before\n{}\n--- plan after\n{}",
+            without_sources(&a),
+            without_sources(&b)
+        ));
+    }
+    let (ra, rb) = (sample_outcome(text), sample_outcome(&once));
+    if ra != rb {
+        return Err(format!(
+            "formatting changed what the plan pays on the sample dataset:\n--- before\n{text}\n--- after\n{once}\n--- results before\n{ra}\n--- results after\n{rb}"
         ));
     }
     Ok(())
+}
+
+/// One CSV field, always quoted (column names may hold commas or quotes).
+fn csv_field(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// A sample value of a declared field; `i` varies it between rows.
+fn sample_value(ty: commissio::core::plan::FieldType, i: usize, date: &str) -> String {
+    use commissio::core::plan::FieldType as T;
+    match ty {
+        // Whole amounts: valid in every currency, whatever its minor units.
+        T::Money => ["1200", "34000", "560"][i % 3].to_string(),
+        T::Number => ["1.5", "0.25", "7"][i % 3].to_string(),
+        T::Percent => ["30%", "0.05", "100%"][i % 3].to_string(),
+        T::Integer => ["3", "1", "12"][i % 3].to_string(),
+        T::Date => date.to_string(),
+        T::Text => ["a", "b", "a"][i % 3].to_string(),
+        T::Bool => ["true", "false", "true"][i % 3].to_string(),
+    }
+}
+
+/// What a plan pays on a small fixed dataset filled from its input schema, for the first
+/// period of its first version: the canonical JSON of the results, or the error code. Two
+/// payees (`B` manages `A`), three deals, one quota each; `"no plan"` when it does not check.
+pub fn sample_outcome(text: &str) -> String {
+    use commissio::core::period::Period;
+    let plan = match CompiledPlan::compile(text) {
+        Ok(p) => p,
+        Err(e) => return format!("no plan: {}", e.code()),
+    };
+    let Some(v) = plan.plan.versions.first() else {
+        return "no version".to_string();
+    };
+    let period = Period::containing(
+        v.effective.start,
+        v.calendar.grain,
+        v.calendar.fiscal_year_start_month,
+    );
+    let label = period.label();
+    let day = |n: i64| {
+        let first = period.range().start.max(v.effective.start);
+        first
+            .add_days(n)
+            .filter(|d| period.range().contains(*d))
+            .unwrap_or(first)
+            .to_string()
+    };
+    let row = |cells: Vec<String>| {
+        cells
+            .iter()
+            .map(|c| csv_field(c))
+            .collect::<Vec<_>>()
+            .join(",")
+            + "\n"
+    };
+    let ps = &v.schema.payee;
+    let mut head = vec![
+        ps.builtin_column("id").to_string(),
+        ps.builtin_column("manager").to_string(),
+    ];
+    head.extend(ps.fields.iter().map(|f| f.column.clone()));
+    let mut payees = row(head);
+    for (i, (id, manager)) in [("A", "B"), ("B", "")].into_iter().enumerate() {
+        let mut cells = vec![id.to_string(), manager.to_string()];
+        cells.extend(ps.fields.iter().map(|f| sample_value(f.ty, i, &day(0))));
+        payees.push_str(&row(cells));
+    }
+    let ds = &v.schema.deal;
+    let mut head = vec![
+        ds.builtin_column("id").to_string(),
+        ds.builtin_column("payee").to_string(),
+        ds.builtin_column("date").to_string(),
+    ];
+    head.extend(ds.fields.iter().map(|f| f.column.clone()));
+    let mut deals = row(head);
+    for (i, owner) in ["A", "B", "A"].into_iter().enumerate() {
+        let date = day(1 + 20 * i as i64);
+        let mut cells = vec![format!("D{i}"), owner.to_string(), date.clone()];
+        cells.extend(ds.fields.iter().map(|f| sample_value(f.ty, i, &date)));
+        deals.push_str(&row(cells));
+    }
+    let quotas = format!("payee,period,amount\nA,{label},10000\nB,{label},50000\n");
+    let inputs = match Inputs::from_csv(&payees, &deals, None, Some(&quotas)) {
+        Ok(i) => i,
+        Err(e) => return format!("data error: {e}"),
+    };
+    match plan.evaluate(&inputs, &label) {
+        Ok(r) => r
+            .to_json()
+            .unwrap_or_else(|e| format!("unserialisable: {e}")),
+        Err(e) => format!("error {}", e.code()),
+    }
 }
 
 /// Lines (component, deal, amount) in output order and the total, per (payee, period).
@@ -320,5 +438,113 @@ pub fn check_decimal_edges(data: &[u8]) -> Result<(), String> {
             e.code(),
             describe(&case, &text)
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLES: [(&str, &str); 7] = [
+        (
+            "ae_quota_tiers",
+            include_str!("../../examples/ae_quota_tiers.comp"),
+        ),
+        (
+            "channel_partner_margin",
+            include_str!("../../examples/channel_partner_margin.comp"),
+        ),
+        (
+            "manager_override",
+            include_str!("../../examples/manager_override.comp"),
+        ),
+        (
+            "new_hire_ramp",
+            include_str!("../../examples/new_hire_ramp.comp"),
+        ),
+        (
+            "sdr_meetings",
+            include_str!("../../examples/sdr_meetings.comp"),
+        ),
+        (
+            "smb_ae_versions",
+            include_str!("../../examples/smb_ae_versions.comp"),
+        ),
+        (
+            "w1_reference",
+            include_str!("../../examples/w1_reference.comp"),
+        ),
+    ];
+
+    /// The real formatter passes on every example, and the sample dataset is not vacuous:
+    /// each example evaluates on it (no error) and most pay something.
+    #[test]
+    fn every_example_keeps_its_meaning_and_the_sample_pays() {
+        let mut paying = 0;
+        for (name, text) in EXAMPLES {
+            assert_eq!(check_format_roundtrip(text.as_bytes()), Ok(()), "{name}");
+            let out = sample_outcome(text);
+            let json: serde_json::Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("{name}: {e}: {out}"));
+            let totals = json["totals"].as_array().cloned().unwrap_or_default();
+            if totals.iter().any(|t| {
+                t["amount"]
+                    .as_str()
+                    .and_then(|a| a.parse::<Decimal>().ok())
+                    .is_some_and(|a| !a.is_zero())
+            }) {
+                paying += 1;
+            }
+        }
+        assert!(paying >= 5, "only {paying} of 7 examples pay on the sample");
+    }
+
+    /// A "formatter" that changes one literal after formatting: the plans differ.
+    #[test]
+    fn a_formatter_that_changes_a_literal_is_caught() {
+        let text = EXAMPLES[0].1;
+        // The only "8%" is the second band's rate; formatting again keeps the change, so the
+        // bad formatter is idempotent and only the plan comparison can catch it.
+        assert_eq!(text.matches("8%").count(), 1);
+        let err = check_format_roundtrip_with(text.as_bytes(), |t| {
+            commissio::dsl::format(t)
+                .ok()
+                .map(|f| f.replacen("8%", "9%", 1))
+        })
+        .expect_err("a changed rate must be reported");
+        assert!(
+            err.starts_with("formatting changed the compiled plan:"),
+            "{err}"
+        );
+    }
+
+    /// A "formatter" that drops a component also fails, as a changed plan.
+    #[test]
+    fn a_formatter_that_drops_a_component_is_caught() {
+        let text = EXAMPLES[0].1;
+        let drop_kicker = |t: &str| {
+            let f = commissio::dsl::format(t).ok()?;
+            // With the blank line before it, so formatting the result again changes nothing.
+            let Some(start) = f.find("\n  component kicker {") else {
+                return Some(f);
+            };
+            let end = start + f[start..].find("\n  }\n")? + 5;
+            Some(format!("{}{}", &f[..start], &f[end..]))
+        };
+        let err = check_format_roundtrip_with(text.as_bytes(), drop_kicker)
+            .expect_err("a dropped component must be reported");
+        assert!(
+            err.starts_with("formatting changed the compiled plan:"),
+            "{err}"
+        );
+    }
+
+    /// The sample comparison on its own tells apart two plans that differ in one rate.
+    #[test]
+    fn the_sample_outcome_sees_a_changed_rate() {
+        let text = EXAMPLES[0].1;
+        let changed = text.replacen("[0%,   50%)  2%", "[0%,   50%)  3%", 1);
+        assert_ne!(changed, text);
+        assert_ne!(sample_outcome(text), sample_outcome(&changed));
     }
 }
