@@ -233,10 +233,33 @@ pub fn sample_outcome(text: &str) -> String {
         Err(e) => return format!("data error: {e}"),
     };
     match plan.evaluate(&inputs, &label) {
-        Ok(r) => r
-            .to_json()
-            .unwrap_or_else(|e| format!("unserialisable: {e}")),
+        Ok(r) => match r.to_json().map(|j| serde_json::from_str(&j)) {
+            Ok(Ok(mut json)) => {
+                drop_source_refs(&mut json);
+                json.to_string()
+            }
+            Ok(Err(e)) | Err(e) => format!("unserialisable: {e}"),
+        },
         Err(e) => format!("error {}", e.code()),
+    }
+}
+
+/// Results name plan byte ranges (`{"start":..,"end":..}`, e.g. a team commission's source),
+/// which formatting moves; blank them so only what is paid and why is compared.
+fn drop_source_refs(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if m.len() == 2
+                && m.get("start").is_some_and(|x| x.is_u64())
+                && m.get("end").is_some_and(|x| x.is_u64())
+            {
+                *v = serde_json::Value::Null;
+            } else {
+                m.values_mut().for_each(drop_source_refs);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_source_refs),
+        _ => {}
     }
 }
 
@@ -537,6 +560,19 @@ mod tests {
             err.starts_with("formatting changed the compiled plan:"),
             "{err}"
         );
+    }
+
+    /// Team commission traces name plan byte ranges; moving the text (as formatting does) must
+    /// not count as a change of meaning.
+    #[test]
+    fn moved_text_is_not_a_change_of_meaning() {
+        let text = include_str!("../corpus/058-team-commission-direct/plan.comp");
+        let moved = format!("# a comment that moves every byte\n{text}");
+        let out = sample_outcome(text);
+        // The team commission's source was there, and blanked.
+        assert!(out.contains("\"source\":null"), "{out}");
+        assert_eq!(out, sample_outcome(&moved));
+        assert_eq!(check_format_roundtrip(text.as_bytes()), Ok(()));
     }
 
     /// The sample comparison on its own tells apart two plans that differ in one rate.
