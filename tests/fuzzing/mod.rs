@@ -6,9 +6,11 @@
 //!
 //! - [`check_parse`]: any text parses and checks without panicking, and every diagnostic has a
 //!   documented code other than `E0005` (internal error).
-//! - [`check_format_roundtrip`]: formatting is idempotent and keeps the plan's meaning.
+//! - [`check_format_roundtrip`]: formatting is idempotent and keeps the plan's meaning (the
+//!   same lowered plan, the same results on a sample dataset).
 //! - [`check_eval_reference`]: a generated plan and data, evaluated by the engine and by the
-//!   naive reference of [`reference`], give the same lines and totals, exactly.
+//!   naive reference of [`reference`], give the same lines and totals, exactly: as the same
+//!   strings, scale included, wherever the docs fix an amount's text (see `exact`).
 //! - [`check_decimal_edges`]: plans and data with extreme or malformed numbers never panic;
 //!   evaluation returns results whose totals are the sums of their lines, or a documented error.
 
@@ -336,13 +338,46 @@ fn describe(case: &model::Case, text: &str) -> String {
     format!("--- plan\n{text}--- data\n{}", render::data_text(case))
 }
 
+/// A payee-period's lines and total as text. With `rounding ... per line` the docs fix the
+/// text of every amount that the plan's scale can hold (§7.1: shown at that scale whenever it
+/// loses no digit; totals are sums of such lines), so those compare as exact strings and a
+/// wrong scale (`5000.0000` for `5000.00`) is a difference. The docs fix no scale for the
+/// rest: an amount a cap or floor with more decimals than the plan leaves between rounding
+/// steps (and a total with such a line), and every line at the `component` and `payout` stages, which keep full precision
+/// (its scale depends on how a product was formed); those compare by value.
+fn exact(
+    x: &(Vec<RefLine>, Decimal),
+    stage: Stage,
+    scale: u32,
+) -> (Vec<(&str, Option<&str>, String)>, String) {
+    let held = |d: Decimal| stage == Stage::Line && d.round_dp(scale) == d;
+    let text = |d: Decimal, exact: bool| {
+        if exact {
+            d.to_string()
+        } else {
+            format!("{} (by value)", d.normalize())
+        }
+    };
+    // The total's text is fixed when every line's is.
+    let total_exact = held(x.1) && x.0.iter().all(|l| held(l.amount));
+    (
+        x.0.iter()
+            .map(|l| {
+                let t = text(l.amount, held(l.amount));
+                (l.component.as_str(), l.deal.as_deref(), t)
+            })
+            .collect(),
+        text(x.1, total_exact),
+    )
+}
+
 /// The first difference between engine and reference results, if any.
-fn diff(got: &Grouped, want: &Grouped) -> Option<String> {
+fn diff(got: &Grouped, want: &Grouped, stage: Stage, scale: u32) -> Option<String> {
     let keys: std::collections::BTreeSet<&(String, String)> =
         got.keys().chain(want.keys()).collect();
     for key in keys {
         match (got.get(key), want.get(key)) {
-            (Some(g), Some(w)) if g == w => {}
+            (Some(g), Some(w)) if exact(g, stage, scale) == exact(w, stage, scale) => {}
             (g, w) => {
                 let side = |x: Option<&(Vec<RefLine>, Decimal)>| match x {
                     None => "  (no lines, no total)\n".to_string(),
@@ -394,7 +429,7 @@ pub fn check_eval_reference(data: &[u8]) -> Result<(), String> {
         (Err(e), Expect::Error(code)) if e.code() == code => Ok(()),
         (Ok(r), Expect::Results(want)) => {
             let got = group(&r).map_err(|e| format!("{e}\n{}", describe(&case, &text)))?;
-            if let Some(d) = diff(&got, &want) {
+            if let Some(d) = diff(&got, &want, case.plan.stage, case.plan.scale) {
                 return Err(format!(
                     "engine and reference differ\n{d}{}",
                     describe(&case, &text)
@@ -573,6 +608,35 @@ mod tests {
         assert!(out.contains("\"source\":null"), "{out}");
         assert_eq!(out, sample_outcome(&moved));
         assert_eq!(check_format_roundtrip(text.as_bytes()), Ok(()));
+    }
+
+    /// Engine and reference results compare as exact text where the docs fix it: a line of
+    /// `5000.0000` where the reference says `5000.00` differs under `per line` rounding, and
+    /// only by value under `per payout`.
+    #[test]
+    fn the_reference_comparison_sees_a_wrong_scale() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let one = |amount: &str| {
+            let line = RefLine {
+                component: "c0".into(),
+                deal: Some("1".into()),
+                amount: d(amount),
+            };
+            let mut g = Grouped::new();
+            g.insert(("A".into(), "2026-Q1".into()), (vec![line], d(amount)));
+            g
+        };
+        let (got, want) = (one("5000.0000"), one("5000.00"));
+        let err = diff(&got, &want, Stage::Line, 2).unwrap_or_default();
+        assert!(
+            err.contains("5000.0000") && err.contains("5000.00\n"),
+            "{err}"
+        );
+        assert_eq!(diff(&got, &want, Stage::Payout, 2), None);
+        assert_eq!(diff(&want, &want, Stage::Line, 2), None);
+        // An amount the plan's scale cannot hold compares by value.
+        assert_eq!(diff(&one("321.80"), &one("321.8"), Stage::Line, 0), None);
+        assert!(diff(&one("321.80"), &one("321.9"), Stage::Line, 0).is_some());
     }
 
     /// The sample comparison on its own tells apart two plans that differ in one rate.

@@ -447,6 +447,17 @@ pub fn evaluate(case: &Case) -> Result<Expect, String> {
     Ok(Expect::Results(out))
 }
 
+/// A line amount as shown (§7.1): with `rounding ... per line`, at the plan's scale whenever
+/// that loses no digit (a 0 of a failed gate is `0.00`, a cap of `50% of 10000.00` cuts to
+/// `5000.00`); otherwise as computed.
+fn shown(cx: &Ctx, v: Decimal) -> Decimal {
+    let mut v = v;
+    if cx.stage == Stage::Line && v.round_dp(cx.scale) == v {
+        v.rescale(cx.scale);
+    }
+    v
+}
+
 /// Every line of one payee in one period, in line order (§10, §10.1).
 fn payee_period(
     cx: &Ctx,
@@ -515,7 +526,7 @@ fn payee_period(
                 None => "(plan)".into(),
             },
             deal: w.deal,
-            amount: w.amount,
+            amount: shown(cx, w.amount),
         })
         .collect())
 }
