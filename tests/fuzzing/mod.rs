@@ -338,6 +338,9 @@ fn describe(case: &model::Case, text: &str) -> String {
     format!("--- plan\n{text}--- data\n{}", render::data_text(case))
 }
 
+/// A line as (component, deal, amount text).
+type TextLine<'a> = (&'a str, Option<&'a str>, String);
+
 /// A payee-period's lines and total as text. With `rounding ... per line` the docs fix the
 /// text of every amount that the plan's scale can hold (§7.1: shown at that scale whenever it
 /// loses no digit; totals are sums of such lines), so those compare as exact strings and a
@@ -345,11 +348,7 @@ fn describe(case: &model::Case, text: &str) -> String {
 /// rest: an amount a cap or floor with more decimals than the plan leaves between rounding
 /// steps (and a total with such a line), and every line at the `component` and `payout` stages, which keep full precision
 /// (its scale depends on how a product was formed); those compare by value.
-fn exact(
-    x: &(Vec<RefLine>, Decimal),
-    stage: Stage,
-    scale: u32,
-) -> (Vec<(&str, Option<&str>, String)>, String) {
+fn exact(x: &(Vec<RefLine>, Decimal), stage: Stage, scale: u32) -> (Vec<TextLine<'_>>, String) {
     let held = |d: Decimal| stage == Stage::Line && d.round_dp(scale) == d;
     let text = |d: Decimal, exact: bool| {
         if exact {
