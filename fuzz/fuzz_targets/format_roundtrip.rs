@@ -1,4 +1,4 @@
-//! Formatting is idempotent, and the formatted text checks exactly when the original does.
+//! Formatting is idempotent and keeps the meaning: same checks, same lowered plan, same pay on a sample.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

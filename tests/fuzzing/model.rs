@@ -142,6 +142,23 @@ pub struct Tiers {
     pub ratio_plain: bool,
 }
 
+/// An interpolated table (§8.6): anchors `key => value`, keys strictly increasing; values
+/// are rates (`6%`) or money (`5000`). Money basis only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    /// Key (`by amount`, `by attainment`, `by bookings`).
+    pub key: Key,
+    /// `per deal` (only `by amount`); otherwise at period end.
+    pub per_deal: bool,
+    /// Whether the scope is written (`at period end` is the default).
+    pub scope_written: bool,
+    /// Values are money (a pay curve) rather than rates.
+    pub money: bool,
+    /// Anchors (key in the key's units: percents for attainment; value: a percent number for
+    /// a rate, money otherwise), at least two.
+    pub anchors: Vec<(Lit, Lit)>,
+}
+
 /// A component's rate.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rate {
@@ -149,6 +166,19 @@ pub enum Rate {
     Flat(Lit),
     /// A tier table.
     Tiers(Tiers),
+    /// An interpolated table.
+    Curve(Curve),
+}
+
+impl Rate {
+    /// True when the rate reads the ratio measure `attainment`.
+    pub fn reads_attainment(&self) -> bool {
+        match self {
+            Rate::Flat(_) => false,
+            Rate::Tiers(t) => t.key == Key::Attainment,
+            Rate::Curve(c) => c.key == Key::Attainment,
+        }
+    }
 }
 
 /// `multiply <factor> [when deal.amount >= <x>]`.
@@ -195,6 +225,8 @@ impl Comp {
     pub fn has_period_lines(&self) -> bool {
         match &self.rate {
             Rate::Flat(_) => false,
+            // A money curve at period end pays one period line (§8.6).
+            Rate::Curve(c) => c.money && !c.per_deal,
             Rate::Tiers(t) => match (t.mode, t.scope) {
                 (Mode::Graduated, Scope::PeriodEnd) => true,
                 (Mode::Retroactive, Scope::PeriodEnd) => {
@@ -549,10 +581,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             limits,
             underscores: self.chance(1, 3),
         };
-        let uses_attainment = plan
-            .comps
-            .iter()
-            .any(|c| matches!(&c.rate, Rate::Tiers(t) if t.key == Key::Attainment));
+        let uses_attainment = plan.comps.iter().any(|c| c.rate.reads_attainment());
         // The reported periods; most deals fall in them.
         let nper = match grain {
             Grain::Month => 6,
@@ -694,6 +723,26 @@ impl<'a, 'b> Gen<'a, 'b> {
         }
     }
 
+    /// Turns some tier tables on a money basis into interpolated tables (§8.6); true when it
+    /// turned any. Called with its own byte stream on a case already generated, so the bytes
+    /// that make the case (and every saved input) keep their meaning.
+    pub fn curves(&mut self, plan: &mut PlanSpec) -> bool {
+        let mut any = false;
+        for c in &mut plan.comps {
+            if c.basis != Basis::Amount || !matches!(c.rate, Rate::Tiers(_)) || !self.chance(1, 2) {
+                continue;
+            }
+            let mut k = self.curve();
+            // A period line cannot take a multiplier that reads the deal (§7.1).
+            if k.money && !k.per_deal && c.mults.iter().any(|m| m.when_amount_ge.is_some()) {
+                k.money = false;
+            }
+            c.rate = Rate::Curve(k);
+            any = true;
+        }
+        any
+    }
+
     fn limit_amount(&mut self, cap: bool) -> Lit {
         let v = if cap {
             let mag = self.pick(&[10i64, 1_000, 100_000]);
@@ -773,6 +822,51 @@ impl<'a, 'b> Gen<'a, 'b> {
             Basis::Units => self.dec(100, 2),
         };
         self.lit(v)
+    }
+
+    fn curve(&mut self) -> Curve {
+        let key = self.pick(&[Key::Amount, Key::Amount, Key::Attainment, Key::Bookings]);
+        let per_deal = key == Key::Amount && self.chance(1, 2);
+        let scope_written = per_deal || self.chance(1, 2);
+        let money = self.chance(1, 3);
+        // Keys in the key's units: percents of quota, or money. Never negative: a row
+        // `-46 => 2%` after another reads as the previous value minus 46 (rows have no
+        // delimiter), which the checker refuses.
+        let (first, step_max, dp) = match key {
+            Key::Attainment => (
+                Decimal::from(self.pick(&[0i64, 0, 10, 50])),
+                self.pick(&[20i64, 60, 120]),
+                1,
+            ),
+            _ => {
+                let lo = match self.int(0, 5) {
+                    0 => Decimal::new(500, 0),
+                    _ => Decimal::ZERO,
+                };
+                (lo, self.pick(&[1_000i64, 50_000, 2_000_000]), 2)
+            }
+        };
+        let mut anchors = Vec::new();
+        let mut at = first;
+        for i in 0..self.int(2, 4) {
+            if i > 0 {
+                at += self.dec(step_max, dp).max(Decimal::ONE);
+            }
+            let value = if money {
+                self.dec(5000, 2)
+            } else {
+                self.pay_rate(Basis::Amount).value().unwrap_or_default()
+            };
+            let (k, v) = (self.lit(at), self.lit(value));
+            anchors.push((k, v));
+        }
+        Curve {
+            key,
+            per_deal,
+            scope_written,
+            money,
+            anchors,
+        }
     }
 
     fn tiers(&mut self, basis: Basis) -> Tiers {

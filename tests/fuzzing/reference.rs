@@ -3,10 +3,13 @@
 //! engine disagree, the docs decide which one is wrong.
 //!
 //! Sections it follows: §4.4 credits, §5 measures, §7 components (gates, multipliers,
-//! eligibility), §8 tiers (bands, scopes, integer keys, flat bands), §9 caps and floors with
-//! their order and allocation, §10 evaluation and line order, §3.4/§11 rounding.
+//! eligibility), §8 tiers (bands, scopes, integer keys, flat bands), §8.6 interpolated tables
+//! (rates and money curves, per deal and at period end), §9 caps and floors with their order
+//! and allocation, §10 evaluation and line order, §3.4/§11 rounding.
 
-use super::model::{Basis, Case, Comp, Grain, Key, Lit, Mode, Pay, Rate, Scope, Stage, Tiers};
+use super::model::{
+    Basis, Case, Comp, Curve, Grain, Key, Lit, Mode, Pay, Rate, Scope, Stage, Tiers,
+};
 use commissio::core::Decimal;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -278,6 +281,41 @@ fn rate_value(basis: Basis, lit: &Lit) -> Result<Decimal, String> {
     })
 }
 
+/// The value of an interpolated table at key `k` (§8.6): the first anchor's value at or below
+/// the first key, the last one's at or above the last key; between anchors (a, v) and
+/// (a′, v′), v + (v′ − v) × (K − a) / (a′ − a), one division at the end. Keys of a ratio
+/// measure are multiplied by its denominator first (§8.2); rates are fractions (§2.4).
+fn curve_value(c: &Curve, k: Decimal, quota: Decimal) -> Result<Decimal, String> {
+    let mut points = Vec::new();
+    for (a, v) in &c.anchors {
+        let a = match c.key {
+            Key::Attainment => percent(val(a)?) * quota,
+            _ => val(a)?,
+        };
+        let v = if c.money { val(v)? } else { percent(val(v)?) };
+        points.push((a, v));
+    }
+    let (Some(&(a0, v0)), Some(&(an, vn))) = (points.first(), points.last()) else {
+        return Err("a curve without anchors".into());
+    };
+    if k <= a0 {
+        return Ok(v0);
+    }
+    if k >= an {
+        return Ok(vn);
+    }
+    for w in points.windows(2) {
+        let ((a, v), (a2, v2)) = (w[0], w[1]);
+        if k == a {
+            return Ok(v);
+        }
+        if k > a && k < a2 {
+            return Ok(v + (v2 - v) * (k - a) / (a2 - a));
+        }
+    }
+    Err(format!("key {k} outside the anchors"))
+}
+
 /// A line while a payee-period is worked out.
 #[derive(Debug, Clone)]
 struct Work {
@@ -370,10 +408,7 @@ pub fn evaluate(case: &Case) -> Result<Expect, String> {
     }
     // A zero quota divides by zero wherever attainment is read (§8.2, R0101); every payee is
     // evaluated in every period under a version.
-    let attainment = plan
-        .comps
-        .iter()
-        .any(|c| matches!(&c.rate, Rate::Tiers(t) if t.key == Key::Attainment));
+    let attainment = plan.comps.iter().any(|c| c.rate.reads_attainment());
     if attainment && quotas.values().any(|q| q.is_zero()) && periods.iter().any(|p| in_force(p.1)) {
         return Ok(Expect::Error("R0101"));
     }
@@ -447,6 +482,17 @@ pub fn evaluate(case: &Case) -> Result<Expect, String> {
     Ok(Expect::Results(out))
 }
 
+/// A line amount as shown (§7.1): with `rounding ... per line`, at the plan's scale whenever
+/// that loses no digit (a 0 of a failed gate is `0.00`, a cap of `50% of 10000.00` cuts to
+/// `5000.00`); otherwise as computed.
+fn shown(cx: &Ctx, v: Decimal) -> Decimal {
+    let mut v = v;
+    if cx.stage == Stage::Line && v.round_dp(cx.scale) == v {
+        v.rescale(cx.scale);
+    }
+    v
+}
+
 /// Every line of one payee in one period, in line order (§10, §10.1).
 fn payee_period(
     cx: &Ctx,
@@ -515,7 +561,7 @@ fn payee_period(
                 None => "(plan)".into(),
             },
             deal: w.deal,
-            amount: w.amount,
+            amount: shown(cx, w.amount),
         })
         .collect())
 }
@@ -560,6 +606,36 @@ fn component(
     };
     let mut period_raw: Option<Decimal> = None;
     match &c.rate {
+        Rate::Curve(k) => {
+            // Per deal: each line's basis is its key; at period end: the eligible basis
+            // (`by amount`) or the measure (for the ratio `attainment`, its numerator).
+            let period_key = match k.key {
+                Key::Amount => elig.iter().map(|(_, cr)| basis(cr)).sum(),
+                Key::Attainment | Key::Bookings => bookings,
+            };
+            match (k.money, k.per_deal) {
+                // Money per deal: every line the value at its basis.
+                (true, true) => {
+                    for &(pos, cr) in &elig {
+                        deal_line(pos, cr, curve_value(k, basis(cr), quota)?)?;
+                    }
+                }
+                // A pay curve: one period line, the value at the period-end key.
+                (true, false) => period_raw = Some(curve_value(k, period_key, quota)?),
+                // Rates: every line its basis × the value at its key.
+                (false, per_deal) => {
+                    let at_end = curve_value(k, period_key, quota)?;
+                    for &(pos, cr) in &elig {
+                        let r = if per_deal {
+                            curve_value(k, basis(cr), quota)?
+                        } else {
+                            at_end
+                        };
+                        deal_line(pos, cr, basis(cr) * r)?;
+                    }
+                }
+            }
+        }
         Rate::Flat(r) => {
             let rate = rate_value(c.basis, r)?;
             for &(pos, cr) in &elig {

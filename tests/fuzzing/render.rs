@@ -1,7 +1,8 @@
 //! Writes a generated case as plan text (docs/language.md) and input tables.
 
 use super::model::{
-    Basis, Case, Comp, Grain, Key, Limit, Lit, Mode, Pay, PlanSpec, Rate, Scope, Stage, Tiers,
+    Basis, Case, Comp, Curve, Grain, Key, Limit, Lit, Mode, Pay, PlanSpec, Rate, Scope, Stage,
+    Tiers,
 };
 use commissio::{Cell, Inputs, Table};
 use std::fmt::Write;
@@ -115,6 +116,29 @@ impl W<'_> {
         self.line(4, "}");
     }
 
+    fn curve(&mut self, c: &Curve) {
+        let key = match c.key {
+            Key::Amount => "amount",
+            Key::Attainment => "attainment",
+            Key::Bookings => "bookings",
+        };
+        let scope = match (c.scope_written, c.per_deal) {
+            (false, _) => "",
+            (true, true) => " per deal",
+            (true, false) => " at period end",
+        };
+        self.line(4, &format!("rate interpolated by {key}{scope} {{"));
+        for (k, v) in &c.anchors {
+            let k = match c.key {
+                Key::Attainment => self.pct(k),
+                _ => self.n(k),
+            };
+            let v = if c.money { self.n(v) } else { self.pct(v) };
+            self.line(6, &format!("{k} => {v}"));
+        }
+        self.line(4, "}");
+    }
+
     fn comp(&mut self, i: usize, c: &Comp) {
         self.line(2, &format!("component c{i} {{"));
         let basis = match c.basis {
@@ -128,6 +152,7 @@ impl W<'_> {
                 self.line(4, &text);
             }
             Rate::Tiers(t) => self.tiers(c.basis, t),
+            Rate::Curve(k) => self.curve(k),
         }
         for m in &c.mults {
             let mut text = format!("multiply {}", self.n(&m.factor));

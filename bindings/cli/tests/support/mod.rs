@@ -9,10 +9,13 @@
 //! ```text
 //! UPDATE_SNAPSHOTS=1 CARGO_TARGET_DIR=/work/main/target-cli cargo test -p commissio-cli
 //! git diff bindings/cli/tests/snapshots/
+//! CARGO_TARGET_DIR=/work/main/target-cli cargo test -p commissio-cli
 //! ```
 //!
-//! A missing snapshot fails the test (it is never created silently) unless
-//! `UPDATE_SNAPSHOTS=1` is set.
+//! A missing snapshot fails the test (it is never created silently). With `UPDATE_SNAPSHOTS=1`
+//! a snapshot that differs or is missing is written and its test still fails ("snapshot X
+//! rewritten; review the diff and run again without UPDATE_SNAPSHOTS"), so a regeneration is
+//! always deliberate: review `git diff`, then run again without the variable.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
@@ -113,29 +116,45 @@ pub fn run(args: &[&str]) -> Output {
     run_in(&fixtures(), args)
 }
 
-/// Compares `actual` with `tests/snapshots/<name>`, or rewrites it when `UPDATE_SNAPSHOTS=1`.
+/// Compares `actual` with `tests/snapshots/<name>`. With `UPDATE_SNAPSHOTS=1` a snapshot that
+/// differs (or is missing) is rewritten and the test still fails, so a regeneration is always
+/// reviewed and confirmed by a second run without the variable.
 #[track_caller]
 pub fn snapshot(name: &str, actual: &str) {
-    let path = snapshots().join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(snapshots()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1");
+    if let Err(e) = compare_snapshot(&snapshots(), name, actual, update) {
+        panic!("{e}");
     }
+}
+
+/// [`snapshot`] on a given folder and update flag; the failure message on `Err`.
+pub fn compare_snapshot(dir: &Path, name: &str, actual: &str, update: bool) -> Result<(), String> {
+    let path = dir.join(name);
     let expected = match std::fs::read_to_string(&path) {
+        Ok(s) if s == actual => return Ok(()),
         Ok(s) => s,
-        Err(e) => panic!(
-            "snapshot {} cannot be read ({e}); run with UPDATE_SNAPSHOTS=1 to create it. Actual:\n{actual}",
-            path.display()
-        ),
+        Err(_) if update => String::new(),
+        Err(e) => {
+            return Err(format!(
+                "snapshot {} cannot be read ({e}); run with UPDATE_SNAPSHOTS=1 to create it. Actual:\n{actual}",
+                path.display()
+            ))
+        }
     };
-    if expected != actual {
-        panic!(
-            "snapshot {} differs (run with UPDATE_SNAPSHOTS=1 to accept the new output)\n{}",
+    if update {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return Err(format!(
+            "snapshot {} rewritten; review the diff and run again without UPDATE_SNAPSHOTS\n{}",
             path.display(),
             line_diff(&expected, actual)
-        );
+        ));
     }
+    Err(format!(
+        "snapshot {} differs (run with UPDATE_SNAPSHOTS=1 to accept the new output)\n{}",
+        path.display(),
+        line_diff(&expected, actual)
+    ))
 }
 
 /// A small line diff: `-` expected, `+` actual, with the line numbers of the first lines that
@@ -182,4 +201,44 @@ pub fn list(dir: &Path) -> Vec<String> {
 /// A path as an argument.
 pub fn arg(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
+}
+
+#[test]
+fn a_rewritten_snapshot_fails_the_run_and_an_unchanged_one_passes() {
+    let dir = tempdir();
+    let path = dir.path().join("s.txt");
+    std::fs::write(&path, "old\n").unwrap();
+    // Without the flag: a difference fails and nothing is written.
+    let e = compare_snapshot(dir.path(), "s.txt", "new\n", false).unwrap_err();
+    assert!(
+        e.starts_with(&format!("snapshot {} differs", path.display())),
+        "{e}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+    // With it: written, and still a failure naming the snapshot.
+    let e = compare_snapshot(dir.path(), "s.txt", "new\n", true).unwrap_err();
+    assert_eq!(
+        e,
+        format!(
+            "snapshot {} rewritten; review the diff and run again without UPDATE_SNAPSHOTS\n   1 - \"old\\n\"\n   1 + \"new\\n\"\n",
+            path.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+    // A missing one is created, and fails too.
+    let e = compare_snapshot(dir.path(), "t.txt", "x\n", true).unwrap_err();
+    assert!(
+        e.starts_with("snapshot ") && e.contains("t.txt rewritten;"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("t.txt")).unwrap(),
+        "x\n"
+    );
+    // The second run, with or without the flag, passes.
+    assert_eq!(compare_snapshot(dir.path(), "s.txt", "new\n", true), Ok(()));
+    assert_eq!(
+        compare_snapshot(dir.path(), "s.txt", "new\n", false),
+        Ok(())
+    );
 }
