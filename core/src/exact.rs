@@ -157,10 +157,14 @@ fn exact_or_documented(r: Decimal, m: &BigInt, s: u32) -> Option<Decimal> {
     }
 }
 
-/// `r`, the library's `a + b` (`a - b` when `minus`), when it is the exact value at the larger
-/// of the two scales (a sum of amounts at two places shows two places, as when it fits);
-/// a sum never needs more places than its operands, so it is exact or it cannot be held.
-fn exact_sum(r: Decimal, a: Decimal, b: Decimal, minus: bool) -> Option<Decimal> {
+/// `r`, the library's `a + b` (`a - b` when `minus`), when it is the exact value: at the larger
+/// of the two scales when it fits there (a sum of amounts at two places shows two places), or
+/// with trailing zeros dropped; a sum never needs more places than its operands, so it is
+/// exact or it cannot be held.
+fn exact_sum(r: Decimal, a: Decimal, b: Decimal, minus: bool, relax: bool) -> Option<Decimal> {
+    // `relax`: also the library's sum at full precision for an operand at full precision,
+    // and an exact sum with trailing zeros dropped; else only the exact sum at the larger
+    // scale (totals of lines at the plan's scale).
     // A zero operand: the library returns the other one as it is (its scale too).
     if a.is_zero() || b.is_zero() {
         return Some(r);
@@ -173,25 +177,52 @@ fn exact_sum(r: Decimal, a: Decimal, b: Decimal, minus: bool) -> Option<Decimal>
             return Some(r);
         }
     }
+    if relax && (at_full_precision(a) || at_full_precision(b)) {
+        return Some(r);
+    }
     let ((ma, sa), (mb, sb)) = (wide(a), wide(b));
     let s = sa.max(sb);
     let (x, y) = (ma * pow10_big(s - sa), mb * pow10_big(s - sb));
     let v = if minus { x - y } else { x + y };
-    (r.scale() == s && is_value(r, &v, s)).then_some(r)
+    // The exact value, at the larger scale when it fits there; else with fewer places when
+    // only trailing zeros were dropped (3.020000000000000000000000 + 81337.4401120512).
+    (is_value(r, &v, s) && (relax || r.scale() == s)).then_some(r)
 }
 
-/// `a + b`, exact; `None` when the sum cannot be held (more than 96 bits at its scale).
+/// True when `d` is the trace of a documented inexact step (§11.2: a quotient that does not
+/// terminate, a product needing more than 28 places), whose result the library keeps at
+/// (nearly) full precision: 27 or 28 decimal places, or more than 4 places with 26
+/// significant digits or more. Such a value is already an approximation, so a sum or product
+/// with it is computed at full precision too (rounding to nearest) instead of being refused
+/// for not being exact. Amounts (at most 4 places) stay exact however large: a sum or
+/// product of them is exact or `R0102`; and the roundings the plan asks for reach their scale
+/// or are `R0102`.
+#[inline]
+pub fn at_full_precision(d: Decimal) -> bool {
+    d.scale() >= 27
+        || (d.scale() > 4 && d.mantissa().unsigned_abs() >= 10_000_000_000_000_000_000_000_000)
+}
+
+/// `a + b`, exact; `None` when the sum cannot be held (more than 96 bits at its scale). With
+/// an operand [`at_full_precision`], the library's sum at full precision.
 pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
-    exact_sum(a.checked_add(b)?, a, b, false)
+    exact_sum(a.checked_add(b)?, a, b, false, true)
+}
+
+/// `a + b`, exact whatever the operands (no full-precision rounding): the sum of amounts at
+/// the plan's scale, as a total of rounded lines is, is that sum at that scale or `None`.
+pub fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    exact_sum(a.checked_add(b)?, a, b, false, false)
 }
 
 /// `a - b`, exact; `None` when the difference cannot be held.
 pub fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
-    exact_sum(a.checked_sub(b)?, a, b, true)
+    exact_sum(a.checked_sub(b)?, a, b, true, true)
 }
 
 /// `a × b`: exact, or (§11.2) the library's full precision when the product needs more than
-/// 28 places; `None` when it fits in 28 places but not in 96 bits.
+/// 28 places or an operand is [`at_full_precision`]; `None` when it fits in 28 places but not
+/// in 96 bits.
 pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     let r = a.checked_mul(b)?;
     let s = a.scale() + b.scale();
@@ -200,6 +231,9 @@ pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
         if s <= 28 && p.unsigned_abs() >> 96 == 0 {
             return Some(r);
         }
+    }
+    if at_full_precision(a) || at_full_precision(b) {
+        return Some(r);
     }
     let ((ma, _), (mb, _)) = (wide(a), wide(b));
     exact_or_documented(r, &(ma * mb), s)
@@ -492,11 +526,27 @@ mod tests {
             let want = if minus { fixed(a) - fixed(b) } else { fixed(a) + fixed(b) };
             let scale = a.scale().max(b.scale());
             let got = if minus { sub(a, b) } else { add(a, b) };
+            if at_full_precision(a) || at_full_precision(b) {
+                // Full precision: within one unit of the last place kept, or the library's
+                // own overflow.
+                match got {
+                    Some(r) => {
+                        let err = (fixed(r) - &want).magnitude().clone();
+                        prop_assert!(err < pow10_big(28 - r.scale()).magnitude().clone(), "{} {} {} = {}", a, minus, b, r);
+                    }
+                    None => {
+                        let library = if minus { a.checked_sub(b) } else { a.checked_add(b) };
+                        prop_assert!(library.is_none());
+                    }
+                }
+                return Ok(());
+            }
             match got {
                 Some(r) => {
-                    prop_assert_eq!(fixed(r), want);
-                    // (A zero operand gives the other one with its own scale.)
-                    if !a.is_zero() && !b.is_zero() {
+                    prop_assert_eq!(fixed(r), want.clone());
+                    // The larger scale when the sum fits there (a zero operand gives the
+                    // other one with its own scale).
+                    if !a.is_zero() && !b.is_zero() && fits_at(&want, scale) {
                         prop_assert_eq!(r.scale(), scale);
                     }
                 }
@@ -511,13 +561,18 @@ mod tests {
         fn products_are_exact_documented_or_refused(a in any_dec(), b in any_dec()) {
             // The exact product × 10^56.
             let want = fixed(a) * fixed(b);
-            let needs_more = want.clone() % pow10_big(28) != BigInt::from(0u32);
+            let needs_more = want.clone() % pow10_big(28) != BigInt::from(0u32)
+                || at_full_precision(a)
+                || at_full_precision(b);
             match mul(a, b) {
                 Some(r) if needs_more => {
                     let err = (fixed(r) * pow10_big(28) - &want).magnitude().clone();
                     prop_assert!(err < pow10_big(56 - r.scale()).magnitude().clone(), "{} * {} = {}", a, b, r);
                 }
                 Some(r) => prop_assert_eq!(fixed(r) * pow10_big(28), want),
+                None if at_full_precision(a) || at_full_precision(b) => {
+                    prop_assert!(a.checked_mul(b).is_none());
+                }
                 None => {
                     prop_assert!(!needs_more);
                     let exact = want / pow10_big(28);
@@ -563,24 +618,37 @@ mod tests {
         let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
         let show = |x: Option<Decimal>| x.map(|v| v.to_string());
         let top = d("79228162514264337593543950335");
-        // 3961408125713216879677197516.75 needs 30 digits: not ...516.8.
+        // 3961408125713216879677197516.75 needs 30 digits: not ...516.8 (amounts stay exact).
         assert_eq!(mul(top, d("0.05")), None);
+        // A value an inexact step left (27 places) times an amount: full precision (§11.2);
+        // the exact product is 758246.834918975828421955216762681.
+        let rate = div(d("300.2623"), d("11977.29")).unwrap_or_default();
+        assert_eq!(rate.to_string(), "0.025069301987344382577360989");
+        assert_eq!(
+            show(mul(rate, d("30246029"))).as_deref(),
+            Some("758246.83491897582842195521676")
+        );
         assert_eq!(
             show(mul(top, d("0.1"))).as_deref(),
             Some("7922816251426433759354395033.5")
         );
-        // Sums keep the larger scale or are refused: ...033.6 + 0.4 is not ...034.
-        assert_eq!(add(d("7922816251426433759354395033.6"), d("0.4")), None);
         assert_eq!(
             show(add(d("7922816251426433759354395033.2"), d("0.1"))).as_deref(),
             Some("7922816251426433759354395033.3")
         );
         assert_eq!(
-            add(d("792281625142643375935439503.35"), d("0.01")),
+            add(top, d("1")),
             None,
-            "one cent past 2^96 - 1 at two places"
+            "past 2^96 - 1: the library's own overflow"
         );
-        assert_eq!(sub(d("-792281625142643375935439503.35"), d("0.01")), None);
+        // Sums of amounts keep the larger scale or are refused: 24 digits at 2 places, plus a
+        // number that needs more digits than 96 bits hold at 8 places.
+        assert_eq!(
+            add(d("7922816251426433759354.35"), d("0.00000001")),
+            None,
+            "7922816251426433759354.35000001 needs 31 digits"
+        );
+        assert_eq!(sub(d("-7922816251426433759354.35"), d("0.00000001")), None);
         // A product needing more than 28 places keeps the library's full precision.
         assert_eq!(
             show(mul(d("1.5"), d("0.3333333333333333333333333333"))).as_deref(),

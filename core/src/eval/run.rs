@@ -841,7 +841,7 @@ impl<'a> Engine<'a> {
             });
         }
         if let Some(ri) = slot.report {
-            self.emit(p, ri, ver.comps.len(), sc, out)?;
+            self.emit(p, ri, ver.comps.len(), ver.rounding.scale, sc, out)?;
         }
         sc.measures = measures;
         Ok(())
@@ -937,7 +937,15 @@ impl<'a> Engine<'a> {
         f
     }
 
-    fn emit(&self, p: u32, ri: u32, ncomps: usize, sc: &mut Scratch, out: &mut PayeeOut) -> R<()> {
+    fn emit(
+        &self,
+        p: u32,
+        ri: u32,
+        ncomps: usize,
+        scale: u32,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
         if sc.order.is_empty() {
             return Ok(());
         }
@@ -1004,17 +1012,24 @@ impl<'a> Engine<'a> {
                     },
                 );
             }
-            // Totals are exact sums of the lines, or R0102 naming the line that overflowed.
-            total =
-                add(total, line.amount, SourceRef::default()).map_err(|f| self.at_line(raw, f))?;
+            // Totals are the sums of the lines, or R0102 naming the line that overflowed:
+            // lines at the plan's scale (rounded) sum exactly, never at full precision.
+            let sum = |a: Decimal, b: Decimal| {
+                if a.scale().max(b.scale()) <= scale {
+                    exact::add_exact(a, b)
+                        .ok_or_else(|| super::expr::overflow(SourceRef::default()))
+                } else {
+                    add(a, b, SourceRef::default())
+                }
+            };
+            total = sum(total, line.amount).map_err(|f| self.at_line(raw, f))?;
             let slot = if w.comp == NONE {
                 ncomps
             } else {
                 w.comp as usize
             };
             if let Some(cs) = sc.comp_sums.get_mut(slot) {
-                cs.0 = add(cs.0, line.amount, SourceRef::default())
-                    .map_err(|f| self.at_line(raw, f))?;
+                cs.0 = sum(cs.0, line.amount).map_err(|f| self.at_line(raw, f))?;
                 cs.1 = true;
             }
             out.lines.push(&line);
