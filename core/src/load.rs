@@ -2746,7 +2746,13 @@ pub fn read_table_from(
     format: TableFormat,
     max_bytes: u64,
 ) -> Result<Table, DataError> {
-    let text = read_text_from(source, max_bytes, true).map_err(|e| match e {
+    let text =
+        read_text_from(source, max_bytes, true).map_err(|e| table_read_error(e, max_bytes))?;
+    parse_table(text, format)
+}
+
+fn table_read_error(e: TextReadError, max_bytes: u64) -> DataError {
+    match e {
         TextReadError::Io(e) => {
             DataError::new(DataErrorCode::Syntax, format!("cannot read the table: {e}"))
         }
@@ -2755,7 +2761,10 @@ pub fn read_table_from(
             format!("the table is larger than {max_bytes} bytes, the most that is read"),
         ),
         TextReadError::NotText { message, .. } => DataError::new(DataErrorCode::Syntax, message),
-    })?;
+    }
+}
+
+fn parse_table(text: String, format: TableFormat) -> Result<Table, DataError> {
     match format {
         TableFormat::Csv => read_csv_owned(text),
         TableFormat::Json => read_json(&text),
@@ -2795,8 +2804,37 @@ pub fn read_text_from(
     max_bytes: u64,
     refuse_nul: bool,
 ) -> Result<String, TextReadError> {
+    read_text_sized(source, max_bytes, refuse_nul, 0)
+}
+
+/// [`read_table_from`] for a file: its size (when the file system knows it) sizes the buffer
+/// once, so a large table is not held in a buffer grown by doubling (up to twice its size).
+pub fn read_table_file(
+    file: &mut std::fs::File,
+    format: TableFormat,
+    max_bytes: u64,
+) -> Result<Table, DataError> {
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map_or(0, |m| m.len().min(max_bytes.saturating_add(1)));
+    let text = read_text_sized(file, max_bytes, true, usize::try_from(size).unwrap_or(0))
+        .map_err(|e| table_read_error(e, max_bytes))?;
+    parse_table(text, format)
+}
+
+/// [`read_text_from`] with room for `expected` bytes reserved first (none when it cannot be).
+fn read_text_sized(
+    source: &mut dyn std::io::Read,
+    max_bytes: u64,
+    refuse_nul: bool,
+    expected: usize,
+) -> Result<String, TextReadError> {
     let mut chunk = vec![0u8; 1 << 20];
     let mut bytes: Vec<u8> = Vec::new();
+    // One more byte than expected, so that the read that finds the end needs no growth.
+    let _ = bytes.try_reserve_exact(expected.saturating_add(1));
     // Bytes already checked: everything before a character cut off at a chunk's end.
     let mut checked = 0usize;
     let limit = max_bytes.saturating_add(1);
@@ -3476,6 +3514,22 @@ mod tests {
              UTF-8 text, not UTF-16 or binary data"
         );
         assert_eq!(table_text("id\n€".as_bytes()).ok(), Some("id\n€"));
+    }
+
+    #[test]
+    fn a_table_file_is_read_whole_through_its_sized_buffer() {
+        let path = std::env::temp_dir().join(format!("commissio-load-{}.csv", std::process::id()));
+        let text = format!("id\n{}", "p1\n".repeat(400_000));
+        let written = std::fs::write(&path, &text);
+        assert!(written.is_ok());
+        let table = std::fs::File::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|mut f| {
+                read_table_file(&mut f, TableFormat::Csv, MAX_TABLE_BYTES)
+                    .map_err(|e| e.to_string())
+            });
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(table.map(|t| t.len()), Ok(400_000));
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod output;
 use clap::{Parser, Subcommand, ValueEnum};
 use commissio::core::curve;
 use commissio::core::load::{
-    read_table_from, DataError, Table, TableFormat, TableKind, MAX_TABLE_BYTES,
+    read_table_file, DataError, Table, TableFormat, TableKind, MAX_TABLE_BYTES,
 };
 use commissio::core::report::group_digits;
 use commissio::core::Decimal;
@@ -437,7 +437,7 @@ impl Drop for Progress {
     }
 }
 
-/// Reads one table through the library's table reader ([`read_table_from`]): the format by
+/// Reads one table through the library's table reader ([`read_table_file`]): the format by
 /// extension (checked before the file is opened), reading stops at the first byte that is not
 /// text; errors name the file.
 fn read_table(path: &Path, kind: TableKind) -> Result<Table, Reported> {
@@ -447,7 +447,7 @@ fn read_table(path: &Path, kind: TableKind) -> Result<Table, Reported> {
     };
     let mut file =
         std::fs::File::open(path).map_err(|e| fail(format!("cannot read {name}: {e}")))?;
-    read_table_from(&mut file, format, MAX_TABLE_BYTES).map_err(|e| {
+    read_table_file(&mut file, format, MAX_TABLE_BYTES).map_err(|e| {
         report_data_error(&e.in_table(kind), &[(kind, path)]);
         Reported
     })

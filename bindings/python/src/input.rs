@@ -35,7 +35,7 @@
 
 use crate::arrow_in;
 use commissio::core::load::{
-    read_table_from, DataErrorCode, TableFormat, TableKind, MAX_ERRORS, MAX_TABLE_BYTES,
+    read_table_file, DataErrorCode, TableFormat, TableKind, MAX_ERRORS, MAX_TABLE_BYTES,
 };
 use commissio::core::plan::{FieldType, Plan};
 use commissio::core::Decimal;
@@ -462,7 +462,7 @@ fn table_from_path(
     let mut file = std::fs::File::open(&path).map_err(|e| {
         pyo3::exceptions::PyOSError::new_err(format!("{kind}: cannot read {name}: {e}"))
     })?;
-    Ok(match read_table_from(&mut file, format, MAX_TABLE_BYTES) {
+    Ok(match read_table_file(&mut file, format, MAX_TABLE_BYTES) {
         Ok(t) => t,
         Err(e) => {
             issues.push(e.in_table(kind));
