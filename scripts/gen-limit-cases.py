@@ -6,7 +6,9 @@ other way to nest (ifs, nots, unary minus, calls) at a limit, and `if`s one afte
 (tier rows, call arguments) well past the depth in number, which do not nest. The plans are too long to write by hand; the expected
 results are stated here, computed by hand (see each description), never read from an engine.
 
-Usage: python3 scripts/gen-limit-cases.py      (rewrites the eleven case folders)
+Also a manager chain at and one beyond the hierarchy depth limit of 1,000 (`D0212`).
+
+Usage: python3 scripts/gen-limit-cases.py      (rewrites the thirteen case folders)
 """
 from __future__ import annotations
 
@@ -454,6 +456,47 @@ def sequential_ifs_case() -> None:
     )
 
 
+# ---- hierarchy depth ------------------------------------------------------------------------
+HIERARCHY = 1000  # managers above a payee (docs/language.md §14, D0212)
+
+
+def hierarchy_cases() -> None:
+    plan = "\n".join(head("Deep hierarchy", "amount: money") + [
+        "  # 1% of the whole team's bookings to every manager above a deal, at any depth.",
+        "  measure team_sales = team sum(credit.amount)",
+        "  component override {",
+        "    pay 1% of team_sales once when team_sales > 0",
+        "  }",
+        "}",
+        "",
+    ])
+    for beyond in (False, True):
+        n = HIERARCHY + 2 if beyond else HIERARCHY + 1  # payees in the chain
+        ids = [f"p{i:04d}" for i in range(n)]
+        payees = [{"id": ids[0]}] + [{"id": ids[i], "manager": ids[i - 1]} for i in range(1, n)]
+        # One deal, owned by the last payee: every payee above it gets 1% of 100.00 = 1.00.
+        deals = [{"id": "D1", "payee": ids[-1], "date": "2026-01-10", "amount": "100.00"}]
+        if beyond:
+            slug = "102-error-hierarchy-depth-1001"
+            description = f"A manager chain {n} payees long: the last payee has {n - 1} managers above it, one beyond the limit of {HIERARCHY}: D0212 at its payees row ({n}), column manager"
+            expect = {"data_error": {"code": "D0212", "table": "payees", "row": n, "field": "manager"}}
+        else:
+            slug = "101-hierarchy-depth-1000"
+            description = f"A manager chain {n} payees long: the last payee has {HIERARCHY} managers above it, the limit. Its one deal D1 of 100.00 gives each of the {HIERARCHY} managers 1% of 100.00 = 1.00 (a team is the payees below, so the owner's own team is empty and it has no line); {HIERARCHY} x 1.00 = 1000.00 in all"
+            expect = {
+                "lines": [line(p, "override", None, "1.00") for p in ids[:-1]],
+                "totals": [total(p, "1.00") for p in ids[:-1]],
+            }
+        write(slug, plan, {
+            "description": description,
+            "source": SOURCE,
+            "period": "2026-Q1",
+            "payees": payees,
+            "deals": deals,
+            "expect": expect,
+        })
+
+
 if __name__ == "__main__":
     depth_cases()
     operator_cases()
@@ -462,3 +505,4 @@ if __name__ == "__main__":
     deepest_cases()
     shapes_case()
     sequential_ifs_case()
+    hierarchy_cases()
