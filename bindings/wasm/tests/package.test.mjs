@@ -47,11 +47,13 @@ test('the package holds only what users need', () => {
   assert.ok(existsSync(join(pkgDir, 'README.md')));
 });
 
-test('the wasm module is under 400 KB gzipped', (t) => {
+// 371 KB until the exactness checks of issue 16 (num-bigint for wide operands, exact sums and
+// roundings) and the shared table readers added about 37 KB (408 KB on 2026-12-04).
+test('the wasm module is under 430 KB gzipped', (t) => {
   const wasm = readFileSync(join(pkgDir, 'dist/commissio_wasm_bg.wasm'));
   const gz = gzipSync(wasm, { level: 9 }).length;
   t.diagnostic(`commissio_wasm_bg.wasm: ${wasm.length} bytes, ${gz} bytes gzipped (level 9)`);
-  assert.ok(gz < 400 * 1024, `${gz} bytes gzipped`);
+  assert.ok(gz < 430 * 1024, `${gz} bytes gzipped`);
 });
 
 test('the public types contain no `any`', () => {
