@@ -259,3 +259,23 @@ fn lines_at_the_limit_sum_exactly() {
         ))
     );
 }
+
+/// Found by the proptest above in a debug run: the running total of two lines at 2 places
+/// that ends in a zero (…174.60) must not be kept at 1 place, so the overflow is named at the
+/// line whose total cannot be held at the plan's scale (D1), not at a later one.
+#[test]
+fn a_running_total_keeps_the_plan_scale_and_names_its_first_overflow() {
+    let deals = [
+        (10018903164602974389741668541i128, 0),
+        (79228162514264337593543949510, 1),
+        (79228162371287408913621462058, 2),
+    ];
+    assert_eq!(
+        run(&deals, 500, 2, Mode::HalfEven),
+        Err((
+            "R0102".to_string(),
+            Some("A".to_string()),
+            Some("D1".to_string())
+        ))
+    );
+}
