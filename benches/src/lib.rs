@@ -213,21 +213,12 @@ pub fn checksums(r: &Results) -> Result<Checksums, String> {
         i = j;
     }
     let lines_sha256 = format!("{:x}", h.finalize());
-    let mut totals: Vec<(&str, &str, i128)> = Vec::with_capacity(r.totals.len());
+    let mut totals: Vec<(&str, String, i128)> = Vec::with_capacity(r.totals.len());
     let mut tsum = 0i128;
-    for t in &r.totals {
-        let rep = r
-            .payee_ids
-            .get(t.payee as usize)
-            .map(String::as_str)
-            .unwrap_or("");
-        let q = labels
-            .get(t.period as usize)
-            .map(String::as_str)
-            .unwrap_or("");
+    for t in r.named_totals() {
         let c = cents(t.amount)?;
         tsum += c;
-        totals.push((rep, q, c));
+        totals.push((t.payee, t.period, c));
     }
     if tsum != total {
         return Err("totals do not add up to the lines".into());

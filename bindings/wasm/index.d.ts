@@ -51,12 +51,16 @@ export interface Span {
   readonly column: number;
   /** 1-based column of the start, in UTF-16 code units (what editors count). */
   readonly columnUtf16: number;
+  /** 1-based column of the start, in characters (Unicode scalar values), for people. */
+  readonly columnChars: number;
   /** 1-based line of the end. */
   readonly endLine: number;
   /** 1-based column of the end, in UTF-8 bytes. */
   readonly endColumn: number;
   /** 1-based column of the end, in UTF-16 code units. */
   readonly endColumnUtf16: number;
+  /** 1-based column of the end, in characters. */
+  readonly endColumnChars: number;
 }
 
 /** A place related to a diagnostic (the earlier definition of a duplicate, ...). */
@@ -136,8 +140,8 @@ export class EvalError extends CommissioError {
   readonly payee: string | null;
   readonly deal: string | null;
   readonly period: string | null;
-  /** The plan text that caused it. */
-  readonly source: Span;
+  /** The plan text that caused it; null when the engine names no place. */
+  readonly source: Span | null;
 }
 
 export type LineKind = 'deal' | 'period' | 'true_up' | 'floor_top_up' | 'rounding';

@@ -28,9 +28,8 @@ pub const PLAN_COMPONENT: u32 = u32::MAX;
 /// Name used for plan-level lines in views and JSON.
 pub const PLAN_COMPONENT_NAME: &str = "(plan)";
 
-/// What produced a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// What produced a line. Serialises as its [`LineKind::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LineKind {
     /// One credit line of a deal paid by a component.
     Deal,
@@ -42,6 +41,35 @@ pub enum LineKind {
     FloorTopUp,
     /// Difference made by rounding at component or payout stage.
     Rounding,
+}
+
+impl LineKind {
+    /// Every kind, in the order of their codes.
+    pub const ALL: [LineKind; 5] = [
+        LineKind::Deal,
+        LineKind::Period,
+        LineKind::TrueUp,
+        LineKind::FloorTopUp,
+        LineKind::Rounding,
+    ];
+
+    /// The kind's name in every output (JSON, CSV, Python, JavaScript): `deal`, `period`,
+    /// `true_up`, `floor_top_up`, `rounding`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LineKind::Deal => "deal",
+            LineKind::Period => "period",
+            LineKind::TrueUp => "true_up",
+            LineKind::FloorTopUp => "floor_top_up",
+            LineKind::Rounding => "rounding",
+        }
+    }
+}
+
+impl Serialize for LineKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// One tier slice: the part of a line's key interval that fell into one band.
@@ -342,17 +370,11 @@ impl Results {
     }
     /// Payee id of a line.
     pub fn payee_id(&self, line: &Line) -> &str {
-        self.payee_ids
-            .get(line.payee as usize)
-            .map(String::as_str)
-            .unwrap_or("")
+        self.payee_name(line.payee)
     }
     /// Period label of a line.
     pub fn period_label(&self, line: &Line) -> String {
-        self.periods
-            .get(line.period as usize)
-            .map(Period::label)
-            .unwrap_or_default()
+        self.period_name(line.period)
     }
     /// Component name of a line.
     pub fn component_name(&self, component: u32) -> &str {
@@ -439,18 +461,40 @@ impl Results {
     }
     /// The total of a payee (by id) and period (by label), if it has lines.
     pub fn total(&self, payee: &str, period: &str) -> Option<Decimal> {
-        self.totals
-            .iter()
-            .find(|t| {
-                self.payee_ids.get(t.payee as usize).map(String::as_str) == Some(payee)
-                    && self
-                        .periods
-                        .get(t.period as usize)
-                        .map(Period::label)
-                        .as_deref()
-                        == Some(period)
-            })
+        self.named_totals()
+            .find(|t| t.payee == payee && t.period == period)
             .map(|t| t.amount)
+    }
+    /// Every payee-period total (payees with lines), in payee row then period order, with
+    /// the payee id and period label: the one place that turns the stored indices into names.
+    pub fn named_totals(&self) -> impl ExactSizeIterator<Item = NamedTotal<'_>> + '_ {
+        self.totals.iter().map(|t| NamedTotal {
+            payee: self.payee_name(t.payee),
+            period: self.period_name(t.period),
+            component: None,
+            amount: t.amount,
+        })
+    }
+    /// Every component total, in the order of [`Results::component_totals`], with names.
+    pub fn named_component_totals(&self) -> impl ExactSizeIterator<Item = NamedTotal<'_>> + '_ {
+        self.component_totals.iter().map(|t| NamedTotal {
+            payee: self.payee_name(t.payee),
+            period: self.period_name(t.period),
+            component: Some(self.component_name(t.component)),
+            amount: t.amount,
+        })
+    }
+    fn payee_name(&self, row: u32) -> &str {
+        self.payee_ids
+            .get(row as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+    fn period_name(&self, index: u32) -> String {
+        self.periods
+            .get(index as usize)
+            .map(Period::label)
+            .unwrap_or_default()
     }
     /// Sum of every line.
     pub fn grand_total(&self) -> Decimal {
@@ -474,53 +518,30 @@ impl Serialize for LinesSer<'_> {
     }
 }
 
-#[derive(Serialize)]
-struct TotalView<'a> {
-    payee: &'a str,
-    period: String,
+/// A total with its names resolved: of a payee-period ([`Results::named_totals`],
+/// `component` is `None`) or of one component in it ([`Results::named_component_totals`]).
+/// Serialises as in [`Results::to_json`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedTotal<'a> {
+    /// Payee id.
+    pub payee: &'a str,
+    /// Period label (`2026-Q1`).
+    pub period: String,
+    /// Component name, for a component total.
     #[serde(skip_serializing_if = "Option::is_none")]
-    component: Option<&'a str>,
-    amount: Decimal,
+    pub component: Option<&'a str>,
+    /// The sum of the lines.
+    pub amount: Decimal,
 }
 
 struct TotalsSer<'a>(&'a Results, bool);
 impl Serialize for TotalsSer<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
-        let label = |p: u32| {
-            r.periods
-                .get(p as usize)
-                .map(Period::label)
-                .unwrap_or_default()
-        };
-        let payee = |p: u32| {
-            r.payee_ids
-                .get(p as usize)
-                .map(String::as_str)
-                .unwrap_or("")
-        };
         if self.1 {
-            let mut seq = s.serialize_seq(Some(r.component_totals.len()))?;
-            for t in &r.component_totals {
-                seq.serialize_element(&TotalView {
-                    payee: payee(t.payee),
-                    period: label(t.period),
-                    component: Some(r.component_name(t.component)),
-                    amount: t.amount,
-                })?;
-            }
-            seq.end()
+            s.collect_seq(r.named_component_totals())
         } else {
-            let mut seq = s.serialize_seq(Some(r.totals.len()))?;
-            for t in &r.totals {
-                seq.serialize_element(&TotalView {
-                    payee: payee(t.payee),
-                    period: label(t.period),
-                    component: None,
-                    amount: t.amount,
-                })?;
-            }
-            seq.end()
+            s.collect_seq(r.named_totals())
         }
     }
 }

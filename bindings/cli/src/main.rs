@@ -17,7 +17,10 @@ use commissio::core::load::{
 };
 use commissio::core::report::group_digits;
 use commissio::core::Decimal;
-use commissio::{CompiledPlan, Error, Inputs, LineIndex, PlanReadError, Results};
+use commissio::{
+    parse_decimal_argument, ArgumentError, ArgumentKind, CompiledPlan, DiagnosticView, Error,
+    Inputs, LineIndex, PlanReadError, Results, SourceLines,
+};
 use output::{check_paths, check_writable, Outputs, Place};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -316,8 +319,8 @@ fn check(plans: &[PathBuf], format: DiagFormat) -> Result<(), Reported> {
                 }
             }
             DiagFormat::Json => {
-                let idx = LineIndex::new(&text);
-                let list: Vec<serde_json::Value> = diags.iter().map(|d| d.to_json(&idx)).collect();
+                let lines = SourceLines::new(&text);
+                let list: Vec<DiagnosticView> = diags.iter().map(|d| lines.diagnostic(d)).collect();
                 json.push(
                     serde_json::json!({ "file": path.display().to_string(), "diagnostics": list }),
                 );
@@ -537,14 +540,13 @@ fn report(
             eprintln!("nothing was evaluated: fix the data and run again");
         }
         Error::Period(p) => eprintln!("error: {p}"),
+        Error::Argument(a) => eprintln!("error[{}]: {a}", ArgumentError::CODE),
         Error::Eval(ev) => {
-            let idx = plan.line_index();
-            let pos = idx.position(ev.source.start as usize);
-            let has_span = ev.source.end > ev.source.start;
-            let mut place = if has_span {
-                format!("{}:{}:{}", plan_path.display(), pos.line, pos.column_chars)
-            } else {
-                plan_path.display().to_string()
+            let lines = plan.source_lines();
+            let span = lines.source_span(ev.source);
+            let mut place = match &span {
+                Some(s) => format!("{}:{}:{}", plan_path.display(), s.line, s.column_chars),
+                None => plan_path.display().to_string(),
             };
             for (label, v) in [
                 ("payee", &ev.payee),
@@ -556,8 +558,11 @@ fn report(
                 }
             }
             eprintln!("error[{}]: {}\n  --> {place}", ev.code, ev.message);
-            if has_span {
-                eprintln!("  | {}", idx.line_excerpt(ev.source.start as usize));
+            if span.is_some() {
+                eprintln!(
+                    "  | {}",
+                    lines.index().line_excerpt(ev.source.start as usize)
+                );
             }
         }
     }
@@ -597,10 +602,7 @@ fn write_results_csv(out: &mut dyn Write, r: &Results) -> std::io::Result<()> {
     out.write_all(b"payee,period,component,deal,kind,share,amount\n")?;
     for l in r.lines() {
         let v = r.view(&l);
-        let kind = serde_json::to_value(v.kind)
-            .ok()
-            .and_then(|k| k.as_str().map(String::from))
-            .unwrap_or_default();
+        let kind = v.kind.name();
         writeln!(
             out,
             "{},{},{},{},{},{},{}",
@@ -747,7 +749,11 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
     }
     outputs.commit().map_err(fail)?;
     if let Some(p) = out {
-        eprintln!("wrote {} lines to {}", results.line_count(), p.display());
+        eprintln!(
+            "wrote {} to {}",
+            count(results.line_count(), "line", "lines"),
+            p.display()
+        );
     }
     match statements {
         Some(dir) if dir == Path::new("-") => {
@@ -758,8 +764,8 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
         }
         Some(dir) => {
             eprintln!(
-                "wrote {} statements to {}",
-                statement_docs.len(),
+                "wrote {} to {}",
+                count(statement_docs.len(), "statement", "statements"),
                 dir.display()
             );
         }
@@ -771,20 +777,16 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
     Ok(())
 }
 
+/// `1 line`, `2 lines`: a count with its noun in the number it takes.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn print_totals(r: &Results) {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{:<12} {:<10} {:>16}", "payee", "period", "amount");
-    for t in &r.totals {
-        let payee = r
-            .payee_ids
-            .get(t.payee as usize)
-            .map(String::as_str)
-            .unwrap_or("");
-        let period = r
-            .periods
-            .get(t.period as usize)
-            .map(|p| p.label())
-            .unwrap_or_default();
+    for t in r.named_totals() {
+        let (payee, period) = (t.payee, t.period);
         let _ = writeln!(
             stdout,
             "{payee:<12} {period:<10} {:>16}",
@@ -819,18 +821,10 @@ fn explain(args: &DataArgs, payee: &str, deal: Option<&str>) -> Result<(), Repor
     }
 }
 
-fn parse_amount(text: &str, flag: &str) -> Result<Decimal, Reported> {
-    let t = text.trim();
-    let (digits, pct) = match t.strip_suffix('%') {
-        Some(d) => (d, true),
-        None => (t, false),
-    };
-    let v = Decimal::from_str_exact(digits).map_err(|_| {
-        fail(format!(
-            "--{flag}: {text:?} is not a number such as 120% or 1.2"
-        ))
-    })?;
-    Ok(if pct { v / Decimal::ONE_HUNDRED } else { v })
+/// An attainment flag of `curve` (`120%` or `1.2`), by the facade's one rule.
+fn parse_ratio(text: &str, flag: &str) -> Result<Decimal, Reported> {
+    parse_decimal_argument(&format!("--{flag}"), text, ArgumentKind::Ratio)
+        .map_err(|e| fail(e.to_string()))
 }
 
 fn curve_cmd(
@@ -850,29 +844,13 @@ fn curve_cmd(
     }
     let plan = load_plan(plan_path)?;
     let (from, to, step) = (
-        parse_amount(from, "from")?,
-        parse_amount(to, "to")?,
-        parse_amount(step, "step")?,
+        parse_ratio(from, "from")?,
+        parse_ratio(to, "to")?,
+        parse_ratio(step, "step")?,
     );
     let mut files = vec![(TableKind::Payees, payees.to_path_buf())];
     let payee_table = read_table(payees, TableKind::Payees)?;
     // The curve replaces the payee's deals; an empty deals table with the plan's columns does.
-    let deal_columns: Vec<String> = {
-        let v = plan.plan.versions.first();
-        let schema = v.map(|v| &v.schema.deal);
-        let mut cols: Vec<String> = ["id", "payee", "date"]
-            .iter()
-            .map(|b| {
-                schema
-                    .map(|s| s.builtin_column(b).to_string())
-                    .unwrap_or_else(|| b.to_string())
-            })
-            .collect();
-        if let Some(s) = schema {
-            cols.extend(s.fields.iter().map(|f| f.column.clone()));
-        }
-        cols
-    };
     let quota_table = match quotas {
         Some(q) => {
             files.push((TableKind::Quotas, q.to_path_buf()));
@@ -882,7 +860,7 @@ fn curve_cmd(
     };
     let inputs = Inputs {
         payees: payee_table,
-        deals: Table::new(deal_columns),
+        deals: Table::new(plan.input_schema().column_names(TableKind::Deals)),
         credits: None,
         quotas: quota_table,
         managers: None,

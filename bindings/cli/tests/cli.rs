@@ -162,18 +162,18 @@ fn check_json_format() {
         gap["hint"],
         "start this band at 1000 or end the previous one at 2000"
     );
-    assert_eq!(gap["primary"]["from"]["line"], 17);
-    assert_eq!(gap["primary"]["from"]["column"], 7);
-    assert_eq!(gap["primary"]["from"]["column_utf16"], 7);
-    assert_eq!(gap["secondary"][0]["from"]["line"], 16);
-    assert_eq!(gap["secondary"][0]["message"], "previous band ends here");
+    assert_eq!(gap["line"], 17);
+    assert_eq!(gap["column"], 7);
+    assert_eq!(gap["column_utf16"], 7);
+    assert_eq!(gap["related"][0]["line"], 16);
+    assert_eq!(gap["related"][0]["message"], "previous band ends here");
 
     // Line 22 has `"Plätform😀"` before the span: "ä" is 2 bytes, 1 UTF-16 unit, 1 char;
     // "😀" is 4 bytes, 2 UTF-16 units, 1 char. So bytes 67, UTF-16 64, characters 63.
     let field = &diags[1];
     assert_eq!(field["code"], "E0102");
     assert_eq!(field["message"], "deals have no field `amont`");
-    let from = &field["primary"]["from"];
+    let from = field;
     assert_eq!(
         (
             &from["line"],
@@ -186,10 +186,30 @@ fn check_json_format() {
     // Byte offsets index the file itself.
     let src = std::fs::read_to_string(fixtures().join("bad.comp")).unwrap();
     let (start, end) = (
-        field["primary"]["start"].as_u64().unwrap() as usize,
-        field["primary"]["end"].as_u64().unwrap() as usize,
+        field["start"].as_u64().unwrap() as usize,
+        field["end"].as_u64().unwrap() as usize,
     );
     assert_eq!(&src[start..end], "amont");
+    // The end in every unit, and the UTF-16 offsets of both ends (JavaScript indices).
+    let prefix_utf16 = |i: usize| src[..i].encode_utf16().count() as u64;
+    assert_eq!(
+        (
+            &field["end_line"],
+            &field["end_column"],
+            &field["end_column_utf16"],
+            &field["end_column_chars"],
+            field["start_utf16"].as_u64(),
+            field["end_utf16"].as_u64()
+        ),
+        (
+            &22.into(),
+            &72.into(),
+            &69.into(),
+            &68.into(),
+            Some(prefix_utf16(start)),
+            Some(prefix_utf16(end))
+        )
+    );
 }
 
 #[test]
@@ -655,12 +675,12 @@ fn curve_bad_arguments() {
     let out = run(&curve(&["--step", "abc", "--svg", arg(&svg)]));
     assert_eq!(
         out.refused(),
-        "error: --step: \"abc\" is not a number such as 120% or 1.2\n"
+        "error: --step: \"abc\" is not a decimal such as 1.25 or a percentage such as 125%\n"
     );
     let out = run(&curve(&["--to", "lots"]));
     assert_eq!(
         out.refused(),
-        "error: --to: \"lots\" is not a number such as 120% or 1.2\n"
+        "error: --to: \"lots\" is not a decimal such as 1.25 or a percentage such as 125%\n"
     );
     let out = run(&[
         "curve",
@@ -1555,5 +1575,43 @@ fn run_with_bad_managers_names_the_file() {
     assert_eq!(
         out.refused(),
         format!("error[D0207]: managers.csv, row 1 (id \"R1\"), column \"manager\": unknown manager \"M9\" (no payee has this id)\n{NOTHING_EVALUATED}")
+    );
+}
+
+#[test]
+fn one_line_and_one_statement_are_counted_in_the_singular() {
+    let dir = tempdir();
+    std::fs::copy(fixtures().join("flat5.comp"), dir.path().join("flat5.comp")).unwrap();
+    std::fs::write(dir.path().join("payees.csv"), "id\nA\n").unwrap();
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "id,payee,date,amount\nD1,A,2026-02-01,1000.00\n",
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "run",
+            "flat5.comp",
+            "--payees",
+            "payees.csv",
+            "--deals",
+            "deals.csv",
+            "--period",
+            "2026-Q1",
+            "--out",
+            "r.csv",
+            "--statements",
+            "st",
+        ],
+    );
+    out.code(0);
+    assert_eq!(
+        out.stderr,
+        "wrote 1 line to r.csv\nwrote 1 statement to st\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("r.csv")).unwrap(),
+        "payee,period,component,deal,kind,share,amount\nA,2026-Q1,base,D1,deal,1,50.00\n"
     );
 }

@@ -5,7 +5,7 @@
 //! calling back into Python per row. Only the columns the plan reads are converted (see
 //! [`crate::input`] for the type rules; float columns are refused).
 
-use crate::input::{float_advice, issue, Issues, Wanted};
+use crate::problems::{float_advice, issue, Issues};
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
@@ -19,6 +19,7 @@ use arrow_buffer::ScalarBuffer;
 use arrow_schema::{DataType, TimeUnit};
 use commissio::core::load::TableKind;
 use commissio::core::Decimal;
+use commissio::TableSchema;
 use commissio::{Cell, Table};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -295,7 +296,7 @@ fn reader<'a>(array: &'a dyn Array, column: &str) -> Result<Reader<'a>, String> 
 fn add_batch(
     batch: &RecordBatch,
     kind: TableKind,
-    wanted: &Wanted,
+    plan_columns: &TableSchema,
     columns: &mut Option<Vec<String>>,
     rows: &mut Vec<Vec<Cell>>,
     issues: &mut Issues,
@@ -306,7 +307,7 @@ fn add_batch(
     let mut names: Vec<String> = Vec::new();
     for (field, array) in schema.fields().iter().zip(batch.columns()) {
         let name = field.name();
-        let Some(expected) = wanted.expected(name) else {
+        let Some(expected) = plan_columns.column(name).map(|c| c.describe()) else {
             continue;
         };
         names.push(name.clone());
@@ -338,7 +339,7 @@ fn add_batch(
 pub fn table_from_stream(
     obj: &Bound<'_, PyAny>,
     kind: TableKind,
-    wanted: &Wanted,
+    plan_columns: &TableSchema,
     issues: &mut Issues,
 ) -> PyResult<Table> {
     let capsule = obj.call_method0("__arrow_c_stream__")?;
@@ -366,7 +367,7 @@ pub fn table_from_stream(
         add_batch(
             &batch,
             kind,
-            wanted,
+            plan_columns,
             &mut columns,
             &mut rows,
             issues,
@@ -378,7 +379,7 @@ pub fn table_from_stream(
             .fields()
             .iter()
             .map(|f| f.name().clone())
-            .filter(|n| wanted.expected(n).is_some())
+            .filter(|n| plan_columns.column(n).is_some())
             .collect()
     });
     Ok(Table::from_rows(columns, rows))
@@ -388,7 +389,7 @@ pub fn table_from_stream(
 pub fn table_from_array(
     obj: &Bound<'_, PyAny>,
     kind: TableKind,
-    wanted: &Wanted,
+    plan_columns: &TableSchema,
     issues: &mut Issues,
 ) -> PyResult<Table> {
     let pair = obj.call_method0("__arrow_c_array__")?;
@@ -426,7 +427,7 @@ pub fn table_from_array(
     add_batch(
         &batch,
         kind,
-        wanted,
+        plan_columns,
         &mut columns,
         &mut rows,
         issues,

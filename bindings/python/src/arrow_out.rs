@@ -6,12 +6,12 @@
 //! exported as exact decimal strings instead. Names are `utf8`; `deal` is null on
 //! period-level lines.
 
-use crate::objects::kind_name;
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{
     Array, ArrayRef, Decimal128Array, RecordBatch, RecordBatchIterator, StringArray,
 };
 use arrow_schema::{ArrowError, DataType, Field, Schema};
+use commissio::core::results::NamedTotal;
 use commissio::core::Decimal;
 use commissio::Results;
 use pyo3::prelude::*;
@@ -78,12 +78,6 @@ fn text<I: IntoIterator<Item = S>, S: AsRef<str>>(values: I) -> (ArrayRef, DataT
 
 /// One table of the results as a record batch.
 pub fn batch(r: &Results, which: Which) -> Result<RecordBatch, ArrowError> {
-    let label = |p: u32| {
-        r.periods
-            .get(p as usize)
-            .map(|x| x.label())
-            .unwrap_or_default()
-    };
     let payee = |p: u32| {
         r.payee_ids
             .get(p as usize)
@@ -110,36 +104,31 @@ pub fn batch(r: &Results, which: Which) -> Result<RecordBatch, ArrowError> {
             ));
             let deals: StringArray = lines.iter().map(|l| r.deal_id(l)).collect();
             cols.push(("deal", true, (Arc::new(deals), DataType::Utf8)));
-            cols.push(("kind", false, text(lines.iter().map(|l| kind_name(l.kind)))));
+            cols.push(("kind", false, text(lines.iter().map(|l| l.kind.name()))));
             let shares: Vec<Decimal> = lines.iter().map(|l| l.share).collect();
             cols.push(("share", false, decimal_column(&shares)?));
             let amounts: Vec<Decimal> = lines.iter().map(|l| l.amount).collect();
             cols.push(("amount", false, decimal_column(&amounts)?));
         }
-        Which::Totals => {
-            cols.push((
-                "payee",
-                false,
-                text(r.totals.iter().map(|t| payee(t.payee))),
-            ));
+        Which::Totals | Which::ComponentTotals => {
+            let totals: Vec<NamedTotal<'_>> = match which {
+                Which::Totals => r.named_totals().collect(),
+                _ => r.named_component_totals().collect(),
+            };
+            cols.push(("payee", false, text(totals.iter().map(|t| t.payee))));
             cols.push((
                 "period",
                 false,
-                text(r.totals.iter().map(|t| label(t.period))),
+                text(totals.iter().map(|t| t.period.as_str())),
             ));
-            let amounts: Vec<Decimal> = r.totals.iter().map(|t| t.amount).collect();
-            cols.push(("amount", false, decimal_column(&amounts)?));
-        }
-        Which::ComponentTotals => {
-            let c = &r.component_totals;
-            cols.push(("payee", false, text(c.iter().map(|t| payee(t.payee)))));
-            cols.push(("period", false, text(c.iter().map(|t| label(t.period)))));
-            cols.push((
-                "component",
-                false,
-                text(c.iter().map(|t| r.component_name(t.component))),
-            ));
-            let amounts: Vec<Decimal> = c.iter().map(|t| t.amount).collect();
+            if matches!(which, Which::ComponentTotals) {
+                cols.push((
+                    "component",
+                    false,
+                    text(totals.iter().map(|t| t.component.unwrap_or(""))),
+                ));
+            }
+            let amounts: Vec<Decimal> = totals.iter().map(|t| t.amount).collect();
             cols.push(("amount", false, decimal_column(&amounts)?));
         }
     }
@@ -170,7 +159,7 @@ impl ArrowTable {
         requested_schema: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema;
-        crate::errors::guard(|| {
+        crate::exceptions::guard(|| {
             let schema = self.batch.schema();
             let it = RecordBatchIterator::new(vec![Ok(self.batch.clone())], schema);
             let stream = FFI_ArrowArrayStream::new(Box::new(it));

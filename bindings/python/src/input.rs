@@ -34,150 +34,19 @@
 //! zoned timestamps: which date a zoned instant falls on depends on the zone.
 
 use crate::arrow_in;
+use crate::problems::{issue, Issues};
 use commissio::core::load::{
-    read_table_file, DataErrorCode, TableFormat, TableKind, MAX_ERRORS, MAX_TABLE_BYTES,
+    read_table_file, DataErrorCode, TableFormat, TableKind, MAX_TABLE_BYTES,
 };
-use commissio::core::plan::{FieldType, Plan};
+use commissio::core::plan::Plan;
 use commissio::core::Decimal;
 use commissio::{Cell, DataError, DataErrors, Inputs, Table};
+use commissio::{InputSchema, TableSchema};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyMapping, PyString, PyType};
 use std::collections::HashMap;
-
-/// The columns the plan reads from one table, with what each must hold (for messages).
-pub struct Wanted {
-    /// `(column, expected)` in a stable order.
-    pub columns: Vec<(String, String)>,
-}
-
-impl Wanted {
-    /// The expected description of a column, if the plan reads it.
-    pub fn expected(&self, name: &str) -> Option<&str> {
-        self.columns
-            .iter()
-            .find(|(c, _)| c == name)
-            .map(|(_, e)| e.as_str())
-    }
-}
-
-fn type_name(ty: FieldType) -> &'static str {
-    match ty {
-        FieldType::Money => "money",
-        FieldType::Number => "number",
-        FieldType::Percent => "percent",
-        FieldType::Integer => "integer",
-        FieldType::Date => "date (YYYY-MM-DD)",
-        FieldType::Text => "text",
-        FieldType::Bool => "bool (true or false)",
-    }
-}
-
-const ID: &str = "an id (text)";
-
-/// The columns each table must or may have for `plan` (every version's schema).
-pub fn wanted(plan: &Plan, kind: TableKind) -> Wanted {
-    let mut columns: Vec<(String, String)> = Vec::new();
-    let mut add = |c: &str, e: &str| {
-        if !columns.iter().any(|(x, _)| x == c) {
-            columns.push((c.to_string(), e.to_string()));
-        }
-    };
-    match kind {
-        TableKind::Payees => {
-            for v in &plan.versions {
-                let s = &v.schema.payee;
-                add(s.builtin_column("id"), ID);
-                add(s.builtin_column("manager"), ID);
-                add(s.builtin_column("start"), "date (YYYY-MM-DD)");
-                add(s.builtin_column("end"), "date (YYYY-MM-DD)");
-                for f in &s.fields {
-                    add(&f.column, type_name(f.ty));
-                }
-            }
-        }
-        TableKind::Deals => {
-            for v in &plan.versions {
-                let s = &v.schema.deal;
-                add(s.builtin_column("id"), ID);
-                add(s.builtin_column("payee"), ID);
-                add(s.builtin_column("date"), "date (YYYY-MM-DD)");
-                for f in &s.fields {
-                    add(&f.column, type_name(f.ty));
-                }
-            }
-        }
-        TableKind::Credits => {
-            add("deal", ID);
-            add("payee", ID);
-            add("share", "share (0 < share <= 1, or a percentage)");
-            add("role", "text");
-        }
-        TableKind::Quotas => {
-            add("payee", ID);
-            add("period", "period");
-            add("amount", "money");
-        }
-        TableKind::Managers => {
-            add("payee", ID);
-            add("manager", ID);
-            add("from", "date (YYYY-MM-DD)");
-            add("to", "date (YYYY-MM-DD)");
-        }
-    }
-    Wanted { columns }
-}
-
-/// A binding-level data problem (a float, an unsupported type) in the engine's error shape.
-pub fn issue(
-    kind: TableKind,
-    row: Option<u64>,
-    field: &str,
-    expected: Option<&str>,
-    message: String,
-) -> DataError {
-    DataError {
-        code: DataErrorCode::WrongType,
-        table: Some(kind),
-        row,
-        id: None,
-        field: Some(field.to_string()),
-        expected: expected.map(str::to_string),
-        message,
-    }
-}
-
-/// How to turn a float column into exact decimals, for error messages.
-pub fn float_advice(column: &str) -> String {
-    format!(
-        "binary floating point cannot hold money or rates exactly (0.1 is not one tenth), so Commissio never reads it; \
-         convert the column to decimals first: polars `df.with_columns(pl.col(\"{column}\").cast(pl.Decimal(38, 2)))`, \
-         pyarrow `table.set_column(i, \"{column}\", pc.cast(table[\"{column}\"], pa.decimal128(38, 2)))`, \
-         pandas `df[\"{column}\"] = df[\"{column}\"].astype(str)` (each value's shortest decimal text), \
-         or pass strings or decimal.Decimal values"
-    )
-}
-
-/// Errors of one conversion, capped like the engine's.
-#[derive(Default)]
-pub struct Issues {
-    /// Listed errors.
-    pub errors: Vec<DataError>,
-    /// Errors not listed.
-    pub omitted: usize,
-}
-
-impl Issues {
-    /// Adds an error (or counts it past [`MAX_ERRORS`]).
-    pub fn push(&mut self, e: DataError) {
-        if self.errors.len() < MAX_ERRORS {
-            self.errors.push(e);
-        } else {
-            self.omitted += 1;
-        }
-    }
-}
 
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -288,14 +157,14 @@ fn cell_of(v: &Bound<'_, PyAny>) -> PyResult<Result<Cell, String>> {
 fn table_from_rows(
     obj: &Bound<'_, PyAny>,
     kind: TableKind,
-    wanted: &Wanted,
+    schema: &TableSchema,
     issues: &mut Issues,
 ) -> PyResult<Table> {
     let py = obj.py();
-    let names: Vec<Bound<'_, PyString>> = wanted
+    let names: Vec<Bound<'_, PyString>> = schema
         .columns
         .iter()
-        .map(|(c, _)| PyString::new(py, c))
+        .map(|c| PyString::new(py, &c.name))
         .collect();
     let mut present = vec![false; names.len()];
     let mut rows: Vec<Vec<Cell>> = Vec::new();
@@ -334,7 +203,8 @@ fn table_from_rows(
                     if let Some(p) = present.get_mut(c) {
                         *p = true;
                     }
-                    let field = wanted.columns.get(c).map(|x| x.0.as_str()).unwrap_or("");
+                    let column = schema.columns.get(c);
+                    let field = column.map(|x| x.name.as_str()).unwrap_or("");
                     match cell_of(&v)? {
                         Ok(cell) => cell,
                         Err(msg) => {
@@ -342,7 +212,7 @@ fn table_from_rows(
                                 kind,
                                 Some(row_no),
                                 field,
-                                wanted.columns.get(c).map(|x| x.1.as_str()),
+                                column.map(|x| x.describe()),
                                 msg,
                             ));
                             Cell::Null
@@ -366,20 +236,20 @@ fn table_from_rows(
         }
         rows.push(row);
     }
-    Ok(keep_present(&wanted.columns, &present, rows))
+    Ok(keep_present(&schema.column_names(), &present, rows))
 }
 
 /// Drops the wanted columns that no row had (the engine then reports missing required ones).
-fn keep_present(columns: &[(String, String)], present: &[bool], rows: Vec<Vec<Cell>>) -> Table {
+fn keep_present(columns: &[String], present: &[bool], rows: Vec<Vec<Cell>>) -> Table {
     if present.iter().all(|p| *p) {
-        return Table::from_rows(columns.iter().map(|c| c.0.clone()).collect(), rows);
+        return Table::from_rows(columns.to_vec(), rows);
     }
     let keep: Vec<usize> = (0..columns.len())
         .filter(|&c| present.get(c).copied().unwrap_or(false))
         .collect();
     Table::from_rows(
         keep.iter()
-            .filter_map(|&c| columns.get(c).map(|x| x.0.clone()))
+            .filter_map(|&c| columns.get(c).cloned())
             .collect(),
         rows.into_iter()
             .map(|mut row| {
@@ -395,13 +265,14 @@ fn keep_present(columns: &[(String, String)], present: &[bool], rows: Vec<Vec<Ce
 fn table_from_columns(
     obj: &Bound<'_, PyDict>,
     kind: TableKind,
-    wanted: &Wanted,
+    schema: &TableSchema,
     issues: &mut Issues,
 ) -> PyResult<Table> {
     let mut columns: Vec<String> = Vec::new();
     let mut values: Vec<Vec<Cell>> = Vec::new();
     let mut lengths: HashMap<usize, String> = HashMap::new();
-    for (name, expected) in &wanted.columns {
+    for column in &schema.columns {
+        let (name, expected) = (&column.name, column.describe());
         let Some(col) = obj.get_item(name)? else {
             continue;
         };
@@ -475,17 +346,17 @@ fn table_from_path(
 pub fn table(
     obj: &Bound<'_, PyAny>,
     kind: TableKind,
-    wanted: &Wanted,
+    schema: &TableSchema,
     issues: &mut Issues,
 ) -> PyResult<Table> {
     if obj.hasattr("__arrow_c_stream__")? {
-        return arrow_in::table_from_stream(obj, kind, wanted, issues);
+        return arrow_in::table_from_stream(obj, kind, schema, issues);
     }
     if obj.hasattr("__arrow_c_array__")? {
-        return arrow_in::table_from_array(obj, kind, wanted, issues);
+        return arrow_in::table_from_array(obj, kind, schema, issues);
     }
     if let Ok(d) = obj.cast::<PyDict>() {
-        return table_from_columns(d, kind, wanted, issues);
+        return table_from_columns(d, kind, schema, issues);
     }
     if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__")? {
         let path: std::path::PathBuf = obj.extract()?;
@@ -513,7 +384,7 @@ pub fn table(
             "{kind}: expected a list of dicts, a dict of columns, a pandas/polars DataFrame, a pyarrow Table or a CSV path, got {type_name}"
         )));
     }
-    table_from_rows(obj, kind, wanted, issues)
+    table_from_rows(obj, kind, schema, issues)
 }
 
 /// Every input table of an evaluation; data problems found while converting are returned as
@@ -527,8 +398,10 @@ pub fn inputs(
     managers: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Result<Inputs, DataErrors>> {
     let mut issues = Issues::default();
-    let mut one = |obj: &Bound<'_, PyAny>, kind: TableKind| {
-        table(obj, kind, &wanted(plan, kind), &mut issues)
+    let schema = InputSchema::of(plan);
+    let mut one = |obj: &Bound<'_, PyAny>, kind: TableKind| match schema.table(kind) {
+        Some(t) => table(obj, kind, t, &mut issues),
+        None => Ok(Table::default()),
     };
     let payees = one(payees, TableKind::Payees)?;
     let deals = one(deals, TableKind::Deals)?;

@@ -4,7 +4,7 @@
 //! inputs converted to engine tables ([`input`], [`arrow_in`]), results out as small immutable
 //! objects ([`objects`]) or Arrow tables ([`arrow_out`]). No commission logic lives here.
 //!
-//! Every entry point runs inside [`errors::guard`], so a Rust panic surfaces as
+//! Every entry point runs inside [`exceptions::guard`], so a Rust panic surfaces as
 //! `commissio.InternalError`, never as a crash or a `PanicException`. Evaluation runs with the
 //! GIL released.
 
@@ -18,11 +18,14 @@ use std::sync::Arc;
 mod arrow_in;
 mod arrow_out;
 mod errors;
+mod exceptions;
 mod input;
 mod objects;
+mod problems;
 
 use arrow_out::{ArrowTable, Which};
-use errors::{guard, to_py};
+use errors::to_py;
+use exceptions::guard;
 use objects::{
     py_decimal, ComponentTotal, CurvePoint, DataIssue, Diagnostic, Evaluated, Label, Line, Total,
 };
@@ -148,12 +151,6 @@ impl Plan {
             .first()
             .map(|v| v.components.iter().map(|c| c.name.clone()).collect())
             .unwrap_or_default()
-    }
-
-    /// Diagnostics of a plan that compiled: warnings only, so usually empty. (Errors are
-    /// raised by `Plan.parse`; `commissio.check(text)` lists them without raising.)
-    fn check(&self) -> Vec<Diagnostic> {
-        Vec::new()
     }
 
     /// The plan text in the canonical layout (comments kept).
@@ -322,42 +319,24 @@ impl Results {
     /// One total per payee and period that has lines.
     #[getter]
     fn totals(&self) -> Vec<Total> {
-        let r = &self.shared.results;
-        r.totals
-            .iter()
-            .map(|t| {
-                Total::new(
-                    r.payee_ids
-                        .get(t.payee as usize)
-                        .cloned()
-                        .unwrap_or_default(),
-                    r.periods
-                        .get(t.period as usize)
-                        .map(|p| p.label())
-                        .unwrap_or_default(),
-                    t.amount,
-                )
-            })
+        self.shared
+            .results
+            .named_totals()
+            .map(|t| Total::new(t.payee.to_string(), t.period, t.amount))
             .collect()
     }
 
     /// One total per payee, period and component that has lines.
     #[getter]
     fn component_totals(&self) -> Vec<ComponentTotal> {
-        let r = &self.shared.results;
-        r.component_totals
-            .iter()
+        self.shared
+            .results
+            .named_component_totals()
             .map(|t| {
                 ComponentTotal::new(
-                    r.payee_ids
-                        .get(t.payee as usize)
-                        .cloned()
-                        .unwrap_or_default(),
-                    r.periods
-                        .get(t.period as usize)
-                        .map(|p| p.label())
-                        .unwrap_or_default(),
-                    r.component_name(t.component).to_string(),
+                    t.payee.to_string(),
+                    t.period,
+                    t.component.unwrap_or("").to_string(),
                     t.amount,
                 )
             })
@@ -507,8 +486,8 @@ fn check(text: &str) -> PyResult<Vec<Diagnostic>> {
     guard(|| match commissio::dsl::compile(text) {
         Ok(_) => Ok(Vec::new()),
         Err(diags) => {
-            let index = commissio::LineIndex::new(text);
-            Ok(diags.iter().map(|d| Diagnostic::new(d, &index)).collect())
+            let lines = commissio::SourceLines::new(text);
+            Ok(diags.iter().map(|d| Diagnostic::new(d, &lines)).collect())
         }
     })
 }
@@ -583,11 +562,14 @@ fn _commissio(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(format, m)?)?;
     m.add_function(wrap_pyfunction!(curve_svg, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
-    m.add("CommissioError", py.get_type::<errors::CommissioError>())?;
-    m.add("PlanError", py.get_type::<errors::PlanError>())?;
-    m.add("DataError", py.get_type::<errors::DataError>())?;
-    m.add("PeriodError", py.get_type::<errors::PeriodError>())?;
-    m.add("EvalError", py.get_type::<errors::EvalError>())?;
-    m.add("InternalError", py.get_type::<errors::InternalError>())?;
+    m.add(
+        "CommissioError",
+        py.get_type::<exceptions::CommissioError>(),
+    )?;
+    m.add("PlanError", py.get_type::<exceptions::PlanError>())?;
+    m.add("DataError", py.get_type::<exceptions::DataError>())?;
+    m.add("PeriodError", py.get_type::<exceptions::PeriodError>())?;
+    m.add("EvalError", py.get_type::<exceptions::EvalError>())?;
+    m.add("InternalError", py.get_type::<exceptions::InternalError>())?;
     Ok(())
 }

@@ -4,9 +4,9 @@
 //! Money crosses the boundary only as `decimal.Decimal`, built from the exact decimal text
 //! (`Decimal("13500.00")`, scale kept). Nothing here goes through a binary float.
 
-use commissio::core::results::{LineKind, Results};
+use commissio::core::results::Results;
 use commissio::core::Decimal;
-use commissio::{CompiledPlan, LineIndex};
+use commissio::{CompiledPlan, DiagnosticView, RelatedView, SourceLines, SpanView};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -135,26 +135,58 @@ pub fn repr_opt(s: Option<&str>) -> String {
 // Diagnostics
 // ---------------------------------------------------------------------------------------------
 
-/// A related place of a diagnostic (the earlier definition of a duplicate, ...).
+/// A related place of a diagnostic (the earlier definition of a duplicate, ...): the fields of
+/// the engine's `commissio::RelatedView`.
 #[pyclass(module = "commissio", frozen, get_all, eq, hash)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Label {
     /// What about this place (may be empty).
     pub message: String,
+    /// First byte of the span in the plan text.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+    /// `start` as a UTF-16 offset (a JavaScript string index).
+    pub start_utf16: u32,
+    /// `end` as a UTF-16 offset.
+    pub end_utf16: u32,
     /// 1-based line.
     pub line: u32,
     /// 1-based column in UTF-8 bytes.
     pub column: u32,
     /// 1-based column in UTF-16 code units (JavaScript editors).
     pub column_utf16: u32,
+    /// 1-based column in characters.
+    pub column_chars: u32,
     /// Line of the end of the span.
     pub end_line: u32,
     /// Column (UTF-8 bytes) of the end of the span.
     pub end_column: u32,
-    /// First byte of the span in the plan text.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
+    /// Column (UTF-16 code units) of the end of the span.
+    pub end_column_utf16: u32,
+    /// Column (characters) of the end of the span.
+    pub end_column_chars: u32,
+}
+
+impl Label {
+    fn new(r: &commissio::RelatedView) -> Label {
+        let s = r.span;
+        Label {
+            message: r.message.clone(),
+            start: s.start,
+            end: s.end,
+            start_utf16: s.start_utf16,
+            end_utf16: s.end_utf16,
+            line: s.line,
+            column: s.column,
+            column_utf16: s.column_utf16,
+            column_chars: s.column_chars,
+            end_line: s.end_line,
+            end_column: s.end_column,
+            end_column_utf16: s.end_column_utf16,
+            end_column_chars: s.end_column_chars,
+        }
+    }
 }
 
 #[pymethods]
@@ -170,6 +202,8 @@ impl Label {
 }
 
 /// One problem found in a plan: a stable code, where it is, what is wrong and how to fix it.
+/// The fields are those of the engine's error view (`commissio::DiagnosticView`), the same in
+/// every binding.
 #[pyclass(module = "commissio", frozen, get_all, eq, hash)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
@@ -179,63 +213,106 @@ pub struct Diagnostic {
     pub severity: String,
     /// One sentence saying what is wrong.
     pub message: String,
-    /// 1-based line of the start of the problem.
+    /// First byte of the span in the plan text.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+    /// `start` as a UTF-16 offset (a JavaScript string index).
+    pub start_utf16: u32,
+    /// `end` as a UTF-16 offset.
+    pub end_utf16: u32,
+    /// 1-based line.
     pub line: u32,
     /// 1-based column in UTF-8 bytes.
     pub column: u32,
-    /// 1-based column in UTF-16 code units.
+    /// 1-based column in UTF-16 code units (JavaScript editors).
     pub column_utf16: u32,
+    /// 1-based column in characters.
+    pub column_chars: u32,
     /// Line of the end of the span.
     pub end_line: u32,
     /// Column (UTF-8 bytes) of the end of the span.
     pub end_column: u32,
-    /// Column (UTF-16) of the end of the span.
+    /// Column (UTF-16 code units) of the end of the span.
     pub end_column_utf16: u32,
-    /// First byte of the span.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
+    /// Column (characters) of the end of the span.
+    pub end_column_chars: u32,
     /// A note on the primary span (may be empty).
     pub label: String,
     /// How to fix it, when there is something useful to say.
     pub hint: Option<String>,
     /// Related places.
-    pub secondary: Vec<Label>,
+    pub related: Vec<Label>,
 }
 
 impl Diagnostic {
-    /// The Python view of a diagnostic of the text indexed by `index`.
-    pub fn new(d: &commissio::Diagnostic, index: &LineIndex) -> Diagnostic {
-        let l = d.located(index);
+    /// The Python view of a diagnostic of the text indexed by `lines`.
+    pub fn new(d: &commissio::Diagnostic, lines: &SourceLines) -> Diagnostic {
+        let v = lines.diagnostic(d);
+        let s = v.span;
         Diagnostic {
-            code: l.code.to_string(),
-            severity: match l.severity {
-                commissio::dsl::diagnostic::Severity::Error => "error".to_string(),
-                commissio::dsl::diagnostic::Severity::Warning => "warning".to_string(),
+            code: v.code.to_string(),
+            severity: v.severity.to_string(),
+            message: v.message,
+            start: s.start,
+            end: s.end,
+            start_utf16: s.start_utf16,
+            end_utf16: s.end_utf16,
+            line: s.line,
+            column: s.column,
+            column_utf16: s.column_utf16,
+            column_chars: s.column_chars,
+            end_line: s.end_line,
+            end_column: s.end_column,
+            end_column_utf16: s.end_column_utf16,
+            end_column_chars: s.end_column_chars,
+            label: v.label,
+            hint: v.hint,
+            related: v.related.iter().map(Label::new).collect(),
+        }
+    }
+
+    /// Back to the engine's view (its `code` and `severity` are set by `to_dict`).
+    fn view(&self) -> DiagnosticView {
+        DiagnosticView {
+            code: "",
+            severity: "",
+            message: self.message.clone(),
+            span: SpanView {
+                start: self.start,
+                end: self.end,
+                start_utf16: self.start_utf16,
+                end_utf16: self.end_utf16,
+                line: self.line,
+                column: self.column,
+                column_utf16: self.column_utf16,
+                column_chars: self.column_chars,
+                end_line: self.end_line,
+                end_column: self.end_column,
+                end_column_utf16: self.end_column_utf16,
+                end_column_chars: self.end_column_chars,
             },
-            message: l.message,
-            line: l.primary.from.line,
-            column: l.primary.from.column,
-            column_utf16: l.primary.from.column_utf16,
-            end_line: l.primary.to.line,
-            end_column: l.primary.to.column,
-            end_column_utf16: l.primary.to.column_utf16,
-            start: l.primary.start,
-            end: l.primary.end,
-            label: l.primary.message,
-            hint: l.hint,
-            secondary: l
-                .secondary
-                .into_iter()
-                .map(|s| Label {
-                    message: s.message,
-                    line: s.from.line,
-                    column: s.from.column,
-                    column_utf16: s.from.column_utf16,
-                    end_line: s.to.line,
-                    end_column: s.to.column,
-                    start: s.start,
-                    end: s.end,
+            label: self.label.clone(),
+            hint: self.hint.clone(),
+            related: self
+                .related
+                .iter()
+                .map(|l| RelatedView {
+                    span: SpanView {
+                        start: l.start,
+                        end: l.end,
+                        start_utf16: l.start_utf16,
+                        end_utf16: l.end_utf16,
+                        line: l.line,
+                        column: l.column,
+                        column_utf16: l.column_utf16,
+                        column_chars: l.column_chars,
+                        end_line: l.end_line,
+                        end_column: l.end_column,
+                        end_column_utf16: l.end_column_utf16,
+                        end_column_chars: l.end_column_chars,
+                    },
+                    message: l.message.clone(),
                 })
                 .collect(),
         }
@@ -265,40 +342,18 @@ impl Diagnostic {
         s
     }
 
-    /// The diagnostic as a plain dict (JSON-ready).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("code", &self.code)?;
-        d.set_item("severity", &self.severity)?;
-        d.set_item("message", &self.message)?;
-        d.set_item("line", self.line)?;
-        d.set_item("column", self.column)?;
-        d.set_item("column_utf16", self.column_utf16)?;
-        d.set_item("end_line", self.end_line)?;
-        d.set_item("end_column", self.end_column)?;
-        d.set_item("end_column_utf16", self.end_column_utf16)?;
-        d.set_item("start", self.start)?;
-        d.set_item("end", self.end)?;
-        d.set_item("label", &self.label)?;
-        d.set_item("hint", &self.hint)?;
-        let sec = PyList::empty(py);
-        for s in &self.secondary {
-            let x = PyDict::new(py);
-            x.set_item("message", &s.message)?;
-            x.set_item("line", s.line)?;
-            x.set_item("column", s.column)?;
-            x.set_item("column_utf16", s.column_utf16)?;
-            x.set_item("end_line", s.end_line)?;
-            x.set_item("end_column", s.end_column)?;
-            x.set_item("start", s.start)?;
-            x.set_item("end", s.end)?;
-            sec.append(x)?;
+    /// The diagnostic as a plain dict (JSON-ready): the engine's diagnostic view, the same
+    /// keys and values as in the canonical error JSON.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let mut doc =
+            serde_json::to_value(self.view()).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        if let Value::Object(d) = &mut doc {
+            d.insert("code".into(), self.code.clone().into());
+            d.insert("severity".into(), self.severity.clone().into());
         }
-        d.set_item("secondary", sec)?;
-        Ok(d)
+        py.import("json")?.call_method1("loads", (doc.to_string(),))
     }
 }
-
 // ---------------------------------------------------------------------------------------------
 // Data issues
 // ---------------------------------------------------------------------------------------------
@@ -377,17 +432,6 @@ pub struct Evaluated {
     pub plan: Arc<CompiledPlan>,
     /// Its results.
     pub results: Results,
-}
-
-/// The JSON name of a line kind.
-pub fn kind_name(kind: LineKind) -> &'static str {
-    match kind {
-        LineKind::Deal => "deal",
-        LineKind::Period => "period",
-        LineKind::TrueUp => "true_up",
-        LineKind::FloorTopUp => "floor_top_up",
-        LineKind::Rounding => "rounding",
-    }
 }
 
 /// Keys of a trace whose string values are decimals.
@@ -484,7 +528,7 @@ impl Line {
     /// `"deal"`, `"period"`, `"true_up"`, `"floor_top_up"` or `"rounding"`.
     #[getter]
     fn kind(&self) -> PyResult<&'static str> {
-        Ok(kind_name(self.line()?.kind))
+        Ok(self.line()?.kind.name())
     }
     /// Credit share of the payee in the deal (1 for period-level lines).
     #[getter]
@@ -500,7 +544,7 @@ impl Line {
     /// rounding, caps and floors (decimals as `decimal.Decimal`).
     #[getter]
     fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        crate::errors::guard(|| {
+        crate::exceptions::guard(|| {
             let view = self.shared.results.view(&self.line()?);
             let v = serde_json::to_value(&view.trace)
                 .map_err(|e| PyValueError::new_err(e.to_string()))?;
@@ -523,7 +567,7 @@ impl Line {
     }
     /// The plain-text explanation of this line.
     fn explain(&self) -> PyResult<String> {
-        crate::errors::guard(|| {
+        crate::exceptions::guard(|| {
             Ok(commissio::core::report::explain_line(
                 &self.shared.results,
                 &self.line()?,
@@ -539,7 +583,7 @@ impl Line {
             repr(&r.period_label(&l)),
             repr(r.component_name(l.component)),
             repr_opt(r.deal_id(&l)),
-            repr(kind_name(l.kind)),
+            repr(l.kind.name()),
             l.amount
         ))
     }

@@ -81,7 +81,8 @@ def test_max_rows_at_and_beyond(flat_plan):
     assert (err.code, err.table, err.row, err.id, err.field) == ("D0108", "deals", 4, None, None)
     assert str(err) == "[D0108] deals row 4: the table has 4 rows; the limit is 3 rows per table"
     assert err.canonical_json == (
-        '{"kind":"data","errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,'
+        '{"kind":"data","code":"D0108","summary":"[D0108] deals row 4: the table has 4 rows; the limit is 3 rows per table",'
+        '"errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,'
         '"expected":null,"message":"the table has 4 rows; the limit is 3 rows per table"}],"omitted":0}'
     )
     # Above the engine's limit, the engine's limit applies.
@@ -96,7 +97,17 @@ def test_max_rows_at_and_beyond(flat_plan):
 def test_every_error_has_the_canonical_json(flat_plan):
     with pytest.raises(commissio.PeriodError) as e:
         flat_plan.evaluate(payees=PAYEES, deals=deals(1), period="2026-Q5")
-    assert e.value.canonical_json.startswith('{"kind":"period","code":"P0001","text":"2026-Q5","reason":')
+    assert e.value.canonical_json == (
+        '{"kind":"period","code":"P0001","summary":"invalid period \\"2026-Q5\\": index 5 out of range 1..=4",'
+        '"text":"2026-Q5","reason":"index 5 out of range 1..=4"}'
+    )
+    assert str(e.value) == 'invalid period "2026-Q5": index 5 out of range 1..=4'
     with pytest.raises(commissio.PlanError) as p:
         commissio.Plan.parse('plan "x" {}')
-    assert p.value.canonical_json.startswith('{"kind":"plan","diagnostics":[{"code":"E0104","severity":"error",')
+    assert p.value.canonical_json.startswith(
+        '{"kind":"plan","code":"E0104","summary":"the plan has 4 errors; first: error[E0104] line 1, column 6: '
+        'the plan has no currency","diagnostics":[{"code":"E0104","severity":"error","message":"the plan has no currency",'
+    )
+    assert str(p.value).startswith(
+        "the plan has 4 errors; first: error[E0104] line 1, column 6: the plan has no currency\n\nerror[E0104]: "
+    )

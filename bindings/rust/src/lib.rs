@@ -33,6 +33,10 @@
 
 #![allow(clippy::result_large_err)]
 
+pub mod args;
+pub mod schema;
+pub mod view;
+
 pub use commissio_core as core;
 pub use commissio_dsl as dsl;
 
@@ -41,9 +45,11 @@ pub use commissio_core::plan::Plan;
 pub use commissio_core::results::{EvalError, Results};
 pub use commissio_dsl::{Diagnostic, LineIndex, MAX_COMPONENTS, MAX_TIER_ROWS};
 
+pub use args::{parse_decimal_argument, ArgumentError, ArgumentKind};
+pub use schema::{ColumnSchema, ColumnType, FieldKind, InputSchema, TableSchema};
+pub use view::{DiagnosticView, ErrorView, RelatedView, SourceLines, SpanView};
+
 use commissio_core::period::{parse_period_range, Period, PeriodParseError};
-use commissio_dsl::diagnostic::LocatedDiagnostic;
-use serde::Serialize;
 
 /// Anything that can stop a plan from paying: a plan error, bad data, a bad period, or an
 /// evaluation error. Each carries enough to name the place (plan line and column, table, row
@@ -62,6 +68,9 @@ pub enum Error {
     /// Evaluation stopped (division by zero, overflow, out-of-range value).
     #[error("{0}")]
     Eval(EvalError),
+    /// An argument (a decimal, a period count) could not be read (`A0001`).
+    #[error("{0}")]
+    Argument(ArgumentError),
 }
 
 /// A plan file that could not be read as plan text (see [`read_plan_from`]).
@@ -123,63 +132,23 @@ impl Error {
                 .unwrap_or_default(),
             Error::Period(_) => "P0001".to_string(),
             Error::Eval(e) => e.code.clone(),
+            Error::Argument(_) => ArgumentError::CODE.to_string(),
         }
     }
 
-    /// The canonical JSON of the error, the counterpart of [`Results::to_json`]: the same
-    /// bytes from every binding (Python `CommissioError.canonical_json`, JavaScript
-    /// `CommissioError.canonicalJson`) for the same plan and data. `source` is the plan text
-    /// (for the lines and columns of diagnostics). One object with fields in a fixed order:
-    ///
-    /// - `{"kind":"plan","diagnostics":[...]}`: every diagnostic with located spans;
-    /// - `{"kind":"data","errors":[...],"omitted":n}`: the listed data errors;
-    /// - `{"kind":"period","code":"P0001","text":...,"reason":...}`;
-    /// - `{"kind":"eval","error":{...}}`: code, message, plan span, payee, deal, period.
+    /// The canonical JSON of the error, the counterpart of [`Results::to_json`]: its
+    /// [`ErrorView`], the same bytes from every binding (Python `CommissioError.canonical_json`,
+    /// JavaScript `CommissioError.canonicalJson`, the CLI's `--format json`) for the same plan
+    /// and data. `source` is the plan text (for the lines and columns of diagnostics).
     pub fn to_json(&self, source: &str) -> String {
-        self.to_json_indexed(&LineIndex::new(source))
+        self.to_json_lines(&SourceLines::new(source))
     }
 
     /// [`Error::to_json`] with the plan text already indexed.
-    pub fn to_json_indexed(&self, index: &LineIndex) -> String {
-        let doc = match self {
-            Error::Plan(diags) => ErrorJson::Plan {
-                diagnostics: diags.iter().map(|d| d.located(index)).collect(),
-            },
-            Error::Data(e) => ErrorJson::Data {
-                errors: &e.errors,
-                omitted: e.omitted,
-            },
-            Error::Period(p) => ErrorJson::Period {
-                code: "P0001",
-                text: &p.text,
-                reason: &p.reason,
-            },
-            Error::Eval(error) => ErrorJson::Eval { error },
-        };
+    pub fn to_json_lines(&self, lines: &SourceLines) -> String {
         // Plain data (strings, numbers, options): serialisation cannot fail.
-        serde_json::to_string(&doc).unwrap_or_default()
+        serde_json::to_string(&self.view(lines)).unwrap_or_default()
     }
-}
-
-/// The shape of [`Error::to_json`].
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum ErrorJson<'a> {
-    Plan {
-        diagnostics: Vec<LocatedDiagnostic>,
-    },
-    Data {
-        errors: &'a [DataError],
-        omitted: usize,
-    },
-    Period {
-        code: &'static str,
-        text: &'a str,
-        reason: &'a str,
-    },
-    Eval {
-        error: &'a EvalError,
-    },
 }
 
 /// A checked plan together with its source text (kept for error positions and formatting).
@@ -333,5 +302,15 @@ impl CompiledPlan {
     /// The line and column index of the source, for rendering diagnostics.
     pub fn line_index(&self) -> LineIndex {
         LineIndex::new(&self.source)
+    }
+
+    /// The source indexed in every position unit, for [`Error::view`].
+    pub fn source_lines(&self) -> SourceLines {
+        SourceLines::new(&self.source)
+    }
+
+    /// The tables and columns this plan reads, over all its versions.
+    pub fn input_schema(&self) -> InputSchema {
+        InputSchema::of(&self.plan)
     }
 }

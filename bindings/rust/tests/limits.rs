@@ -56,7 +56,7 @@ fn max_rows_at_and_beyond_the_limit() {
     assert_eq!(e.code(), "D0108");
     assert_eq!(
         e.to_json(PLAN),
-        r#"{"kind":"data","errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,"expected":null,"message":"the table has 4 rows; the limit is 3 rows per table"}],"omitted":0}"#
+        r#"{"kind":"data","code":"D0108","summary":"[D0108] deals row 4: the table has 4 rows; the limit is 3 rows per table","errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,"expected":null,"message":"the table has 4 rows; the limit is 3 rows per table"}],"omitted":0}"#
     );
 }
 
@@ -77,7 +77,7 @@ fn owned_inputs_give_the_same_results_and_errors() {
         .unwrap_err();
     assert_eq!(
         e.to_json(PLAN),
-        r#"{"kind":"data","errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,"expected":null,"message":"the table has 4 rows; the limit is 3 rows per table"}],"omitted":0}"#
+        r#"{"kind":"data","code":"D0108","summary":"[D0108] deals row 4: the table has 4 rows; the limit is 3 rows per table","errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,"expected":null,"message":"the table has 4 rows; the limit is 3 rows per table"}],"omitted":0}"#
     );
     let bad = Inputs::from_csv(
         "id\nA\n",
@@ -106,7 +106,8 @@ fn canonical_json_of_period_and_eval_errors() {
     assert_eq!(
         e.to_json(PLAN),
         format!(
-            r#"{{"kind":"period","code":"P0001","text":"2026-Q5","reason":{}}}"#,
+            r#"{{"kind":"period","code":"P0001","summary":{},"text":"2026-Q5","reason":{}}}"#,
+            serde_json::to_string(&p.to_string()).unwrap(),
             serde_json::to_string(&p.reason).unwrap()
         )
     );
@@ -117,13 +118,19 @@ fn canonical_json_of_period_and_eval_errors() {
         panic!("expected an evaluation error, got {e:?}")
     };
     assert_eq!(ev.code, "R0101");
+    // The span of `5% / 0`: line 7, columns 54..60 in every unit (the line is ASCII).
+    let start = div.find("5% / 0").unwrap();
+    assert_eq!(
+        (ev.source.start as usize, ev.source.end as usize),
+        (start, start + 6)
+    );
     assert_eq!(
         e.to_json(&div),
         format!(
-            r#"{{"kind":"eval","error":{{"code":"R0101","message":{},"source":{{"start":{},"end":{}}},"payee":"A","deal":"D1","period":"2026-Q1"}}}}"#,
-            serde_json::to_string(&ev.message).unwrap(),
-            ev.source.start,
-            ev.source.end
+            r#"{{"kind":"eval","code":"R0101","summary":"[R0101] {msg} (payee \"A\", period 2026-Q1, deal \"D1\", line 7, column 54)","message":"{msg}","payee":"A","deal":"D1","period":"2026-Q1","span":{{"start":{s},"end":{e},"start_utf16":{s},"end_utf16":{e},"line":7,"column":54,"column_utf16":54,"column_chars":54,"end_line":7,"end_column":60,"end_column_utf16":60,"end_column_chars":60}}}}"#,
+            msg = ev.message,
+            s = start,
+            e = start + 6
         )
     );
 }
@@ -145,9 +152,9 @@ fn canonical_json_of_a_plan_error_locates_every_diagnostic() {
     assert_eq!(d["code"], "E0009");
     assert_eq!(d["message"], "the plan has more than 256 components");
     // Line 6 + 257, column 13: the name of component 257.
-    assert_eq!(d["primary"]["from"]["line"], 263);
-    assert_eq!(d["primary"]["from"]["column"], 13);
-    assert_eq!(d["primary"]["message"], "component 257 is beyond the limit");
+    assert_eq!(d["line"], 263);
+    assert_eq!(d["column"], 13);
+    assert_eq!(d["label"], "component 257 is beyond the limit");
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
-    assert!(e.to_json(&text).starts_with(r#"{"kind":"plan","diagnostics":[{"code":"E0009","severity":"error","message":"the plan has more than 256 components","primary":{"start":"#));
+    assert!(e.to_json(&text).starts_with(r#"{"kind":"plan","code":"E0009","summary":"the plan has 1 error: error[E0009] line 263, column 13: the plan has more than 256 components","diagnostics":[{"code":"E0009","severity":"error","message":"the plan has more than 256 components","start":"#));
 }

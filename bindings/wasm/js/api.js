@@ -61,14 +61,26 @@ function createApi(getGlue, resetGlue, init, initSync) {
   /** Evaluation stopped (division by zero, overflow, ...): code, plan span and record. */
   class EvalError extends CommissioError {
     constructor(env) {
-      super(env.code, env.message);
+      super(env.code, env.summary);
       this.name = 'EvalError';
-      this.reason = env.reason;
+      this.reason = env.message;
       this.payee = env.payee === undefined ? null : env.payee;
       this.deal = env.deal === undefined ? null : env.deal;
       this.period = env.period === undefined ? null : env.period;
-      this.source = env.source;
+      this.source = env.span === undefined ? null : camelKeys(env.span);
     }
+  }
+
+  // The engine's error view (`commissio::ErrorView`) has snake_case keys, the same bytes in
+  // every binding; JavaScript objects get the same keys in camelCase. Only keys change.
+  function camelKeys(v) {
+    if (Array.isArray(v)) return v.map(camelKeys);
+    if (v === null || typeof v !== 'object') return v;
+    const out = {};
+    for (const key of Object.keys(v)) {
+      out[key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())] = camelKeys(v[key]);
+    }
+    return out;
   }
 
   const INTERNAL =
@@ -90,21 +102,22 @@ function createApi(getGlue, resetGlue, init, initSync) {
       let err;
       switch (env.kind) {
         case 'plan':
-          err = new PlanError(env.message, env.diagnostics);
+          err = new PlanError(env.summary, camelKeys(env.diagnostics));
           break;
         case 'data':
-          err = new DataError(env.message, env.errors, env.omitted);
+          err = new DataError(env.summary, env.errors, env.omitted);
           break;
         case 'period':
-          err = new PeriodError(env.message, env.text);
+          err = new PeriodError(env.summary, env.text);
           break;
         case 'eval':
           err = new EvalError(env);
           break;
         default:
-          return new CommissioError(env.code || 'A0001', env.message || 'invalid argument');
+          return new CommissioError(env.code || 'A0001', env.summary || 'invalid argument');
       }
-      if (typeof env.canonical === 'string') err.canonicalJson = env.canonical;
+      // The envelope is the canonical error JSON itself.
+      err.canonicalJson = e;
       return err;
     }
     if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
@@ -203,15 +216,6 @@ function createApi(getGlue, resetGlue, init, initSync) {
     }
   }
 
-  function locate(item) {
-    let out = '';
-    if (item.table) out += item.table;
-    if (item.row !== null) out += `${out ? ' ' : ''}row ${item.row}`;
-    if (item.id !== null) out += `${out ? ' ' : ''}(id ${JSON.stringify(item.id)})`;
-    if (item.field !== null) out += `${out ? ', ' : ''}field ${JSON.stringify(item.field)}`;
-    return out ? `${out}: ` : '';
-  }
-
   const TABLES = ['payees', 'deals', 'credits', 'quotas', 'managers'];
   // Tables cross as UTF-8 JSON bytes: one copy into wasm memory.
   const utf8 = new TextEncoder();
@@ -281,12 +285,8 @@ function createApi(getGlue, resetGlue, init, initSync) {
       if (errors.length === 0) out[table] = utf8.encode(JSON.stringify(copy === null ? rows : copy));
     }
     if (errors.length > 0 || omitted > 0) {
-      let message = errors.map((e) => `[${e.code}] ${locate(e)}${e.message}`).join('\n');
-      if (omitted > 0) message += `\nand ${omitted} more error${omitted === 1 ? '' : 's'}`;
-      const err = new DataError(message, errors, omitted);
-      // The shape of the engine's data errors (`commissio::Error::to_json`), keys in its order.
-      err.canonicalJson = JSON.stringify({ kind: 'data', errors, omitted });
-      throw err;
+      // The engine makes the error (its summary and canonical JSON), as for any data error.
+      throw translate(call((g) => g.host_value_errors(JSON.stringify({ errors, omitted }))));
     }
     return out;
   }
@@ -584,7 +584,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
   /** Every diagnostic of plan text (empty when the plan is fine); never throws for bad text. */
   function check(text) {
     requireString('text', text);
-    return JSON.parse(call((g) => g.check(text)));
+    return camelKeys(JSON.parse(call((g) => g.check(text))));
   }
 
   /** Plan text in canonical layout; throws a PlanError when it does not parse. */

@@ -50,6 +50,13 @@ pub fn check(source: &str) -> String {
     api::check(source)
 }
 
+/// The data-error envelope of problems found in JavaScript row values (see
+/// [`api::host_value_errors`]).
+#[wasm_bindgen]
+pub fn host_value_errors(problems: &str) -> String {
+    api::host_value_errors(problems)
+}
+
 /// The canonical layout of plan text; throws a plan error envelope.
 #[wasm_bindgen]
 pub fn format(source: &str) -> Result<String, JsValue> {

@@ -325,9 +325,14 @@ test('PlanError lists every diagnostic with positions', () => {
       assert.equal(e.name, 'PlanError');
       assert.equal(e.code, e.diagnostics[0].code);
       assert.ok(e.diagnostics.length >= 1);
-      assert.match(e.message, /^\[E\d{4}\] line \d+, column \d+: /);
+      const first = e.diagnostics[0];
+      const n = e.diagnostics.length;
+      assert.equal(
+        e.message,
+        `the plan has ${n === 1 ? '1 error:' : `${n} errors; first:`} error[${first.code}] line ${first.line}, column ${first.column}: ${first.message}`,
+      );
       for (const d of e.diagnostics) {
-        for (const k of ['line', 'column', 'columnUtf16', 'endLine', 'endColumn', 'endColumnUtf16', 'start', 'end']) {
+        for (const k of ['line', 'column', 'columnUtf16', 'columnChars', 'endLine', 'endColumn', 'endColumnUtf16', 'endColumnChars', 'start', 'end', 'startUtf16', 'endUtf16']) {
           assert.equal(typeof d[k], 'number', k);
         }
         assert.ok(d.hint === null || typeof d.hint === 'string');

@@ -126,7 +126,8 @@ test('D0108: maxRows at and one beyond, with the canonical JSON of the error', (
       assert.equal(e.message, '[D0108] deals row 4: the table has 4 rows; the limit is 3 rows per table');
       assert.equal(
         e.canonicalJson,
-        '{"kind":"data","errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,' +
+        '{"kind":"data","code":"D0108","summary":"[D0108] deals row 4: the table has 4 rows; the limit is 3 rows per table",' +
+          '"errors":[{"code":"D0108","table":"deals","row":4,"id":null,"field":null,' +
           '"expected":null,"message":"the table has 4 rows; the limit is 3 rows per table"}],"omitted":0}',
       );
       return true;
@@ -148,8 +149,9 @@ test('JS-side data errors carry the canonical JSON shape too', () => {
     () => plan.evaluate({ payees, deals: [{ id: 'D1', payee: 'A', date: '2026-02-01', amount: Number.NaN }] }, '2026-Q1'),
     (e) => {
       assert.ok(e instanceof DataError);
-      assert.deepEqual(JSON.parse(e.canonicalJson), { kind: 'data', errors: e.errors, omitted: 0 });
-      assert.ok(e.canonicalJson.startsWith('{"kind":"data","errors":[{"code":"D0102","table":"deals","row":1,"id":"D1","field":"amount","expected":null,"message":'));
+      const summary = '[D0102] deals row 1 (id "D1"), field "amount": NaN is not a number value; pass decimals as strings such as "1250.00"';
+      assert.equal(e.message, summary);
+      assert.deepEqual(JSON.parse(e.canonicalJson), { kind: 'data', code: 'D0102', summary, errors: e.errors, omitted: 0 });
       return true;
     },
   );

@@ -87,7 +87,7 @@ const text: string = format('plan "x" {}');
 try { Plan.parse('x'); } catch (e) {
   if (e instanceof PlanError) { const d: readonly Diagnostic[] = e.diagnostics; console.log(d[0].hint); }
   if (e instanceof DataError) { console.log(e.errors[0].row, e.errors[0].field, e.omitted); }
-  if (e instanceof EvalError) { console.log(e.source.line, e.payee); }
+  if (e instanceof EvalError) { console.log(e.source?.line, e.payee); }
 }
 console.log(amount, rate, total, why, svg, col, text, data, commissio.version());
 `;
