@@ -54,6 +54,13 @@ python3 tests/attacks/run.py --scale small --report target/attacks-small.md
 step "rust: clippy, tests and benches included (unwrap/expect/panic denied outside tests)"
 cargo clippy --release --locked --all-targets -- -D warnings
 
+# The API docs of the library crates (core, dsl, the `commissio` facade, the test support
+# crate): `missing_docs` is warned in the public crates and any rustdoc warning (a missing doc,
+# a broken or ambiguous intra-doc link) fails the step. `--lib` because the CLI binary is also
+# named `commissio` and would overwrite the facade's pages.
+step "rust: API docs (cargo doc --no-deps, warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --lib
+
 # ---- Python package (bindings/python) ------------------------------------------------------
 # Builds the wheel with maturin (sharing target/ with the Rust build), installs it into a FRESH
 # virtualenv with the pinned test dependencies, runs the pytest suite against the installed
