@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# W1 (shared/bench/SPEC.md) at 100k and 1M deals: Commissio beside the polars and DuckDB peers,
+# W1 (benches/README.md) at 100k and 1M deals: Commissio beside the polars and DuckDB peers,
 # in one run on one machine, with the ratios.
 #
 #   bash benches/w1.sh

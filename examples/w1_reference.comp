@@ -1,4 +1,4 @@
-# W1: the reference plan of the peer benchmark (/work/shared/bench/SPEC.md), in Commissio.
+# W1: the reference plan of the peer benchmark (described in benches/README.md), in Commissio.
 #
 # Data (SPEC section 1), with the column names of the benchmark files:
 #   deals:   deal_id, rep_id, close_date, amount, margin_pct, product, is_new_logo

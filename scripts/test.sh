@@ -17,13 +17,23 @@ rm -rf "$COMMISSIO_DETERMINISM_DIR"
 step "toolchain"
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)"; exit 1; }
 cargo --version
+# rustfmt and clippy are part of the suite, never skipped: a run without them would pass
+# unformatted or unlinted code. rustup installs them when missing; without rustup, stop.
+for tool in fmt clippy; do
+  if ! cargo "$tool" --version >/dev/null 2>&1; then
+    component=$([ "$tool" = fmt ] && echo rustfmt || echo clippy)
+    command -v rustup >/dev/null || {
+      echo "cargo $tool is missing and rustup is not installed: install the '$component' component of your toolchain"
+      exit 1
+    }
+    rustup component add "$component"
+    cargo "$tool" --version >/dev/null 2>&1 || { echo "cargo $tool is still missing after 'rustup component add $component'"; exit 1; }
+  fi
+  cargo "$tool" --version
+done
 
 step "rust: formatting (cargo fmt --check)"
-if cargo fmt --version >/dev/null 2>&1; then
-  cargo fmt --all -- --check
-else
-  echo "rustfmt not installed: skipped"
-fi
+cargo fmt --all -- --check
 
 # One release build serves the Rust tests, the CLI tests and the bindings' builds. The default
 # workspace members are the Rust crates; the Python and wasm crates are built by their suites.
@@ -42,11 +52,14 @@ step "attacks: hostile inputs against the release CLI (small scale)"
 python3 tests/attacks/run.py --scale small --report target/attacks-small.md
 
 step "rust: clippy, tests and benches included (unwrap/expect/panic denied outside tests)"
-if cargo clippy --version >/dev/null 2>&1; then
-  cargo clippy --release --locked --all-targets -- -D warnings
-else
-  echo "clippy not installed: skipped"
-fi
+cargo clippy --release --locked --all-targets -- -D warnings
+
+# The API docs of the library crates (core, dsl, the `commissio` facade, the test support
+# crate): `missing_docs` is warned in the public crates and any rustdoc warning (a missing doc,
+# a broken or ambiguous intra-doc link) fails the step. `--lib` because the CLI binary is also
+# named `commissio` and would overwrite the facade's pages.
+step "rust: API docs (cargo doc --no-deps, warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --lib
 
 # ---- Python package (bindings/python) ------------------------------------------------------
 # Builds the wheel with maturin (sharing target/ with the Rust build), installs it into a FRESH
@@ -74,9 +87,7 @@ wasm_suite() {
   # `--features parallel` only so the host build reuses the engine already built above (the
   # wasm32 build itself never has it).
   cargo test --release --locked -p commissio-wasm --features parallel
-  if cargo clippy --version >/dev/null 2>&1; then
-    cargo clippy --release --locked -p commissio-wasm --features parallel --lib --examples -- -D warnings
-  fi
+  cargo clippy --release --locked -p commissio-wasm --features parallel --lib --examples -- -D warnings
   step "wasm: build, pack, Node and browser suites"
   bash "$ROOT/bindings/wasm/test.sh"
 }

@@ -1,4 +1,4 @@
-//! Criterion benchmark of W1 (shared/bench/SPEC.md) on 100,000 deals made by the crate's own
+//! Criterion benchmark of W1 (benches/README.md) on 100,000 deals made by the crate's own
 //! deterministic generator (no shared folder needed): compute with traces on and off.
 //!
 //!     cargo bench -p commissio-benches --bench w1

@@ -1,4 +1,4 @@
-//! The W1 reference workload (`shared/bench/SPEC.md`) in Commissio: the plan, loading the
+//! The W1 reference workload (benches/README.md) in Commissio: the plan, loading the
 //! benchmark's CSV files, a small deterministic data generator, and the SPEC §7 checksums.
 //!
 //! Column mapping. The plan (`examples/w1_reference.comp`) maps the deal and payee columns

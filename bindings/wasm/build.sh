@@ -6,7 +6,7 @@
 # 1. The wasm32 build, the normal way first: `rustup target add wasm32-unknown-unknown` and
 #    cargo. Where rustup cannot fetch the wasm32 standard library (our machines), Debian's
 #    Rust (`rustc-web`, `cargo-web`, `rust-web-src`, `lld-16`, apt-installed when missing and
-#    running as root) builds std from source: ../../../shared/TOOLCHAIN.md. Each compiler has
+#    running as root) builds std from source (`build_debian` below). Each compiler has
 #    its own target dir (target/wasm32-rustup, target/wasm32-debian) so artifacts never mix.
 # 2. wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock
 #    (`cargo install --locked` when missing; about 4.5 minutes once, then kept in ~/.cargo/bin).
@@ -88,7 +88,7 @@ case "${COMMISSIO_WASM_TOOLCHAIN:-auto}" in
     if [ "$rc" = 2 ]; then exit 1; fi
     if [ "$rc" != 0 ]; then
       say "no wasm32 standard library from rustup; using Debian's Rust"
-      build_debian || { say "no way to build for $TARGET (see shared/TOOLCHAIN.md)"; exit 1; }
+      build_debian || { say "no way to build for $TARGET (see the comment at the top of bindings/wasm/build.sh)"; exit 1; }
     fi
     ;;
 esac

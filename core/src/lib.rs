@@ -10,6 +10,7 @@
 //! plan says ([`money::Rounding`]).
 
 // Evaluation errors carry the plan span, payee, deal and period: large, and on the cold path.
+#![warn(missing_docs)]
 #![allow(clippy::result_large_err)]
 
 pub mod curve;

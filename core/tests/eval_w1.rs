@@ -1,4 +1,4 @@
-//! The W1 reference plan (shared/bench/SPEC.md) on the golden data set, to the cent.
+//! The W1 reference plan (benches/README.md) on the golden data set, to the cent.
 
 mod eval_support;
 use commissio_core::results::LineKind;

@@ -1,5 +1,5 @@
-//! W1 at scale against the SPEC §7 reference values. Needs data from
-//! `shared/bench/gen.py` in `$W1_DATA/n{N}_r{R}/` (default N=1000000, R=2000); ignored by
+//! W1 at scale against the SPEC §7 reference values (benches/README.md). Needs data from the
+//! benchmark's `gen.py` in `$W1_DATA/n{N}_r{R}/` (default N=1000000, R=2000); ignored by
 //! default. Prints compute time with and without traces (informative only; the benchmark is
 //! the measure of performance).
 //!

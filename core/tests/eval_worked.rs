@@ -1,4 +1,4 @@
-//! Worked examples (shared/examples/worked-examples.md), each as a hand-built plan and data.
+//! Public worked examples (docs/language.md Appendix A), each as a hand-built plan and data.
 
 mod eval_support;
 use commissio_core::evaluate;

@@ -1,7 +1,8 @@
 //! The spanned abstract syntax tree: what the plan text says, with where it says it.
 //!
-//! Built from the pest parse tree by [`crate::parse`]; checked and lowered by
-//! [`crate::check`]; printed back by [`crate::format`]. Spans are byte offsets into the source.
+//! Built from the pest parse tree by [`mod@crate::parse`]; checked and lowered by
+//! [`mod@crate::check`]; printed back by [`mod@crate::format`]. Spans are byte offsets into the
+//! source.
 
 use commissio_core::money::{RoundingMode, RoundingStage};
 use commissio_core::period::{Date, Grain};

@@ -2,13 +2,14 @@
 //!
 //! The Commissio plan language. Stages, one direction only:
 //!
-//! 1. [`parse`]: text → pest parse tree → spanned [`ast`] (with size and depth limits);
-//! 2. [`check`]: names, types, tier tables, ranges — every error collected, each a
+//! 1. [`mod@parse`]: text → pest parse tree → spanned [`ast`] (with size and depth limits);
+//! 2. [`mod@check`]: names, types, tier tables, ranges — every error collected, each a
 //!    [`diagnostic::Diagnostic`] with a stable code — then lowering to the typed
 //!    [`commissio_core::plan::Plan`];
-//! 3. [`format`]: the canonical layout of a plan (idempotent).
+//! 3. [`mod@format`]: the canonical layout of a plan (idempotent).
 
 // Diagnostics carry spans, labels and hints: large, and on the cold path.
+#![warn(missing_docs)]
 #![allow(clippy::result_large_err)]
 
 pub mod ast;

@@ -2,8 +2,8 @@
 //!
 //! Stages: a byte-level pre-scan enforces the size and nesting limits (so the recursive descent
 //! is bounded), pest parses with a call limit (so backtracking is bounded) and with enough stack
-//! for that depth in any build on any thread ([`PEST_STACK`]), and the parse tree is turned into
-//! [`crate::ast`] nodes, a recursion whose stack [`crate::stack`] bounds.
+//! for that depth in any build on any thread (`PEST_STACK`), and the parse tree is turned into
+//! [`crate::ast`] nodes, a recursion whose stack the crate's `stack` module bounds.
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
@@ -16,9 +16,14 @@ use pest::iterators::{Pair, Pairs};
 use pest::Parser as _;
 use rust_decimal::Decimal;
 
-#[derive(pest_derive::Parser)]
-#[grammar = "plan.pest"]
-struct PlanParser;
+/// The pest parser and its generated `Rule` enum, kept private: the grammar's rule names are
+/// not part of the crate's interface (the AST is).
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "plan.pest"]
+    pub(super) struct PlanParser;
+}
+use grammar::{PlanParser, Rule};
 
 /// Limits on plan text. Exceeding one is an error with its own code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 //! - [`check_format_roundtrip`]: formatting is idempotent and keeps the plan's meaning (the
 //!   same lowered plan, the same results on a sample dataset).
 //! - [`check_eval_reference`]: a generated plan and data, evaluated by the engine and by the
-//!   naive reference of [`reference`], give the same lines and totals, exactly: as the same
+//!   naive reference of [`mod@reference`], give the same lines and totals, exactly: as the same
 //!   strings, scale included, wherever the docs fix an amount's text (see `exact`).
 //! - [`check_decimal_edges`]: plans and data with extreme or malformed numbers never panic;
 //!   evaluation returns results whose totals are the sums of their lines, or a documented error.

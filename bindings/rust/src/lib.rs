@@ -31,6 +31,7 @@
 //! `manager`, `from`, `to`) is added with [`Inputs::with_managers_csv`] or
 //! [`Inputs::with_managers_json`], or by setting [`Inputs::managers`] to a [`Table`].
 
+#![warn(missing_docs)]
 #![allow(clippy::result_large_err)]
 
 pub mod args;

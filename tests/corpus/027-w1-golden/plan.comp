@@ -1,4 +1,4 @@
-# W1, the reference plan of the peer benchmark (shared/bench/SPEC.md), on its golden data.
+# W1, the reference plan of the peer benchmark (benches/README.md), on its golden data.
 # Columns keep the benchmark's names; the benchmark's splits table is the credits table.
 plan "W1 reference" {
   currency USD

@@ -7,9 +7,9 @@
 //! After an intended change to a rendering, regenerate them and review the diff:
 //!
 //! ```text
-//! UPDATE_SNAPSHOTS=1 CARGO_TARGET_DIR=/work/main/target-cli cargo test -p commissio-cli
+//! UPDATE_SNAPSHOTS=1 cargo test --release --locked -p commissio-cli
 //! git diff bindings/cli/tests/snapshots/
-//! CARGO_TARGET_DIR=/work/main/target-cli cargo test -p commissio-cli
+//! cargo test --release --locked -p commissio-cli
 //! ```
 //!
 //! A missing snapshot fails the test (it is never created silently). With `UPDATE_SNAPSHOTS=1`
