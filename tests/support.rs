@@ -71,6 +71,7 @@ pub fn outcome_of(case: &Case, result: &Result<Results, Error>) -> Value {
         }
         Err(e @ Error::Period(_)) => json!({ "period_error": e.to_string() }),
         Err(Error::Eval(e)) => json!({ "eval_error": { "code": e.code } }),
+        Err(Error::Argument(a)) => json!({ "argument_error": a.message }),
     }
 }
 
