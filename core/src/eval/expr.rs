@@ -438,14 +438,14 @@ fn read_col(c: Option<&Column>, row: u32, src: SourceRef) -> R<Value> {
 /// The column of deal attribute `i` and the row to read for line `l`: the gathered copy by
 /// line position when there is one, else the dataset column by deal row.
 #[inline]
-fn deal_col<'c>(cx: &Cx<'c>, i: u32, l: LineCx) -> (Option<&'c Column>, u32) {
+pub(super) fn deal_col<'c>(cx: &Cx<'c>, i: u32, l: LineCx) -> (Option<&'c Column>, u32) {
     match cx.attrs.get(i as usize) {
         Some(Some(c)) if l.pos != u32::MAX => (Some(c), l.pos),
         _ => (cx.data.deals.attrs.get(i as usize), l.deal),
     }
 }
 
-fn no_line(src: SourceRef) -> Box<Fault> {
+pub(super) fn no_line(src: SourceRef) -> Box<Fault> {
     fault(
         "R0105",
         "a deal or credit field is read outside a credit line",
@@ -515,20 +515,14 @@ pub(crate) fn credit_value(x: Decimal, share: Decimal, src: SourceRef) -> R<Deci
 
 /// Evaluates a condition (absent = false).
 pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
-    // Fast paths for the shapes conditions are made of (`deal.flag`, `deal.x = "text"`,
-    // `deal.amount >= 100000`, `and`, `or`), without building intermediate values. Each gives
-    // what the general path gives, errors included; anything else takes the general path.
+    // The shapes conditions are made of (`deal.flag`, `deal.x = "text"`,
+    // `deal.amount >= 100000`, `and`, `or`) without building intermediate values: the deal
+    // field reads are fast paths ([`super::fast`]), which decline anything else.
     match e {
-        CExpr::Deal(i, s) => {
-            let l = cx.line.ok_or_else(|| no_line(*s))?;
-            match deal_col(cx, *i, l) {
-                (Some(Column::Bool(v)), row) => v
-                    .get(row as usize)
-                    .copied()
-                    .ok_or_else(|| fault("R0003", "row out of range in a data column", *s)),
-                _ => want_bool(eval(e, cx)?, src),
-            }
-        }
+        CExpr::Deal(i, s) => match super::fast::deal_flag(*i, *s, cx) {
+            Some(r) => r,
+            None => want_bool(eval(e, cx)?, src),
+        },
         CExpr::Binary(BinOp::And, a, b, s) => {
             let x = eval_bool(a, cx, *s)?;
             let y = eval_bool(b, cx, *s)?;
@@ -546,7 +540,7 @@ pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
             ) =>
         {
             if let (CExpr::Deal(i, ds), CExpr::Const(c)) = (a.as_ref(), b.as_ref()) {
-                if let Some(r) = deal_vs_const(*op, *i, *ds, c, cx) {
+                if let Some(r) = super::fast::deal_vs_const(*op, *i, *ds, c, cx) {
                     return r;
                 }
             }
@@ -560,7 +554,7 @@ pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
 
 /// Whether comparison `op` (`=`, `!=`, `<`, `<=`, `>`, `>=`) holds for operands in order `o`.
 #[inline]
-fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
+pub(super) fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
     use std::cmp::Ordering;
     match op {
         BinOp::Eq => o == Ordering::Equal,
@@ -569,229 +563,6 @@ fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
         BinOp::Le => o != Ordering::Greater,
         BinOp::Gt => o == Ordering::Greater,
         _ => o != Ordering::Less,
-    }
-}
-
-/// A condition made only of deal fields compared with literals (`deal.flag`,
-/// `deal.text = "x"`, `deal.money >= 100000`, `and`, `or`), tested straight on the gathered
-/// columns ([`Cx::attrs`]) by line position: what [`eval_bool`] gives for such a condition,
-/// without building a context per line.
-#[derive(Debug, Clone)]
-pub(crate) enum Pred {
-    Flag(u32),
-    Text { col: u32, sym: Sym, eq: bool },
-    Dec { col: u32, op: BinOp, value: Decimal },
-    And(Box<Pred>, Box<Pred>),
-    Or(Box<Pred>, Box<Pred>),
-}
-
-impl Pred {
-    /// The fast form of `e`, when it has one (none under a [`CExpr::Deep`]: a fast form
-    /// recurses once per level on every line, without a stack check).
-    pub fn of(e: &CExpr) -> Option<Pred> {
-        guard(|| Pred::of_node(e))
-    }
-
-    fn of_node(e: &CExpr) -> Option<Pred> {
-        match e {
-            CExpr::Deal(i, _) => Some(Pred::Flag(*i)),
-            CExpr::Binary(BinOp::And, a, b, _) => {
-                Some(Pred::And(Box::new(Pred::of(a)?), Box::new(Pred::of(b)?)))
-            }
-            CExpr::Binary(BinOp::Or, a, b, _) => {
-                Some(Pred::Or(Box::new(Pred::of(a)?), Box::new(Pred::of(b)?)))
-            }
-            CExpr::Binary(op, a, b, _)
-                if matches!(
-                    op,
-                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-                ) =>
-            {
-                match (a.as_ref(), b.as_ref()) {
-                    (CExpr::Deal(col, _), CExpr::Const(Value::Text(sym)))
-                        if matches!(op, BinOp::Eq | BinOp::Ne) =>
-                    {
-                        Some(Pred::Text {
-                            col: *col,
-                            sym: *sym,
-                            eq: *op == BinOp::Eq,
-                        })
-                    }
-                    (CExpr::Deal(col, _), CExpr::Const(Value::Dec(value))) => Some(Pred::Dec {
-                        col: *col,
-                        op: *op,
-                        value: *value,
-                    }),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-
-    /// The condition for the line at `pos` of the gathered columns; `None` when a column is
-    /// not gathered, holds another type or is too short: the general path then decides (and
-    /// reports any error).
-    #[inline]
-    pub fn test(&self, attrs: &[Option<Column>], pos: usize) -> Option<bool> {
-        match self {
-            Pred::Flag(col) => match attrs.get(*col as usize)? {
-                Some(Column::Bool(v)) => v.get(pos).copied(),
-                _ => None,
-            },
-            Pred::Text { col, sym, eq } => match attrs.get(*col as usize)? {
-                Some(Column::Text(v)) => v.get(pos).map(|x| (x == sym) == *eq),
-                _ => None,
-            },
-            Pred::Dec { col, op, value } => match attrs.get(*col as usize)? {
-                Some(Column::Decimal(v)) => v
-                    .get(pos)
-                    .map(|x| holds(*op, crate::exact::cmp(*x, *value))),
-                _ => None,
-            },
-            Pred::And(a, b) => {
-                let x = a.test(attrs, pos)?;
-                Some(b.test(attrs, pos)? && x)
-            }
-            Pred::Or(a, b) => {
-                let x = a.test(attrs, pos)?;
-                Some(b.test(attrs, pos)? || x)
-            }
-        }
-    }
-
-    /// True when every column the condition reads is gathered, of the type it compares, with
-    /// at least `n` rows: then [`Pred::test`] answers for every position below `n`, and so
-    /// does the general path, without error (comparing a present flag, text or number cannot
-    /// fail), so [`Pred::fill`] may test both sides of `and`/`or` everywhere.
-    pub fn ready(&self, attrs: &[Option<Column>], n: usize) -> bool {
-        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
-        match self {
-            Pred::Flag(c) => matches!(col(c), Some(Column::Bool(v)) if v.len() >= n),
-            Pred::Text { col: c, .. } => matches!(col(c), Some(Column::Text(v)) if v.len() >= n),
-            Pred::Dec { col: c, .. } => {
-                matches!(col(c), Some(Column::Decimal(v)) if v.len() >= n)
-            }
-            Pred::And(a, b) | Pred::Or(a, b) => a.ready(attrs, n) && b.ready(attrs, n),
-        }
-    }
-
-    /// [`Pred::test`]'s answer at every position of `range`, written to `out` (cleared first),
-    /// for a condition that is [`Pred::ready`] for `range.end` rows: one pass per column, with
-    /// no branch per line. `and`/`or` test both sides everywhere (neither can fail on a ready
-    /// column, so the answers are the same); `spare` lends them a buffer per level.
-    pub fn fill(
-        &self,
-        attrs: &[Option<Column>],
-        range: std::ops::Range<usize>,
-        out: &mut Vec<bool>,
-        spare: &mut Vec<Vec<bool>>,
-    ) {
-        out.clear();
-        let n = range.len();
-        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
-        match self {
-            Pred::Flag(c) => {
-                if let Some(Column::Bool(v)) = col(c) {
-                    out.extend_from_slice(v.get(range).unwrap_or(&[]));
-                }
-            }
-            Pred::Text { col: c, sym, eq } => {
-                if let Some(Column::Text(v)) = col(c) {
-                    let v = v.get(range).unwrap_or(&[]);
-                    out.extend(v.iter().map(|x| (x == sym) == *eq));
-                }
-            }
-            Pred::Dec { col: c, op, value } => {
-                if let Some(Column::Decimal(v)) = col(c) {
-                    let v = v.get(range).unwrap_or(&[]);
-                    out.extend(v.iter().map(|x| holds(*op, crate::exact::cmp(*x, *value))));
-                }
-            }
-            Pred::And(a, b) | Pred::Or(a, b) => {
-                let and = matches!(self, Pred::And(..));
-                a.fill(attrs, range.clone(), out, spare);
-                if b.refine(attrs, range.start, out, and) {
-                    return;
-                }
-                let mut other = spare.pop().unwrap_or_default();
-                b.fill(attrs, range, &mut other, spare);
-                for (o, x) in out.iter_mut().zip(&other) {
-                    *o = if and { *o && *x } else { *o || *x };
-                }
-                spare.push(other);
-            }
-        }
-        // A column shorter than promised (never, once ready) reads as false.
-        out.resize(n, false);
-    }
-
-    /// For a leaf condition: `out[i] = out[i] && self` (`and`) or `out[i] || self` at every
-    /// position `first + i`, testing the leaf only where the answer is not yet decided, as a
-    /// short-circuit would. False (nothing done) for `and`/`or`, which `fill` combines whole,
-    /// and for a column that is missing or too short.
-    fn refine(&self, attrs: &[Option<Column>], first: usize, out: &mut [bool], and: bool) -> bool {
-        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
-        let rows = first..first + out.len();
-        // Positions still open: true ones for `and`, false ones for `or`; each takes the
-        // leaf's answer.
-        fn each<T>(out: &mut [bool], v: &[T], and: bool, test: impl Fn(&T) -> bool) {
-            for (o, x) in out.iter_mut().zip(v) {
-                if *o == and {
-                    *o = test(x);
-                }
-            }
-        }
-        // A column missing or shorter than the range (never, once ready) is left to `fill`,
-        // which reads it as false.
-        match (self, self.leaf_col().and_then(col)) {
-            (Pred::Flag(_), Some(Column::Bool(v))) => match v.get(rows) {
-                Some(v) => each(out, v, and, |x| *x),
-                None => return false,
-            },
-            (Pred::Text { sym, eq, .. }, Some(Column::Text(v))) => match v.get(rows) {
-                Some(v) => each(out, v, and, |x| (x == sym) == *eq),
-                None => return false,
-            },
-            (Pred::Dec { op, value, .. }, Some(Column::Decimal(v))) => match v.get(rows) {
-                Some(v) => each(out, v, and, |x| holds(*op, crate::exact::cmp(*x, *value))),
-                None => return false,
-            },
-            _ => return false,
-        }
-        true
-    }
-
-    /// The column a leaf condition reads; `None` for `and`/`or`.
-    fn leaf_col(&self) -> Option<&u32> {
-        match self {
-            Pred::Flag(c) | Pred::Text { col: c, .. } | Pred::Dec { col: c, .. } => Some(c),
-            Pred::And(..) | Pred::Or(..) => None,
-        }
-    }
-}
-
-/// `deal.x op constant` read straight from the column, for a text column compared with `=` or
-/// `!=` and a number column compared any way; `None` for every other case (general path).
-#[inline]
-fn deal_vs_const(op: BinOp, i: u32, s: SourceRef, c: &Value, cx: &Cx) -> Option<R<bool>> {
-    let Some(l) = cx.line else {
-        return Some(Err(no_line(s)));
-    };
-    let (col, row) = deal_col(cx, i, l);
-    let missing = || fault("R0003", "row out of range in a data column", s);
-    match (col, c) {
-        (Some(Column::Text(v)), Value::Text(t)) if matches!(op, BinOp::Eq | BinOp::Ne) => Some(
-            v.get(row as usize)
-                .map(|x| (x == t) == (op == BinOp::Eq))
-                .ok_or_else(missing),
-        ),
-        (Some(Column::Decimal(v)), Value::Dec(d)) => Some(
-            v.get(row as usize)
-                .map(|x| holds(op, crate::exact::cmp(*x, *d)))
-                .ok_or_else(missing),
-        ),
-        _ => None,
     }
 }
 
@@ -1129,101 +900,5 @@ mod tests {
             let want = crate::exact::mul(x, share);
             proptest::prop_assert_eq!(got.map(|d| d.serialize()), want.map(|d| d.serialize()));
         }
-    }
-
-    /// Three lines: flag, text symbol and amount columns as gathered.
-    fn attrs() -> Vec<Option<Column>> {
-        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
-        vec![
-            Some(Column::Bool(vec![true, false, true])),
-            Some(Column::Text(vec![7, 8, 7])),
-            Some(Column::Decimal(vec![d("100000"), d("99999.99"), d("5.00")])),
-            None,
-        ]
-    }
-
-    fn leaf_text(eq: bool) -> Pred {
-        Pred::Text { col: 1, sym: 7, eq }
-    }
-
-    fn leaf_dec() -> Pred {
-        Pred::Dec {
-            col: 2,
-            op: BinOp::Ge,
-            value: Decimal::from(100_000),
-        }
-    }
-
-    /// A condition is ready when each column it reads is gathered with its type and enough
-    /// rows; its answers over a range (`fill`) are then `test`'s at every position.
-    #[test]
-    fn ready_conditions_answer_as_test_does() {
-        let a = attrs();
-        let and = |x: Pred, y: Pred| Pred::And(Box::new(x), Box::new(y));
-        let or = |x: Pred, y: Pred| Pred::Or(Box::new(x), Box::new(y));
-        let preds = [
-            Pred::Flag(0),
-            leaf_text(true),
-            leaf_text(false),
-            leaf_dec(),
-            and(leaf_text(true), leaf_dec()),
-            and(leaf_dec(), Pred::Flag(0)),
-            or(leaf_text(false), leaf_dec()),
-            or(Pred::Flag(0), and(leaf_text(true), leaf_dec())),
-        ];
-        let want = [
-            [true, false, true],
-            [true, false, true],
-            [false, true, false],
-            [true, false, false],
-            [true, false, false],
-            [true, false, false],
-            [true, true, false],
-            [true, false, true],
-        ];
-        let (mut filled, mut spare) = (Vec::new(), Vec::new());
-        for (p, w) in preds.iter().zip(want) {
-            assert!(p.ready(&a, 3));
-            for (pos, expected) in w.into_iter().enumerate() {
-                assert_eq!(p.test(&a, pos), Some(expected));
-            }
-            p.fill(&a, 0..3, &mut filled, &mut spare);
-            assert_eq!(filled, w);
-            // Any range of positions, the buffers reused.
-            p.fill(&a, 1..3, &mut filled, &mut spare);
-            assert_eq!(filled, w[1..]);
-        }
-        // A range past a column's end (never once ready) reads as false throughout, on
-        // either side of an `and`/`or`.
-        for p in [
-            Pred::Flag(0),
-            and(Pred::Flag(0), leaf_text(true)),
-            and(leaf_text(true), Pred::Flag(0)),
-            or(leaf_text(false), Pred::Flag(0)),
-        ] {
-            p.fill(&a, 0..5, &mut filled, &mut spare);
-            assert_eq!(filled, [false; 5][..], "{p:?}");
-        }
-        // Not ready: too few rows, a column not gathered, a column of another type, on either
-        // side of an `and`.
-        assert!(!Pred::Flag(0).ready(&a, 4));
-        assert!(!Pred::Flag(3).ready(&a, 1));
-        assert!(!Pred::Flag(1).ready(&a, 1));
-        assert!(!Pred::Dec {
-            col: 0,
-            op: BinOp::Eq,
-            value: Decimal::ONE
-        }
-        .ready(&a, 1));
-        assert!(!and(leaf_dec(), Pred::Flag(9)).ready(&a, 1));
-        assert!(!or(
-            Pred::Text {
-                col: 2,
-                sym: 7,
-                eq: true
-            },
-            Pred::Flag(0)
-        )
-        .ready(&a, 1));
     }
 }

@@ -4,15 +4,13 @@ use super::compiled::{
     CComp, CKey, CLimit, CMeasureKind, CPay, CPayout, CPlan, CRate, CTable, CTiers, CUnit, CVersion,
 };
 use super::expr::{
-    add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, CExpr, Cx, Fault,
-    LineCx, PeriodCx, Value, R,
+    add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, Cx, Fault, LineCx,
+    PeriodCx, Value, R,
 };
+use super::fast;
 use super::index::{Hierarchy, LineIndex, PayeeLines, Reports, TeamWalk};
-use super::tiers::{
-    band_keys, band_of, graduated, graduated_small, interpolate, small_bands, whole, SmallBand,
-    UBand,
-};
-use crate::dataset::{Column, Dataset};
+use super::tiers::{band_keys, band_of, graduated, interpolate, whole, UBand};
+use crate::dataset::Dataset;
 use crate::exact::{self, Small};
 use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
@@ -25,7 +23,7 @@ use crate::tape::{self, RawTeam, TraceParts};
 use rust_decimal::Decimal;
 use std::ops::Range;
 
-const NONE: u32 = u32::MAX;
+pub(super) const NONE: u32 = u32::MAX;
 
 /// One evaluated period.
 #[derive(Debug, Clone, Copy)]
@@ -107,20 +105,20 @@ impl Span {
 
 /// A line's trace while its period is evaluated (spans into [`PayeeOut`]'s trace vectors).
 #[derive(Debug, Clone, Copy)]
-struct RawTrace {
+pub(super) struct RawTrace {
     /// What was known when the raw amount was produced.
-    meta: Meta,
-    multipliers: Span,
-    gates: Span,
-    unrounded: Decimal,
-    rounded: Decimal,
-    rounding: Option<Rounding>,
+    pub(super) meta: Meta,
+    pub(super) multipliers: Span,
+    pub(super) gates: Span,
+    pub(super) unrounded: Decimal,
+    pub(super) rounded: Decimal,
+    pub(super) rounding: Option<Rounding>,
     /// `rounded` is `rounding` applied to `unrounded` ([`TraceParts::rounded_by_rule`]).
-    rounded_by_rule: bool,
+    pub(super) rounded_by_rule: bool,
     /// `unrounded` follows from the slices and multipliers
     /// ([`TraceParts::unrounded_follows`]).
-    unrounded_follows: bool,
-    team: Span,
+    pub(super) unrounded_follows: bool,
+    pub(super) team: Span,
 }
 
 impl RawTrace {
@@ -141,13 +139,13 @@ impl RawTrace {
 
 /// A line while its period is evaluated.
 #[derive(Debug, Clone, Copy)]
-struct RawLine {
-    component: u32,
-    deal: Option<u32>,
-    kind: LineKind,
-    share: Decimal,
-    amount: Decimal,
-    trace: RawTrace,
+pub(super) struct RawLine {
+    pub(super) component: u32,
+    pub(super) deal: Option<u32>,
+    pub(super) kind: LineKind,
+    pub(super) share: Decimal,
+    pub(super) amount: Decimal,
+    pub(super) trace: RawTrace,
 }
 
 pub(crate) struct PayeeFail {
@@ -156,22 +154,22 @@ pub(crate) struct PayeeFail {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct WLine {
+pub(super) struct WLine {
     /// Position among the payee's lines ([`PayeeLines`]), or NONE for period-level lines.
-    pos: u32,
+    pub(super) pos: u32,
     /// Local component index, or NONE for plan-level lines.
-    comp: u32,
-    line: RawLine,
-    head: u32,
-    tail: u32,
+    pub(super) comp: u32,
+    pub(super) line: RawLine,
+    pub(super) head: u32,
+    pub(super) tail: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Elig {
-    pos: u32,
-    deal: u32,
-    share: Decimal,
-    basis: Decimal,
+pub(super) struct Elig {
+    pub(super) pos: u32,
+    pub(super) deal: u32,
+    pub(super) share: Decimal,
+    pub(super) basis: Decimal,
 }
 
 /// What one worker reuses from payee to payee: the payee's gathered lines and the
@@ -212,49 +210,49 @@ impl TracePartsScratch {
 }
 
 #[derive(Default)]
-struct Scratch {
-    work: Vec<WLine>,
-    order: Vec<u32>,
-    runs: Vec<(u32, u32)>,
-    elig: Vec<Elig>,
-    bands: Vec<UBand>,
+pub(super) struct Scratch {
+    pub(super) work: Vec<WLine>,
+    pub(super) order: Vec<u32>,
+    pub(super) runs: Vec<(u32, u32)>,
+    pub(super) elig: Vec<Elig>,
+    pub(super) bands: Vec<UBand>,
     /// What [`band_keys`] returned for `bands`.
-    band_scale: Option<u32>,
-    /// `bands` as small decimals ([`Engine::graduated_running_small`]).
-    small_bands: Vec<SmallBand>,
-    anchors: Vec<(Decimal, Decimal)>,
-    keyvals: Vec<Value>,
-    steps: Vec<(LimitStep, u32)>,
-    measures: Vec<Value>,
-    comp_sums: Vec<(Decimal, bool)>,
+    pub(super) band_scale: Option<u32>,
+    /// `bands` as small decimals ([`fast::graduated_running`]).
+    pub(super) small_bands: Vec<fast::SmallBand>,
+    pub(super) anchors: Vec<(Decimal, Decimal)>,
+    pub(super) keyvals: Vec<Value>,
+    pub(super) steps: Vec<(LimitStep, u32)>,
+    pub(super) measures: Vec<Value>,
+    pub(super) comp_sums: Vec<(Decimal, bool)>,
     /// A fast condition's answer per line in range ([`Pred::fill`]), and buffers it borrows.
-    tested: Vec<bool>,
-    tested_spare: Vec<Vec<bool>>,
+    pub(super) tested: Vec<bool>,
+    pub(super) tested_spare: Vec<Vec<bool>>,
     /// Team commission inputs of the current payee-period ([`PayeeOut::team`]).
-    team_span: Span,
+    pub(super) team_span: Span,
     /// The team of the payee being evaluated, walked once for all its periods.
-    team_walk: TeamWalk,
+    pub(super) team_walk: TeamWalk,
 }
 
 /// Trace facts known when a raw amount is produced.
 #[derive(Debug, Default, Clone, Copy)]
-struct Meta {
-    basis: Option<Decimal>,
-    rate: Option<Decimal>,
-    row: Option<u32>,
-    band: Option<u32>,
-    slices: Span,
+pub(super) struct Meta {
+    pub(super) basis: Option<Decimal>,
+    pub(super) rate: Option<Decimal>,
+    pub(super) row: Option<u32>,
+    pub(super) band: Option<u32>,
+    pub(super) slices: Span,
     /// Every slice's amount is its rate × (hi − lo), as [`graduated`] computes it for a
     /// non-negative interval of a decimal key ([`TraceParts::slice_amounts_follow`]).
-    slices_follow: bool,
+    pub(super) slices_follow: bool,
     /// The slices were not gathered: the trace cuts them again from the basis
     /// ([`TraceParts::slices_cut`]).
-    slices_cut: bool,
+    pub(super) slices_cut: bool,
 }
 
 impl Meta {
     /// A graduated tier's line: its basis, its slices and whether their amounts follow.
-    fn graduated(basis: Decimal, slices: Span, slices_follow: bool) -> Meta {
+    pub(super) fn graduated(basis: Decimal, slices: Span, slices_follow: bool) -> Meta {
         Meta {
             basis: Some(basis),
             slices,
@@ -303,16 +301,16 @@ impl PricedLine {
     }
 }
 
-struct CompCtx<'c> {
-    comp: &'c CComp,
-    ci: u32,
-    pass: bool,
-    gates: Span,
-    rounding: Rounding,
+pub(super) struct CompCtx<'c> {
+    pub(super) comp: &'c CComp,
+    pub(super) ci: u32,
+    pub(super) pass: bool,
+    pub(super) gates: Span,
+    pub(super) rounding: Rounding,
 }
 
 /// The expression context of one eligible credit line.
-fn line_cx<'a>(cx: &Cx<'a>, e: &Elig) -> Cx<'a> {
+pub(super) fn line_cx<'a>(cx: &Cx<'a>, e: &Elig) -> Cx<'a> {
     cx.with_line(LineCx {
         deal: e.deal,
         share: e.share,
@@ -344,7 +342,7 @@ fn at_deal(deal: u32) -> impl Fn(Box<Fault>) -> Box<Fault> {
     }
 }
 
-fn span_from(start: usize, end: usize) -> Span {
+pub(super) fn span_from(start: usize, end: usize) -> Span {
     Span {
         start: start as u32,
         len: end.saturating_sub(start) as u32,
@@ -1331,15 +1329,10 @@ impl<'a> Engine<'a> {
                 &mut sc.tested_spare,
             );
         }
-        // A basis that is one credit field (`credit.amount`) read straight from its gathered
-        // column, when it is there for every line in range: what `eval_dec` reads.
-        let basis_col = match basis_expr {
-            Some(CExpr::Credit(i, _)) if self.fast => match cx.attrs.get(*i as usize) {
-                Some(Some(Column::Decimal(v))) if v.len() >= range.end => Some(v.as_slice()),
-                _ => None,
-            },
-            _ => None,
-        };
+        // A basis that is one credit field read straight from its gathered column.
+        let basis_col = basis_expr
+            .filter(|_| self.fast)
+            .and_then(|b| fast::credit_column(b, cx.attrs, range.end));
         for pos in range {
             let (Some(&deal), Some(&date), Some(&share)) = (
                 lines.deal.get(pos),
@@ -1372,10 +1365,11 @@ impl<'a> Engine<'a> {
                     continue;
                 }
             }
-            let basis = match (basis_col.and_then(|v| v.get(pos)), basis_expr) {
-                (Some(&x), Some(CExpr::Credit(_, s))) => {
-                    credit_value(x, share, *s).map_err(at_deal(deal))?
-                }
+            let basis = match (
+                basis_col.and_then(|(v, s)| Some((*v.get(pos)?, s))),
+                basis_expr,
+            ) {
+                (Some((x, s)), _) => credit_value(x, share, s).map_err(at_deal(deal))?,
                 (_, Some(b)) => eval_dec(b, &lcx(), comp.source).map_err(at_deal(deal))?,
                 (_, None) => Decimal::ZERO,
             };
@@ -1953,10 +1947,7 @@ impl<'a> Engine<'a> {
         let (src, integer) = (t.source, t.integer_key);
         if self.fast && !integer && !t.line_pay {
             if let Some(ks) = table.key_scale {
-                if self
-                    .graduated_running_small(ks, cc, cx, sc, out, bands)
-                    .is_some()
-                {
+                if fast::graduated_running(self, ks, cc, cx, sc, out, bands).is_some() {
                     return Ok(());
                 }
             }
@@ -2008,7 +1999,9 @@ impl<'a> Engine<'a> {
         let gather = self.trace && !cut;
         let mut small = std::mem::take(&mut sc.small_bands);
         let small_key = match key_scale {
-            Some(ks) if self.fast && !integer && !t.line_pay && small_bands(bands, &mut small) => {
+            Some(ks)
+                if self.fast && !integer && !t.line_pay && fast::small_bands(bands, &mut small) =>
+            {
                 Some(ks)
             }
             _ => None,
@@ -2018,7 +2011,7 @@ impl<'a> Engine<'a> {
             let s0 = out.slices.len();
             let amount = match small_key.and_then(|ks| {
                 let trace = gather.then_some(&mut out.slices);
-                graduated_small(bands, &small, ks, Small::ZERO, Small::of(e.basis)?, trace)
+                fast::graduated_small(bands, &small, ks, Small::ZERO, Small::of(e.basis)?, trace)
             }) {
                 Some((a, _)) => a.dec(),
                 None => graduated(
@@ -2041,130 +2034,5 @@ impl<'a> Engine<'a> {
         });
         sc.small_bands = small;
         res
-    }
-
-    /// The running graduated branch of [`Self::graduated_running`] and [`Self::finish`] in one pass
-    /// on [`Small`] decimals, for the common shape: decimal key with band keys, rates that are
-    /// not flat and do not read the deal, the component's gates passed, no line limits. It
-    /// produces exactly the lines, slices and multiplier steps of the general path, bit for
-    /// bit. `None` when a value leaves what [`Small`] holds or an expression fails: what it
-    /// pushed is taken back and the general path runs (and reports any error).
-    fn graduated_running_small(
-        &self,
-        ks: u32,
-        cc: &CompCtx,
-        cx: &Cx,
-        sc: &mut Scratch,
-        out: &mut PayeeOut,
-        bands: &[UBand],
-    ) -> Option<()> {
-        let comp = cc.comp;
-        if !cc.pass || !comp.line_limits.is_empty() {
-            return None;
-        }
-        let mut small = std::mem::take(&mut sc.small_bands);
-        let marks = (sc.work.len(), out.slices.len(), out.mults.len());
-        let done = small_bands(bands, &mut small)
-            .then(|| self.graduated_running_lines(ks, cc, cx, sc, out, bands, &small))
-            .flatten();
-        sc.small_bands = small;
-        if done.is_none() {
-            sc.work.truncate(marks.0);
-            out.slices.truncate(marks.1);
-            out.mults.truncate(marks.2);
-        }
-        done
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn graduated_running_lines(
-        &self,
-        ks: u32,
-        cc: &CompCtx,
-        cx: &Cx,
-        sc: &mut Scratch,
-        out: &mut PayeeOut,
-        bands: &[UBand],
-        small: &[SmallBand],
-    ) -> Option<()> {
-        let comp = cc.comp;
-        let line_rounding = cc.rounding.stage == RoundingStage::Line;
-        let mut running = Small::ZERO;
-        for k in 0..sc.elig.len() {
-            let e = *sc.elig.get(k)?;
-            let s = running;
-            running = s.add(Small::of(e.basis)?)?;
-            let s0 = out.slices.len();
-            let (amount, ordered) = graduated_small(
-                bands,
-                small,
-                ks,
-                s,
-                running,
-                self.trace.then_some(&mut out.slices),
-            )?;
-            let meta = Meta::graduated(e.basis, span_from(s0, out.slices.len()), ordered);
-            // `finish`, for a passed gate and no line limits. The line's context only when an
-            // expression needs it.
-            let lcx = || line_cx(cx, &e);
-            let at = e.pos as usize;
-            let m0 = out.mults.len();
-            let mut v = amount;
-            for m in &comp.mults {
-                let applies = match &m.when {
-                    None => true,
-                    Some(w) => match m.when_pred.as_ref().and_then(|p| p.test(cx.attrs, at)) {
-                        Some(b) => b,
-                        None => eval_bool(w, &lcx(), m.source).ok()?,
-                    },
-                };
-                if applies {
-                    let f = match &m.factor {
-                        CExpr::Const(Value::Dec(f)) => *f,
-                        factor => eval_dec(factor, &lcx(), m.source).ok()?,
-                    };
-                    v = v.mul(Small::of(f)?)?;
-                    if self.trace {
-                        out.mults.push(MultiplierStep {
-                            factor: f,
-                            source: m.source,
-                        });
-                    }
-                }
-            }
-            let unrounded = v.dec();
-            let (rounded, rounding) = if line_rounding {
-                (cc.rounding.apply(unrounded)?, Some(cc.rounding))
-            } else {
-                (unrounded, None)
-            };
-            sc.work.push(WLine {
-                pos: e.pos,
-                comp: cc.ci,
-                line: RawLine {
-                    component: comp.gid,
-                    deal: Some(e.deal),
-                    kind: LineKind::Deal,
-                    share: e.share,
-                    amount: rounded,
-                    trace: RawTrace {
-                        meta,
-                        multipliers: span_from(m0, out.mults.len()),
-                        gates: cc.gates,
-                        unrounded,
-                        rounded,
-                        rounding,
-                        rounded_by_rule: true,
-                        // The slices' amounts added in order and the factors applied in turn,
-                        // each in `Small` (the library's exact results).
-                        unrounded_follows: true,
-                        team: Span::default(),
-                    },
-                },
-                head: NONE,
-                tail: NONE,
-            });
-        }
-        Some(())
     }
 }
