@@ -546,15 +546,19 @@ pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
             }
             let x = eval(a, cx)?;
             let y = eval(b, cx)?;
-            cmp_values(*op, x, y, *s)
+            compare_values(*op, x, y, *s)
         }
         _ => want_bool(eval(e, cx)?, src),
     }
 }
 
-/// Whether comparison `op` (`=`, `!=`, `<`, `<=`, `>`, `>=`) holds for operands in order `o`.
+// The comparison rule, written once: the general path (`compare_values`) and every fast
+// path ([`super::fast`]) compare through these.
+
+/// Whether comparison `op` (`=`, `!=`, `<`, `<=`, `>`, `>=`) holds for operands in order `o`
+/// (false for any other operator).
 #[inline]
-pub(super) fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
+fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
     use std::cmp::Ordering;
     match op {
         BinOp::Eq => o == Ordering::Equal,
@@ -562,49 +566,43 @@ pub(super) fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
         BinOp::Lt => o == Ordering::Less,
         BinOp::Le => o != Ordering::Greater,
         BinOp::Gt => o == Ordering::Greater,
-        _ => o != Ordering::Less,
+        BinOp::Ge => o != Ordering::Less,
+        _ => false,
     }
 }
 
-fn cmp_values(op: BinOp, a: Value, b: Value, src: SourceRef) -> R<bool> {
-    use std::cmp::Ordering;
-    let ord: Option<Ordering> = match (a, b) {
-        (Value::Absent, Value::Absent) => {
-            return Ok(match op {
-                BinOp::Eq => true,
-                BinOp::Ne => false,
-                _ => false,
-            })
+/// Two decimals compared by value (`2.5 = 2.50`, `-0 = 0`).
+#[inline]
+pub(super) fn compare_dec(op: BinOp, a: Decimal, b: Decimal) -> bool {
+    holds(op, crate::exact::cmp(a, b))
+}
+
+/// Text or flags compared for equality: `=` when `eq`, else `!=` (they have no order).
+#[inline]
+pub(super) fn compare_eq<T: PartialEq>(eq: bool, a: T, b: T) -> bool {
+    (a == b) == eq
+}
+
+/// Two values compared: absent equals absent and nothing else (`!=` with a value is true,
+/// every other comparison false); text and flags only with `=`/`!=`, and values of two types
+/// not at all (`R0104`).
+fn compare_values(op: BinOp, a: Value, b: Value, src: SourceRef) -> R<bool> {
+    let equality = matches!(op, BinOp::Eq | BinOp::Ne);
+    match (a, b) {
+        (Value::Absent, Value::Absent) => Ok(op == BinOp::Eq),
+        (Value::Absent, _) | (_, Value::Absent) => Ok(op == BinOp::Ne),
+        (Value::Dec(x), Value::Dec(y)) => Ok(compare_dec(op, x, y)),
+        (Value::Date(x), Value::Date(y)) => Ok(holds(op, x.cmp(&y))),
+        (Value::Text(x), Value::Text(y)) if equality => Ok(compare_eq(op == BinOp::Eq, x, y)),
+        (Value::Bool(x), Value::Bool(y)) if equality => Ok(compare_eq(op == BinOp::Eq, x, y)),
+        (Value::Text(_), Value::Text(_)) => {
+            Err(type_err("text can only be compared with = and !=", src))
         }
-        (Value::Absent, _) | (_, Value::Absent) => return Ok(op == BinOp::Ne),
-        (Value::Dec(x), Value::Dec(y)) => Some(x.cmp(&y)),
-        (Value::Date(x), Value::Date(y)) => Some(x.cmp(&y)),
-        (Value::Text(x), Value::Text(y)) => {
-            return match op {
-                BinOp::Eq => Ok(x == y),
-                BinOp::Ne => Ok(x != y),
-                _ => Err(type_err("text can only be compared with = and !=", src)),
-            }
+        (Value::Bool(_), Value::Bool(_)) => {
+            Err(type_err("booleans can only be compared with = and !=", src))
         }
-        (Value::Bool(x), Value::Bool(y)) => {
-            return match op {
-                BinOp::Eq => Ok(x == y),
-                BinOp::Ne => Ok(x != y),
-                _ => Err(type_err("booleans can only be compared with = and !=", src)),
-            }
-        }
-        _ => None,
-    };
-    let o = ord.ok_or_else(|| type_err("comparison of different types", src))?;
-    Ok(match op {
-        BinOp::Eq => o == Ordering::Equal,
-        BinOp::Ne => o != Ordering::Equal,
-        BinOp::Lt => o == Ordering::Less,
-        BinOp::Le => o != Ordering::Greater,
-        BinOp::Gt => o == Ordering::Greater,
-        BinOp::Ge => o != Ordering::Less,
-        _ => false,
-    })
+        _ => Err(type_err("comparison of different types", src)),
+    }
 }
 
 /// 30/360 (US) day count from `a` to `b`.
@@ -730,7 +728,7 @@ pub(crate) fn eval(e: &CExpr, cx: &Cx) -> R<Value> {
                 BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                     let x = eval(a, cx)?;
                     let y = eval(b, cx)?;
-                    Ok(Value::Bool(cmp_values(*op, x, y, s)?))
+                    Ok(Value::Bool(compare_values(*op, x, y, s)?))
                 }
                 BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                     let x = eval(a, cx)?;
@@ -809,7 +807,7 @@ fn call(f: Func, args: &[CExpr], cx: &Cx, s: SourceRef) -> R<Value> {
                 best = Some(match best {
                     None => v,
                     Some(b) => {
-                        let less = cmp_values(BinOp::Lt, v, b, s)?;
+                        let less = compare_values(BinOp::Lt, v, b, s)?;
                         if less == (f == Func::Min) {
                             v
                         } else {

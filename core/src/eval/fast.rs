@@ -14,7 +14,8 @@
 #[cfg(doc)]
 use super::expr::eval;
 use super::expr::{
-    deal_col, eval_bool, eval_dec, fault, guard, holds, no_line, CExpr, Cx, Value, R,
+    compare_dec, compare_eq, deal_col, eval_bool, eval_dec, fault, guard, no_line, CExpr, Cx,
+    Value, R,
 };
 use super::run::{
     line_cx, span_from, CompCtx, Engine, Meta, PayeeOut, RawLine, RawTrace, Scratch, Span, WLine,
@@ -98,13 +99,11 @@ impl Pred {
                 _ => None,
             },
             Pred::Text { col, sym, eq } => match attrs.get(*col as usize)? {
-                Some(Column::Text(v)) => v.get(pos).map(|x| (x == sym) == *eq),
+                Some(Column::Text(v)) => v.get(pos).map(|x| compare_eq(*eq, *x, *sym)),
                 _ => None,
             },
             Pred::Dec { col, op, value } => match attrs.get(*col as usize)? {
-                Some(Column::Decimal(v)) => v
-                    .get(pos)
-                    .map(|x| holds(*op, crate::exact::cmp(*x, *value))),
+                Some(Column::Decimal(v)) => v.get(pos).map(|x| compare_dec(*op, *x, *value)),
                 _ => None,
             },
             Pred::And(a, b) => {
@@ -157,13 +156,13 @@ impl Pred {
             Pred::Text { col: c, sym, eq } => {
                 if let Some(Column::Text(v)) = col(c) {
                     let v = v.get(range).unwrap_or(&[]);
-                    out.extend(v.iter().map(|x| (x == sym) == *eq));
+                    out.extend(v.iter().map(|x| compare_eq(*eq, *x, *sym)));
                 }
             }
             Pred::Dec { col: c, op, value } => {
                 if let Some(Column::Decimal(v)) = col(c) {
                     let v = v.get(range).unwrap_or(&[]);
-                    out.extend(v.iter().map(|x| holds(*op, crate::exact::cmp(*x, *value))));
+                    out.extend(v.iter().map(|x| compare_dec(*op, *x, *value)));
                 }
             }
             Pred::And(a, b) | Pred::Or(a, b) => {
@@ -208,11 +207,11 @@ impl Pred {
                 None => return false,
             },
             (Pred::Text { sym, eq, .. }, Some(Column::Text(v))) => match v.get(rows) {
-                Some(v) => each(out, v, and, |x| (x == sym) == *eq),
+                Some(v) => each(out, v, and, |x| compare_eq(*eq, *x, *sym)),
                 None => return false,
             },
             (Pred::Dec { op, value, .. }, Some(Column::Decimal(v))) => match v.get(rows) {
-                Some(v) => each(out, v, and, |x| holds(*op, crate::exact::cmp(*x, *value))),
+                Some(v) => each(out, v, and, |x| compare_dec(*op, *x, *value)),
                 None => return false,
             },
             _ => return false,
@@ -264,12 +263,12 @@ pub(super) fn deal_vs_const(
     match (col, c) {
         (Some(Column::Text(v)), Value::Text(t)) if matches!(op, BinOp::Eq | BinOp::Ne) => Some(
             v.get(row as usize)
-                .map(|x| (x == t) == (op == BinOp::Eq))
+                .map(|x| compare_eq(op == BinOp::Eq, *x, *t))
                 .ok_or_else(missing),
         ),
         (Some(Column::Decimal(v)), Value::Dec(d)) => Some(
             v.get(row as usize)
-                .map(|x| holds(op, crate::exact::cmp(*x, *d)))
+                .map(|x| compare_dec(op, *x, *d))
                 .ok_or_else(missing),
         ),
         _ => None,
