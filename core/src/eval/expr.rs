@@ -378,17 +378,17 @@ fn mark_measures_node(e: &CExpr, used: &mut [bool]) {
 
 /// The credit line an expression is evaluated on.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct LineCx {
+pub(crate) struct LineContext {
     pub deal: u32,
     pub share: Decimal,
-    /// Position of the line in the gathered columns of [`Cx::attrs`], or `u32::MAX` to read
+    /// Position of the line in the gathered columns of [`ExprContext::attrs`], or `u32::MAX` to read
     /// the dataset by deal row instead.
     pub pos: u32,
 }
 
 /// Per payee-period constants.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct PeriodCx {
+pub(crate) struct PeriodContext {
     pub start: Date,
     pub end: Date,
     pub quota: Decimal,
@@ -399,24 +399,24 @@ pub(crate) struct PeriodCx {
 
 /// Everything an expression can read.
 #[derive(Clone, Copy)]
-pub(crate) struct Cx<'a> {
+pub(crate) struct ExprContext<'a> {
     pub data: &'a Dataset,
     pub payee: u32,
-    pub line: Option<LineCx>,
+    pub line: Option<LineContext>,
     pub measures: &'a [Value],
     /// Deal attribute columns gathered in line order: the evaluated payee's lines
     /// ([`super::index::PayeeLines`]), or every line ([`super::index::LineIndex::all`]) for a
     /// report's line in a `direct`/`team` aggregate. Reading them by line position is
     /// sequential instead of a random access per deal.
     pub attrs: &'a [Option<Column>],
-    pub pc: &'a PeriodCx,
+    pub pc: &'a PeriodContext,
     pub proration: DayCount,
     pub ramp: &'a [Decimal],
 }
 
-impl<'a> Cx<'a> {
-    pub fn with_line(&self, line: LineCx) -> Cx<'a> {
-        Cx {
+impl<'a> ExprContext<'a> {
+    pub fn with_line(&self, line: LineContext) -> ExprContext<'a> {
+        ExprContext {
             line: Some(line),
             ..*self
         }
@@ -438,7 +438,11 @@ fn read_col(c: Option<&Column>, row: u32, src: SourceRef) -> R<Value> {
 /// The column of deal attribute `i` and the row to read for line `l`: the gathered copy by
 /// line position when there is one, else the dataset column by deal row.
 #[inline]
-pub(super) fn deal_col<'c>(cx: &Cx<'c>, i: u32, l: LineCx) -> (Option<&'c Column>, u32) {
+pub(super) fn deal_col<'c>(
+    cx: &ExprContext<'c>,
+    i: u32,
+    l: LineContext,
+) -> (Option<&'c Column>, u32) {
     match cx.attrs.get(i as usize) {
         Some(Some(c)) if l.pos != u32::MAX => (Some(c), l.pos),
         _ => (cx.data.deals.attrs.get(i as usize), l.deal),
@@ -480,7 +484,7 @@ pub(crate) fn want_bool(v: Value, src: SourceRef) -> R<bool> {
 }
 
 /// Evaluates a decimal expression.
-pub(crate) fn eval_dec(e: &CExpr, cx: &Cx, src: SourceRef) -> R<Decimal> {
+pub(crate) fn eval_dec(e: &CExpr, cx: &ExprContext, src: SourceRef) -> R<Decimal> {
     // Fast paths for the hot shapes.
     match e {
         CExpr::Const(Value::Dec(d)) => Ok(*d),
@@ -514,7 +518,7 @@ pub(crate) fn credit_value(x: Decimal, share: Decimal, src: SourceRef) -> R<Deci
 }
 
 /// Evaluates a condition (absent = false).
-pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
+pub(crate) fn eval_bool(e: &CExpr, cx: &ExprContext, src: SourceRef) -> R<bool> {
     // The shapes conditions are made of (`deal.flag`, `deal.x = "text"`,
     // `deal.amount >= 100000`, `and`, `or`) without building intermediate values: the deal
     // field reads are fast paths ([`super::fast`]), which decline anything else.
@@ -628,7 +632,7 @@ fn days_360(a: Date, b: Date) -> i64 {
 }
 
 /// Active days of the payee in the period and the period's days, under the day count.
-pub(crate) fn active_fraction(cx: &Cx) -> (i64, i64) {
+pub(crate) fn active_fraction(cx: &ExprContext) -> (i64, i64) {
     let pc = cx.pc;
     let s = match pc.payee_start {
         Some(d) if d > pc.start => d,
@@ -667,7 +671,7 @@ pub(crate) fn ramp_factor(ramp: &[Decimal], tenure: i64) -> Decimal {
 }
 
 /// Evaluates an expression.
-pub(crate) fn eval(e: &CExpr, cx: &Cx) -> R<Value> {
+pub(crate) fn eval(e: &CExpr, cx: &ExprContext) -> R<Value> {
     match e {
         CExpr::Const(v) => Ok(*v),
         CExpr::Deal(i, s) => {
@@ -789,7 +793,7 @@ fn arith(op: BinOp, x: Value, y: Value, s: SourceRef) -> R<Value> {
     }
 }
 
-fn call(f: Func, args: &[CExpr], cx: &Cx, s: SourceRef) -> R<Value> {
+fn call(f: Func, args: &[CExpr], cx: &ExprContext, s: SourceRef) -> R<Value> {
     let arg = |i: usize| -> R<Value> {
         match args.get(i) {
             Some(a) => eval(a, cx),

@@ -14,12 +14,12 @@
 #[cfg(doc)]
 use super::expr::eval;
 use super::expr::{
-    compare_dec, compare_eq, deal_col, eval_bool, eval_dec, fault, guard, no_line, CExpr, Cx,
-    Value, R,
+    compare_dec, compare_eq, deal_col, eval_bool, eval_dec, fault, guard, no_line, CExpr,
+    ExprContext, Value, R,
 };
 use super::run::{
-    line_cx, span_from, CompCtx, Engine, Meta, PayeeOut, RawLine, RawTrace, Scratch, Span, WLine,
-    NONE,
+    line_context, part_range, ComponentContext, Engine, PayeeOut, PendingLine, PricingTrace,
+    RawLine, RawTrace, Scratch, TracePartRange, NONE,
 };
 #[cfg(doc)]
 use super::tiers::graduated;
@@ -33,7 +33,7 @@ use rust_decimal::Decimal;
 
 /// A condition made only of deal fields compared with literals (`deal.flag`,
 /// `deal.text = "x"`, `deal.money >= 100000`, `and`, `or`), tested straight on the gathered
-/// columns ([`Cx::attrs`]) by line position: what [`eval_bool`] gives for such a condition,
+/// columns ([`ExprContext::attrs`]) by line position: what [`eval_bool`] gives for such a condition,
 /// without building a context per line.
 #[derive(Debug, Clone)]
 pub(crate) enum Pred {
@@ -231,7 +231,7 @@ impl Pred {
 /// A deal flag read straight from its column (a gathered copy or the dataset's); `None` for
 /// a field of another type (general path).
 #[inline]
-pub(super) fn deal_flag(i: u32, s: SourceRef, cx: &Cx) -> Option<R<bool>> {
+pub(super) fn deal_flag(i: u32, s: SourceRef, cx: &ExprContext) -> Option<R<bool>> {
     let Some(l) = cx.line else {
         return Some(Err(no_line(s)));
     };
@@ -253,7 +253,7 @@ pub(super) fn deal_vs_const(
     i: u32,
     s: SourceRef,
     c: &Value,
-    cx: &Cx,
+    cx: &ExprContext,
 ) -> Option<R<bool>> {
     let Some(l) = cx.line else {
         return Some(Err(no_line(s)));
@@ -403,8 +403,8 @@ pub(crate) fn graduated_small(
 pub(super) fn graduated_running(
     engine: &Engine,
     ks: u32,
-    cc: &CompCtx,
-    cx: &Cx,
+    cc: &ComponentContext,
+    cx: &ExprContext,
     sc: &mut Scratch,
     out: &mut PayeeOut,
     bands: &[UBand],
@@ -432,8 +432,8 @@ pub(super) fn graduated_running(
 fn graduated_running_lines(
     engine: &Engine,
     ks: u32,
-    cc: &CompCtx,
-    cx: &Cx,
+    cc: &ComponentContext,
+    cx: &ExprContext,
     sc: &mut Scratch,
     out: &mut PayeeOut,
     bands: &[UBand],
@@ -455,10 +455,10 @@ fn graduated_running_lines(
             running,
             engine.trace.then_some(&mut out.slices),
         )?;
-        let meta = Meta::graduated(e.basis, span_from(s0, out.slices.len()), ordered);
+        let pricing = PricingTrace::graduated(e.basis, part_range(s0, out.slices.len()), ordered);
         // `finish`, for a passed gate and no line limits. The line's context only when an
         // expression needs it.
-        let lcx = || line_cx(cx, &e);
+        let lcx = || line_context(cx, &e);
         let at = e.pos as usize;
         let m0 = out.mults.len();
         let mut v = amount;
@@ -490,7 +490,7 @@ fn graduated_running_lines(
         } else {
             (unrounded, None)
         };
-        sc.work.push(WLine {
+        sc.work.push(PendingLine {
             pos: e.pos,
             comp: cc.ci,
             line: RawLine {
@@ -500,8 +500,8 @@ fn graduated_running_lines(
                 share: e.share,
                 amount: rounded,
                 trace: RawTrace {
-                    meta,
-                    multipliers: span_from(m0, out.mults.len()),
+                    pricing,
+                    multipliers: part_range(m0, out.mults.len()),
                     gates: cc.gates,
                     unrounded,
                     rounded,
@@ -510,11 +510,11 @@ fn graduated_running_lines(
                     // The slices' amounts added in order and the factors applied in turn,
                     // each in `Small` (the library's exact results).
                     unrounded_follows: true,
-                    team: Span::default(),
+                    team: TracePartRange::default(),
                 },
             },
-            head: NONE,
-            tail: NONE,
+            first_step: NONE,
+            last_step: NONE,
         });
     }
     Some(())

@@ -4,8 +4,8 @@ use super::compiled::{
     CComp, CKey, CLimit, CMeasureKind, CPay, CPayout, CPlan, CRate, CTable, CTiers, CUnit, CVersion,
 };
 use super::expr::{
-    add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, Cx, Fault, LineCx,
-    PeriodCx, Value, R,
+    add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, ExprContext, Fault,
+    LineContext, PeriodContext, Value, R,
 };
 use super::fast;
 use super::index::{Hierarchy, LineIndex, PayeeLines, Reports, TeamWalk};
@@ -89,12 +89,12 @@ pub(crate) struct PayeeOut {
 
 /// A range `start..start + len` in one of the trace vectors of [`PayeeOut`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Span {
+pub(crate) struct TracePartRange {
     pub start: u32,
     pub len: u32,
 }
 
-impl Span {
+impl TracePartRange {
     /// The elements of `all` this span covers (empty when out of range).
     fn of<'s, T>(&self, all: &'s [T]) -> &'s [T] {
         let s = self.start as usize;
@@ -107,9 +107,9 @@ impl Span {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RawTrace {
     /// What was known when the raw amount was produced.
-    pub(super) meta: Meta,
-    pub(super) multipliers: Span,
-    pub(super) gates: Span,
+    pub(super) pricing: PricingTrace,
+    pub(super) multipliers: TracePartRange,
+    pub(super) gates: TracePartRange,
     pub(super) unrounded: Decimal,
     pub(super) rounded: Decimal,
     pub(super) rounding: Option<Rounding>,
@@ -118,21 +118,21 @@ pub(super) struct RawTrace {
     /// `unrounded` follows from the slices and multipliers
     /// ([`TraceParts::unrounded_follows`]).
     pub(super) unrounded_follows: bool,
-    pub(super) team: Span,
+    pub(super) team: TracePartRange,
 }
 
 impl RawTrace {
     fn empty() -> RawTrace {
         RawTrace {
-            meta: Meta::default(),
-            multipliers: Span::default(),
-            gates: Span::default(),
+            pricing: PricingTrace::default(),
+            multipliers: TracePartRange::default(),
+            gates: TracePartRange::default(),
             unrounded: Decimal::ZERO,
             rounded: Decimal::ZERO,
             rounding: None,
             rounded_by_rule: false,
             unrounded_follows: false,
-            team: Span::default(),
+            team: TracePartRange::default(),
         }
     }
 }
@@ -153,19 +153,24 @@ pub(crate) struct PayeeFail {
     pub period: Option<Period>,
 }
 
+/// A line of the period being evaluated, in its work list: priced, with its component
+/// limits applied, waiting for the plan's limits and emission.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct WLine {
+pub(super) struct PendingLine {
     /// Position among the payee's lines ([`PayeeLines`]), or NONE for period-level lines.
     pub(super) pos: u32,
     /// Local component index, or NONE for plan-level lines.
     pub(super) comp: u32,
     pub(super) line: RawLine,
-    pub(super) head: u32,
-    pub(super) tail: u32,
+    /// The line's limit steps, a chain through [`Scratch::steps`] (NONE when it has none).
+    pub(super) first_step: u32,
+    pub(super) last_step: u32,
 }
 
+/// A credit line a line-level component pays (it passed the window and eligibility), with
+/// its basis.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Elig {
+pub(super) struct EligibleLine {
     pub(super) pos: u32,
     pub(super) deal: u32,
     pub(super) share: Decimal,
@@ -211,10 +216,10 @@ impl TracePartsScratch {
 
 #[derive(Default)]
 pub(super) struct Scratch {
-    pub(super) work: Vec<WLine>,
+    pub(super) work: Vec<PendingLine>,
     pub(super) order: Vec<u32>,
     pub(super) runs: Vec<(u32, u32)>,
-    pub(super) elig: Vec<Elig>,
+    pub(super) elig: Vec<EligibleLine>,
     pub(super) bands: Vec<UBand>,
     /// What [`band_keys`] returned for `bands`.
     pub(super) band_scale: Option<u32>,
@@ -229,19 +234,20 @@ pub(super) struct Scratch {
     pub(super) tested: Vec<bool>,
     pub(super) tested_spare: Vec<Vec<bool>>,
     /// Team commission inputs of the current payee-period ([`PayeeOut::team`]).
-    pub(super) team_span: Span,
+    pub(super) team_range: TracePartRange,
     /// The team of the payee being evaluated, walked once for all its periods.
     pub(super) team_walk: TeamWalk,
 }
 
-/// Trace facts known when a raw amount is produced.
+/// How a raw amount was priced (basis, rate, row, band, slices): the part of a line's trace
+/// known when the amount is produced.
 #[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Meta {
+pub(super) struct PricingTrace {
     pub(super) basis: Option<Decimal>,
     pub(super) rate: Option<Decimal>,
     pub(super) row: Option<u32>,
     pub(super) band: Option<u32>,
-    pub(super) slices: Span,
+    pub(super) slices: TracePartRange,
     /// Every slice's amount is its rate × (hi − lo), as [`graduated`] computes it for a
     /// non-negative interval of a decimal key ([`TraceParts::slice_amounts_follow`]).
     pub(super) slices_follow: bool,
@@ -250,14 +256,18 @@ pub(super) struct Meta {
     pub(super) slices_cut: bool,
 }
 
-impl Meta {
+impl PricingTrace {
     /// A graduated tier's line: its basis, its slices and whether their amounts follow.
-    pub(super) fn graduated(basis: Decimal, slices: Span, slices_follow: bool) -> Meta {
-        Meta {
+    pub(super) fn graduated(
+        basis: Decimal,
+        slices: TracePartRange,
+        slices_follow: bool,
+    ) -> PricingTrace {
+        PricingTrace {
             basis: Some(basis),
             slices,
             slices_follow,
-            ..Meta::default()
+            ..PricingTrace::default()
         }
     }
 }
@@ -270,48 +280,49 @@ struct PricedLine {
     deal: Option<u32>,
     share: Decimal,
     kind: LineKind,
-    meta: Meta,
+    pricing: PricingTrace,
     /// The amount before multipliers, rounding and limits.
     raw: Decimal,
 }
 
 impl PricedLine {
     /// A deal line of eligible credit line `e`.
-    fn deal(e: &Elig, meta: Meta, raw: Decimal) -> PricedLine {
+    fn deal(e: &EligibleLine, pricing: PricingTrace, raw: Decimal) -> PricedLine {
         PricedLine {
             pos: e.pos,
             deal: Some(e.deal),
             share: e.share,
             kind: LineKind::Deal,
-            meta,
+            pricing,
             raw,
         }
     }
 
     /// A period-level line (no deal, share 1).
-    fn period(meta: Meta, raw: Decimal) -> PricedLine {
+    fn period(pricing: PricingTrace, raw: Decimal) -> PricedLine {
         PricedLine {
             pos: NONE,
             deal: None,
             share: Decimal::ONE,
             kind: LineKind::Period,
-            meta,
+            pricing,
             raw,
         }
     }
 }
 
-pub(super) struct CompCtx<'c> {
+/// The component being run, as [`Engine::finish`] reads it for each of its lines.
+pub(super) struct ComponentContext<'c> {
     pub(super) comp: &'c CComp,
     pub(super) ci: u32,
     pub(super) pass: bool,
-    pub(super) gates: Span,
+    pub(super) gates: TracePartRange,
     pub(super) rounding: Rounding,
 }
 
 /// The expression context of one eligible credit line.
-pub(super) fn line_cx<'a>(cx: &Cx<'a>, e: &Elig) -> Cx<'a> {
-    cx.with_line(LineCx {
+pub(super) fn line_context<'a>(cx: &ExprContext<'a>, e: &EligibleLine) -> ExprContext<'a> {
+    cx.with_line(LineContext {
         deal: e.deal,
         share: e.share,
         pos: e.pos,
@@ -342,8 +353,8 @@ fn at_deal(deal: u32) -> impl Fn(Box<Fault>) -> Box<Fault> {
     }
 }
 
-pub(super) fn span_from(start: usize, end: usize) -> Span {
-    Span {
+pub(super) fn part_range(start: usize, end: usize) -> TracePartRange {
+    TracePartRange {
         start: start as u32,
         len: end.saturating_sub(start) as u32,
     }
@@ -383,18 +394,18 @@ fn values_match(k: &Value, v: &Value) -> bool {
 
 /// An interpolated line's raw amount for anchor value `v`: money anchors pay `v`, rate
 /// anchors `v` times the line's basis.
-fn interpolated_line(t: &CTiers, e: &Elig, v: Decimal) -> R<(Meta, Decimal)> {
+fn interpolated_line(t: &CTiers, e: &EligibleLine, v: Decimal) -> R<(PricingTrace, Decimal)> {
     let (raw, rate) = if t.anchors_are_money {
         (v, None)
     } else {
         (mul(e.basis, v, t.source)?, Some(v))
     };
-    let meta = Meta {
+    let pricing = PricingTrace {
         basis: Some(e.basis),
         rate,
-        ..Meta::default()
+        ..PricingTrace::default()
     };
-    Ok((meta, raw))
+    Ok((pricing, raw))
 }
 
 /// A tier table being paid: its compiled form, its bands in basis units (rates resolved for
@@ -490,7 +501,7 @@ impl<'a> Engine<'a> {
                 period: Some(slot.period),
             };
             let quota = self.quota(p, slot.period).map_err(fail)?;
-            let pc = PeriodCx {
+            let pc = PeriodContext {
                 start: slot.start,
                 end: slot.end,
                 quota,
@@ -515,7 +526,7 @@ impl<'a> Engine<'a> {
         p: u32,
         slot: &Slot,
         ver: &CVersion,
-        pc: &PeriodCx,
+        pc: &PeriodContext,
         lines: &PayeeLines,
         sc: &mut Scratch,
         out: &mut PayeeOut,
@@ -534,7 +545,7 @@ impl<'a> Engine<'a> {
             }
             let v = {
                 let done = sc.measures.get(..mi).unwrap_or(&[]);
-                let cx = Cx {
+                let cx = ExprContext {
                     data: self.data,
                     payee: p,
                     line: None,
@@ -583,7 +594,7 @@ impl<'a> Engine<'a> {
                         let mut sum = Decimal::ZERO;
                         let mut n: u64 = 0;
                         let mut best: Option<Decimal> = None;
-                        let all_cx = Cx {
+                        let all_cx = ExprContext {
                             attrs: self
                                 .lines
                                 .all
@@ -609,14 +620,14 @@ impl<'a> Engine<'a> {
                                     Err(rows) => (lines, 0..0, rows, &cx),
                                 }
                             };
-                            let gathered = range.map(|pos| LineCx {
+                            let gathered = range.map(|pos| LineContext {
                                 deal: read.deal.get(pos).copied().unwrap_or(0),
                                 share: read.share.get(pos).copied().unwrap_or(Decimal::ZERO),
                                 pos: pos as u32,
                             });
                             let from_rows = rows.iter().map(|&r| {
                                 let (deal, share) = super::index::line_of(self.data, r);
-                                LineCx {
+                                LineContext {
                                     deal,
                                     share,
                                     pos: NONE,
@@ -660,7 +671,7 @@ impl<'a> Engine<'a> {
                 *slot = v;
             }
         }
-        sc.team_span = span_from(t0, out.team.len());
+        sc.team_range = part_range(t0, out.team.len());
         Ok(())
     }
 
@@ -725,7 +736,7 @@ impl<'a> Engine<'a> {
         p: u32,
         slot: &Slot,
         ver: &CVersion,
-        pc: &PeriodCx,
+        pc: &PeriodContext,
         lines: &PayeeLines,
         sc: &mut Scratch,
         out: &mut PayeeOut,
@@ -735,7 +746,7 @@ impl<'a> Engine<'a> {
         let range = lines.dated(slot.start, slot.end);
         self.measures(p, slot, ver, pc, lines, sc, out)?;
         let measures = std::mem::take(&mut sc.measures);
-        let cx = Cx {
+        let cx = ExprContext {
             data: self.data,
             payee: p,
             line: None,
@@ -794,7 +805,7 @@ impl<'a> Engine<'a> {
                 }
             }
             if comp.reads_team && self.trace {
-                let span = sc.team_span;
+                let span = sc.team_range;
                 for w in sc.work.get_mut(w0..).unwrap_or(&mut []) {
                     w.line.trace.team = span;
                 }
@@ -892,7 +903,7 @@ impl<'a> Engine<'a> {
             // tables (a period-end table of nothing), so no total row of 0.00 either. Bonuses
             // (`pay ... once`) are kept: the plan said to pay them.
             let work = &sc.work;
-            let from_tiers = |w: &WLine| {
+            let from_tiers = |w: &PendingLine| {
                 ver.comps
                     .get(w.comp as usize)
                     .is_some_and(|c| matches!(c.payout, CPayout::Commission { .. }))
@@ -1033,13 +1044,13 @@ impl<'a> Engine<'a> {
             if self.trace {
                 // A line's limit steps are chained through `sc.steps`; the usual single step
                 // is read in place, longer chains are gathered.
-                let single = match sc.steps.get(w.head as usize) {
+                let single = match sc.steps.get(w.first_step as usize) {
                     Some((step, NONE)) => Some(step),
                     _ => None,
                 };
                 if single.is_none() {
                     out.steps.clear();
-                    let mut cur = w.head;
+                    let mut cur = w.first_step;
                     while let Some((step, next)) = sc.steps.get(cur as usize) {
                         out.steps.push(*step);
                         cur = *next;
@@ -1055,13 +1066,13 @@ impl<'a> Engine<'a> {
                     &mut out.traces,
                     &TraceParts {
                         facts: self.plan.facts.get(raw.component as usize),
-                        basis: t.meta.basis,
-                        rate: t.meta.rate,
-                        row: t.meta.row,
-                        band: t.meta.band,
-                        slices: t.meta.slices.of(&out.slices),
-                        slices_cut: t.meta.slices_cut,
-                        slice_amounts_follow: t.meta.slices_follow,
+                        basis: t.pricing.basis,
+                        rate: t.pricing.rate,
+                        row: t.pricing.row,
+                        band: t.pricing.band,
+                        slices: t.pricing.slices.of(&out.slices),
+                        slices_cut: t.pricing.slices_cut,
+                        slice_amounts_follow: t.pricing.slices_follow,
                         multipliers: t.multipliers.of(&out.mults),
                         gates: t.gates.of(&out.gates),
                         unrounded: t.unrounded,
@@ -1133,15 +1144,15 @@ impl<'a> Engine<'a> {
         let Some(w) = sc.work.get_mut(widx as usize) else {
             return;
         };
-        if w.head == NONE {
-            w.head = si;
+        if w.first_step == NONE {
+            w.first_step = si;
         } else {
-            let tail = w.tail;
-            if let Some(t) = sc.steps.get_mut(tail as usize) {
+            let last_step = w.last_step;
+            if let Some(t) = sc.steps.get_mut(last_step as usize) {
                 t.1 = si;
             }
         }
-        w.tail = si;
+        w.last_step = si;
     }
 
     fn push_period_line(
@@ -1154,7 +1165,7 @@ impl<'a> Engine<'a> {
         trace: RawTrace,
     ) -> u32 {
         let i = sc.work.len() as u32;
-        sc.work.push(WLine {
+        sc.work.push(PendingLine {
             pos: NONE,
             comp: ci,
             line: RawLine {
@@ -1165,8 +1176,8 @@ impl<'a> Engine<'a> {
                 amount,
                 trace,
             },
-            head: NONE,
-            tail: NONE,
+            first_step: NONE,
+            last_step: NONE,
         });
         i
     }
@@ -1174,10 +1185,10 @@ impl<'a> Engine<'a> {
     /// Multipliers, gate, line rounding and line limits; pushes the work line.
     fn finish(
         &self,
-        cc: &CompCtx,
+        cc: &ComponentContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
-        cx: &Cx,
+        cx: &ExprContext,
         priced: PricedLine,
     ) -> R<()> {
         let PricedLine {
@@ -1185,7 +1196,7 @@ impl<'a> Engine<'a> {
             deal,
             share,
             kind,
-            meta,
+            pricing,
             raw,
         } = priced;
         let comp = cc.comp;
@@ -1218,18 +1229,18 @@ impl<'a> Engine<'a> {
             (false, None) => Decimal::ZERO,
         };
         let trace = RawTrace {
-            meta,
-            multipliers: span_from(m0, out.mults.len()),
+            pricing,
+            multipliers: part_range(m0, out.mults.len()),
             gates: cc.gates,
             unrounded: v,
             rounded,
             rounding,
             rounded_by_rule: cc.pass,
             unrounded_follows: false,
-            team: Span::default(),
+            team: TracePartRange::default(),
         };
         let widx = sc.work.len() as u32;
-        sc.work.push(WLine {
+        sc.work.push(PendingLine {
             pos,
             comp: cc.ci,
             line: RawLine {
@@ -1240,8 +1251,8 @@ impl<'a> Engine<'a> {
                 amount: rounded,
                 trace,
             },
-            head: NONE,
-            tail: NONE,
+            first_step: NONE,
+            last_step: NONE,
         });
         let mut amount = rounded;
         // A failed gate pays 0 (language reference §7.6): no floor lifts it, no cap below 0
@@ -1279,20 +1290,20 @@ impl<'a> Engine<'a> {
     /// the line's deal.
     fn pay_each_line(
         &self,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
-        mut price: impl FnMut(&Elig, &Cx, &mut PayeeOut) -> R<(Meta, Decimal)>,
+        mut price: impl FnMut(&EligibleLine, &ExprContext, &mut PayeeOut) -> R<(PricingTrace, Decimal)>,
     ) -> R<()> {
         for k in 0..sc.elig.len() {
             let Some(e) = sc.elig.get(k).copied() else {
                 continue;
             };
-            let lcx = line_cx(cx, &e);
+            let lcx = line_context(cx, &e);
             price(&e, &lcx, out)
-                .and_then(|(meta, raw)| {
-                    self.finish(cc, sc, out, &lcx, PricedLine::deal(&e, meta, raw))
+                .and_then(|(pricing, raw)| {
+                    self.finish(cc, sc, out, &lcx, PricedLine::deal(&e, pricing, raw))
                 })
                 .map_err(at_deal(e.deal))?;
         }
@@ -1306,7 +1317,7 @@ impl<'a> Engine<'a> {
         comp: &CComp,
         lines: &PayeeLines,
         range: Range<usize>,
-        cx: &Cx,
+        cx: &ExprContext,
         sc: &mut Scratch,
     ) -> R<()> {
         sc.elig.clear();
@@ -1349,7 +1360,7 @@ impl<'a> Engine<'a> {
             // The line's context only when an expression needs it (the fast condition
             // reads the gathered columns by position).
             let lcx = || {
-                cx.with_line(LineCx {
+                cx.with_line(LineContext {
                     deal,
                     share,
                     pos: pos as u32,
@@ -1373,7 +1384,7 @@ impl<'a> Engine<'a> {
                 (_, Some(b)) => eval_dec(b, &lcx(), comp.source).map_err(at_deal(deal))?,
                 (_, None) => Decimal::ZERO,
             };
-            sc.elig.push(Elig {
+            sc.elig.push(EligibleLine {
                 pos: pos as u32,
                 deal,
                 share,
@@ -1392,7 +1403,7 @@ impl<'a> Engine<'a> {
         ci: u32,
         lines: &PayeeLines,
         range: Range<usize>,
-        cx: &Cx,
+        cx: &ExprContext,
         ver: &CVersion,
         sc: &mut Scratch,
         out: &mut PayeeOut,
@@ -1411,11 +1422,11 @@ impl<'a> Engine<'a> {
                 });
             }
         }
-        let cc = CompCtx {
+        let cc = ComponentContext {
             comp,
             ci,
             pass,
-            gates: span_from(g0, out.gates.len()),
+            gates: part_range(g0, out.gates.len()),
             rounding: ver.rounding,
         };
         match &comp.payout {
@@ -1433,7 +1444,13 @@ impl<'a> Engine<'a> {
                     };
                 if ok {
                     let raw = eval_dec(amount, cx, comp.source)?;
-                    self.finish(&cc, sc, out, cx, PricedLine::period(Meta::default(), raw))?;
+                    self.finish(
+                        &cc,
+                        sc,
+                        out,
+                        cx,
+                        PricedLine::period(PricingTrace::default(), raw),
+                    )?;
                 }
             }
             CPayout::Fixed { amount, unit } => {
@@ -1444,7 +1461,7 @@ impl<'a> Engine<'a> {
                         CUnit::PerUnit(u) => mul(a, eval_dec(u, lcx, comp.source)?, comp.source)?,
                         _ => a,
                     };
-                    Ok((Meta::default(), mul(per, e.share, comp.source)?))
+                    Ok((PricingTrace::default(), mul(per, e.share, comp.source)?))
                 })?;
             }
             CPayout::Commission { rate, .. } => {
@@ -1452,12 +1469,12 @@ impl<'a> Engine<'a> {
                 match rate {
                     CRate::Expr(re) => self.pay_each_line(&cc, cx, sc, out, |e, lcx, _| {
                         let rate = eval_dec(re, lcx, comp.source)?;
-                        let meta = Meta {
+                        let pricing = PricingTrace {
                             basis: Some(e.basis),
                             rate: Some(rate),
-                            ..Meta::default()
+                            ..PricingTrace::default()
                         };
-                        Ok((meta, mul(e.basis, rate, comp.source)?))
+                        Ok((pricing, mul(e.basis, rate, comp.source)?))
                     })?,
                     CRate::Table(t) => {
                         let mut keyvals = std::mem::take(&mut sc.keyvals);
@@ -1543,8 +1560,8 @@ impl<'a> Engine<'a> {
     fn table(
         &self,
         t: &CTable,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
         keyvals: &mut Vec<Value>,
@@ -1576,18 +1593,24 @@ impl<'a> Engine<'a> {
                 CPay::Rate(_) => (mul(e.basis, v, t.source)?, Some(v)),
                 CPay::Flat(_) => (mul(v, e.share, t.source)?, None),
             };
-            let meta = Meta {
+            let pricing = PricingTrace {
                 basis: Some(e.basis),
                 rate,
                 row: Some(row),
-                ..Meta::default()
+                ..PricingTrace::default()
             };
-            Ok((meta, raw))
+            Ok((pricing, raw))
         })
     }
 
     /// Fills `sc.bands` (bounds × denominator) and `sc.anchors`; resolves period-level pays.
-    fn prepare_bands(&self, t: &CTiers, d: Option<Decimal>, cx: &Cx, sc: &mut Scratch) -> R<()> {
+    fn prepare_bands(
+        &self,
+        t: &CTiers,
+        d: Option<Decimal>,
+        cx: &ExprContext,
+        sc: &mut Scratch,
+    ) -> R<()> {
         let src = t.source;
         let scale = |x: Decimal| -> R<Decimal> {
             match d {
@@ -1624,7 +1647,7 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn line_pays(&self, t: &CTiers, lcx: &Cx, bands: &mut [UBand]) -> R<()> {
+    fn line_pays(&self, t: &CTiers, lcx: &ExprContext, bands: &mut [UBand]) -> R<()> {
         if t.line_pay {
             for (b, cb) in bands.iter_mut().zip(&t.bands) {
                 b.rate = eval_dec(cb.pay.expr(), lcx, t.source)?;
@@ -1633,7 +1656,13 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn period_key(&self, t: &CTiers, d: Option<Decimal>, cx: &Cx, sc: &Scratch) -> R<Decimal> {
+    fn period_key(
+        &self,
+        t: &CTiers,
+        d: Option<Decimal>,
+        cx: &ExprContext,
+        sc: &Scratch,
+    ) -> R<Decimal> {
         let src = t.source;
         match &t.key {
             CKey::Amount => {
@@ -1669,8 +1698,8 @@ impl<'a> Engine<'a> {
     fn tiers(
         &self,
         t: &CTiers,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1737,8 +1766,8 @@ impl<'a> Engine<'a> {
     fn interpolated_per_deal(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1757,8 +1786,8 @@ impl<'a> Engine<'a> {
     fn interpolated_at_period_key(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1767,11 +1796,11 @@ impl<'a> Engine<'a> {
         let anchors = std::mem::take(&mut sc.anchors);
         let res = if t.anchors_are_money {
             interpolate(&anchors, key, t.source).and_then(|v| {
-                let meta = Meta {
+                let pricing = PricingTrace {
                     basis: Some(key),
-                    ..Meta::default()
+                    ..PricingTrace::default()
                 };
-                self.finish(cc, sc, out, cx, PricedLine::period(meta, v))
+                self.finish(cc, sc, out, cx, PricedLine::period(pricing, v))
             })
         } else {
             self.pay_each_line(cc, cx, sc, out, |e, _, _| {
@@ -1788,8 +1817,8 @@ impl<'a> Engine<'a> {
     fn retroactive_at_period_end(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1805,23 +1834,23 @@ impl<'a> Engine<'a> {
                 Some(cb) if t.line_pay => eval_dec(cb.pay.expr(), cx, src)?,
                 _ => bands.get(b).map(|x| x.rate).unwrap_or_default(),
             };
-            let meta = Meta {
+            let pricing = PricingTrace {
                 basis: Some(key),
                 band: Some(b as u32),
-                ..Meta::default()
+                ..PricingTrace::default()
             };
-            return self.finish(cc, sc, out, cx, PricedLine::period(meta, amount));
+            return self.finish(cc, sc, out, cx, PricedLine::period(pricing, amount));
         }
         self.pay_each_line(cc, cx, sc, out, |e, lcx, _| {
             self.line_pays(t, lcx, bands)?;
             let rate = bands.get(b).map(|x| x.rate).unwrap_or_default();
-            let meta = Meta {
+            let pricing = PricingTrace {
                 basis: Some(e.basis),
                 rate: Some(rate),
                 band: Some(b as u32),
-                ..Meta::default()
+                ..PricingTrace::default()
             };
-            Ok((meta, mul(e.basis, rate, src)?))
+            Ok((pricing, mul(e.basis, rate, src)?))
         })
     }
 
@@ -1830,8 +1859,8 @@ impl<'a> Engine<'a> {
     fn retroactive_running(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1848,8 +1877,8 @@ impl<'a> Engine<'a> {
     fn retroactive_per_deal(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1869,10 +1898,10 @@ impl<'a> Engine<'a> {
         &self,
         t: &CTiers,
         bands: &mut [UBand],
-        e: &Elig,
-        lcx: &Cx,
+        e: &EligibleLine,
+        lcx: &ExprContext,
         x: Decimal,
-    ) -> R<(Meta, Decimal)> {
+    ) -> R<(PricingTrace, Decimal)> {
         let src = t.source;
         if t.integer_key {
             whole(x, src)?;
@@ -1886,13 +1915,13 @@ impl<'a> Engine<'a> {
         } else {
             (mul(e.basis, rate, src)?, Some(rate))
         };
-        let meta = Meta {
+        let pricing = PricingTrace {
             basis: Some(e.basis),
             rate: shown,
             band: Some(b as u32),
-            ..Meta::default()
+            ..PricingTrace::default()
         };
-        Ok((meta, raw))
+        Ok((pricing, raw))
     }
 
     /// Graduated at period end: the period's key is sliced once across the bands and paid as
@@ -1900,8 +1929,8 @@ impl<'a> Engine<'a> {
     fn graduated_at_period_end(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1925,12 +1954,12 @@ impl<'a> Engine<'a> {
             src,
             self.trace.then_some(&mut out.slices),
         )?;
-        let meta = Meta::graduated(
+        let pricing = PricingTrace::graduated(
             key,
-            span_from(s0, out.slices.len()),
+            part_range(s0, out.slices.len()),
             !t.integer_key && key >= Decimal::ZERO,
         );
-        self.finish(cc, sc, out, cx, PricedLine::period(meta, amount))
+        self.finish(cc, sc, out, cx, PricedLine::period(pricing, amount))
     }
 
     /// Graduated running: each line pays the slices of its step of the period-to-date running
@@ -1938,8 +1967,8 @@ impl<'a> Engine<'a> {
     fn graduated_running(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1967,12 +1996,12 @@ impl<'a> Engine<'a> {
                 src,
                 self.trace.then_some(&mut out.slices),
             )?;
-            let meta = Meta::graduated(
+            let pricing = PricingTrace::graduated(
                 e.basis,
-                span_from(s0, out.slices.len()),
+                part_range(s0, out.slices.len()),
                 !integer && exact::le(start, running),
             );
-            Ok((meta, amount))
+            Ok((pricing, amount))
         })
     }
 
@@ -1980,8 +2009,8 @@ impl<'a> Engine<'a> {
     fn graduated_per_deal(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -2024,13 +2053,13 @@ impl<'a> Engine<'a> {
                     gather.then_some(&mut out.slices),
                 )?,
             };
-            let mut meta = Meta::graduated(
+            let mut pricing = PricingTrace::graduated(
                 e.basis,
-                span_from(s0, out.slices.len()),
+                part_range(s0, out.slices.len()),
                 !integer && exact::le(Decimal::ZERO, e.basis),
             );
-            meta.slices_cut = cut;
-            Ok((meta, amount))
+            pricing.slices_cut = cut;
+            Ok((pricing, amount))
         });
         sc.small_bands = small;
         res
