@@ -18,7 +18,7 @@ use super::expr::{
     ExprContext, Value, R,
 };
 use super::run::{
-    line_context, part_range, ComponentContext, Engine, PayeeOut, PendingLine, PricingTrace,
+    line_context, part_range, trust, ComponentContext, Engine, PayeeOut, PendingLine, PricingTrace,
     RawLine, RawTrace, Scratch, TracePartRange, NONE,
 };
 #[cfg(doc)]
@@ -455,7 +455,7 @@ fn graduated_running_lines(
             running,
             engine.trace.then_some(&mut out.slices),
         )?;
-        let pricing = PricingTrace::graduated(e.basis, part_range(s0, out.slices.len()), ordered);
+        let pricing = PricingTrace::graduated(e.basis, s0, &out.slices, ordered);
         // `finish`, for a passed gate and no line limits. The line's context only when an
         // expression needs it.
         let lcx = || line_context(cx, &e);
@@ -490,6 +490,27 @@ fn graduated_running_lines(
         } else {
             (unrounded, None)
         };
+        let trace = RawTrace {
+            pricing,
+            multipliers: part_range(m0, out.mults.len()),
+            gates: cc.gates,
+            unrounded,
+            rounded,
+            rounding,
+            rounded_by_rule: true,
+            // The slices' amounts added in order and the factors applied in turn, each in
+            // `Small` (the library's exact results).
+            unrounded_follows: true,
+            team: TracePartRange::default(),
+        };
+        debug_assert!(
+            trust::rounded_by_rule(&trace),
+            "rounded_by_rule claimed for {trace:?}"
+        );
+        debug_assert!(
+            trust::unrounded_follows(&trace, out),
+            "unrounded_follows claimed for {trace:?}"
+        );
         sc.work.push(PendingLine {
             pos: e.pos,
             comp: cc.ci,
@@ -499,19 +520,7 @@ fn graduated_running_lines(
                 kind: LineKind::Deal,
                 share: e.share,
                 amount: rounded,
-                trace: RawTrace {
-                    pricing,
-                    multipliers: part_range(m0, out.mults.len()),
-                    gates: cc.gates,
-                    unrounded,
-                    rounded,
-                    rounding,
-                    rounded_by_rule: true,
-                    // The slices' amounts added in order and the factors applied in turn,
-                    // each in `Small` (the library's exact results).
-                    unrounded_follows: true,
-                    team: TracePartRange::default(),
-                },
+                trace,
             },
             first_step: NONE,
             last_step: NONE,

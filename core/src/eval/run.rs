@@ -257,12 +257,20 @@ pub(super) struct PricingTrace {
 }
 
 impl PricingTrace {
-    /// A graduated tier's line: its basis, its slices and whether their amounts follow.
+    /// A graduated tier's line: its basis, its slices (`all[since..]`) and whether their
+    /// amounts follow.
     pub(super) fn graduated(
         basis: Decimal,
-        slices: TracePartRange,
+        since: usize,
+        all: &[Slice],
         slices_follow: bool,
     ) -> PricingTrace {
+        let slices = part_range(since, all.len());
+        debug_assert!(
+            !slices_follow || trust::slice_amounts_follow(slices.of(all)),
+            "slice_amounts_follow claimed for slices {:?}",
+            slices.of(all)
+        );
         PricingTrace {
             basis: Some(basis),
             slices,
@@ -372,6 +380,47 @@ fn at_scale_if_exact(mut v: Decimal, scale: u32) -> Option<Decimal> {
         }
     }
     Some(v)
+}
+
+/// The claims the trust flags of a line's trace make to the trace encoder ([`TraceParts`]):
+/// what the reader derives instead of reading, so a wrong flag would be a wrong explanation in
+/// every binding. Checked by `debug_assert`s where the evaluator sets each flag.
+pub(super) mod trust {
+    use super::{PayeeOut, RawTrace};
+    use crate::results::Slice;
+    use crate::tape::{derived_unrounded, identical, slice_amount};
+
+    /// `rounded_by_rule`: `rounded` is the rounding rule applied to `unrounded`, or
+    /// `unrounded` itself without one.
+    pub(crate) fn rounded_by_rule(t: &RawTrace) -> bool {
+        let by_rule = match t.rounding {
+            Some(rule) => rule.apply(t.unrounded),
+            None => Some(t.unrounded),
+        };
+        by_rule.is_some_and(|r| identical(r, t.rounded))
+    }
+
+    /// `unrounded_follows`: `unrounded` is what the reader derives from the line's slices and
+    /// multiplier steps (a claim only made with at least one slice).
+    pub(crate) fn unrounded_follows(t: &RawTrace, out: &PayeeOut) -> bool {
+        let slices = t.pricing.slices.of(&out.slices);
+        slices.is_empty()
+            || derived_unrounded(
+                t.pricing.basis,
+                t.pricing.rate,
+                slices,
+                t.multipliers.of(&out.mults),
+            )
+            .is_some_and(|d| identical(d, t.unrounded))
+    }
+
+    /// `slice_amounts_follow`: each slice's amount is its rate × its width (its rate when
+    /// flat).
+    pub(crate) fn slice_amounts_follow(slices: &[Slice]) -> bool {
+        slices.iter().all(|s| {
+            slice_amount(s.flat, s.lo, s.hi, s.rate).is_some_and(|a| identical(a, s.amount))
+        })
+    }
 }
 
 /// `after` with at least the scale of `before` (exact: only adds zeros).
@@ -1239,6 +1288,10 @@ impl<'a> Engine<'a> {
             unrounded_follows: false,
             team: TracePartRange::default(),
         };
+        debug_assert!(
+            !trace.rounded_by_rule || trust::rounded_by_rule(&trace),
+            "rounded_by_rule claimed for {trace:?}"
+        );
         let widx = sc.work.len() as u32;
         sc.work.push(PendingLine {
             pos,
@@ -1954,11 +2007,8 @@ impl<'a> Engine<'a> {
             src,
             self.trace.then_some(&mut out.slices),
         )?;
-        let pricing = PricingTrace::graduated(
-            key,
-            part_range(s0, out.slices.len()),
-            !t.integer_key && key >= Decimal::ZERO,
-        );
+        let pricing =
+            PricingTrace::graduated(key, s0, &out.slices, !t.integer_key && key >= Decimal::ZERO);
         self.finish(cc, sc, out, cx, PricedLine::period(pricing, amount))
     }
 
@@ -1998,7 +2048,8 @@ impl<'a> Engine<'a> {
             )?;
             let pricing = PricingTrace::graduated(
                 e.basis,
-                part_range(s0, out.slices.len()),
+                s0,
+                &out.slices,
                 !integer && exact::le(start, running),
             );
             Ok((pricing, amount))
@@ -2055,7 +2106,8 @@ impl<'a> Engine<'a> {
             };
             let mut pricing = PricingTrace::graduated(
                 e.basis,
-                part_range(s0, out.slices.len()),
+                s0,
+                &out.slices,
                 !integer && exact::le(Decimal::ZERO, e.basis),
             );
             pricing.slices_cut = cut;
@@ -2063,5 +2115,80 @@ impl<'a> Engine<'a> {
         });
         sc.small_bands = small;
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::RoundingMode;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    fn slice(lo: &str, hi: &str, rate: &str, amount: &str) -> Slice {
+        Slice {
+            band: 0,
+            lo: d(lo),
+            hi: d(hi),
+            rate: d(rate),
+            flat: false,
+            amount: d(amount),
+        }
+    }
+
+    /// Each trust check holds exactly when the reader's derivation gives the value bit for
+    /// bit: an equal value at another scale is a wrong claim.
+    #[test]
+    fn trust_checks_hold_only_for_what_the_reader_derives() {
+        let rule = Rounding {
+            mode: RoundingMode::HalfEven,
+            scale: 2,
+            stage: RoundingStage::Line,
+        };
+        let mut t = RawTrace::empty();
+        t.unrounded = d("10.125");
+        t.rounding = Some(rule);
+        t.rounded = d("10.12");
+        assert!(trust::rounded_by_rule(&t));
+        t.rounded = d("10.13");
+        assert!(!trust::rounded_by_rule(&t));
+        t.rounding = None;
+        assert!(!trust::rounded_by_rule(&t));
+        t.rounded = d("10.125");
+        assert!(trust::rounded_by_rule(&t));
+        t.rounded = d("10.1250");
+        assert!(!trust::rounded_by_rule(&t));
+
+        assert!(trust::slice_amounts_follow(&[
+            slice("0", "100", "0.05", "5.00"),
+            slice("100", "150", "0.07", "3.50"),
+        ]));
+        assert!(!trust::slice_amounts_follow(&[slice(
+            "0", "100", "0.05", "5"
+        )]));
+        assert!(!trust::slice_amounts_follow(&[slice(
+            "100", "0", "0.05", "5.00"
+        )]));
+
+        let mut out = PayeeOut::default();
+        out.slices.push(slice("0", "100", "0.05", "5.00"));
+        out.slices.push(slice("100", "150", "0.07", "3.50"));
+        out.mults.push(MultiplierStep {
+            factor: d("1.5"),
+            source: SourceRef::default(),
+        });
+        let mut t = RawTrace::empty();
+        t.pricing.slices = part_range(0, 2);
+        t.multipliers = part_range(0, 1);
+        // (5.00 + 3.50) × 1.5, at the scale the product has.
+        t.unrounded = d("12.750");
+        assert!(trust::unrounded_follows(&t, &out));
+        t.unrounded = d("12.75");
+        assert!(!trust::unrounded_follows(&t, &out));
+        // No slice: no claim.
+        t.pricing.slices = TracePartRange::default();
+        assert!(trust::unrounded_follows(&t, &out));
     }
 }
