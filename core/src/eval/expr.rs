@@ -62,12 +62,15 @@ pub(crate) fn overflow(src: SourceRef) -> Box<Fault> {
 }
 
 /// Checked helpers: a result that cannot be held exactly (`crate::exact`) is `R0102` at `src`.
+#[inline]
 pub(crate) fn add(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
     crate::exact::add(a, b).ok_or_else(|| overflow(src))
 }
+#[inline]
 pub(crate) fn sub(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
     crate::exact::sub(a, b).ok_or_else(|| overflow(src))
 }
+#[inline]
 pub(crate) fn mul(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
     crate::exact::mul(a, b).ok_or_else(|| overflow(src))
 }
