@@ -384,8 +384,8 @@ fn mark_measures_node(e: &CExpr, used: &mut [bool]) {
 pub(crate) struct LineContext {
     pub deal: u32,
     pub share: Decimal,
-    /// Position of the line in the gathered columns of [`ExprContext::attrs`], or `u32::MAX` to read
-    /// the dataset by deal row instead.
+    /// Position of the line in the gathered columns of [`ExprContext::attrs`], or `u32::MAX`
+    /// to read the dataset by deal row instead.
     pub pos: u32,
 }
 

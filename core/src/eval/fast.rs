@@ -1,15 +1,17 @@
 //! The fast paths: specialised kernels that skip the general evaluator for common shapes.
 //! Each gives exactly what the general rule it names gives (value, scale, trace parts and
-//! errors alike), or declines (`None`) and lets the general rule run; the property tests
-//! and the corpus run both (`EvalOptions::fast_paths` turns these off).
+//! errors alike), or declines (`None`) and lets the general rule run. `tests/fast_paths.rs`
+//! compares whole evaluations with and without them on random plans; those marked "option"
+//! are off with `EvalOptions::fast_paths: false`, the others are how the general evaluator
+//! reads a condition's deal fields.
 //!
-//! | fast path | general rule it reproduces |
-//! | --- | --- |
-//! | [`Pred`] (`test`, `fill`) | [`eval_bool`] on a condition of deal fields and literals |
-//! | [`deal_flag`], [`deal_vs_const`] | [`eval`] then the comparison rule ([`super::expr`]) |
-//! | [`credit_column`] | [`eval_dec`] of one credit field (`credit.amount`) |
-//! | [`graduated_small`] | [`graduated`] (decimal key, keyed bands, no flat band) |
-//! | [`graduated_running`] | [`Engine::graduated_running`] then [`Engine::finish`] |
+//! | fast path | general rule it reproduces | off by |
+//! | --- | --- | --- |
+//! | [`Pred`] (`test`, `fill`) | [`eval_bool`] of deal fields against literals | option |
+//! | [`deal_flag`], [`deal_vs_const`] | [`eval`] then the comparison rule ([`super::expr`]) | — |
+//! | [`credit_column`] | [`eval_dec`] of one credit field (`credit.amount`) | option |
+//! | [`graduated_small`] | [`graduated`] (decimal key, keyed bands, no flat band) | option |
+//! | [`graduated_running`] | [`Engine::graduated_running`] then [`Engine::finish`] | option |
 
 #[cfg(doc)]
 use super::expr::eval;
@@ -33,8 +35,8 @@ use rust_decimal::Decimal;
 
 /// A condition made only of deal fields compared with literals (`deal.flag`,
 /// `deal.text = "x"`, `deal.money >= 100000`, `and`, `or`), tested straight on the gathered
-/// columns ([`ExprContext::attrs`]) by line position: what [`eval_bool`] gives for such a condition,
-/// without building a context per line.
+/// columns ([`ExprContext::attrs`]) by line position: what [`eval_bool`] gives for such a
+/// condition, without building a context per line.
 #[derive(Debug, Clone)]
 pub(crate) enum Pred {
     Flag(u32),

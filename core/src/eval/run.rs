@@ -1341,14 +1341,17 @@ impl<'a> Engine<'a> {
     /// Pays every eligible credit line (`sc.elig`) in turn: `price` gives a line's raw amount
     /// and trace facts in the line's context, [`Self::finish`] does the rest. An error names
     /// the line's deal.
-    fn pay_each_line(
+    fn pay_each_line<F>(
         &self,
         cc: &ComponentContext,
         cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
-        mut price: impl FnMut(&EligibleLine, &ExprContext, &mut PayeeOut) -> R<(PricingTrace, Decimal)>,
-    ) -> R<()> {
+        mut price: F,
+    ) -> R<()>
+    where
+        F: FnMut(&EligibleLine, &ExprContext, &mut PayeeOut) -> R<(PricingTrace, Decimal)>,
+    {
         for k in 0..sc.elig.len() {
             let Some(e) = sc.elig.get(k).copied() else {
                 continue;
