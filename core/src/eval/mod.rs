@@ -123,6 +123,7 @@
 
 mod compiled;
 mod expr;
+mod fast;
 mod index;
 mod run;
 pub mod tiers;
