@@ -271,6 +271,22 @@ pub fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
 /// `value` rounded to `scale` places in `mode`, then shown with exactly `scale` places; `None`
 /// when the fast path cannot tell (the caller then asks `rust_decimal`).
 #[inline]
+/// `value` written with its trailing zeros dropped, but never with fewer places than `scale`
+/// (`55.7500` → `55.75` and `27.870000` → `27.87` at scale 2, `1.80570` → `1.8057`, `3` →
+/// `3`): the same number, as a person reads a total. Only zeros are dropped; nothing is
+/// rounded.
+pub fn trim_to_scale(value: Decimal, scale: u32) -> Decimal {
+    if value.scale() <= scale {
+        return value;
+    }
+    let mut trimmed = value.normalize();
+    if trimmed.scale() < scale {
+        // Back up to `scale` places: fewer than `value` had, so the mantissa fits.
+        trimmed.rescale(scale);
+    }
+    trimmed
+}
+
 pub(crate) fn round(value: Decimal, scale: u32, mode: RoundingMode) -> Option<Decimal> {
     let s = value.scale();
     let m = small(value)?;
@@ -441,6 +457,21 @@ impl Small {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn totals_drop_trailing_zeros_down_to_the_plan_scale_only() {
+        let t = |v: &str, scale: u32| trim_to_scale(v.parse().unwrap(), scale).to_string();
+        assert_eq!(t("55.7500", 2), "55.75");
+        assert_eq!(t("27.870000", 2), "27.87");
+        assert_eq!(t("1.80570", 2), "1.8057");
+        assert_eq!(t("1.8100", 2), "1.81");
+        assert_eq!(t("5.000", 2), "5.00");
+        assert_eq!(t("0.0000", 2), "0.00");
+        assert_eq!(t("-3.10", 0), "-3.1");
+        assert_eq!(t("-3.00", 0), "-3");
+        assert_eq!(t("12.5", 2), "12.5");
+        assert_eq!(t("7", 2), "7");
+    }
     use proptest::prelude::*;
 
     /// Decimals of every kind the evaluator meets: small money, rates, wide and zero values,

@@ -80,24 +80,6 @@ impl Diagnostic {
         self
     }
 
-    /// The diagnostic with every span resolved to lines and columns, for JSON.
-    pub fn located(&self, index: &LineIndex) -> LocatedDiagnostic {
-        LocatedDiagnostic {
-            code: self.code,
-            severity: self.severity,
-            message: self.message.clone(),
-            primary: index.label(&self.primary),
-            secondary: self.secondary.iter().map(|l| index.label(l)).collect(),
-            hint: self.hint.clone(),
-        }
-    }
-
-    /// JSON for tools: code, severity, message, spans with byte offsets, lines and columns
-    /// (UTF-8 and UTF-16), hint.
-    pub fn to_json(&self, index: &LineIndex) -> serde_json::Value {
-        serde_json::to_value(self.located(index)).unwrap_or(serde_json::Value::Null)
-    }
-
     /// A human rendering: `error[E0301]: message`, the file, line and column, the source line
     /// and a caret under the span, then secondary notes and the hint.
     pub fn render(&self, index: &LineIndex, file_name: &str) -> String {
@@ -251,38 +233,6 @@ pub struct Position {
     pub column_chars: u32,
 }
 
-/// A span resolved to positions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LocatedSpan {
-    /// First byte.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
-    /// Position of `start`.
-    pub from: Position,
-    /// Position of `end`.
-    pub to: Position,
-    /// Note about the span.
-    pub message: String,
-}
-
-/// A diagnostic with resolved positions: the JSON shape every binding returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LocatedDiagnostic {
-    /// Stable code.
-    pub code: &'static str,
-    /// Error or warning.
-    pub severity: Severity,
-    /// What is wrong.
-    pub message: String,
-    /// Where.
-    pub primary: LocatedSpan,
-    /// Related places.
-    pub secondary: Vec<LocatedSpan>,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
-
 /// Maps byte offsets of one source text to lines and columns.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -339,16 +289,6 @@ impl LineIndex {
         let rest = self.source.get(start..).unwrap_or("");
         let text = rest.split('\n').next().unwrap_or("");
         text.strip_suffix('\r').unwrap_or(text)
-    }
-
-    fn label(&self, l: &Label) -> LocatedSpan {
-        LocatedSpan {
-            start: l.span.start,
-            end: l.span.end,
-            from: self.position(l.span.start as usize),
-            to: self.position(l.span.end as usize),
-            message: l.message.clone(),
-        }
     }
 }
 

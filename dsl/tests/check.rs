@@ -827,24 +827,19 @@ fn every_error_is_reported_at_once() {
 }
 
 #[test]
-fn diagnostics_serialise_with_utf16_columns() {
+fn diagnostics_locate_in_utf8_utf16_and_characters() {
     let src = plan("# prévision 😀\n  measure x = nope");
     let d = errors(&src);
-    let json = d[0].to_json(&LineIndex::new(&src));
-    assert_eq!(json["code"], "E0101");
-    assert_eq!(json["primary"]["from"]["line"], 11);
-    assert_eq!(json["primary"]["from"]["column"], 15);
-    assert_eq!(json["primary"]["from"]["column_utf16"], 15);
+    assert_eq!(d[0].code, "E0101");
+    let p = LineIndex::new(&src).position(d[0].primary.span.start as usize);
+    assert_eq!(
+        (p.line, p.column, p.column_utf16, p.column_chars),
+        (11, 15, 15, 15)
+    );
     let src2 = plan("component c { pay 1 per deal when deal.product = \"é😀\" and nope }");
     let d2 = errors(&src2);
-    let j2 = d2[0].to_json(&LineIndex::new(&src2));
-    assert_eq!(
-        (
-            j2["primary"]["from"]["column"].as_u64(),
-            j2["primary"]["from"]["column_utf16"].as_u64()
-        ),
-        (Some(65), Some(62))
-    );
+    let p2 = LineIndex::new(&src2).position(d2[0].primary.span.start as usize);
+    assert_eq!((p2.column, p2.column_utf16, p2.column_chars), (65, 62, 61));
 }
 
 #[test]

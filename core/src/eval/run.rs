@@ -1157,10 +1157,12 @@ impl<'a> Engine<'a> {
             }
             out.lines.push(&line);
         }
+        // Totals read as a person expects: at the plan's scale when the sum has only zeros
+        // beyond it (1.8100 is 1.81), never rounded.
         out.totals.push(Total {
             payee: p,
             period: ri,
-            amount: total,
+            amount: exact::trim_to_scale(total, scale),
         });
         for (k, (amount, any)) in sc.comp_sums.iter().enumerate() {
             if *any {
@@ -1177,7 +1179,7 @@ impl<'a> Engine<'a> {
                     payee: p,
                     period: ri,
                     component,
-                    amount: *amount,
+                    amount: exact::trim_to_scale(*amount, scale),
                 });
             }
         }
