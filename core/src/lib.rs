@@ -21,6 +21,7 @@ pub mod load;
 pub mod money;
 pub mod period;
 pub mod plan;
+pub mod replay;
 pub mod report;
 pub mod results;
 mod tape;
@@ -28,4 +29,5 @@ mod tape;
 pub use rust_decimal::Decimal;
 
 pub use eval::{evaluate, evaluate_with, EvalOptions};
+pub use replay::{ReplayError, ReplayMismatch};
 pub use results::{EvalError, Line, Results, Trace};
