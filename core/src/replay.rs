@@ -16,6 +16,7 @@
 //! a true-up's adjustment, a cap's or floor's value, and where a cap or floor over a sequence
 //! of lines (a period or plan limit) stood before the line.
 
+use crate::eval::compiled::CPlan;
 use crate::exact;
 use crate::money::{Rounding, RoundingStage};
 use crate::plan::LimitLevel;
@@ -203,6 +204,20 @@ fn unrounded(t: &Trace) -> Result<Option<Decimal>, ReplayError> {
     Ok(Some(v))
 }
 
+/// The rounding rule of the plan version of each plan-level limit, by limit index
+/// ([`Results`]' `plan_limit_rules`).
+pub(crate) fn plan_limit_rules(plan: &CPlan) -> Vec<Option<Rounding>> {
+    let mut rules = vec![None; plan.limits.len()];
+    for v in &plan.versions {
+        for l in v.total_period.iter().chain(&v.total_plan) {
+            if let Some(r) = rules.get_mut(l.id as usize) {
+                *r = Some(v.rounding);
+            }
+        }
+    }
+    rules
+}
+
 impl Results {
     /// Line `i`'s amount recomputed from its decoded trace alone (module docs of
     /// [`crate::replay`]): an error when the trace is missing, names what the results do not
@@ -244,7 +259,17 @@ impl Results {
             return Err(ReplayError::NoTrace);
         }
         let t = self.trace(line);
-        let plan_rule = self.facts.get(line.component as usize).map(|f| f.rounding);
+        // The rule of the line's plan version: its component's, or for a plan-level line
+        // (a plan floor's top-up) that of the limit that made it.
+        let plan_rule = match self.facts.get(line.component as usize) {
+            Some(f) => Some(f.rounding),
+            None => t.limits.first().and_then(|s| {
+                self.plan_limit_rules
+                    .get(s.limit as usize)
+                    .copied()
+                    .flatten()
+            }),
+        };
         let mut v = match line.kind {
             LineKind::Deal | LineKind::Period => {
                 let unrounded = match unrounded(&t)? {
@@ -337,26 +362,253 @@ impl Results {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::RoundingMode;
+    use crate::results::{ComponentInfo, LimitInfo, MultiplierStep, Slice};
+    use crate::tape::{encode, Facts, TraceParts};
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap_or_default()
     }
 
+    const RULE: Rounding = Rounding {
+        mode: RoundingMode::HalfEven,
+        scale: 2,
+        stage: RoundingStage::Line,
+    };
+
+    fn parts<'a>(
+        facts: &'a Facts,
+        slices: &'a [Slice],
+        mults: &'a [MultiplierStep],
+        limits: &'a [LimitStep],
+    ) -> TraceParts<'a> {
+        TraceParts {
+            facts: Some(facts),
+            basis: Some(d("1000.00")),
+            rate: None,
+            row: None,
+            band: None,
+            slices,
+            slices_cut: false,
+            slice_amounts_follow: false,
+            multipliers: mults,
+            gates: &[],
+            unrounded: d("0"),
+            rounded: d("0"),
+            rounding: Some(RULE),
+            rounded_by_rule: false,
+            unrounded_follows: false,
+            limits,
+            team: &[],
+            team_reports: &[],
+        }
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            rounding: RULE,
+            mults: Vec::new(),
+            gates: Vec::new(),
+            bands: Vec::new(),
+            per_deal: None,
+        }
+    }
+
+    /// Results of one deal line paying `amount`, with the trace `parts` give; a line cap
+    /// (limit 0) and a period cap (limit 1) declared.
+    fn one_line(amount: &str, parts: &TraceParts) -> Results {
+        let mut r = Results {
+            facts: vec![facts()],
+            components: vec![ComponentInfo {
+                name: "core".into(),
+                version: 0,
+                index: 0,
+            }],
+            payee_ids: vec!["A".into()],
+            limits: vec![
+                LimitInfo {
+                    is_cap: true,
+                    level: LimitLevel::Line,
+                    component: 0,
+                    source: Default::default(),
+                },
+                LimitInfo {
+                    is_cap: true,
+                    level: LimitLevel::Period,
+                    component: 0,
+                    source: Default::default(),
+                },
+            ],
+            ..Results::default()
+        };
+        encode(&mut r.traces, parts);
+        r.lines.push(&Line {
+            payee: 0,
+            period: 0,
+            component: 0,
+            deal: None,
+            kind: LineKind::Deal,
+            share: Decimal::ONE,
+            amount: d(amount),
+            trace_at: 0,
+        });
+        r
+    }
+
+    fn slice(lo: &str, hi: &str, rate: &str, amount: &str) -> Slice {
+        Slice {
+            band: 0,
+            lo: d(lo),
+            hi: d(hi),
+            rate: d(rate),
+            flat: false,
+            amount: d(amount),
+        }
+    }
+
+    #[test]
+    fn a_true_trace_replays_to_the_line_amount() {
+        let f = facts();
+        // 2% of 500 + 8% of 500.00 = 10.00 + 40.0000 = 50.0000; × 1.2 = 60.00000; 60.00.
+        let slices = [
+            slice("0", "500", "0.02", "10.00"),
+            slice("500", "1000.00", "0.08", "40.0000"),
+        ];
+        let mults = [MultiplierStep {
+            factor: d("1.2"),
+            source: Default::default(),
+        }];
+        let limits = [LimitStep {
+            limit: 0,
+            value: d("55"),
+            before: d("60.00"),
+            after: d("55.00"),
+        }];
+        let mut p = parts(&f, &slices, &mults, &limits);
+        p.unrounded = d("60.00000");
+        p.rounded = d("60.00");
+        p.rounded_by_rule = true;
+        let r = one_line("55.00", &p);
+        assert_eq!(r.replay_line(0).map(|v| v.to_string()), Ok("55.00".into()));
+        assert_eq!(r.verify_traces(), Ok(1));
+        assert_eq!(r.replay_line(1), Err(ReplayError::NoLine(1)));
+    }
+
+    #[test]
+    fn a_wrong_rounded_by_rule_flag_is_caught() {
+        // The evaluator rounded 1.250 to 1.26 and said it was the rule's: the record leaves
+        // the rounded value out, so the trace reads 1.25 while the line pays 1.26.
+        let f = facts();
+        let mut p = parts(&f, &[], &[], &[]);
+        p.basis = Some(d("10"));
+        p.rate = Some(d("0.125"));
+        p.unrounded = d("1.250");
+        p.rounded = d("1.26");
+        p.rounded_by_rule = true;
+        let r = one_line("1.26", &p);
+        let m = r.verify_traces().err();
+        assert_eq!(m.as_ref().map(|m| m.replayed.clone()), Some(Ok(d("1.25"))));
+        assert_eq!(
+            m.map(|m| m.to_string()),
+            Some(
+                "line 0 (payee A, period , component core) pays 1.26 but its trace replays to 1.25"
+                    .into()
+            )
+        );
+        // Said honestly, the record keeps 1.26 and the replay names the step that is off.
+        p.rounded_by_rule = false;
+        let r = one_line("1.26", &p);
+        assert_eq!(
+            r.replay_line(0),
+            Err(ReplayError::Inconsistent {
+                what: "rounded".into(),
+                recorded: d("1.26"),
+                replayed: d("1.25"),
+            })
+        );
+    }
+
+    #[test]
+    fn a_wrong_slice_amounts_follow_flag_is_caught() {
+        // The slice paid 25.00, not its rate × width (20.00), but the evaluator said it
+        // followed: the trace reads 20.00 and the replay pays 20.00, not the line's 25.00.
+        let f = facts();
+        let slices = [slice("0", "1000.00", "0.02", "25.00")];
+        let mut p = parts(&f, &slices, &[], &[]);
+        p.slice_amounts_follow = true;
+        p.unrounded = d("25.00");
+        p.rounded = d("25.00");
+        p.rounded_by_rule = true;
+        let r = one_line("25.00", &p);
+        assert_eq!(
+            r.verify_traces().map_err(|m| m.replayed),
+            Err(Ok(d("20.00")))
+        );
+        // Written out, the slice's amount is checked against its rate × width.
+        p.slice_amounts_follow = false;
+        let r = one_line("25.00", &p);
+        assert_eq!(
+            r.replay_line(0),
+            Err(ReplayError::Inconsistent {
+                what: "slice 0 amount".into(),
+                recorded: d("25.00"),
+                replayed: d("20.0000"),
+            })
+        );
+    }
+
+    #[test]
+    fn a_wrong_unrounded_follows_flag_is_caught() {
+        // The line's value before rounding was 30.00 (a factor not traced), but the
+        // evaluator said it was the slices' sum: the trace reads 20.00.
+        let f = facts();
+        let slices = [slice("0", "1000.00", "0.02", "20.0000")];
+        let mut p = parts(&f, &slices, &[], &[]);
+        p.unrounded = d("30.00");
+        p.unrounded_follows = true;
+        p.rounded = d("30.00");
+        p.rounded_by_rule = true;
+        let r = one_line("30.00", &p);
+        assert_eq!(
+            r.verify_traces().map_err(|m| m.replayed),
+            Err(Ok(d("20.00")))
+        );
+    }
+
+    #[test]
+    fn a_line_cap_step_is_recomputed() {
+        // A line cap of 55 cannot leave 56.00 of 60.00.
+        let f = facts();
+        let limits = [LimitStep {
+            limit: 0,
+            value: d("55"),
+            before: d("60.00"),
+            after: d("56.00"),
+        }];
+        let mut p = parts(&f, &[], &[], &limits);
+        p.basis = Some(d("1000"));
+        p.rate = Some(d("0.06"));
+        p.unrounded = d("60.00");
+        p.rounded = d("60.00");
+        p.rounded_by_rule = true;
+        let r = one_line("56.00", &p);
+        assert_eq!(
+            r.replay_line(0),
+            Err(ReplayError::Inconsistent {
+                what: "limit step 0 after".into(),
+                recorded: d("56.00"),
+                replayed: d("55.00"),
+            })
+        );
+    }
+
     #[test]
     fn a_value_is_shown_at_the_plan_scale_only_when_no_digit_is_lost() {
-        assert_eq!(
-            at_scale_if_exact(d("12.5000"), 2).map(|v| v.to_string()),
-            Some("12.50".into())
-        );
-        assert_eq!(
-            at_scale_if_exact(d("967"), 2).map(|v| v.to_string()),
-            Some("967.00".into())
-        );
-        assert_eq!(
-            at_scale_if_exact(d("1.005"), 2).map(|v| v.to_string()),
-            Some("1.005".into())
-        );
+        let shown = |v: &str, scale| at_scale_if_exact(d(v), scale).map(|v| v.to_string());
+        assert_eq!(shown("12.5000", 2), Some("12.50".into()));
+        assert_eq!(shown("967", 2), Some("967.00".into()));
+        assert_eq!(shown("1.005", 2), Some("1.005".into()));
         assert_eq!(keep_scale(d("0"), d("1.25")).to_string(), "0.00");
         assert_eq!(keep_scale(d("1.250"), d("1.2")).to_string(), "1.250");
     }

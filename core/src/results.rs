@@ -286,6 +286,10 @@ pub struct Results {
     /// The static facts of every component (by component index) that its lines' trace
     /// records refer to instead of repeating them ([`crate::tape::Facts`]).
     pub(crate) facts: Vec<crate::tape::Facts>,
+    /// The rounding rule of the plan version of each plan-level limit (by limit index;
+    /// `None` for a component's limit): the scale a plan floor's top-up is shown at
+    /// ([`crate::replay`]).
+    pub(crate) plan_limit_rules: Vec<Option<Rounding>>,
     /// Components of every plan version.
     pub components: Vec<ComponentInfo>,
     /// Reported periods, in order.

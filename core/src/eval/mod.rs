@@ -121,7 +121,7 @@
 //! aggregate when its payee reports to the manager (directly, or at any depth) on the deal's
 //! credit date; team commission uses the hierarchy of the period's last day.
 
-mod compiled;
+pub(crate) mod compiled;
 mod expr;
 mod index;
 mod run;
@@ -466,6 +466,7 @@ pub fn evaluate_with(
         components: compiled.components.clone(),
         limits: compiled.limits.clone(),
         facts: compiled.facts.clone(),
+        plan_limit_rules: crate::replay::plan_limit_rules(&compiled),
         payee_ids: data
             .payees
             .id
