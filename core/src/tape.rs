@@ -125,12 +125,13 @@ impl Facts {
 /// The head byte of a decimal in its wide form (a length no short head has).
 const WIDE: u8 = 0x0f;
 
-/// Appends a record's parts to the store.
-struct Sink<'a> {
+/// Writes one trace record's bytes (decimals, LEB128 counts, sources, rules) onto the end
+/// of the trace store.
+struct RecordWriter<'a> {
     out: &'a mut Vec<u8>,
 }
 
-impl Sink<'_> {
+impl RecordWriter<'_> {
     #[inline]
     fn byte(&mut self, v: u8) {
         self.out.push(v);
@@ -154,7 +155,7 @@ impl Sink<'_> {
     /// A decimal exactly: a head byte (the mantissa's length in bytes in bits 0–3, the sign
     /// in bit 4, the scale in bits 5–7), then the mantissa's bytes, least significant first.
     /// Built as nine bytes on the stack, appended whole and cut to length: one capacity check
-    /// and no loop. A scale above 7 or a mantissa of 2^64 or more takes [`Sink::wide_dec`].
+    /// and no loop. A scale above 7 or a mantissa of 2^64 or more takes [`RecordWriter::wide_dec`].
     #[inline]
     fn dec(&mut self, d: Decimal) {
         let u = d.unpack();
@@ -172,7 +173,7 @@ impl Sink<'_> {
         self.out.truncate(at + 1 + len);
     }
 
-    /// A decimal [`Sink::dec`] cannot write in its short form: [`WIDE`], the scale and sign
+    /// A decimal [`RecordWriter::dec`] cannot write in its short form: [`WIDE`], the scale and sign
     /// byte (scale in bits 0–4, sign in bit 5), the mantissa's length in bytes, its bytes.
     #[cold]
     #[inline(never)]
@@ -386,8 +387,8 @@ fn bit(on: bool, flag: u32) -> u32 {
 
 /// Appends the record of one trace.
 pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
-    let mut sink = Sink { out };
-    let w = &mut sink;
+    let mut writer = RecordWriter { out };
+    let w = &mut writer;
     let facts = t.facts;
     let rounded_follows =
         t.rounded_by_rule || (t.rounding.is_none() && identical(t.rounded, t.unrounded));
@@ -563,13 +564,14 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
     }
 }
 
-/// Reads records written by [`encode`].
-struct Reader<'a> {
+/// Reads one trace record's bytes back, from a position in the trace store: the inverse of
+/// [`RecordWriter`].
+struct RecordReader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl Reader<'_> {
+impl RecordReader<'_> {
     fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
@@ -653,14 +655,14 @@ impl Reader<'_> {
 pub(crate) fn decode(bytes: &[u8], at: u64, facts: Option<&Facts>) -> Trace {
     let mut t = Trace::default();
     if let Ok(at) = usize::try_from(at) {
-        let mut r = Reader { bytes, at };
+        let mut r = RecordReader { bytes, at };
         // A record that stops short keeps what was read: see the module docs.
         let _ = read(&mut r, &mut t, facts);
     }
     t
 }
 
-fn read(r: &mut Reader, t: &mut Trace, facts: Option<&Facts>) -> Option<()> {
+fn read(r: &mut RecordReader, t: &mut Trace, facts: Option<&Facts>) -> Option<()> {
     let head = r.u32()?;
     let has = |bit: u32| head & bit != 0;
     let mut counts = [0usize; 5];
@@ -847,9 +849,9 @@ mod tests {
             "7.9228162514264337593543950335",
         ] {
             let mut b = vec![0xAA];
-            Sink { out: &mut b }.dec(d(s));
+            RecordWriter { out: &mut b }.dec(d(s));
             assert!(b.len() <= 16, "{s}");
-            let mut r = Reader { bytes: &b, at: 1 };
+            let mut r = RecordReader { bytes: &b, at: 1 };
             let back = r.dec().unwrap_or_default();
             assert_eq!(back.serialize(), d(s).serialize(), "{s}");
             assert_eq!(r.at, b.len(), "{s}");
