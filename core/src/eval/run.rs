@@ -264,6 +264,45 @@ impl Meta {
     }
 }
 
+/// A line's raw amount and where it comes from, as [`Engine::finish`] takes it.
+#[derive(Debug, Clone, Copy)]
+struct PricedLine {
+    /// Position among the payee's lines, or NONE for a period-level line.
+    pos: u32,
+    deal: Option<u32>,
+    share: Decimal,
+    kind: LineKind,
+    meta: Meta,
+    /// The amount before multipliers, rounding and limits.
+    raw: Decimal,
+}
+
+impl PricedLine {
+    /// A deal line of eligible credit line `e`.
+    fn deal(e: &Elig, meta: Meta, raw: Decimal) -> PricedLine {
+        PricedLine {
+            pos: e.pos,
+            deal: Some(e.deal),
+            share: e.share,
+            kind: LineKind::Deal,
+            meta,
+            raw,
+        }
+    }
+
+    /// A period-level line (no deal, share 1).
+    fn period(meta: Meta, raw: Decimal) -> PricedLine {
+        PricedLine {
+            pos: NONE,
+            deal: None,
+            share: Decimal::ONE,
+            kind: LineKind::Period,
+            meta,
+            raw,
+        }
+    }
+}
+
 struct CompCtx<'c> {
     comp: &'c CComp,
     ci: u32,
@@ -342,6 +381,32 @@ fn values_match(k: &Value, v: &Value) -> bool {
         (Value::Date(a), Value::Date(b)) => a == b,
         _ => false,
     }
+}
+
+/// An interpolated line's raw amount for anchor value `v`: money anchors pay `v`, rate
+/// anchors `v` times the line's basis.
+fn interpolated_line(t: &CTiers, e: &Elig, v: Decimal) -> R<(Meta, Decimal)> {
+    let (raw, rate) = if t.anchors_are_money {
+        (v, None)
+    } else {
+        (mul(e.basis, v, t.source)?, Some(v))
+    };
+    let meta = Meta {
+        basis: Some(e.basis),
+        rate,
+        ..Meta::default()
+    };
+    Ok((meta, raw))
+}
+
+/// A tier table being paid: its compiled form, its bands in basis units (rates resolved for
+/// the period, or per line when they read the deal) and the key's denominator, if any.
+struct TierBands<'b> {
+    t: &'b CTiers,
+    bands: &'b mut [UBand],
+    /// What [`band_keys`] returned for `bands`.
+    key_scale: Option<u32>,
+    denominator: Option<Decimal>,
 }
 
 impl<'a> Engine<'a> {
@@ -1108,45 +1173,23 @@ impl<'a> Engine<'a> {
         i
     }
 
-    /// [`Self::finish`] for a period-level line (no deal, share 1).
-    fn finish_period(
-        &self,
-        cc: &CompCtx,
-        sc: &mut Scratch,
-        out: &mut PayeeOut,
-        cx: &Cx,
-        meta: Meta,
-        raw: Decimal,
-    ) -> R<()> {
-        self.finish(
-            cc,
-            sc,
-            out,
-            cx,
-            NONE,
-            None,
-            Decimal::ONE,
-            LineKind::Period,
-            meta,
-            raw,
-        )
-    }
-
     /// Multipliers, gate, line rounding and line limits; pushes the work line.
-    #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
         cc: &CompCtx,
         sc: &mut Scratch,
         out: &mut PayeeOut,
         cx: &Cx,
-        pos: u32,
-        deal: Option<u32>,
-        share: Decimal,
-        kind: LineKind,
-        meta: Meta,
-        raw: Decimal,
+        priced: PricedLine,
     ) -> R<()> {
+        let PricedLine {
+            pos,
+            deal,
+            share,
+            kind,
+            meta,
+            raw,
+        } = priced;
         let comp = cc.comp;
         let m0 = out.mults.len();
         let mut v = raw;
@@ -1229,6 +1272,31 @@ impl<'a> Engine<'a> {
         }
         if let Some(w) = sc.work.get_mut(widx as usize) {
             w.line.amount = amount;
+        }
+        Ok(())
+    }
+
+    /// Pays every eligible credit line (`sc.elig`) in turn: `price` gives a line's raw amount
+    /// and trace facts in the line's context, [`Self::finish`] does the rest. An error names
+    /// the line's deal.
+    fn pay_each_line(
+        &self,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+        mut price: impl FnMut(&Elig, &Cx, &mut PayeeOut) -> R<(Meta, Decimal)>,
+    ) -> R<()> {
+        for k in 0..sc.elig.len() {
+            let Some(e) = sc.elig.get(k).copied() else {
+                continue;
+            };
+            let lcx = line_cx(cx, &e);
+            price(&e, &lcx, out)
+                .and_then(|(meta, raw)| {
+                    self.finish(cc, sc, out, &lcx, PricedLine::deal(&e, meta, raw))
+                })
+                .map_err(at_deal(e.deal))?;
         }
         Ok(())
     }
@@ -1371,74 +1439,32 @@ impl<'a> Engine<'a> {
                     };
                 if ok {
                     let raw = eval_dec(amount, cx, comp.source)?;
-                    self.finish_period(&cc, sc, out, cx, Meta::default(), raw)?;
+                    self.finish(&cc, sc, out, cx, PricedLine::period(Meta::default(), raw))?;
                 }
             }
             CPayout::Fixed { amount, unit } => {
                 self.collect(comp, lines, range, cx, sc)?;
-                for k in 0..sc.elig.len() {
-                    let Some(e) = sc.elig.get(k).copied() else {
-                        continue;
+                self.pay_each_line(&cc, cx, sc, out, |e, lcx, _| {
+                    let a = eval_dec(amount, lcx, comp.source)?;
+                    let per = match unit {
+                        CUnit::PerUnit(u) => mul(a, eval_dec(u, lcx, comp.source)?, comp.source)?,
+                        _ => a,
                     };
-                    let lcx = line_cx(cx, &e);
-                    let r: R<()> = (|| {
-                        let a = eval_dec(amount, &lcx, comp.source)?;
-                        let per = match unit {
-                            CUnit::PerUnit(u) => {
-                                mul(a, eval_dec(u, &lcx, comp.source)?, comp.source)?
-                            }
-                            _ => a,
-                        };
-                        let raw = mul(per, e.share, comp.source)?;
-                        self.finish(
-                            &cc,
-                            sc,
-                            out,
-                            &lcx,
-                            e.pos,
-                            Some(e.deal),
-                            e.share,
-                            LineKind::Deal,
-                            Meta::default(),
-                            raw,
-                        )
-                    })();
-                    r.map_err(at_deal(e.deal))?;
-                }
+                    Ok((Meta::default(), mul(per, e.share, comp.source)?))
+                })?;
             }
             CPayout::Commission { rate, .. } => {
                 self.collect(comp, lines, range, cx, sc)?;
                 match rate {
-                    CRate::Expr(re) => {
-                        for k in 0..sc.elig.len() {
-                            let Some(e) = sc.elig.get(k).copied() else {
-                                continue;
-                            };
-                            let lcx = line_cx(cx, &e);
-                            let r: R<()> = (|| {
-                                let rate = eval_dec(re, &lcx, comp.source)?;
-                                let raw = mul(e.basis, rate, comp.source)?;
-                                let meta = Meta {
-                                    basis: Some(e.basis),
-                                    rate: Some(rate),
-                                    ..Meta::default()
-                                };
-                                self.finish(
-                                    &cc,
-                                    sc,
-                                    out,
-                                    &lcx,
-                                    e.pos,
-                                    Some(e.deal),
-                                    e.share,
-                                    LineKind::Deal,
-                                    meta,
-                                    raw,
-                                )
-                            })();
-                            r.map_err(at_deal(e.deal))?;
-                        }
-                    }
+                    CRate::Expr(re) => self.pay_each_line(&cc, cx, sc, out, |e, lcx, _| {
+                        let rate = eval_dec(re, lcx, comp.source)?;
+                        let meta = Meta {
+                            basis: Some(e.basis),
+                            rate: Some(rate),
+                            ..Meta::default()
+                        };
+                        Ok((meta, mul(e.basis, rate, comp.source)?))
+                    })?,
                     CRate::Table(t) => {
                         let mut keyvals = std::mem::take(&mut sc.keyvals);
                         let res = self.table(t, &cc, cx, sc, out, &mut keyvals);
@@ -1529,60 +1555,41 @@ impl<'a> Engine<'a> {
         out: &mut PayeeOut,
         keyvals: &mut Vec<Value>,
     ) -> R<()> {
-        for k in 0..sc.elig.len() {
-            let Some(e) = sc.elig.get(k).copied() else {
-                continue;
-            };
-            let lcx = line_cx(cx, &e);
-            let r: R<()> = (|| {
-                keyvals.clear();
-                for key in &t.keys {
-                    keyvals.push(eval(key, &lcx)?);
+        self.pay_each_line(cc, cx, sc, out, |e, lcx, _| {
+            keyvals.clear();
+            for key in &t.keys {
+                keyvals.push(eval(key, lcx)?);
+            }
+            let hit = t.rows.iter().find(|row| {
+                row.keys
+                    .iter()
+                    .zip(keyvals.iter())
+                    .all(|(rk, v)| rk.as_ref().is_none_or(|rk| values_match(rk, v)))
+            });
+            let (row, pay) = match (hit, &t.default) {
+                (Some(r), _) => (r.index, &r.pay),
+                (None, Some(d)) => (u32::MAX, d),
+                (None, None) => {
+                    return Err(fault(
+                        "R0201",
+                        "no rate-table row matches and there is no default",
+                        t.source,
+                    ))
                 }
-                let hit = t.rows.iter().find(|row| {
-                    row.keys
-                        .iter()
-                        .zip(keyvals.iter())
-                        .all(|(rk, v)| rk.as_ref().is_none_or(|rk| values_match(rk, v)))
-                });
-                let (row, pay) = match (hit, &t.default) {
-                    (Some(r), _) => (r.index, &r.pay),
-                    (None, Some(d)) => (u32::MAX, d),
-                    (None, None) => {
-                        return Err(fault(
-                            "R0201",
-                            "no rate-table row matches and there is no default",
-                            t.source,
-                        ))
-                    }
-                };
-                let v = eval_dec(pay.expr(), &lcx, t.source)?;
-                let (raw, rate) = match pay {
-                    CPay::Rate(_) => (mul(e.basis, v, t.source)?, Some(v)),
-                    CPay::Flat(_) => (mul(v, e.share, t.source)?, None),
-                };
-                let meta = Meta {
-                    basis: Some(e.basis),
-                    rate,
-                    row: Some(row),
-                    ..Meta::default()
-                };
-                self.finish(
-                    cc,
-                    sc,
-                    out,
-                    &lcx,
-                    e.pos,
-                    Some(e.deal),
-                    e.share,
-                    LineKind::Deal,
-                    meta,
-                    raw,
-                )
-            })();
-            r.map_err(at_deal(e.deal))?;
-        }
-        Ok(())
+            };
+            let v = eval_dec(pay.expr(), lcx, t.source)?;
+            let (raw, rate) = match pay {
+                CPay::Rate(_) => (mul(e.basis, v, t.source)?, Some(v)),
+                CPay::Flat(_) => (mul(v, e.share, t.source)?, None),
+            };
+            let meta = Meta {
+                basis: Some(e.basis),
+                rate,
+                row: Some(row),
+                ..Meta::default()
+            };
+            Ok((meta, raw))
+        })
     }
 
     /// Fills `sc.bands` (bounds × denominator) and `sc.anchors`; resolves period-level pays.
@@ -1663,6 +1670,8 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Pays a tier table: the key's denominator, the bands in basis units, then the function
+    /// for the table's mode and scope.
     fn tiers(
         &self,
         t: &CTiers,
@@ -1672,7 +1681,7 @@ impl<'a> Engine<'a> {
         out: &mut PayeeOut,
     ) -> R<()> {
         let src = t.source;
-        let d = match &t.key {
+        let denominator = match &t.key {
             CKey::Measure {
                 denominator: Some(e),
                 ..
@@ -1692,314 +1701,349 @@ impl<'a> Engine<'a> {
             }
             _ => None,
         };
-        self.prepare_bands(t, d, cx, sc)?;
+        self.prepare_bands(t, denominator, cx, sc)?;
         let mut bands = std::mem::take(&mut sc.bands);
-        let res = self.tiers_inner(t, cc, cx, d, sc, out, &mut bands);
+        let table = TierBands {
+            t,
+            bands: &mut bands,
+            key_scale: sc.band_scale,
+            denominator,
+        };
+        let amount_key = matches!(t.key, CKey::Amount);
+        let res = match (t.mode, t.scope) {
+            (TierMode::Interpolated, TierScope::PerLine) if amount_key => {
+                self.interpolated_per_deal(table, cc, cx, sc, out)
+            }
+            (TierMode::Interpolated, _) => self.interpolated_at_period_key(table, cc, cx, sc, out),
+            (TierMode::Retroactive, TierScope::PeriodEnd) => {
+                self.retroactive_at_period_end(table, cc, cx, sc, out)
+            }
+            (TierMode::Retroactive, TierScope::Running) => {
+                self.retroactive_running(table, cc, cx, sc, out)
+            }
+            (TierMode::Retroactive, TierScope::PerLine) => {
+                self.retroactive_per_deal(table, cc, cx, sc, out)
+            }
+            (TierMode::Graduated, TierScope::PeriodEnd) => {
+                self.graduated_at_period_end(table, cc, cx, sc, out)
+            }
+            (TierMode::Graduated, TierScope::Running) => {
+                self.graduated_running(table, cc, cx, sc, out)
+            }
+            (TierMode::Graduated, TierScope::PerLine) => {
+                self.graduated_per_deal(table, cc, cx, sc, out)
+            }
+        };
         sc.bands = bands;
         res
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn tiers_inner(
+    /// Interpolated, per deal on the amount: each line pays the anchor value at its own basis
+    /// (money, or a rate times the basis).
+    fn interpolated_per_deal(
         &self,
-        t: &CTiers,
+        table: TierBands,
         cc: &CompCtx,
         cx: &Cx,
-        d: Option<Decimal>,
         sc: &mut Scratch,
         out: &mut PayeeOut,
-        bands: &mut [UBand],
     ) -> R<()> {
-        let src = t.source;
-        let integer = t.integer_key;
-        let amount_key = matches!(t.key, CKey::Amount);
-        let n = sc.elig.len();
-        match (t.mode, t.scope) {
-            (TierMode::Interpolated, scope) => {
-                let anchors = std::mem::take(&mut sc.anchors);
-                let res = (|| -> R<()> {
-                    let per_line = scope == TierScope::PerLine && amount_key;
-                    let pk = if per_line {
-                        Decimal::ZERO
-                    } else {
-                        self.period_key(t, d, cx, sc)?
-                    };
-                    if t.anchors_are_money && !per_line {
-                        let v = interpolate(&anchors, pk, src)?;
-                        let meta = Meta {
-                            basis: Some(pk),
-                            ..Meta::default()
-                        };
-                        return self.finish_period(cc, sc, out, cx, meta, v);
-                    }
-                    for k in 0..n {
-                        let Some(e) = sc.elig.get(k).copied() else {
-                            continue;
-                        };
-                        let lcx = line_cx(cx, &e);
-                        let key = if per_line { e.basis } else { pk };
-                        let v = interpolate(&anchors, key, src)?;
-                        let (raw, rate) = if t.anchors_are_money {
-                            (v, None)
-                        } else {
-                            (mul(e.basis, v, src)?, Some(v))
-                        };
-                        let meta = Meta {
-                            basis: Some(e.basis),
-                            rate,
-                            ..Meta::default()
-                        };
-                        self.finish(
-                            cc,
-                            sc,
-                            out,
-                            &lcx,
-                            e.pos,
-                            Some(e.deal),
-                            e.share,
-                            LineKind::Deal,
-                            meta,
-                            raw,
-                        )
-                        .map_err(at_deal(e.deal))?;
-                    }
-                    Ok(())
-                })();
-                sc.anchors = anchors;
-                res
-            }
-            (TierMode::Retroactive, TierScope::PeriodEnd) => {
-                let key = self.period_key(t, d, cx, sc)?;
-                if integer {
-                    whole(key, src)?;
-                }
-                let b = band_of(bands, key);
-                let flat = bands.get(b).map(|x| x.flat).unwrap_or(false);
-                if flat {
-                    let rate = match t.bands.get(b) {
-                        Some(cb) if t.line_pay => eval_dec(cb.pay.expr(), cx, src)?,
-                        _ => bands.get(b).map(|x| x.rate).unwrap_or_default(),
-                    };
-                    let meta = Meta {
-                        basis: Some(key),
-                        band: Some(b as u32),
-                        ..Meta::default()
-                    };
-                    return self.finish_period(cc, sc, out, cx, meta, rate);
-                }
-                for k in 0..n {
-                    let Some(e) = sc.elig.get(k).copied() else {
-                        continue;
-                    };
-                    let lcx = line_cx(cx, &e);
-                    let r: R<()> = (|| {
-                        self.line_pays(t, &lcx, bands)?;
-                        let rate = bands.get(b).map(|x| x.rate).unwrap_or_default();
-                        let raw = mul(e.basis, rate, src)?;
-                        let meta = Meta {
-                            basis: Some(e.basis),
-                            rate: Some(rate),
-                            band: Some(b as u32),
-                            ..Meta::default()
-                        };
-                        self.finish(
-                            cc,
-                            sc,
-                            out,
-                            &lcx,
-                            e.pos,
-                            Some(e.deal),
-                            e.share,
-                            LineKind::Deal,
-                            meta,
-                            raw,
-                        )
-                    })();
-                    r.map_err(at_deal(e.deal))?;
-                }
-                Ok(())
-            }
-            (TierMode::Retroactive, scope) => {
-                let pk = if !amount_key && scope == TierScope::PerLine {
-                    Some(self.period_key(t, d, cx, sc)?)
-                } else {
-                    None
-                };
-                let mut running = Decimal::ZERO;
-                for k in 0..n {
-                    let Some(e) = sc.elig.get(k).copied() else {
-                        continue;
-                    };
-                    let lcx = line_cx(cx, &e);
-                    let r: R<()> = (|| {
-                        let x = match (scope, pk) {
-                            (TierScope::Running, _) => {
-                                running = add(running, e.basis, src)?;
-                                running
-                            }
-                            (_, Some(pk)) => pk,
-                            _ => e.basis,
-                        };
-                        if integer {
-                            whole(x, src)?;
-                        }
-                        let b = band_of(bands, x);
-                        self.line_pays(t, &lcx, bands)?;
-                        let band = bands.get(b).copied();
-                        let rate = band.map(|x| x.rate).unwrap_or_default();
-                        let (raw, shown) = if band.map(|x| x.flat).unwrap_or(false) {
-                            (mul(rate, e.share, src)?, None)
-                        } else {
-                            (mul(e.basis, rate, src)?, Some(rate))
-                        };
-                        let meta = Meta {
-                            basis: Some(e.basis),
-                            rate: shown,
-                            band: Some(b as u32),
-                            ..Meta::default()
-                        };
-                        self.finish(
-                            cc,
-                            sc,
-                            out,
-                            &lcx,
-                            e.pos,
-                            Some(e.deal),
-                            e.share,
-                            LineKind::Deal,
-                            meta,
-                            raw,
-                        )
-                    })();
-                    r.map_err(at_deal(e.deal))?;
-                }
-                Ok(())
-            }
-            (TierMode::Graduated, TierScope::PeriodEnd) => {
-                if t.line_pay {
-                    return Err(fault(
-                        "R0203",
-                        "period-end graduated tiers cannot read deal fields in their rates",
-                        src,
-                    ));
-                }
-                let key = self.period_key(t, d, cx, sc)?;
-                let s0 = out.slices.len();
-                let amount = graduated(
-                    bands,
-                    sc.band_scale,
-                    Decimal::ZERO,
-                    key,
-                    integer,
-                    src,
-                    self.trace.then_some(&mut out.slices),
-                )?;
-                let meta = Meta::graduated(
-                    key,
-                    span_from(s0, out.slices.len()),
-                    !integer && key >= Decimal::ZERO,
-                );
-                self.finish_period(cc, sc, out, cx, meta, amount)
-            }
-            (TierMode::Graduated, scope) => {
-                if self.fast && scope == TierScope::Running && !integer && !t.line_pay {
-                    if let Some(ks) = sc.band_scale {
-                        if self
-                            .graduated_running_small(ks, cc, cx, sc, out, bands)
-                            .is_some()
-                        {
-                            return Ok(());
-                        }
-                    }
-                }
-                // A per-deal table whose slices the trace can cut again from each line's
-                // basis gathers none: 1,000 bands over 250,000 deals would hold 250 million.
-                let cut = self.trace
-                    && scope == TierScope::PerLine
-                    && self
-                        .plan
-                        .facts
-                        .get(cc.comp.gid as usize)
-                        .and_then(|f| f.per_deal.as_ref())
-                        .is_some_and(|(fb, fs)| *fs == sc.band_scale && fb.as_slice() == &*bands);
-                // Per deal, each line walks the bands from 0: on small decimals when they fit
-                // (`graduated_small` gives the same amount and slices, bit for bit), a few
-                // times faster over a 1,000-band table.
-                let mut small = std::mem::take(&mut sc.small_bands);
-                let small_key = match sc.band_scale {
-                    Some(ks)
-                        if self.fast
-                            && scope == TierScope::PerLine
-                            && !integer
-                            && !t.line_pay
-                            && small_bands(bands, &mut small) =>
-                    {
-                        Some(ks)
-                    }
-                    _ => None,
-                };
-                let mut running = Decimal::ZERO;
-                for k in 0..n {
-                    let Some(e) = sc.elig.get(k).copied() else {
-                        continue;
-                    };
-                    let lcx = line_cx(cx, &e);
-                    let small = &small;
-                    let r: R<()> = (|| {
-                        self.line_pays(t, &lcx, bands)?;
-                        let (s, end) = if scope == TierScope::Running {
-                            let s = running;
-                            running = add(running, e.basis, src)?;
-                            (s, running)
-                        } else {
-                            (Decimal::ZERO, e.basis)
-                        };
-                        let s0 = out.slices.len();
-                        let fast = small_key.and_then(|ks| {
-                            let (a, b) = (Small::of(s)?, Small::of(end)?);
-                            let trace = (self.trace && !cut).then_some(&mut out.slices);
-                            graduated_small(bands, small, ks, a, b, trace)
-                        });
-                        let amount = match fast {
-                            Some((a, _)) => a.dec(),
-                            None => graduated(
-                                bands,
-                                sc.band_scale,
-                                s,
-                                end,
-                                integer,
-                                src,
-                                (self.trace && !cut).then_some(&mut out.slices),
-                            )?,
-                        };
-                        let mut meta = Meta::graduated(
-                            e.basis,
-                            span_from(s0, out.slices.len()),
-                            !integer && exact::le(s, end),
-                        );
-                        meta.slices_cut = cut;
-                        self.finish(
-                            cc,
-                            sc,
-                            out,
-                            &lcx,
-                            e.pos,
-                            Some(e.deal),
-                            e.share,
-                            LineKind::Deal,
-                            meta,
-                            amount,
-                        )
-                    })();
-                    r.map_err(at_deal(e.deal))?;
-                }
-                sc.small_bands = small;
-                Ok(())
-            }
-        }
+        let t = table.t;
+        let anchors = std::mem::take(&mut sc.anchors);
+        let res = self.pay_each_line(cc, cx, sc, out, |e, _, _| {
+            let v = interpolate(&anchors, e.basis, t.source)?;
+            interpolated_line(t, e, v)
+        });
+        sc.anchors = anchors;
+        res
     }
 
-    /// The running graduated branch of [`Self::tiers_inner`] and [`Self::finish`] in one pass
+    /// Interpolated on the period's key (a measure, or the period's amount): money anchors pay
+    /// one period line, rate anchors pay each line the rate at that key times its basis.
+    fn interpolated_at_period_key(
+        &self,
+        table: TierBands,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
+        let t = table.t;
+        let key = self.period_key(t, table.denominator, cx, sc)?;
+        let anchors = std::mem::take(&mut sc.anchors);
+        let res = if t.anchors_are_money {
+            interpolate(&anchors, key, t.source).and_then(|v| {
+                let meta = Meta {
+                    basis: Some(key),
+                    ..Meta::default()
+                };
+                self.finish(cc, sc, out, cx, PricedLine::period(meta, v))
+            })
+        } else {
+            self.pay_each_line(cc, cx, sc, out, |e, _, _| {
+                let v = interpolate(&anchors, key, t.source)?;
+                interpolated_line(t, e, v)
+            })
+        };
+        sc.anchors = anchors;
+        res
+    }
+
+    /// Retroactive at period end: the period's key picks one band. A flat band pays its amount
+    /// once for the period; a rate band pays every line its rate times the line's basis.
+    fn retroactive_at_period_end(
+        &self,
+        table: TierBands,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
+        let TierBands { t, bands, .. } = table;
+        let src = t.source;
+        let key = self.period_key(t, table.denominator, cx, sc)?;
+        if t.integer_key {
+            whole(key, src)?;
+        }
+        let b = band_of(bands, key);
+        if bands.get(b).is_some_and(|x| x.flat) {
+            let amount = match t.bands.get(b) {
+                Some(cb) if t.line_pay => eval_dec(cb.pay.expr(), cx, src)?,
+                _ => bands.get(b).map(|x| x.rate).unwrap_or_default(),
+            };
+            let meta = Meta {
+                basis: Some(key),
+                band: Some(b as u32),
+                ..Meta::default()
+            };
+            return self.finish(cc, sc, out, cx, PricedLine::period(meta, amount));
+        }
+        self.pay_each_line(cc, cx, sc, out, |e, lcx, _| {
+            self.line_pays(t, lcx, bands)?;
+            let rate = bands.get(b).map(|x| x.rate).unwrap_or_default();
+            let meta = Meta {
+                basis: Some(e.basis),
+                rate: Some(rate),
+                band: Some(b as u32),
+                ..Meta::default()
+            };
+            Ok((meta, mul(e.basis, rate, src)?))
+        })
+    }
+
+    /// Retroactive running: each line pays at the band its period-to-date running total
+    /// (itself included) reaches.
+    fn retroactive_running(
+        &self,
+        table: TierBands,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
+        let TierBands { t, bands, .. } = table;
+        let mut running = Decimal::ZERO;
+        self.pay_each_line(cc, cx, sc, out, |e, lcx, _| {
+            running = add(running, e.basis, t.source)?;
+            self.retroactive_line(t, bands, e, lcx, running)
+        })
+    }
+
+    /// Retroactive per deal: each line pays at the band of its own basis, or of the period's
+    /// key when the key is a measure.
+    fn retroactive_per_deal(
+        &self,
+        table: TierBands,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
+        let TierBands { t, bands, .. } = table;
+        let period_key = match t.key {
+            CKey::Amount => None,
+            _ => Some(self.period_key(t, table.denominator, cx, sc)?),
+        };
+        self.pay_each_line(cc, cx, sc, out, |e, lcx, _| {
+            self.retroactive_line(t, bands, e, lcx, period_key.unwrap_or(e.basis))
+        })
+    }
+
+    /// One line of a retroactive table at key `x`: a flat band pays its amount times the
+    /// line's share, a rate band its rate times the line's basis.
+    fn retroactive_line(
+        &self,
+        t: &CTiers,
+        bands: &mut [UBand],
+        e: &Elig,
+        lcx: &Cx,
+        x: Decimal,
+    ) -> R<(Meta, Decimal)> {
+        let src = t.source;
+        if t.integer_key {
+            whole(x, src)?;
+        }
+        let b = band_of(bands, x);
+        self.line_pays(t, lcx, bands)?;
+        let band = bands.get(b).copied();
+        let rate = band.map(|x| x.rate).unwrap_or_default();
+        let (raw, shown) = if band.is_some_and(|x| x.flat) {
+            (mul(rate, e.share, src)?, None)
+        } else {
+            (mul(e.basis, rate, src)?, Some(rate))
+        };
+        let meta = Meta {
+            basis: Some(e.basis),
+            rate: shown,
+            band: Some(b as u32),
+            ..Meta::default()
+        };
+        Ok((meta, raw))
+    }
+
+    /// Graduated at period end: the period's key is sliced once across the bands and paid as
+    /// one period line.
+    fn graduated_at_period_end(
+        &self,
+        table: TierBands,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
+        let TierBands { t, bands, .. } = table;
+        let src = t.source;
+        if t.line_pay {
+            return Err(fault(
+                "R0203",
+                "period-end graduated tiers cannot read deal fields in their rates",
+                src,
+            ));
+        }
+        let key = self.period_key(t, table.denominator, cx, sc)?;
+        let s0 = out.slices.len();
+        let amount = graduated(
+            bands,
+            table.key_scale,
+            Decimal::ZERO,
+            key,
+            t.integer_key,
+            src,
+            self.trace.then_some(&mut out.slices),
+        )?;
+        let meta = Meta::graduated(
+            key,
+            span_from(s0, out.slices.len()),
+            !t.integer_key && key >= Decimal::ZERO,
+        );
+        self.finish(cc, sc, out, cx, PricedLine::period(meta, amount))
+    }
+
+    /// Graduated running: each line pays the slices of its step of the period-to-date running
+    /// total, from the total before it to the total with it.
+    fn graduated_running(
+        &self,
+        table: TierBands,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
+        let TierBands { t, bands, .. } = table;
+        let (src, integer) = (t.source, t.integer_key);
+        if self.fast && !integer && !t.line_pay {
+            if let Some(ks) = table.key_scale {
+                if self
+                    .graduated_running_small(ks, cc, cx, sc, out, bands)
+                    .is_some()
+                {
+                    return Ok(());
+                }
+            }
+        }
+        let mut running = Decimal::ZERO;
+        self.pay_each_line(cc, cx, sc, out, |e, lcx, out| {
+            self.line_pays(t, lcx, bands)?;
+            let start = running;
+            running = add(running, e.basis, src)?;
+            let s0 = out.slices.len();
+            let amount = graduated(
+                bands,
+                table.key_scale,
+                start,
+                running,
+                integer,
+                src,
+                self.trace.then_some(&mut out.slices),
+            )?;
+            let meta = Meta::graduated(
+                e.basis,
+                span_from(s0, out.slices.len()),
+                !integer && exact::le(start, running),
+            );
+            Ok((meta, amount))
+        })
+    }
+
+    /// Graduated per deal: each line pays the slices of its own basis, from 0.
+    fn graduated_per_deal(
+        &self,
+        table: TierBands,
+        cc: &CompCtx,
+        cx: &Cx,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
+        let TierBands { t, bands, .. } = table;
+        let (src, integer, key_scale) = (t.source, t.integer_key, table.key_scale);
+        // A table whose slices the trace can cut again from each line's basis gathers none:
+        // 1,000 bands over 250,000 deals would hold 250 million.
+        let cut = self.trace
+            && self
+                .plan
+                .facts
+                .get(cc.comp.gid as usize)
+                .and_then(|f| f.per_deal.as_ref())
+                .is_some_and(|(fb, fs)| *fs == key_scale && fb.as_slice() == &*bands);
+        let gather = self.trace && !cut;
+        let mut small = std::mem::take(&mut sc.small_bands);
+        let small_key = match key_scale {
+            Some(ks) if self.fast && !integer && !t.line_pay && small_bands(bands, &mut small) => {
+                Some(ks)
+            }
+            _ => None,
+        };
+        let res = self.pay_each_line(cc, cx, sc, out, |e, lcx, out| {
+            self.line_pays(t, lcx, bands)?;
+            let s0 = out.slices.len();
+            let amount = match small_key.and_then(|ks| {
+                let trace = gather.then_some(&mut out.slices);
+                graduated_small(bands, &small, ks, Small::ZERO, Small::of(e.basis)?, trace)
+            }) {
+                Some((a, _)) => a.dec(),
+                None => graduated(
+                    bands,
+                    key_scale,
+                    Decimal::ZERO,
+                    e.basis,
+                    integer,
+                    src,
+                    gather.then_some(&mut out.slices),
+                )?,
+            };
+            let mut meta = Meta::graduated(
+                e.basis,
+                span_from(s0, out.slices.len()),
+                !integer && exact::le(Decimal::ZERO, e.basis),
+            );
+            meta.slices_cut = cut;
+            Ok((meta, amount))
+        });
+        sc.small_bands = small;
+        res
+    }
+
+    /// The running graduated branch of [`Self::graduated_running`] and [`Self::finish`] in one pass
     /// on [`Small`] decimals, for the common shape: decimal key with band keys, rates that are
     /// not flat and do not read the deal, the component's gates passed, no line limits. It
     /// produces exactly the lines, slices and multiplier steps of the general path, bit for
