@@ -44,6 +44,9 @@ pub enum ReplayError {
     },
     /// A limit step names a limit the results do not declare.
     UnknownLimit(u32),
+    /// Limit step `k` is of a limit over a sequence of lines but does not say where the
+    /// sequence stood ([`crate::results::Accrued`]).
+    NoAccrual(usize),
 }
 
 impl fmt::Display for ReplayError {
@@ -61,6 +64,9 @@ impl fmt::Display for ReplayError {
                 "{what}: the trace records {recorded}, its inputs give {replayed}"
             ),
             ReplayError::UnknownLimit(l) => write!(f, "limit step names unknown limit {l}"),
+            ReplayError::NoAccrual(k) => {
+                write!(f, "limit step {k} does not say where its sequence stood")
+            }
         }
     }
 }
@@ -338,8 +344,12 @@ impl Results {
                 check(|| "floor top-up".into(), v, top)?;
                 return Ok(top);
             }
-            check(|| format!("limit step {k} after"), step.after, v)?;
-            return Ok(v);
+            // A plan floor tops up what the payee-period (the plan) paid to its value.
+            let accrued = step.accrued.ok_or(ReplayError::NoAccrual(k))?;
+            let top = sub(step.value, accrued.paid, "floor top-up")?;
+            check(|| "floor top-up".into(), v, top)?;
+            check(|| format!("limit step {k} after"), step.after, top)?;
+            return Ok(top);
         }
         check(|| format!("limit step {k} before"), step.before, v)?;
         let after = match info.level {
@@ -351,8 +361,17 @@ impl Results {
                 },
                 v,
             ),
-            // Where the sequence stood before this line is not in the trace yet.
-            _ => step.after,
+            // A cap over a sequence lets through what the line adds under its value.
+            _ if info.is_cap => {
+                let accrued = step.accrued.ok_or(ReplayError::NoAccrual(k))?;
+                let total = add(accrued.total, v, "cap total")?;
+                keep_scale(
+                    sub(exact::min(total, step.value), accrued.paid, "cap room")?,
+                    v,
+                )
+            }
+            // Floors over a sequence only top up (their own lines, above).
+            _ => v,
         };
         check(|| format!("limit step {k} after"), step.after, after)?;
         Ok(after)
@@ -363,7 +382,7 @@ impl Results {
 mod tests {
     use super::*;
     use crate::money::RoundingMode;
-    use crate::results::{ComponentInfo, LimitInfo, MultiplierStep, Slice};
+    use crate::results::{Accrued, ComponentInfo, LimitInfo, MultiplierStep, Slice};
     use crate::tape::{encode, Facts, TraceParts};
     use std::str::FromStr;
 
@@ -484,6 +503,7 @@ mod tests {
             value: d("55"),
             before: d("60.00"),
             after: d("55.00"),
+            accrued: None,
         }];
         let mut p = parts(&f, &slices, &mults, &limits);
         p.unrounded = d("60.00000");
@@ -585,6 +605,7 @@ mod tests {
             value: d("55"),
             before: d("60.00"),
             after: d("56.00"),
+            accrued: None,
         }];
         let mut p = parts(&f, &[], &[], &limits);
         p.basis = Some(d("1000"));
@@ -599,6 +620,47 @@ mod tests {
                 what: "limit step 0 after".into(),
                 recorded: d("56.00"),
                 replayed: d("55.00"),
+            })
+        );
+    }
+
+    #[test]
+    fn a_period_cap_step_is_recomputed_from_where_its_sequence_stood() {
+        // A period cap of 100 with 70.00 of the period's lines paid before: a line of 60.00
+        // gets 30.00.
+        let f = facts();
+        let step = |after: &str, paid: &str| LimitStep {
+            limit: 1,
+            value: d("100"),
+            before: d("60.00"),
+            after: d(after),
+            accrued: Some(Accrued {
+                total: d("70.00"),
+                paid: d(paid),
+            }),
+        };
+        let replay = |after: &str, paid: &str, amount: &str| {
+            let limits = [step(after, paid)];
+            let mut p = parts(&f, &[], &[], &limits);
+            p.basis = Some(d("1000"));
+            p.rate = Some(d("0.06"));
+            p.unrounded = d("60.00");
+            p.rounded = d("60.00");
+            p.rounded_by_rule = true;
+            one_line(amount, &p).replay_line(0)
+        };
+        assert_eq!(replay("30.00", "70.00", "30.00"), Ok(d("30.00")));
+        // Past the cap the line pays 0, at its own scale.
+        assert_eq!(
+            replay("0.00", "100", "0.00").map(|v| v.to_string()),
+            Ok("0.00".into())
+        );
+        assert_eq!(
+            replay("35.00", "70.00", "35.00"),
+            Err(ReplayError::Inconsistent {
+                what: "limit step 0 after".into(),
+                recorded: d("35.00"),
+                replayed: d("30.00"),
             })
         );
     }

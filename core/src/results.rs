@@ -125,6 +125,24 @@ pub struct LimitStep {
     pub before: Decimal,
     /// The line amount after this step.
     pub after: Decimal,
+    /// Where a limit over a sequence of lines (a component's period cap, a plan cap or
+    /// floor) stood when it reached this line; `None` for a line limit and a component's
+    /// floor, whose step holds all it reads.
+    pub accrued: Option<Accrued>,
+}
+
+/// What a limit over a sequence of lines had seen before a line: a cap pays the line
+/// `min(total + before, value) − paid` (at least the line's scale), a plan floor tops up
+/// `value − paid`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Accrued {
+    /// The sequence's lines before this one, added up as they reached the limit (a plan
+    /// floor's top-up: every line of the payee-period, and of earlier periods for a floor
+    /// over the plan).
+    pub total: Decimal,
+    /// What the limit let through of them (a cap: the lesser of `total` and the limit's
+    /// value as it was), or for a floor what they paid, earlier top-ups included.
+    pub paid: Decimal,
 }
 
 /// Why a line pays what it pays: decoded from the results' trace store by

@@ -53,7 +53,9 @@
 use crate::eval::tiers::{graduated, UBand};
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::plan::SourceRef;
-use crate::results::{GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace};
+use crate::results::{
+    Accrued, GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace,
+};
 use rust_decimal::Decimal;
 
 // The header (LEB128): the parts a W1 line has in its low seven bits, the rare ones above.
@@ -92,6 +94,11 @@ const G_SOURCE: u64 = 1 << 1;
 // A cap or floor step's head: the limit's index above these bits.
 const L_BEFORE: u64 = 1;
 const L_AFTER: u64 = 1 << 1;
+/// Where a limit over a sequence stood ([`Accrued`]) is written: its total, and its paid
+/// amount when that is not the lesser of the total and the limit's value ([`L_PAID`]).
+const L_ACCRUED: u64 = 1 << 2;
+const L_PAID: u64 = 1 << 3;
+const L_LIMIT: u32 = 4;
 
 /// Static facts of one component that its lines' records refer to instead of repeating
 /// them (module docs). Built from the compiled plan; the same facts must be given to
@@ -334,6 +341,14 @@ fn derived_unrounded_slow(
     Some(v)
 }
 
+/// What a limit over a sequence has usually paid of the lines before one: a cap the lesser
+/// of their total and its value (exactly as the evaluator computes it), a floor their total
+/// (the lesser too, since a floor that tops up stands below its value).
+#[inline]
+fn paid_of(total: Decimal, value: Decimal) -> Decimal {
+    crate::exact::min(total, value)
+}
+
 /// What one line's trace is made of, as the evaluator holds it.
 pub(crate) struct TraceParts<'a> {
     /// The static facts of the line's component (`None` for a plan-level line); [`decode`]
@@ -534,12 +549,21 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
     for l in t.limits {
         let before_follows = identical(l.before, running);
         let after_follows = identical(l.after, l.before);
-        let mut h = u64::from(l.limit) << 2;
+        let paid_follows = l
+            .accrued
+            .is_none_or(|a| identical(a.paid, paid_of(a.total, l.value)));
+        let mut h = u64::from(l.limit) << L_LIMIT;
         if !before_follows {
             h |= L_BEFORE;
         }
         if !after_follows {
             h |= L_AFTER;
+        }
+        if l.accrued.is_some() {
+            h |= L_ACCRUED;
+        }
+        if !paid_follows {
+            h |= L_PAID;
         }
         w.u64(h);
         w.dec(l.value);
@@ -548,6 +572,12 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         }
         if !after_follows {
             w.dec(l.after);
+        }
+        if let Some(a) = l.accrued {
+            w.dec(a.total);
+            if !paid_follows {
+                w.dec(a.paid);
+            }
         }
         running = l.after;
     }
@@ -787,12 +817,24 @@ fn read(r: &mut RecordReader, t: &mut Trace, facts: Option<&Facts>) -> Option<()
         let value = r.dec()?;
         let before = if h & L_BEFORE != 0 { r.dec()? } else { running };
         let after = if h & L_AFTER != 0 { r.dec()? } else { before };
+        let accrued = if h & L_ACCRUED != 0 {
+            let total = r.dec()?;
+            let paid = if h & L_PAID != 0 {
+                r.dec()?
+            } else {
+                paid_of(total, value)
+            };
+            Some(Accrued { total, paid })
+        } else {
+            None
+        };
         running = after;
         t.limits.push(LimitStep {
-            limit: u32::try_from(h >> 2).ok()?,
+            limit: u32::try_from(h >> L_LIMIT).ok()?,
             value,
             before,
             after,
+            accrued,
         });
     }
     for _ in 0..nt {
@@ -907,12 +949,18 @@ mod tests {
                 value: d("50.00"),
                 before: d("18.03"),
                 after: d("18.03"),
+                accrued: None,
             },
             LimitStep {
                 limit: 2,
                 value: d("10"),
                 before: d("99"),
                 after: d("10"),
+                // Paid the lesser of the total and the value: left out.
+                accrued: Some(Accrued {
+                    total: d("120.5"),
+                    paid: d("10"),
+                }),
             },
         ];
         let team_reports = [
@@ -1067,11 +1115,12 @@ mod tests {
         v.push(format!("rounding {:?}", t.rounding));
         for l in &t.limits {
             v.push(format!(
-                "limit {} {} {} {}",
+                "limit {} {} {} {} {:?}",
                 l.limit,
                 x(l.value),
                 x(l.before),
-                x(l.after)
+                x(l.after),
+                l.accrued.map(|a| (x(a.total), x(a.paid)))
             ));
         }
         for team in &t.team {
@@ -1154,6 +1203,10 @@ mod tests {
             value: d("51243.90"),
             before: d("1441.25"),
             after: d("1441.25"),
+            accrued: Some(Accrued {
+                total: d("2873.10"),
+                paid: d("2873.10"),
+            }),
         }];
         let parts = TraceParts {
             facts: Some(&f),
@@ -1178,8 +1231,8 @@ mod tests {
         let mut bytes = Vec::new();
         encode(&mut bytes, &parts);
         // Header; basis (a head and 3 bytes of mantissa); slice head, start (1 + 3);
-        // multiplier head; cap head, value (1 + 3).
-        assert_eq!(bytes.len(), 16, "{bytes:?}");
+        // multiplier head; cap head, value (1 + 3), the lines' total before it (1 + 3).
+        assert_eq!(bytes.len(), 20, "{bytes:?}");
         let t = decode(&bytes, 0, Some(&f));
         assert_eq!(exact(&t), exact(&expected(&parts)));
         // Without the facts it was written with, a record decodes to what it can, no panic.
@@ -1293,12 +1346,18 @@ mod tests {
                 value: d("-0"),
                 before: d("9.00"), // not the rounded value
                 after: d("9.0"),   // changed scale: written
+                // Not the lesser of the total and the value: written.
+                accrued: Some(Accrued {
+                    total: d("-0.00"),
+                    paid: d("5"),
+                }),
             },
             LimitStep {
                 limit: u32::MAX,
                 value: d("79228162514264337593543950335"),
                 before: d("9.0"),
                 after: d("9.0"),
+                accrued: None,
             },
         ];
         for rounding in other_rules.into_iter().map(Some).chain([None]) {
@@ -1519,15 +1578,26 @@ mod tests {
                     let before = if g.chance(60) { running } else { g.dec() };
                     let after = if g.chance(60) { before } else { g.dec() };
                     running = after;
+                    let value = g.dec();
+                    let accrued = g.chance(50).then(|| {
+                        let total = g.dec();
+                        let paid = if g.chance(60) {
+                            paid_of(total, value)
+                        } else {
+                            g.dec()
+                        };
+                        Accrued { total, paid }
+                    });
                     LimitStep {
                         limit: if g.chance(90) {
                             g.below(4) as u32
                         } else {
                             u32::MAX
                         },
-                        value: g.dec(),
+                        value,
                         before,
                         after,
+                        accrued,
                     }
                 })
                 .collect();

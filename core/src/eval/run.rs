@@ -18,8 +18,8 @@ use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
 use crate::results::{
-    ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice, TeamReport, Total,
-    NO_TRACE, PLAN_COMPONENT,
+    Accrued, ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice,
+    TeamReport, Total, NO_TRACE, PLAN_COMPONENT,
 };
 use crate::tape::{self, RawTeam, TraceParts};
 use rust_decimal::Decimal;
@@ -930,6 +930,10 @@ impl<'a> Engine<'a> {
                     continue;
                 };
                 let before = w.line.amount;
+                let accrued = Accrued {
+                    total: state.0,
+                    paid: state.1,
+                };
                 state.0 = add(state.0, before, src)?;
                 let capped = exact::min(state.0, value);
                 let after = keep_scale(sub(capped, state.1, src)?, before);
@@ -943,6 +947,7 @@ impl<'a> Engine<'a> {
                         value,
                         before,
                         after,
+                        accrued: Some(accrued),
                     },
                 );
             }
@@ -962,6 +967,10 @@ impl<'a> Engine<'a> {
             state.1 = add(state.1, total, src)?;
             if floor_now && state.1 < value {
                 let top = sub(value, state.1, src)?;
+                let accrued = Accrued {
+                    total: state.0,
+                    paid: state.1,
+                };
                 state.1 = value;
                 let mut tr = RawTrace::empty();
                 tr.unrounded = top;
@@ -976,6 +985,7 @@ impl<'a> Engine<'a> {
                         value,
                         before: Decimal::ZERO,
                         after: top,
+                        accrued: Some(accrued),
                     },
                 );
                 sc.order.push(i);
@@ -1266,6 +1276,7 @@ impl<'a> Engine<'a> {
                     value,
                     before: amount,
                     after,
+                    accrued: None,
                 },
             );
             amount = after;
@@ -1486,6 +1497,10 @@ impl<'a> Engine<'a> {
                         continue;
                     };
                     let before = w.line.amount;
+                    let accrued = Accrued {
+                        total: before_cum,
+                        paid: paid_cum,
+                    };
                     before_cum = add(before_cum, before, l.source)?;
                     let capped = exact::min(before_cum, value);
                     let after = keep_scale(sub(capped, paid_cum, l.source)?, before);
@@ -1499,6 +1514,7 @@ impl<'a> Engine<'a> {
                             value,
                             before,
                             after,
+                            accrued: Some(accrued),
                         },
                     );
                 }
@@ -1522,6 +1538,7 @@ impl<'a> Engine<'a> {
                             value,
                             before: total,
                             after: value,
+                            accrued: None,
                         },
                     );
                 }
