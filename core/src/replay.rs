@@ -13,8 +13,9 @@
 //! What the replay takes as given, because the trace holds it as an input rather than a
 //! result: a value no slice, basis or rate explains (a fixed amount, a flat table pay, an
 //! interpolated money amount: the trace's unrounded value), the total a rounding line rounds,
-//! a true-up's adjustment, a cap's or floor's value, and where a cap or floor over a sequence
-//! of lines (a period or plan limit) stood before the line.
+//! a true-up's year-to-date, earlier and this-period amounts, a cap's or floor's value, and
+//! where a cap or floor over a sequence of lines (a period or plan limit) stood before the
+//! line ([`crate::results::Accrued`]).
 
 use crate::eval::compiled::CPlan;
 use crate::exact;
@@ -44,9 +45,9 @@ pub enum ReplayError {
     },
     /// A limit step names a limit the results do not declare.
     UnknownLimit(u32),
-    /// Limit step `k` is of a limit over a sequence of lines but does not say where the
-    /// sequence stood ([`crate::results::Accrued`]).
-    NoAccrual(usize),
+    /// The trace lacks an input its line needs: where a sequence limit stood
+    /// ([`crate::results::Accrued`]), a true-up's inputs ([`crate::results::TrueUp`]).
+    Missing(String),
 }
 
 impl fmt::Display for ReplayError {
@@ -64,9 +65,7 @@ impl fmt::Display for ReplayError {
                 "{what}: the trace records {recorded}, its inputs give {replayed}"
             ),
             ReplayError::UnknownLimit(l) => write!(f, "limit step names unknown limit {l}"),
-            ReplayError::NoAccrual(k) => {
-                write!(f, "limit step {k} does not say where its sequence stood")
-            }
+            ReplayError::Missing(what) => write!(f, "the trace lacks {what}"),
         }
     }
 }
@@ -308,7 +307,17 @@ impl Results {
                 check(|| "rounded".into(), t.rounded, rounded)?;
                 sub(rounded, t.unrounded, "rounding difference")?
             }
-            LineKind::TrueUp | LineKind::FloorTopUp => {
+            LineKind::TrueUp => {
+                let u = t
+                    .true_up
+                    .ok_or(ReplayError::Missing("true-up inputs".into()))?;
+                let payout = sub(u.year_to_date, u.earlier, "true-up payout")?;
+                let adjustment = sub(payout, u.this_period, "true-up adjustment")?;
+                check(|| "unrounded".into(), t.unrounded, adjustment)?;
+                check(|| "rounded".into(), t.rounded, adjustment)?;
+                adjustment
+            }
+            LineKind::FloorTopUp => {
                 check(|| "rounded".into(), t.rounded, t.unrounded)?;
                 t.unrounded
             }
@@ -345,7 +354,9 @@ impl Results {
                 return Ok(top);
             }
             // A plan floor tops up what the payee-period (the plan) paid to its value.
-            let accrued = step.accrued.ok_or(ReplayError::NoAccrual(k))?;
+            let accrued = step
+                .accrued
+                .ok_or_else(|| ReplayError::Missing(format!("limit step {k}'s accrual")))?;
             let top = sub(step.value, accrued.paid, "floor top-up")?;
             check(|| "floor top-up".into(), v, top)?;
             check(|| format!("limit step {k} after"), step.after, top)?;
@@ -363,7 +374,9 @@ impl Results {
             ),
             // A cap over a sequence lets through what the line adds under its value.
             _ if info.is_cap => {
-                let accrued = step.accrued.ok_or(ReplayError::NoAccrual(k))?;
+                let accrued = step
+                    .accrued
+                    .ok_or_else(|| ReplayError::Missing(format!("limit step {k}'s accrual")))?;
                 let total = add(accrued.total, v, "cap total")?;
                 keep_scale(
                     sub(exact::min(total, step.value), accrued.paid, "cap room")?,
@@ -421,6 +434,7 @@ mod tests {
             limits,
             team: &[],
             team_reports: &[],
+            true_up: None,
         }
     }
 

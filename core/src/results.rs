@@ -175,6 +175,22 @@ pub struct Trace {
     pub limits: Vec<LimitStep>,
     /// Team commission the component read; empty for components that read none.
     pub team: Vec<TeamInput>,
+    /// What a true-up line adjusts (true-up lines only).
+    pub true_up: Option<TrueUp>,
+}
+
+/// The inputs of a true-up line: a `true_up` component pays, in each period, what it pays
+/// for the fiscal year to date less what it paid in the year's earlier periods; its deal
+/// lines of the period pay part of that, and the true-up line the rest:
+/// `(year_to_date − earlier) − this_period`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrueUp {
+    /// What the component pays for the fiscal year to date, this period included.
+    pub year_to_date: Decimal,
+    /// What it paid for the year's earlier periods (their year-to-date total).
+    pub earlier: Decimal,
+    /// What its deal lines of this period pay.
+    pub this_period: Decimal,
 }
 
 /// [`Line::trace_at`] of a line evaluated without tracing.

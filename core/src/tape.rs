@@ -54,7 +54,7 @@ use crate::eval::tiers::{graduated, UBand};
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::plan::SourceRef;
 use crate::results::{
-    Accrued, GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace,
+    Accrued, GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace, TrueUp,
 };
 use rust_decimal::Decimal;
 
@@ -77,6 +77,8 @@ const H_UNROUNDED: u32 = 1 << 17;
 /// The slices are not written: they are the ones [`graduated`] cuts from `[0, basis)` in the
 /// component's per-deal table ([`Facts::per_deal`]).
 const H_CUT: u32 = 1 << 18;
+/// A true-up line's inputs ([`TrueUp`]) are written, last.
+const H_TRUE_UP: u32 = 1 << 19;
 
 // A tier slice's head: its band above these bits.
 const S_AMOUNT: u64 = 1;
@@ -383,6 +385,8 @@ pub(crate) struct TraceParts<'a> {
     pub team: &'a [RawTeam],
     /// The reports' parts of every team input ([`RawTeam::reports`] indexes it).
     pub team_reports: &'a [TeamReport],
+    /// A true-up line's inputs.
+    pub true_up: Option<TrueUp>,
 }
 
 /// A team commission input as the evaluator holds it: its reports are a range of a shared list.
@@ -431,7 +435,8 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         | bit(t.band.is_some(), H_BAND)
         | bit(!rounded_follows, H_ROUNDED)
         | bit(!unrounded_follows, H_UNROUNDED)
-        | bit(t.slices_cut, H_CUT);
+        | bit(t.slices_cut, H_CUT)
+        | bit(t.true_up.is_some(), H_TRUE_UP);
     let rule = match t.rounding {
         Some(r) if facts.is_some_and(|f| f.rounding == r) => {
             head |= H_RULE;
@@ -591,6 +596,11 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
             w.u32(r.payee);
             w.dec(r.amount);
         }
+    }
+    if let Some(u) = t.true_up {
+        w.dec(u.year_to_date);
+        w.dec(u.earlier);
+        w.dec(u.this_period);
     }
 }
 
@@ -853,6 +863,13 @@ fn read(r: &mut RecordReader, t: &mut Trace, facts: Option<&Facts>) -> Option<()
             reports,
         });
     }
+    if has(H_TRUE_UP) {
+        t.true_up = Some(TrueUp {
+            year_to_date: r.dec()?,
+            earlier: r.dec()?,
+            this_period: r.dec()?,
+        });
+    }
     Some(())
 }
 
@@ -997,6 +1014,7 @@ mod tests {
             limits: &limits,
             team: &team,
             team_reports: &team_reports,
+            true_up: None,
         };
         let t = round_trip(&parts);
         assert_eq!(t.basis, Some(d("100.50")));
@@ -1042,6 +1060,7 @@ mod tests {
             limits: &[],
             team: &[],
             team_reports: &[],
+            true_up: None,
         };
         let t = round_trip(&parts);
         assert_eq!(t.rounded.to_string(), "0.00");
@@ -1074,6 +1093,7 @@ mod tests {
                 limits: &[],
                 team: &[],
                 team_reports: &[],
+                true_up: None,
             },
         );
         let cut = &bytes[..bytes.len() - 1];
@@ -1129,6 +1149,14 @@ mod tests {
                 v.push(format!("report {} {}", r.payee, x(r.amount)));
             }
         }
+        if let Some(u) = t.true_up {
+            v.push(format!(
+                "true-up {} {} {}",
+                x(u.year_to_date),
+                x(u.earlier),
+                x(u.this_period)
+            ));
+        }
         v
     }
 
@@ -1159,6 +1187,7 @@ mod tests {
                         .to_vec(),
                 })
                 .collect(),
+            true_up: p.true_up,
         }
     }
 
@@ -1227,6 +1256,7 @@ mod tests {
             limits: &limits,
             team: &[],
             team_reports: &[],
+            true_up: None,
         };
         let mut bytes = Vec::new();
         encode(&mut bytes, &parts);
@@ -1381,6 +1411,7 @@ mod tests {
                     limits: &limits,
                     team: &[],
                     team_reports: &[],
+                    true_up: None,
                 };
                 let t = round_trip(&parts);
                 assert_eq!(exact(&t), exact(&expected(&parts)), "{rounding:?}");
@@ -1482,6 +1513,7 @@ mod tests {
         limits: Vec<LimitStep>,
         team: Vec<RawTeam>,
         reports: Vec<TeamReport>,
+        true_up: Option<TrueUp>,
     }
 
     impl Case {
@@ -1635,6 +1667,11 @@ mod tests {
                 limits,
                 team,
                 reports,
+                true_up: g.chance(20).then(|| TrueUp {
+                    year_to_date: g.dec(),
+                    earlier: g.dec(),
+                    this_period: g.dec(),
+                }),
             }
         }
 
@@ -1658,6 +1695,7 @@ mod tests {
                 limits: &self.limits,
                 team: &self.team,
                 team_reports: &self.reports,
+                true_up: self.true_up,
             }
         }
     }

@@ -19,7 +19,7 @@ use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
 use crate::results::{
     Accrued, ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice,
-    TeamReport, Total, NO_TRACE, PLAN_COMPONENT,
+    TeamReport, Total, TrueUp, NO_TRACE, PLAN_COMPONENT,
 };
 use crate::tape::{self, RawTeam, TraceParts};
 use rust_decimal::Decimal;
@@ -85,6 +85,8 @@ pub(crate) struct PayeeOut {
     pub gates: Vec<GateStep>,
     pub team: Vec<RawTeam>,
     pub team_reports: Vec<TeamReport>,
+    /// True-up lines' inputs ([`RawTrace::true_up`] indexes it).
+    pub true_ups: Vec<TrueUp>,
     /// One line's limit steps, gathered for encoding.
     steps: Vec<LimitStep>,
 }
@@ -121,6 +123,8 @@ struct RawTrace {
     /// ([`TraceParts::unrounded_follows`]).
     unrounded_follows: bool,
     team: Span,
+    /// A true-up line's inputs, in [`PayeeOut::true_ups`].
+    true_up: Span,
 }
 
 impl RawTrace {
@@ -135,6 +139,7 @@ impl RawTrace {
             rounded_by_rule: false,
             unrounded_follows: false,
             team: Span::default(),
+            true_up: Span::default(),
         }
     }
 }
@@ -487,6 +492,7 @@ impl<'a> Engine<'a> {
             out.gates.clear();
             out.team.clear();
             out.team_reports.clear();
+            out.true_ups.clear();
             let fail = |fault| PayeeFail {
                 fault,
                 period: Some(slot.period),
@@ -780,6 +786,15 @@ impl<'a> Engine<'a> {
                 let mut tr = RawTrace::empty();
                 tr.unrounded = adj;
                 tr.rounded = adj;
+                if self.trace {
+                    let at = out.true_ups.len();
+                    out.true_ups.push(TrueUp {
+                        year_to_date: ytd_total,
+                        earlier,
+                        this_period: kept,
+                    });
+                    tr.true_up = span_from(at, at + 1);
+                }
                 self.push_period_line(sc, ci as u32, comp.gid, LineKind::TrueUp, adj, tr);
                 if let Some(h) = hist.get_mut(gid) {
                     *h = ytd_total;
@@ -1084,6 +1099,7 @@ impl<'a> Engine<'a> {
                         limits,
                         team: t.team.of(&out.team),
                         team_reports: &out.team_reports,
+                        true_up: t.true_up.of(&out.true_ups).first().copied(),
                     },
                 );
             }
@@ -1239,6 +1255,7 @@ impl<'a> Engine<'a> {
             rounded_by_rule: cc.pass,
             unrounded_follows: false,
             team: Span::default(),
+            true_up: Span::default(),
         };
         let widx = sc.work.len() as u32;
         sc.work.push(WLine {
@@ -2176,6 +2193,7 @@ impl<'a> Engine<'a> {
                         // each in `Small` (the library's exact results).
                         unrounded_follows: true,
                         team: Span::default(),
+                        true_up: Span::default(),
                     },
                 },
                 head: NONE,
