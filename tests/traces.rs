@@ -128,3 +128,65 @@ fn a_period_cap_step_traces_where_the_period_stood() {
         vec![Ok("300.00".into()), Ok("200.00".into()), Ok("0.00".into())]
     );
 }
+
+const CURVE: &str = r#"plan "Curve" {
+  currency USD
+  period quarter
+  effective 2026-01-01 to 2026-12-31
+  rounding half_even 2 per line
+
+  input deal {
+    amount: money
+  }
+  input payee {
+    target: money
+  }
+
+  measure bookings = sum(credit.amount)
+  measure attainment = bookings / payee.target
+
+  component core {
+    commission on credit.amount
+    rate interpolated by attainment at period end {
+      0%    => 0%
+      50%   => 2%
+      100%  => 10%
+    }
+  }
+}"#;
+
+#[test]
+fn an_interpolated_line_traces_the_anchors_it_was_read_between() {
+    // 800.00 of a 1,000.00 target is 80%: between 50% => 2% and 100% => 10%, 2% + 8% × 30/50
+    // = 6.8%; 500.00 pays 34.00 and 300.00 pays 20.40.
+    let r = run(
+        CURVE,
+        "id,payee,date,amount\nD1,A,2026-01-05,500.00\nD2,A,2026-01-06,300.00\n",
+        "2026-Q1",
+    );
+    let lines: Vec<_> = r.lines().collect();
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| l.amount.to_string())
+            .collect::<Vec<_>>(),
+        ["34.00", "20.40"]
+    );
+    let t = r.trace(&lines[0]);
+    assert_eq!(t.rate, Some(dec("0.068")));
+    let c = t
+        .interpolation
+        .unwrap_or_else(|| panic!("no interpolation in the trace"));
+    // Anchors in key units: the ratios times the target.
+    assert_eq!(
+        (c.key, c.lower.at, c.lower.value, c.upper.at, c.upper.value),
+        (
+            dec("800"),
+            dec("500"),
+            dec("0.02"),
+            dec("1000"),
+            dec("0.10")
+        )
+    );
+    assert_eq!(r.verify_traces(), Ok(2));
+}

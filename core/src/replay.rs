@@ -5,22 +5,24 @@
 //! wrong word gives a wrong explanation that neither the lines nor the totals show. The replay
 //! reads a line's trace as a recipe and cooks it again with the engine's exact arithmetic
 //! ([`crate::exact`]): each slice as its rate × width (its amount when flat), the slices added
-//! up or the basis × the rate, each multiplier's factor in turn, the gates, the rounding rule
-//! the trace names, each cap and floor step, and the plan's scale a line is shown at. Every
-//! value the trace records on the way must be the one the replay reaches, and the end must be
-//! the line's amount to the last digit (same mantissa, scale and sign).
+//! up or the basis × the rate (an interpolated rate or amount read again between its
+//! anchors), each multiplier's factor in turn, the gates, the rounding rule the trace names,
+//! each cap and floor step, and the plan's scale a line is shown at. Every value the trace
+//! records on the way must be the one the replay reaches, and the end must be the line's
+//! amount to the last digit (same mantissa, scale and sign).
 //!
 //! What the replay takes as given, because the trace holds it as an input rather than a
-//! result: a value no slice, basis or rate explains (a fixed amount, a flat table pay, an
-//! interpolated money amount: the trace's unrounded value), the total a rounding line rounds,
-//! a true-up's year-to-date, earlier and this-period amounts, a cap's or floor's value, and
-//! where a cap or floor over a sequence of lines (a period or plan limit) stood before the
-//! line ([`crate::results::Accrued`]).
+//! result: a value no slice, rate or interpolation explains (a fixed amount, a flat table or
+//! tier pay: the trace's unrounded value), the key and the anchors an interpolated table was
+//! read between, the total a rounding line rounds, a true-up's year-to-date, earlier and
+//! this-period amounts, a cap's or floor's value, and where a cap or floor over a sequence of
+//! lines (a period or plan limit) stood before the line ([`crate::results::Accrued`]).
 
 use crate::eval::compiled::CPlan;
+use crate::eval::tiers::between;
 use crate::exact;
 use crate::money::{Rounding, RoundingStage};
-use crate::plan::LimitLevel;
+use crate::plan::{LimitLevel, SourceRef};
 use crate::results::{LimitStep, Line, LineKind, Results, Trace};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -195,6 +197,23 @@ fn unrounded(t: &Trace) -> Result<Option<Decimal>, ReplayError> {
             -total
         } else {
             total
+        }
+    } else if let Some(c) = t.interpolation {
+        // The table's value at the key, between the two anchors: the rate times the basis,
+        // or the amount itself.
+        let v = between(
+            (c.lower.at, c.lower.value),
+            (c.upper.at, c.upper.value),
+            c.key,
+            SourceRef::default(),
+        )
+        .map_err(|_| ReplayError::Overflow("interpolation"))?;
+        match (t.basis, t.rate) {
+            (Some(b), Some(r)) => {
+                check(|| "interpolated rate".into(), r, v)?;
+                mul(b, r, "basis × rate")?
+            }
+            _ => v,
         }
     } else {
         match (t.basis, t.rate) {
@@ -435,6 +454,7 @@ mod tests {
             team: &[],
             team_reports: &[],
             true_up: None,
+            interpolation: None,
         }
     }
 

@@ -177,6 +177,31 @@ pub struct Trace {
     pub team: Vec<TeamInput>,
     /// What a true-up line adjusts (true-up lines only).
     pub true_up: Option<TrueUp>,
+    /// Where an interpolated table was read (interpolated lines only): the rate (`rate`) or
+    /// the amount (the value before multipliers) is the value there.
+    pub interpolation: Option<Interpolation>,
+}
+
+/// An interpolated table read at a key: the value at `key` on the straight line between two
+/// anchors (the same anchor twice when the key is at or outside the table's ends).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interpolation {
+    /// The key (the line's basis, or the period's key), in the anchors' units (a ratio
+    /// table's anchors times its denominator).
+    pub key: Decimal,
+    /// The anchor at or below the key.
+    pub lower: Anchor,
+    /// The anchor above the key (the same as `lower` outside the table).
+    pub upper: Anchor,
+}
+
+/// One anchor of an interpolated table: `at => value`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Anchor {
+    /// Where the anchor is, in key units.
+    pub at: Decimal,
+    /// The rate or amount there.
+    pub value: Decimal,
 }
 
 /// The inputs of a true-up line: a `true_up` component pays, in each period, what it pays

@@ -54,7 +54,8 @@ use crate::eval::tiers::{graduated, UBand};
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::plan::SourceRef;
 use crate::results::{
-    Accrued, GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace, TrueUp,
+    Accrued, Anchor, GateStep, Interpolation, LimitStep, MultiplierStep, Slice, TeamInput,
+    TeamReport, Trace, TrueUp,
 };
 use rust_decimal::Decimal;
 
@@ -79,6 +80,9 @@ const H_UNROUNDED: u32 = 1 << 17;
 const H_CUT: u32 = 1 << 18;
 /// A true-up line's inputs ([`TrueUp`]) are written, last.
 const H_TRUE_UP: u32 = 1 << 19;
+/// Where an interpolated table was read ([`Interpolation`]) is written, after a true-up's
+/// inputs.
+const H_CURVE: u32 = 1 << 20;
 
 // A tier slice's head: its band above these bits.
 const S_AMOUNT: u64 = 1;
@@ -387,6 +391,8 @@ pub(crate) struct TraceParts<'a> {
     pub team_reports: &'a [TeamReport],
     /// A true-up line's inputs.
     pub true_up: Option<TrueUp>,
+    /// Where an interpolated table was read.
+    pub interpolation: Option<Interpolation>,
 }
 
 /// A team commission input as the evaluator holds it: its reports are a range of a shared list.
@@ -436,7 +442,8 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         | bit(!rounded_follows, H_ROUNDED)
         | bit(!unrounded_follows, H_UNROUNDED)
         | bit(t.slices_cut, H_CUT)
-        | bit(t.true_up.is_some(), H_TRUE_UP);
+        | bit(t.true_up.is_some(), H_TRUE_UP)
+        | bit(t.interpolation.is_some(), H_CURVE);
     let rule = match t.rounding {
         Some(r) if facts.is_some_and(|f| f.rounding == r) => {
             head |= H_RULE;
@@ -601,6 +608,11 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         w.dec(u.year_to_date);
         w.dec(u.earlier);
         w.dec(u.this_period);
+    }
+    if let Some(c) = t.interpolation {
+        for v in [c.key, c.lower.at, c.lower.value, c.upper.at, c.upper.value] {
+            w.dec(v);
+        }
     }
 }
 
@@ -870,6 +882,17 @@ fn read(r: &mut RecordReader, t: &mut Trace, facts: Option<&Facts>) -> Option<()
             this_period: r.dec()?,
         });
     }
+    if has(H_CURVE) {
+        let key = r.dec()?;
+        let mut anchor = || -> Option<Anchor> {
+            Some(Anchor {
+                at: r.dec()?,
+                value: r.dec()?,
+            })
+        };
+        let (lower, upper) = (anchor()?, anchor()?);
+        t.interpolation = Some(Interpolation { key, lower, upper });
+    }
     Some(())
 }
 
@@ -1015,6 +1038,7 @@ mod tests {
             team: &team,
             team_reports: &team_reports,
             true_up: None,
+            interpolation: None,
         };
         let t = round_trip(&parts);
         assert_eq!(t.basis, Some(d("100.50")));
@@ -1061,6 +1085,7 @@ mod tests {
             team: &[],
             team_reports: &[],
             true_up: None,
+            interpolation: None,
         };
         let t = round_trip(&parts);
         assert_eq!(t.rounded.to_string(), "0.00");
@@ -1094,6 +1119,7 @@ mod tests {
                 team: &[],
                 team_reports: &[],
                 true_up: None,
+                interpolation: None,
             },
         );
         let cut = &bytes[..bytes.len() - 1];
@@ -1157,6 +1183,16 @@ mod tests {
                 x(u.this_period)
             ));
         }
+        if let Some(c) = t.interpolation {
+            v.push(format!(
+                "interpolation {} {} {} {} {}",
+                x(c.key),
+                x(c.lower.at),
+                x(c.lower.value),
+                x(c.upper.at),
+                x(c.upper.value)
+            ));
+        }
         v
     }
 
@@ -1188,6 +1224,7 @@ mod tests {
                 })
                 .collect(),
             true_up: p.true_up,
+            interpolation: p.interpolation,
         }
     }
 
@@ -1257,6 +1294,7 @@ mod tests {
             team: &[],
             team_reports: &[],
             true_up: None,
+            interpolation: None,
         };
         let mut bytes = Vec::new();
         encode(&mut bytes, &parts);
@@ -1412,6 +1450,7 @@ mod tests {
                     team: &[],
                     team_reports: &[],
                     true_up: None,
+                    interpolation: None,
                 };
                 let t = round_trip(&parts);
                 assert_eq!(exact(&t), exact(&expected(&parts)), "{rounding:?}");
@@ -1514,6 +1553,7 @@ mod tests {
         team: Vec<RawTeam>,
         reports: Vec<TeamReport>,
         true_up: Option<TrueUp>,
+        interpolation: Option<Interpolation>,
     }
 
     impl Case {
@@ -1672,6 +1712,17 @@ mod tests {
                     earlier: g.dec(),
                     this_period: g.dec(),
                 }),
+                interpolation: g.chance(20).then(|| Interpolation {
+                    key: g.dec(),
+                    lower: Anchor {
+                        at: g.dec(),
+                        value: g.dec(),
+                    },
+                    upper: Anchor {
+                        at: g.dec(),
+                        value: g.dec(),
+                    },
+                }),
             }
         }
 
@@ -1696,6 +1747,7 @@ mod tests {
                 team: &self.team,
                 team_reports: &self.reports,
                 true_up: self.true_up,
+                interpolation: self.interpolation,
             }
         }
     }

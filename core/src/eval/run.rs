@@ -9,8 +9,8 @@ use super::expr::{
 };
 use super::index::{Hierarchy, LineIndex, PayeeLines, Reports, TeamWalk};
 use super::tiers::{
-    band_keys, band_of, graduated, graduated_small, interpolate, small_bands, whole, SmallBand,
-    UBand,
+    anchors_around, band_keys, band_of, graduated, graduated_small, interpolate, small_bands,
+    whole, SmallBand, UBand,
 };
 use crate::dataset::{Column, Dataset};
 use crate::exact::{self, Small};
@@ -18,8 +18,8 @@ use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
 use crate::results::{
-    Accrued, ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice,
-    TeamReport, Total, TrueUp, NO_TRACE, PLAN_COMPONENT,
+    Accrued, Anchor, ComponentTotal, GateStep, Interpolation, LimitStep, Line, LineKind,
+    MultiplierStep, Slice, TeamReport, Total, TrueUp, NO_TRACE, PLAN_COMPONENT,
 };
 use crate::tape::{self, RawTeam, TraceParts};
 use rust_decimal::Decimal;
@@ -87,6 +87,8 @@ pub(crate) struct PayeeOut {
     pub team_reports: Vec<TeamReport>,
     /// True-up lines' inputs ([`RawTrace::true_up`] indexes it).
     pub true_ups: Vec<TrueUp>,
+    /// Where interpolated lines read their table ([`Meta::curve`] indexes it).
+    pub curves: Vec<Interpolation>,
     /// One line's limit steps, gathered for encoding.
     steps: Vec<LimitStep>,
 }
@@ -255,6 +257,8 @@ struct Meta {
     /// The slices were not gathered: the trace cuts them again from the basis
     /// ([`TraceParts::slices_cut`]).
     slices_cut: bool,
+    /// Where an interpolated table was read, in [`PayeeOut::curves`].
+    curve: Span,
 }
 
 impl Meta {
@@ -390,7 +394,7 @@ fn values_match(k: &Value, v: &Value) -> bool {
 
 /// An interpolated line's raw amount for anchor value `v`: money anchors pay `v`, rate
 /// anchors `v` times the line's basis.
-fn interpolated_line(t: &CTiers, e: &Elig, v: Decimal) -> R<(Meta, Decimal)> {
+fn interpolated_line(t: &CTiers, e: &Elig, v: Decimal, curve: Span) -> R<(Meta, Decimal)> {
     let (raw, rate) = if t.anchors_are_money {
         (v, None)
     } else {
@@ -399,9 +403,30 @@ fn interpolated_line(t: &CTiers, e: &Elig, v: Decimal) -> R<(Meta, Decimal)> {
     let meta = Meta {
         basis: Some(e.basis),
         rate,
+        curve,
         ..Meta::default()
     };
     Ok((meta, raw))
+}
+
+impl PayeeOut {
+    /// Records where an interpolated table was read at `key` (when tracing): the span of
+    /// [`PayeeOut::curves`] the line's [`Meta::curve`] takes.
+    fn read_curve(&mut self, trace: bool, anchors: &[(Decimal, Decimal)], key: Decimal) -> Span {
+        match anchors_around(anchors, key).filter(|_| trace) {
+            Some([lower, upper]) => {
+                let at = self.curves.len();
+                let anchor = |(at, value)| Anchor { at, value };
+                self.curves.push(Interpolation {
+                    key,
+                    lower: anchor(lower),
+                    upper: anchor(upper),
+                });
+                span_from(at, at + 1)
+            }
+            None => Span::default(),
+        }
+    }
 }
 
 /// A tier table being paid: its compiled form, its bands in basis units (rates resolved for
@@ -493,6 +518,7 @@ impl<'a> Engine<'a> {
             out.team.clear();
             out.team_reports.clear();
             out.true_ups.clear();
+            out.curves.clear();
             let fail = |fault| PayeeFail {
                 fault,
                 period: Some(slot.period),
@@ -1100,6 +1126,7 @@ impl<'a> Engine<'a> {
                         team: t.team.of(&out.team),
                         team_reports: &out.team_reports,
                         true_up: t.true_up.of(&out.true_ups).first().copied(),
+                        interpolation: t.meta.curve.of(&out.curves).first().copied(),
                     },
                 );
             }
@@ -1784,9 +1811,10 @@ impl<'a> Engine<'a> {
     ) -> R<()> {
         let t = table.t;
         let anchors = std::mem::take(&mut sc.anchors);
-        let res = self.pay_each_line(cc, cx, sc, out, |e, _, _| {
+        let res = self.pay_each_line(cc, cx, sc, out, |e, _, out| {
             let v = interpolate(&anchors, e.basis, t.source)?;
-            interpolated_line(t, e, v)
+            let curve = out.read_curve(self.trace, &anchors, e.basis);
+            interpolated_line(t, e, v, curve)
         });
         sc.anchors = anchors;
         res
@@ -1809,14 +1837,16 @@ impl<'a> Engine<'a> {
             interpolate(&anchors, key, t.source).and_then(|v| {
                 let meta = Meta {
                     basis: Some(key),
+                    curve: out.read_curve(self.trace, &anchors, key),
                     ..Meta::default()
                 };
                 self.finish(cc, sc, out, cx, PricedLine::period(meta, v))
             })
         } else {
-            self.pay_each_line(cc, cx, sc, out, |e, _, _| {
+            self.pay_each_line(cc, cx, sc, out, |e, _, out| {
                 let v = interpolate(&anchors, key, t.source)?;
-                interpolated_line(t, e, v)
+                let curve = out.read_curve(self.trace, &anchors, key);
+                interpolated_line(t, e, v, curve)
             })
         };
         sc.anchors = anchors;
