@@ -230,13 +230,13 @@ const STAGES: [RoundingStage; 3] = [
 /// Equal values can differ in scale (2.5 and 2.50): only an identical value (same mantissa,
 /// scale and sign) is left out.
 #[inline]
-fn identical(a: Decimal, b: Decimal) -> bool {
+pub(crate) fn identical(a: Decimal, b: Decimal) -> bool {
     u128::from_le_bytes(a.serialize()) == u128::from_le_bytes(b.serialize())
 }
 
 /// What a tier slice pays when its amount follows from the rest: the flat amount, or
 /// rate × (hi − lo); `None` when that is not representable.
-fn slice_amount(flat: bool, lo: Decimal, hi: Decimal, rate: Decimal) -> Option<Decimal> {
+pub(crate) fn slice_amount(flat: bool, lo: Decimal, hi: Decimal, rate: Decimal) -> Option<Decimal> {
     if flat {
         Some(rate)
     } else {
@@ -313,7 +313,7 @@ const POW10: [u64; 20] = {
 /// is nothing to derive it from or a step is not representable. The encoder and the decoder
 /// both call this, on the same values.
 #[inline]
-fn derived_unrounded(
+pub(crate) fn derived_unrounded(
     basis: Option<Decimal>,
     rate: Option<Decimal>,
     slices: &[Slice],

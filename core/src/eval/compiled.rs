@@ -1,9 +1,8 @@
 //! The plan compiled against a dataset: expressions resolved, rate-table rows ordered by
 //! precedence, limits split by level, and the set of measures actually needed.
 
-use super::expr::{
-    fault, mark_deal_attrs, mark_measures, uses_line, CExpr, Compiler, Pred, Value, R,
-};
+use super::expr::{fault, mark_deal_attrs, mark_measures, uses_line, CExpr, Compiler, Value, R};
+use super::fast::Pred;
 use crate::money::Rounding;
 use crate::period::DateRange;
 use crate::plan::{

@@ -62,12 +62,15 @@ pub(crate) fn overflow(src: SourceRef) -> Box<Fault> {
 }
 
 /// Checked helpers: a result that cannot be held exactly (`crate::exact`) is `R0102` at `src`.
+#[inline]
 pub(crate) fn add(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
     crate::exact::add(a, b).ok_or_else(|| overflow(src))
 }
+#[inline]
 pub(crate) fn sub(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
     crate::exact::sub(a, b).ok_or_else(|| overflow(src))
 }
+#[inline]
 pub(crate) fn mul(a: Decimal, b: Decimal, src: SourceRef) -> R<Decimal> {
     crate::exact::mul(a, b).ok_or_else(|| overflow(src))
 }
@@ -378,17 +381,17 @@ fn mark_measures_node(e: &CExpr, used: &mut [bool]) {
 
 /// The credit line an expression is evaluated on.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct LineCx {
+pub(crate) struct LineContext {
     pub deal: u32,
     pub share: Decimal,
-    /// Position of the line in the gathered columns of [`Cx::attrs`], or `u32::MAX` to read
+    /// Position of the line in the gathered columns of [`ExprContext::attrs`], or `u32::MAX` to read
     /// the dataset by deal row instead.
     pub pos: u32,
 }
 
 /// Per payee-period constants.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct PeriodCx {
+pub(crate) struct PeriodContext {
     pub start: Date,
     pub end: Date,
     pub quota: Decimal,
@@ -399,24 +402,24 @@ pub(crate) struct PeriodCx {
 
 /// Everything an expression can read.
 #[derive(Clone, Copy)]
-pub(crate) struct Cx<'a> {
+pub(crate) struct ExprContext<'a> {
     pub data: &'a Dataset,
     pub payee: u32,
-    pub line: Option<LineCx>,
+    pub line: Option<LineContext>,
     pub measures: &'a [Value],
     /// Deal attribute columns gathered in line order: the evaluated payee's lines
     /// ([`super::index::PayeeLines`]), or every line ([`super::index::LineIndex::all`]) for a
     /// report's line in a `direct`/`team` aggregate. Reading them by line position is
     /// sequential instead of a random access per deal.
     pub attrs: &'a [Option<Column>],
-    pub pc: &'a PeriodCx,
+    pub pc: &'a PeriodContext,
     pub proration: DayCount,
     pub ramp: &'a [Decimal],
 }
 
-impl<'a> Cx<'a> {
-    pub fn with_line(&self, line: LineCx) -> Cx<'a> {
-        Cx {
+impl<'a> ExprContext<'a> {
+    pub fn with_line(&self, line: LineContext) -> ExprContext<'a> {
+        ExprContext {
             line: Some(line),
             ..*self
         }
@@ -438,14 +441,18 @@ fn read_col(c: Option<&Column>, row: u32, src: SourceRef) -> R<Value> {
 /// The column of deal attribute `i` and the row to read for line `l`: the gathered copy by
 /// line position when there is one, else the dataset column by deal row.
 #[inline]
-fn deal_col<'c>(cx: &Cx<'c>, i: u32, l: LineCx) -> (Option<&'c Column>, u32) {
+pub(super) fn deal_col<'c>(
+    cx: &ExprContext<'c>,
+    i: u32,
+    l: LineContext,
+) -> (Option<&'c Column>, u32) {
     match cx.attrs.get(i as usize) {
         Some(Some(c)) if l.pos != u32::MAX => (Some(c), l.pos),
         _ => (cx.data.deals.attrs.get(i as usize), l.deal),
     }
 }
 
-fn no_line(src: SourceRef) -> Box<Fault> {
+pub(super) fn no_line(src: SourceRef) -> Box<Fault> {
     fault(
         "R0105",
         "a deal or credit field is read outside a credit line",
@@ -480,7 +487,7 @@ pub(crate) fn want_bool(v: Value, src: SourceRef) -> R<bool> {
 }
 
 /// Evaluates a decimal expression.
-pub(crate) fn eval_dec(e: &CExpr, cx: &Cx, src: SourceRef) -> R<Decimal> {
+pub(crate) fn eval_dec(e: &CExpr, cx: &ExprContext, src: SourceRef) -> R<Decimal> {
     // Fast paths for the hot shapes.
     match e {
         CExpr::Const(Value::Dec(d)) => Ok(*d),
@@ -514,21 +521,15 @@ pub(crate) fn credit_value(x: Decimal, share: Decimal, src: SourceRef) -> R<Deci
 }
 
 /// Evaluates a condition (absent = false).
-pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
-    // Fast paths for the shapes conditions are made of (`deal.flag`, `deal.x = "text"`,
-    // `deal.amount >= 100000`, `and`, `or`), without building intermediate values. Each gives
-    // what the general path gives, errors included; anything else takes the general path.
+pub(crate) fn eval_bool(e: &CExpr, cx: &ExprContext, src: SourceRef) -> R<bool> {
+    // The shapes conditions are made of (`deal.flag`, `deal.x = "text"`,
+    // `deal.amount >= 100000`, `and`, `or`) without building intermediate values: the deal
+    // field reads are fast paths ([`super::fast`]), which decline anything else.
     match e {
-        CExpr::Deal(i, s) => {
-            let l = cx.line.ok_or_else(|| no_line(*s))?;
-            match deal_col(cx, *i, l) {
-                (Some(Column::Bool(v)), row) => v
-                    .get(row as usize)
-                    .copied()
-                    .ok_or_else(|| fault("R0003", "row out of range in a data column", *s)),
-                _ => want_bool(eval(e, cx)?, src),
-            }
-        }
+        CExpr::Deal(i, s) => match super::fast::deal_flag(*i, *s, cx) {
+            Some(r) => r,
+            None => want_bool(eval(e, cx)?, src),
+        },
         CExpr::Binary(BinOp::And, a, b, s) => {
             let x = eval_bool(a, cx, *s)?;
             let y = eval_bool(b, cx, *s)?;
@@ -546,19 +547,23 @@ pub(crate) fn eval_bool(e: &CExpr, cx: &Cx, src: SourceRef) -> R<bool> {
             ) =>
         {
             if let (CExpr::Deal(i, ds), CExpr::Const(c)) = (a.as_ref(), b.as_ref()) {
-                if let Some(r) = deal_vs_const(*op, *i, *ds, c, cx) {
+                if let Some(r) = super::fast::deal_vs_const(*op, *i, *ds, c, cx) {
                     return r;
                 }
             }
             let x = eval(a, cx)?;
             let y = eval(b, cx)?;
-            cmp_values(*op, x, y, *s)
+            compare_values(*op, x, y, *s)
         }
         _ => want_bool(eval(e, cx)?, src),
     }
 }
 
-/// Whether comparison `op` (`=`, `!=`, `<`, `<=`, `>`, `>=`) holds for operands in order `o`.
+// The comparison rule, written once: the general path (`compare_values`) and every fast
+// path ([`super::fast`]) compare through these.
+
+/// Whether comparison `op` (`=`, `!=`, `<`, `<=`, `>`, `>=`) holds for operands in order `o`
+/// (false for any other operator).
 #[inline]
 fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
     use std::cmp::Ordering;
@@ -568,272 +573,43 @@ fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
         BinOp::Lt => o == Ordering::Less,
         BinOp::Le => o != Ordering::Greater,
         BinOp::Gt => o == Ordering::Greater,
-        _ => o != Ordering::Less,
-    }
-}
-
-/// A condition made only of deal fields compared with literals (`deal.flag`,
-/// `deal.text = "x"`, `deal.money >= 100000`, `and`, `or`), tested straight on the gathered
-/// columns ([`Cx::attrs`]) by line position: what [`eval_bool`] gives for such a condition,
-/// without building a context per line.
-#[derive(Debug, Clone)]
-pub(crate) enum Pred {
-    Flag(u32),
-    Text { col: u32, sym: Sym, eq: bool },
-    Dec { col: u32, op: BinOp, value: Decimal },
-    And(Box<Pred>, Box<Pred>),
-    Or(Box<Pred>, Box<Pred>),
-}
-
-impl Pred {
-    /// The fast form of `e`, when it has one (none under a [`CExpr::Deep`]: a fast form
-    /// recurses once per level on every line, without a stack check).
-    pub fn of(e: &CExpr) -> Option<Pred> {
-        guard(|| Pred::of_node(e))
-    }
-
-    fn of_node(e: &CExpr) -> Option<Pred> {
-        match e {
-            CExpr::Deal(i, _) => Some(Pred::Flag(*i)),
-            CExpr::Binary(BinOp::And, a, b, _) => {
-                Some(Pred::And(Box::new(Pred::of(a)?), Box::new(Pred::of(b)?)))
-            }
-            CExpr::Binary(BinOp::Or, a, b, _) => {
-                Some(Pred::Or(Box::new(Pred::of(a)?), Box::new(Pred::of(b)?)))
-            }
-            CExpr::Binary(op, a, b, _)
-                if matches!(
-                    op,
-                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-                ) =>
-            {
-                match (a.as_ref(), b.as_ref()) {
-                    (CExpr::Deal(col, _), CExpr::Const(Value::Text(sym)))
-                        if matches!(op, BinOp::Eq | BinOp::Ne) =>
-                    {
-                        Some(Pred::Text {
-                            col: *col,
-                            sym: *sym,
-                            eq: *op == BinOp::Eq,
-                        })
-                    }
-                    (CExpr::Deal(col, _), CExpr::Const(Value::Dec(value))) => Some(Pred::Dec {
-                        col: *col,
-                        op: *op,
-                        value: *value,
-                    }),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-
-    /// The condition for the line at `pos` of the gathered columns; `None` when a column is
-    /// not gathered, holds another type or is too short: the general path then decides (and
-    /// reports any error).
-    #[inline]
-    pub fn test(&self, attrs: &[Option<Column>], pos: usize) -> Option<bool> {
-        match self {
-            Pred::Flag(col) => match attrs.get(*col as usize)? {
-                Some(Column::Bool(v)) => v.get(pos).copied(),
-                _ => None,
-            },
-            Pred::Text { col, sym, eq } => match attrs.get(*col as usize)? {
-                Some(Column::Text(v)) => v.get(pos).map(|x| (x == sym) == *eq),
-                _ => None,
-            },
-            Pred::Dec { col, op, value } => match attrs.get(*col as usize)? {
-                Some(Column::Decimal(v)) => v
-                    .get(pos)
-                    .map(|x| holds(*op, crate::exact::cmp(*x, *value))),
-                _ => None,
-            },
-            Pred::And(a, b) => {
-                let x = a.test(attrs, pos)?;
-                Some(b.test(attrs, pos)? && x)
-            }
-            Pred::Or(a, b) => {
-                let x = a.test(attrs, pos)?;
-                Some(b.test(attrs, pos)? || x)
-            }
-        }
-    }
-
-    /// True when every column the condition reads is gathered, of the type it compares, with
-    /// at least `n` rows: then [`Pred::test`] answers for every position below `n`, and so
-    /// does the general path, without error (comparing a present flag, text or number cannot
-    /// fail), so [`Pred::fill`] may test both sides of `and`/`or` everywhere.
-    pub fn ready(&self, attrs: &[Option<Column>], n: usize) -> bool {
-        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
-        match self {
-            Pred::Flag(c) => matches!(col(c), Some(Column::Bool(v)) if v.len() >= n),
-            Pred::Text { col: c, .. } => matches!(col(c), Some(Column::Text(v)) if v.len() >= n),
-            Pred::Dec { col: c, .. } => {
-                matches!(col(c), Some(Column::Decimal(v)) if v.len() >= n)
-            }
-            Pred::And(a, b) | Pred::Or(a, b) => a.ready(attrs, n) && b.ready(attrs, n),
-        }
-    }
-
-    /// [`Pred::test`]'s answer at every position of `range`, written to `out` (cleared first),
-    /// for a condition that is [`Pred::ready`] for `range.end` rows: one pass per column, with
-    /// no branch per line. `and`/`or` test both sides everywhere (neither can fail on a ready
-    /// column, so the answers are the same); `spare` lends them a buffer per level.
-    pub fn fill(
-        &self,
-        attrs: &[Option<Column>],
-        range: std::ops::Range<usize>,
-        out: &mut Vec<bool>,
-        spare: &mut Vec<Vec<bool>>,
-    ) {
-        out.clear();
-        let n = range.len();
-        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
-        match self {
-            Pred::Flag(c) => {
-                if let Some(Column::Bool(v)) = col(c) {
-                    out.extend_from_slice(v.get(range).unwrap_or(&[]));
-                }
-            }
-            Pred::Text { col: c, sym, eq } => {
-                if let Some(Column::Text(v)) = col(c) {
-                    let v = v.get(range).unwrap_or(&[]);
-                    out.extend(v.iter().map(|x| (x == sym) == *eq));
-                }
-            }
-            Pred::Dec { col: c, op, value } => {
-                if let Some(Column::Decimal(v)) = col(c) {
-                    let v = v.get(range).unwrap_or(&[]);
-                    out.extend(v.iter().map(|x| holds(*op, crate::exact::cmp(*x, *value))));
-                }
-            }
-            Pred::And(a, b) | Pred::Or(a, b) => {
-                let and = matches!(self, Pred::And(..));
-                a.fill(attrs, range.clone(), out, spare);
-                if b.refine(attrs, range.start, out, and) {
-                    return;
-                }
-                let mut other = spare.pop().unwrap_or_default();
-                b.fill(attrs, range, &mut other, spare);
-                for (o, x) in out.iter_mut().zip(&other) {
-                    *o = if and { *o && *x } else { *o || *x };
-                }
-                spare.push(other);
-            }
-        }
-        // A column shorter than promised (never, once ready) reads as false.
-        out.resize(n, false);
-    }
-
-    /// For a leaf condition: `out[i] = out[i] && self` (`and`) or `out[i] || self` at every
-    /// position `first + i`, testing the leaf only where the answer is not yet decided, as a
-    /// short-circuit would. False (nothing done) for `and`/`or`, which `fill` combines whole,
-    /// and for a column that is missing or too short.
-    fn refine(&self, attrs: &[Option<Column>], first: usize, out: &mut [bool], and: bool) -> bool {
-        let col = |c: &u32| attrs.get(*c as usize).and_then(Option::as_ref);
-        let rows = first..first + out.len();
-        // Positions still open: true ones for `and`, false ones for `or`; each takes the
-        // leaf's answer.
-        fn each<T>(out: &mut [bool], v: &[T], and: bool, test: impl Fn(&T) -> bool) {
-            for (o, x) in out.iter_mut().zip(v) {
-                if *o == and {
-                    *o = test(x);
-                }
-            }
-        }
-        // A column missing or shorter than the range (never, once ready) is left to `fill`,
-        // which reads it as false.
-        match (self, self.leaf_col().and_then(col)) {
-            (Pred::Flag(_), Some(Column::Bool(v))) => match v.get(rows) {
-                Some(v) => each(out, v, and, |x| *x),
-                None => return false,
-            },
-            (Pred::Text { sym, eq, .. }, Some(Column::Text(v))) => match v.get(rows) {
-                Some(v) => each(out, v, and, |x| (x == sym) == *eq),
-                None => return false,
-            },
-            (Pred::Dec { op, value, .. }, Some(Column::Decimal(v))) => match v.get(rows) {
-                Some(v) => each(out, v, and, |x| holds(*op, crate::exact::cmp(*x, *value))),
-                None => return false,
-            },
-            _ => return false,
-        }
-        true
-    }
-
-    /// The column a leaf condition reads; `None` for `and`/`or`.
-    fn leaf_col(&self) -> Option<&u32> {
-        match self {
-            Pred::Flag(c) | Pred::Text { col: c, .. } | Pred::Dec { col: c, .. } => Some(c),
-            Pred::And(..) | Pred::Or(..) => None,
-        }
-    }
-}
-
-/// `deal.x op constant` read straight from the column, for a text column compared with `=` or
-/// `!=` and a number column compared any way; `None` for every other case (general path).
-#[inline]
-fn deal_vs_const(op: BinOp, i: u32, s: SourceRef, c: &Value, cx: &Cx) -> Option<R<bool>> {
-    let Some(l) = cx.line else {
-        return Some(Err(no_line(s)));
-    };
-    let (col, row) = deal_col(cx, i, l);
-    let missing = || fault("R0003", "row out of range in a data column", s);
-    match (col, c) {
-        (Some(Column::Text(v)), Value::Text(t)) if matches!(op, BinOp::Eq | BinOp::Ne) => Some(
-            v.get(row as usize)
-                .map(|x| (x == t) == (op == BinOp::Eq))
-                .ok_or_else(missing),
-        ),
-        (Some(Column::Decimal(v)), Value::Dec(d)) => Some(
-            v.get(row as usize)
-                .map(|x| holds(op, crate::exact::cmp(*x, *d)))
-                .ok_or_else(missing),
-        ),
-        _ => None,
-    }
-}
-
-fn cmp_values(op: BinOp, a: Value, b: Value, src: SourceRef) -> R<bool> {
-    use std::cmp::Ordering;
-    let ord: Option<Ordering> = match (a, b) {
-        (Value::Absent, Value::Absent) => {
-            return Ok(match op {
-                BinOp::Eq => true,
-                BinOp::Ne => false,
-                _ => false,
-            })
-        }
-        (Value::Absent, _) | (_, Value::Absent) => return Ok(op == BinOp::Ne),
-        (Value::Dec(x), Value::Dec(y)) => Some(x.cmp(&y)),
-        (Value::Date(x), Value::Date(y)) => Some(x.cmp(&y)),
-        (Value::Text(x), Value::Text(y)) => {
-            return match op {
-                BinOp::Eq => Ok(x == y),
-                BinOp::Ne => Ok(x != y),
-                _ => Err(type_err("text can only be compared with = and !=", src)),
-            }
-        }
-        (Value::Bool(x), Value::Bool(y)) => {
-            return match op {
-                BinOp::Eq => Ok(x == y),
-                BinOp::Ne => Ok(x != y),
-                _ => Err(type_err("booleans can only be compared with = and !=", src)),
-            }
-        }
-        _ => None,
-    };
-    let o = ord.ok_or_else(|| type_err("comparison of different types", src))?;
-    Ok(match op {
-        BinOp::Eq => o == Ordering::Equal,
-        BinOp::Ne => o != Ordering::Equal,
-        BinOp::Lt => o == Ordering::Less,
-        BinOp::Le => o != Ordering::Greater,
-        BinOp::Gt => o == Ordering::Greater,
         BinOp::Ge => o != Ordering::Less,
         _ => false,
-    })
+    }
+}
+
+/// Two decimals compared by value (`2.5 = 2.50`, `-0 = 0`).
+#[inline]
+pub(super) fn compare_dec(op: BinOp, a: Decimal, b: Decimal) -> bool {
+    holds(op, crate::exact::cmp(a, b))
+}
+
+/// Text or flags compared for equality: `=` when `eq`, else `!=` (they have no order).
+#[inline]
+pub(super) fn compare_eq<T: PartialEq>(eq: bool, a: T, b: T) -> bool {
+    (a == b) == eq
+}
+
+/// Two values compared: absent equals absent and nothing else (`!=` with a value is true,
+/// every other comparison false); text and flags only with `=`/`!=`, and values of two types
+/// not at all (`R0104`).
+fn compare_values(op: BinOp, a: Value, b: Value, src: SourceRef) -> R<bool> {
+    let equality = matches!(op, BinOp::Eq | BinOp::Ne);
+    match (a, b) {
+        (Value::Absent, Value::Absent) => Ok(op == BinOp::Eq),
+        (Value::Absent, _) | (_, Value::Absent) => Ok(op == BinOp::Ne),
+        (Value::Dec(x), Value::Dec(y)) => Ok(compare_dec(op, x, y)),
+        (Value::Date(x), Value::Date(y)) => Ok(holds(op, x.cmp(&y))),
+        (Value::Text(x), Value::Text(y)) if equality => Ok(compare_eq(op == BinOp::Eq, x, y)),
+        (Value::Bool(x), Value::Bool(y)) if equality => Ok(compare_eq(op == BinOp::Eq, x, y)),
+        (Value::Text(_), Value::Text(_)) => {
+            Err(type_err("text can only be compared with = and !=", src))
+        }
+        (Value::Bool(_), Value::Bool(_)) => {
+            Err(type_err("booleans can only be compared with = and !=", src))
+        }
+        _ => Err(type_err("comparison of different types", src)),
+    }
 }
 
 /// 30/360 (US) day count from `a` to `b`.
@@ -859,7 +635,7 @@ fn days_360(a: Date, b: Date) -> i64 {
 }
 
 /// Active days of the payee in the period and the period's days, under the day count.
-pub(crate) fn active_fraction(cx: &Cx) -> (i64, i64) {
+pub(crate) fn active_fraction(cx: &ExprContext) -> (i64, i64) {
     let pc = cx.pc;
     let s = match pc.payee_start {
         Some(d) if d > pc.start => d,
@@ -898,7 +674,7 @@ pub(crate) fn ramp_factor(ramp: &[Decimal], tenure: i64) -> Decimal {
 }
 
 /// Evaluates an expression.
-pub(crate) fn eval(e: &CExpr, cx: &Cx) -> R<Value> {
+pub(crate) fn eval(e: &CExpr, cx: &ExprContext) -> R<Value> {
     match e {
         CExpr::Const(v) => Ok(*v),
         CExpr::Deal(i, s) => {
@@ -959,7 +735,7 @@ pub(crate) fn eval(e: &CExpr, cx: &Cx) -> R<Value> {
                 BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                     let x = eval(a, cx)?;
                     let y = eval(b, cx)?;
-                    Ok(Value::Bool(cmp_values(*op, x, y, s)?))
+                    Ok(Value::Bool(compare_values(*op, x, y, s)?))
                 }
                 BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                     let x = eval(a, cx)?;
@@ -1020,7 +796,7 @@ fn arith(op: BinOp, x: Value, y: Value, s: SourceRef) -> R<Value> {
     }
 }
 
-fn call(f: Func, args: &[CExpr], cx: &Cx, s: SourceRef) -> R<Value> {
+fn call(f: Func, args: &[CExpr], cx: &ExprContext, s: SourceRef) -> R<Value> {
     let arg = |i: usize| -> R<Value> {
         match args.get(i) {
             Some(a) => eval(a, cx),
@@ -1038,7 +814,7 @@ fn call(f: Func, args: &[CExpr], cx: &Cx, s: SourceRef) -> R<Value> {
                 best = Some(match best {
                     None => v,
                     Some(b) => {
-                        let less = cmp_values(BinOp::Lt, v, b, s)?;
+                        let less = compare_values(BinOp::Lt, v, b, s)?;
                         if less == (f == Func::Min) {
                             v
                         } else {
@@ -1129,101 +905,5 @@ mod tests {
             let want = crate::exact::mul(x, share);
             proptest::prop_assert_eq!(got.map(|d| d.serialize()), want.map(|d| d.serialize()));
         }
-    }
-
-    /// Three lines: flag, text symbol and amount columns as gathered.
-    fn attrs() -> Vec<Option<Column>> {
-        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
-        vec![
-            Some(Column::Bool(vec![true, false, true])),
-            Some(Column::Text(vec![7, 8, 7])),
-            Some(Column::Decimal(vec![d("100000"), d("99999.99"), d("5.00")])),
-            None,
-        ]
-    }
-
-    fn leaf_text(eq: bool) -> Pred {
-        Pred::Text { col: 1, sym: 7, eq }
-    }
-
-    fn leaf_dec() -> Pred {
-        Pred::Dec {
-            col: 2,
-            op: BinOp::Ge,
-            value: Decimal::from(100_000),
-        }
-    }
-
-    /// A condition is ready when each column it reads is gathered with its type and enough
-    /// rows; its answers over a range (`fill`) are then `test`'s at every position.
-    #[test]
-    fn ready_conditions_answer_as_test_does() {
-        let a = attrs();
-        let and = |x: Pred, y: Pred| Pred::And(Box::new(x), Box::new(y));
-        let or = |x: Pred, y: Pred| Pred::Or(Box::new(x), Box::new(y));
-        let preds = [
-            Pred::Flag(0),
-            leaf_text(true),
-            leaf_text(false),
-            leaf_dec(),
-            and(leaf_text(true), leaf_dec()),
-            and(leaf_dec(), Pred::Flag(0)),
-            or(leaf_text(false), leaf_dec()),
-            or(Pred::Flag(0), and(leaf_text(true), leaf_dec())),
-        ];
-        let want = [
-            [true, false, true],
-            [true, false, true],
-            [false, true, false],
-            [true, false, false],
-            [true, false, false],
-            [true, false, false],
-            [true, true, false],
-            [true, false, true],
-        ];
-        let (mut filled, mut spare) = (Vec::new(), Vec::new());
-        for (p, w) in preds.iter().zip(want) {
-            assert!(p.ready(&a, 3));
-            for (pos, expected) in w.into_iter().enumerate() {
-                assert_eq!(p.test(&a, pos), Some(expected));
-            }
-            p.fill(&a, 0..3, &mut filled, &mut spare);
-            assert_eq!(filled, w);
-            // Any range of positions, the buffers reused.
-            p.fill(&a, 1..3, &mut filled, &mut spare);
-            assert_eq!(filled, w[1..]);
-        }
-        // A range past a column's end (never once ready) reads as false throughout, on
-        // either side of an `and`/`or`.
-        for p in [
-            Pred::Flag(0),
-            and(Pred::Flag(0), leaf_text(true)),
-            and(leaf_text(true), Pred::Flag(0)),
-            or(leaf_text(false), Pred::Flag(0)),
-        ] {
-            p.fill(&a, 0..5, &mut filled, &mut spare);
-            assert_eq!(filled, [false; 5][..], "{p:?}");
-        }
-        // Not ready: too few rows, a column not gathered, a column of another type, on either
-        // side of an `and`.
-        assert!(!Pred::Flag(0).ready(&a, 4));
-        assert!(!Pred::Flag(3).ready(&a, 1));
-        assert!(!Pred::Flag(1).ready(&a, 1));
-        assert!(!Pred::Dec {
-            col: 0,
-            op: BinOp::Eq,
-            value: Decimal::ONE
-        }
-        .ready(&a, 1));
-        assert!(!and(leaf_dec(), Pred::Flag(9)).ready(&a, 1));
-        assert!(!or(
-            Pred::Text {
-                col: 2,
-                sym: 7,
-                eq: true
-            },
-            Pred::Flag(0)
-        )
-        .ready(&a, 1));
     }
 }

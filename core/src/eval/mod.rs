@@ -123,6 +123,7 @@
 
 pub(crate) mod compiled;
 mod expr;
+mod fast;
 mod index;
 mod run;
 pub mod tiers;

@@ -4,15 +4,13 @@ use super::compiled::{
     CComp, CKey, CLimit, CMeasureKind, CPay, CPayout, CPlan, CRate, CTable, CTiers, CUnit, CVersion,
 };
 use super::expr::{
-    add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, CExpr, Cx, Fault,
-    LineCx, PeriodCx, Value, R,
+    add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, ExprContext, Fault,
+    LineContext, PeriodContext, Value, R,
 };
+use super::fast;
 use super::index::{Hierarchy, LineIndex, PayeeLines, Reports, TeamWalk};
-use super::tiers::{
-    anchors_around, band_keys, band_of, graduated, graduated_small, interpolate, small_bands,
-    whole, SmallBand, UBand,
-};
-use crate::dataset::{Column, Dataset};
+use super::tiers::{anchors_around, band_keys, band_of, graduated, interpolate, whole, UBand};
+use crate::dataset::Dataset;
 use crate::exact::{self, Small};
 use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
@@ -25,7 +23,7 @@ use crate::tape::{self, RawTeam, TraceParts};
 use rust_decimal::Decimal;
 use std::ops::Range;
 
-const NONE: u32 = u32::MAX;
+pub(super) const NONE: u32 = u32::MAX;
 
 /// One evaluated period.
 #[derive(Debug, Clone, Copy)]
@@ -87,7 +85,7 @@ pub(crate) struct PayeeOut {
     pub team_reports: Vec<TeamReport>,
     /// True-up lines' inputs ([`RawTrace::true_up`] indexes it).
     pub true_ups: Vec<TrueUp>,
-    /// Where interpolated lines read their table ([`Meta::curve`] indexes it).
+    /// Where interpolated lines read their table ([`PricingTrace::curve`] indexes it).
     pub curves: Vec<Interpolation>,
     /// One line's limit steps, gathered for encoding.
     steps: Vec<LimitStep>,
@@ -95,12 +93,12 @@ pub(crate) struct PayeeOut {
 
 /// A range `start..start + len` in one of the trace vectors of [`PayeeOut`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Span {
+pub(crate) struct TracePartRange {
     pub start: u32,
     pub len: u32,
 }
 
-impl Span {
+impl TracePartRange {
     /// The elements of `all` this span covers (empty when out of range).
     fn of<'s, T>(&self, all: &'s [T]) -> &'s [T] {
         let s = self.start as usize;
@@ -111,50 +109,50 @@ impl Span {
 
 /// A line's trace while its period is evaluated (spans into [`PayeeOut`]'s trace vectors).
 #[derive(Debug, Clone, Copy)]
-struct RawTrace {
+pub(super) struct RawTrace {
     /// What was known when the raw amount was produced.
-    meta: Meta,
-    multipliers: Span,
-    gates: Span,
-    unrounded: Decimal,
-    rounded: Decimal,
-    rounding: Option<Rounding>,
+    pub(super) pricing: PricingTrace,
+    pub(super) multipliers: TracePartRange,
+    pub(super) gates: TracePartRange,
+    pub(super) unrounded: Decimal,
+    pub(super) rounded: Decimal,
+    pub(super) rounding: Option<Rounding>,
     /// `rounded` is `rounding` applied to `unrounded` ([`TraceParts::rounded_by_rule`]).
-    rounded_by_rule: bool,
+    pub(super) rounded_by_rule: bool,
     /// `unrounded` follows from the slices and multipliers
     /// ([`TraceParts::unrounded_follows`]).
-    unrounded_follows: bool,
-    team: Span,
+    pub(super) unrounded_follows: bool,
+    pub(super) team: TracePartRange,
     /// A true-up line's inputs, in [`PayeeOut::true_ups`].
-    true_up: Span,
+    pub(super) true_up: TracePartRange,
 }
 
 impl RawTrace {
     fn empty() -> RawTrace {
         RawTrace {
-            meta: Meta::default(),
-            multipliers: Span::default(),
-            gates: Span::default(),
+            pricing: PricingTrace::default(),
+            multipliers: TracePartRange::default(),
+            gates: TracePartRange::default(),
             unrounded: Decimal::ZERO,
             rounded: Decimal::ZERO,
             rounding: None,
             rounded_by_rule: false,
             unrounded_follows: false,
-            team: Span::default(),
-            true_up: Span::default(),
+            team: TracePartRange::default(),
+            true_up: TracePartRange::default(),
         }
     }
 }
 
 /// A line while its period is evaluated.
 #[derive(Debug, Clone, Copy)]
-struct RawLine {
-    component: u32,
-    deal: Option<u32>,
-    kind: LineKind,
-    share: Decimal,
-    amount: Decimal,
-    trace: RawTrace,
+pub(super) struct RawLine {
+    pub(super) component: u32,
+    pub(super) deal: Option<u32>,
+    pub(super) kind: LineKind,
+    pub(super) share: Decimal,
+    pub(super) amount: Decimal,
+    pub(super) trace: RawTrace,
 }
 
 pub(crate) struct PayeeFail {
@@ -162,23 +160,28 @@ pub(crate) struct PayeeFail {
     pub period: Option<Period>,
 }
 
+/// A line of the period being evaluated, in its work list: priced, with its component
+/// limits applied, waiting for the plan's limits and emission.
 #[derive(Debug, Clone, Copy)]
-struct WLine {
+pub(super) struct PendingLine {
     /// Position among the payee's lines ([`PayeeLines`]), or NONE for period-level lines.
-    pos: u32,
+    pub(super) pos: u32,
     /// Local component index, or NONE for plan-level lines.
-    comp: u32,
-    line: RawLine,
-    head: u32,
-    tail: u32,
+    pub(super) comp: u32,
+    pub(super) line: RawLine,
+    /// The line's limit steps, a chain through [`Scratch::steps`] (NONE when it has none).
+    pub(super) first_step: u32,
+    pub(super) last_step: u32,
 }
 
+/// A credit line a line-level component pays (it passed the window and eligibility), with
+/// its basis.
 #[derive(Debug, Clone, Copy)]
-struct Elig {
-    pos: u32,
-    deal: u32,
-    share: Decimal,
-    basis: Decimal,
+pub(super) struct EligibleLine {
+    pub(super) pos: u32,
+    pub(super) deal: u32,
+    pub(super) share: Decimal,
+    pub(super) basis: Decimal,
 }
 
 /// What one worker reuses from payee to payee: the payee's gathered lines and the
@@ -219,56 +222,69 @@ impl TracePartsScratch {
 }
 
 #[derive(Default)]
-struct Scratch {
-    work: Vec<WLine>,
-    order: Vec<u32>,
-    runs: Vec<(u32, u32)>,
-    elig: Vec<Elig>,
-    bands: Vec<UBand>,
+pub(super) struct Scratch {
+    pub(super) work: Vec<PendingLine>,
+    pub(super) order: Vec<u32>,
+    pub(super) runs: Vec<(u32, u32)>,
+    pub(super) elig: Vec<EligibleLine>,
+    pub(super) bands: Vec<UBand>,
     /// What [`band_keys`] returned for `bands`.
-    band_scale: Option<u32>,
-    /// `bands` as small decimals ([`Engine::graduated_running_small`]).
-    small_bands: Vec<SmallBand>,
-    anchors: Vec<(Decimal, Decimal)>,
-    keyvals: Vec<Value>,
-    steps: Vec<(LimitStep, u32)>,
-    measures: Vec<Value>,
-    comp_sums: Vec<(Decimal, bool)>,
+    pub(super) band_scale: Option<u32>,
+    /// `bands` as small decimals ([`fast::graduated_running`]).
+    pub(super) small_bands: Vec<fast::SmallBand>,
+    pub(super) anchors: Vec<(Decimal, Decimal)>,
+    pub(super) keyvals: Vec<Value>,
+    pub(super) steps: Vec<(LimitStep, u32)>,
+    pub(super) measures: Vec<Value>,
+    pub(super) comp_sums: Vec<(Decimal, bool)>,
     /// A fast condition's answer per line in range ([`Pred::fill`]), and buffers it borrows.
-    tested: Vec<bool>,
-    tested_spare: Vec<Vec<bool>>,
+    pub(super) tested: Vec<bool>,
+    pub(super) tested_spare: Vec<Vec<bool>>,
     /// Team commission inputs of the current payee-period ([`PayeeOut::team`]).
-    team_span: Span,
+    pub(super) team_range: TracePartRange,
     /// The team of the payee being evaluated, walked once for all its periods.
-    team_walk: TeamWalk,
+    pub(super) team_walk: TeamWalk,
 }
 
-/// Trace facts known when a raw amount is produced.
+/// How a raw amount was priced (basis, rate, row, band, slices): the part of a line's trace
+/// known when the amount is produced.
 #[derive(Debug, Default, Clone, Copy)]
-struct Meta {
-    basis: Option<Decimal>,
-    rate: Option<Decimal>,
-    row: Option<u32>,
-    band: Option<u32>,
-    slices: Span,
+pub(super) struct PricingTrace {
+    pub(super) basis: Option<Decimal>,
+    pub(super) rate: Option<Decimal>,
+    pub(super) row: Option<u32>,
+    pub(super) band: Option<u32>,
+    pub(super) slices: TracePartRange,
     /// Every slice's amount is its rate × (hi − lo), as [`graduated`] computes it for a
     /// non-negative interval of a decimal key ([`TraceParts::slice_amounts_follow`]).
-    slices_follow: bool,
+    pub(super) slices_follow: bool,
     /// The slices were not gathered: the trace cuts them again from the basis
     /// ([`TraceParts::slices_cut`]).
-    slices_cut: bool,
+    pub(super) slices_cut: bool,
     /// Where an interpolated table was read, in [`PayeeOut::curves`].
-    curve: Span,
+    pub(super) curve: TracePartRange,
 }
 
-impl Meta {
-    /// A graduated tier's line: its basis, its slices and whether their amounts follow.
-    fn graduated(basis: Decimal, slices: Span, slices_follow: bool) -> Meta {
-        Meta {
+impl PricingTrace {
+    /// A graduated tier's line: its basis, its slices (`all[since..]`) and whether their
+    /// amounts follow.
+    pub(super) fn graduated(
+        basis: Decimal,
+        since: usize,
+        all: &[Slice],
+        slices_follow: bool,
+    ) -> PricingTrace {
+        let slices = part_range(since, all.len());
+        debug_assert!(
+            !slices_follow || trust::slice_amounts_follow(slices.of(all)),
+            "slice_amounts_follow claimed for slices {:?}",
+            slices.of(all)
+        );
+        PricingTrace {
             basis: Some(basis),
             slices,
             slices_follow,
-            ..Meta::default()
+            ..PricingTrace::default()
         }
     }
 }
@@ -281,48 +297,49 @@ struct PricedLine {
     deal: Option<u32>,
     share: Decimal,
     kind: LineKind,
-    meta: Meta,
+    pricing: PricingTrace,
     /// The amount before multipliers, rounding and limits.
     raw: Decimal,
 }
 
 impl PricedLine {
     /// A deal line of eligible credit line `e`.
-    fn deal(e: &Elig, meta: Meta, raw: Decimal) -> PricedLine {
+    fn deal(e: &EligibleLine, pricing: PricingTrace, raw: Decimal) -> PricedLine {
         PricedLine {
             pos: e.pos,
             deal: Some(e.deal),
             share: e.share,
             kind: LineKind::Deal,
-            meta,
+            pricing,
             raw,
         }
     }
 
     /// A period-level line (no deal, share 1).
-    fn period(meta: Meta, raw: Decimal) -> PricedLine {
+    fn period(pricing: PricingTrace, raw: Decimal) -> PricedLine {
         PricedLine {
             pos: NONE,
             deal: None,
             share: Decimal::ONE,
             kind: LineKind::Period,
-            meta,
+            pricing,
             raw,
         }
     }
 }
 
-struct CompCtx<'c> {
-    comp: &'c CComp,
-    ci: u32,
-    pass: bool,
-    gates: Span,
-    rounding: Rounding,
+/// The component being run, as [`Engine::finish`] reads it for each of its lines.
+pub(super) struct ComponentContext<'c> {
+    pub(super) comp: &'c CComp,
+    pub(super) ci: u32,
+    pub(super) pass: bool,
+    pub(super) gates: TracePartRange,
+    pub(super) rounding: Rounding,
 }
 
 /// The expression context of one eligible credit line.
-fn line_cx<'a>(cx: &Cx<'a>, e: &Elig) -> Cx<'a> {
-    cx.with_line(LineCx {
+pub(super) fn line_context<'a>(cx: &ExprContext<'a>, e: &EligibleLine) -> ExprContext<'a> {
+    cx.with_line(LineContext {
         deal: e.deal,
         share: e.share,
         pos: e.pos,
@@ -353,8 +370,8 @@ fn at_deal(deal: u32) -> impl Fn(Box<Fault>) -> Box<Fault> {
     }
 }
 
-fn span_from(start: usize, end: usize) -> Span {
-    Span {
+pub(super) fn part_range(start: usize, end: usize) -> TracePartRange {
+    TracePartRange {
         start: start as u32,
         len: end.saturating_sub(start) as u32,
     }
@@ -372,6 +389,47 @@ fn at_scale_if_exact(mut v: Decimal, scale: u32) -> Option<Decimal> {
         }
     }
     Some(v)
+}
+
+/// The claims the trust flags of a line's trace make to the trace encoder ([`TraceParts`]):
+/// what the reader derives instead of reading, so a wrong flag would be a wrong explanation in
+/// every binding. Checked by `debug_assert`s where the evaluator sets each flag.
+pub(super) mod trust {
+    use super::{PayeeOut, RawTrace};
+    use crate::results::Slice;
+    use crate::tape::{derived_unrounded, identical, slice_amount};
+
+    /// `rounded_by_rule`: `rounded` is the rounding rule applied to `unrounded`, or
+    /// `unrounded` itself without one.
+    pub(crate) fn rounded_by_rule(t: &RawTrace) -> bool {
+        let by_rule = match t.rounding {
+            Some(rule) => rule.apply(t.unrounded),
+            None => Some(t.unrounded),
+        };
+        by_rule.is_some_and(|r| identical(r, t.rounded))
+    }
+
+    /// `unrounded_follows`: `unrounded` is what the reader derives from the line's slices and
+    /// multiplier steps (a claim only made with at least one slice).
+    pub(crate) fn unrounded_follows(t: &RawTrace, out: &PayeeOut) -> bool {
+        let slices = t.pricing.slices.of(&out.slices);
+        slices.is_empty()
+            || derived_unrounded(
+                t.pricing.basis,
+                t.pricing.rate,
+                slices,
+                t.multipliers.of(&out.mults),
+            )
+            .is_some_and(|d| identical(d, t.unrounded))
+    }
+
+    /// `slice_amounts_follow`: each slice's amount is its rate × its width (its rate when
+    /// flat).
+    pub(crate) fn slice_amounts_follow(slices: &[Slice]) -> bool {
+        slices.iter().all(|s| {
+            slice_amount(s.flat, s.lo, s.hi, s.rate).is_some_and(|a| identical(a, s.amount))
+        })
+    }
 }
 
 /// `after` with at least the scale of `before` (exact: only adds zeros).
@@ -394,25 +452,35 @@ fn values_match(k: &Value, v: &Value) -> bool {
 
 /// An interpolated line's raw amount for anchor value `v`: money anchors pay `v`, rate
 /// anchors `v` times the line's basis.
-fn interpolated_line(t: &CTiers, e: &Elig, v: Decimal, curve: Span) -> R<(Meta, Decimal)> {
+fn interpolated_line(
+    t: &CTiers,
+    e: &EligibleLine,
+    v: Decimal,
+    curve: TracePartRange,
+) -> R<(PricingTrace, Decimal)> {
     let (raw, rate) = if t.anchors_are_money {
         (v, None)
     } else {
         (mul(e.basis, v, t.source)?, Some(v))
     };
-    let meta = Meta {
+    let pricing = PricingTrace {
         basis: Some(e.basis),
         rate,
         curve,
-        ..Meta::default()
+        ..PricingTrace::default()
     };
-    Ok((meta, raw))
+    Ok((pricing, raw))
 }
 
 impl PayeeOut {
     /// Records where an interpolated table was read at `key` (when tracing): the span of
-    /// [`PayeeOut::curves`] the line's [`Meta::curve`] takes.
-    fn read_curve(&mut self, trace: bool, anchors: &[(Decimal, Decimal)], key: Decimal) -> Span {
+    /// [`PayeeOut::curves`] the line's [`PricingTrace::curve`] takes.
+    fn read_curve(
+        &mut self,
+        trace: bool,
+        anchors: &[(Decimal, Decimal)],
+        key: Decimal,
+    ) -> TracePartRange {
         match anchors_around(anchors, key).filter(|_| trace) {
             Some([lower, upper]) => {
                 let at = self.curves.len();
@@ -422,9 +490,9 @@ impl PayeeOut {
                     lower: anchor(lower),
                     upper: anchor(upper),
                 });
-                span_from(at, at + 1)
+                part_range(at, at + 1)
             }
-            None => Span::default(),
+            None => TracePartRange::default(),
         }
     }
 }
@@ -524,7 +592,7 @@ impl<'a> Engine<'a> {
                 period: Some(slot.period),
             };
             let quota = self.quota(p, slot.period).map_err(fail)?;
-            let pc = PeriodCx {
+            let pc = PeriodContext {
                 start: slot.start,
                 end: slot.end,
                 quota,
@@ -549,7 +617,7 @@ impl<'a> Engine<'a> {
         p: u32,
         slot: &Slot,
         ver: &CVersion,
-        pc: &PeriodCx,
+        pc: &PeriodContext,
         lines: &PayeeLines,
         sc: &mut Scratch,
         out: &mut PayeeOut,
@@ -568,7 +636,7 @@ impl<'a> Engine<'a> {
             }
             let v = {
                 let done = sc.measures.get(..mi).unwrap_or(&[]);
-                let cx = Cx {
+                let cx = ExprContext {
                     data: self.data,
                     payee: p,
                     line: None,
@@ -617,7 +685,7 @@ impl<'a> Engine<'a> {
                         let mut sum = Decimal::ZERO;
                         let mut n: u64 = 0;
                         let mut best: Option<Decimal> = None;
-                        let all_cx = Cx {
+                        let all_cx = ExprContext {
                             attrs: self
                                 .lines
                                 .all
@@ -643,14 +711,14 @@ impl<'a> Engine<'a> {
                                     Err(rows) => (lines, 0..0, rows, &cx),
                                 }
                             };
-                            let gathered = range.map(|pos| LineCx {
+                            let gathered = range.map(|pos| LineContext {
                                 deal: read.deal.get(pos).copied().unwrap_or(0),
                                 share: read.share.get(pos).copied().unwrap_or(Decimal::ZERO),
                                 pos: pos as u32,
                             });
                             let from_rows = rows.iter().map(|&r| {
                                 let (deal, share) = super::index::line_of(self.data, r);
-                                LineCx {
+                                LineContext {
                                     deal,
                                     share,
                                     pos: NONE,
@@ -694,7 +762,7 @@ impl<'a> Engine<'a> {
                 *slot = v;
             }
         }
-        sc.team_span = span_from(t0, out.team.len());
+        sc.team_range = part_range(t0, out.team.len());
         Ok(())
     }
 
@@ -759,7 +827,7 @@ impl<'a> Engine<'a> {
         p: u32,
         slot: &Slot,
         ver: &CVersion,
-        pc: &PeriodCx,
+        pc: &PeriodContext,
         lines: &PayeeLines,
         sc: &mut Scratch,
         out: &mut PayeeOut,
@@ -769,7 +837,7 @@ impl<'a> Engine<'a> {
         let range = lines.dated(slot.start, slot.end);
         self.measures(p, slot, ver, pc, lines, sc, out)?;
         let measures = std::mem::take(&mut sc.measures);
-        let cx = Cx {
+        let cx = ExprContext {
             data: self.data,
             payee: p,
             line: None,
@@ -819,7 +887,7 @@ impl<'a> Engine<'a> {
                         earlier,
                         this_period: kept,
                     });
-                    tr.true_up = span_from(at, at + 1);
+                    tr.true_up = part_range(at, at + 1);
                 }
                 self.push_period_line(sc, ci as u32, comp.gid, LineKind::TrueUp, adj, tr);
                 if let Some(h) = hist.get_mut(gid) {
@@ -837,7 +905,7 @@ impl<'a> Engine<'a> {
                 }
             }
             if comp.reads_team && self.trace {
-                let span = sc.team_span;
+                let span = sc.team_range;
                 for w in sc.work.get_mut(w0..).unwrap_or(&mut []) {
                     w.line.trace.team = span;
                 }
@@ -935,7 +1003,7 @@ impl<'a> Engine<'a> {
             // tables (a period-end table of nothing), so no total row of 0.00 either. Bonuses
             // (`pay ... once`) are kept: the plan said to pay them.
             let work = &sc.work;
-            let from_tiers = |w: &WLine| {
+            let from_tiers = |w: &PendingLine| {
                 ver.comps
                     .get(w.comp as usize)
                     .is_some_and(|c| matches!(c.payout, CPayout::Commission { .. }))
@@ -1086,13 +1154,13 @@ impl<'a> Engine<'a> {
             if self.trace {
                 // A line's limit steps are chained through `sc.steps`; the usual single step
                 // is read in place, longer chains are gathered.
-                let single = match sc.steps.get(w.head as usize) {
+                let single = match sc.steps.get(w.first_step as usize) {
                     Some((step, NONE)) => Some(step),
                     _ => None,
                 };
                 if single.is_none() {
                     out.steps.clear();
-                    let mut cur = w.head;
+                    let mut cur = w.first_step;
                     while let Some((step, next)) = sc.steps.get(cur as usize) {
                         out.steps.push(*step);
                         cur = *next;
@@ -1108,13 +1176,13 @@ impl<'a> Engine<'a> {
                     &mut out.traces,
                     &TraceParts {
                         facts: self.plan.facts.get(raw.component as usize),
-                        basis: t.meta.basis,
-                        rate: t.meta.rate,
-                        row: t.meta.row,
-                        band: t.meta.band,
-                        slices: t.meta.slices.of(&out.slices),
-                        slices_cut: t.meta.slices_cut,
-                        slice_amounts_follow: t.meta.slices_follow,
+                        basis: t.pricing.basis,
+                        rate: t.pricing.rate,
+                        row: t.pricing.row,
+                        band: t.pricing.band,
+                        slices: t.pricing.slices.of(&out.slices),
+                        slices_cut: t.pricing.slices_cut,
+                        slice_amounts_follow: t.pricing.slices_follow,
                         multipliers: t.multipliers.of(&out.mults),
                         gates: t.gates.of(&out.gates),
                         unrounded: t.unrounded,
@@ -1126,7 +1194,7 @@ impl<'a> Engine<'a> {
                         team: t.team.of(&out.team),
                         team_reports: &out.team_reports,
                         true_up: t.true_up.of(&out.true_ups).first().copied(),
-                        interpolation: t.meta.curve.of(&out.curves).first().copied(),
+                        interpolation: t.pricing.curve.of(&out.curves).first().copied(),
                     },
                 );
             }
@@ -1188,15 +1256,15 @@ impl<'a> Engine<'a> {
         let Some(w) = sc.work.get_mut(widx as usize) else {
             return;
         };
-        if w.head == NONE {
-            w.head = si;
+        if w.first_step == NONE {
+            w.first_step = si;
         } else {
-            let tail = w.tail;
-            if let Some(t) = sc.steps.get_mut(tail as usize) {
+            let last_step = w.last_step;
+            if let Some(t) = sc.steps.get_mut(last_step as usize) {
                 t.1 = si;
             }
         }
-        w.tail = si;
+        w.last_step = si;
     }
 
     fn push_period_line(
@@ -1209,7 +1277,7 @@ impl<'a> Engine<'a> {
         trace: RawTrace,
     ) -> u32 {
         let i = sc.work.len() as u32;
-        sc.work.push(WLine {
+        sc.work.push(PendingLine {
             pos: NONE,
             comp: ci,
             line: RawLine {
@@ -1220,8 +1288,8 @@ impl<'a> Engine<'a> {
                 amount,
                 trace,
             },
-            head: NONE,
-            tail: NONE,
+            first_step: NONE,
+            last_step: NONE,
         });
         i
     }
@@ -1229,10 +1297,10 @@ impl<'a> Engine<'a> {
     /// Multipliers, gate, line rounding and line limits; pushes the work line.
     fn finish(
         &self,
-        cc: &CompCtx,
+        cc: &ComponentContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
-        cx: &Cx,
+        cx: &ExprContext,
         priced: PricedLine,
     ) -> R<()> {
         let PricedLine {
@@ -1240,7 +1308,7 @@ impl<'a> Engine<'a> {
             deal,
             share,
             kind,
-            meta,
+            pricing,
             raw,
         } = priced;
         let comp = cc.comp;
@@ -1273,19 +1341,23 @@ impl<'a> Engine<'a> {
             (false, None) => Decimal::ZERO,
         };
         let trace = RawTrace {
-            meta,
-            multipliers: span_from(m0, out.mults.len()),
+            pricing,
+            multipliers: part_range(m0, out.mults.len()),
             gates: cc.gates,
             unrounded: v,
             rounded,
             rounding,
             rounded_by_rule: cc.pass,
             unrounded_follows: false,
-            team: Span::default(),
-            true_up: Span::default(),
+            team: TracePartRange::default(),
+            true_up: TracePartRange::default(),
         };
+        debug_assert!(
+            !trace.rounded_by_rule || trust::rounded_by_rule(&trace),
+            "rounded_by_rule claimed for {trace:?}"
+        );
         let widx = sc.work.len() as u32;
-        sc.work.push(WLine {
+        sc.work.push(PendingLine {
             pos,
             comp: cc.ci,
             line: RawLine {
@@ -1296,8 +1368,8 @@ impl<'a> Engine<'a> {
                 amount: rounded,
                 trace,
             },
-            head: NONE,
-            tail: NONE,
+            first_step: NONE,
+            last_step: NONE,
         });
         let mut amount = rounded;
         // A failed gate pays 0 (language reference §7.6): no floor lifts it, no cap below 0
@@ -1336,20 +1408,20 @@ impl<'a> Engine<'a> {
     /// the line's deal.
     fn pay_each_line(
         &self,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
-        mut price: impl FnMut(&Elig, &Cx, &mut PayeeOut) -> R<(Meta, Decimal)>,
+        mut price: impl FnMut(&EligibleLine, &ExprContext, &mut PayeeOut) -> R<(PricingTrace, Decimal)>,
     ) -> R<()> {
         for k in 0..sc.elig.len() {
             let Some(e) = sc.elig.get(k).copied() else {
                 continue;
             };
-            let lcx = line_cx(cx, &e);
+            let lcx = line_context(cx, &e);
             price(&e, &lcx, out)
-                .and_then(|(meta, raw)| {
-                    self.finish(cc, sc, out, &lcx, PricedLine::deal(&e, meta, raw))
+                .and_then(|(pricing, raw)| {
+                    self.finish(cc, sc, out, &lcx, PricedLine::deal(&e, pricing, raw))
                 })
                 .map_err(at_deal(e.deal))?;
         }
@@ -1363,7 +1435,7 @@ impl<'a> Engine<'a> {
         comp: &CComp,
         lines: &PayeeLines,
         range: Range<usize>,
-        cx: &Cx,
+        cx: &ExprContext,
         sc: &mut Scratch,
     ) -> R<()> {
         sc.elig.clear();
@@ -1386,15 +1458,10 @@ impl<'a> Engine<'a> {
                 &mut sc.tested_spare,
             );
         }
-        // A basis that is one credit field (`credit.amount`) read straight from its gathered
-        // column, when it is there for every line in range: what `eval_dec` reads.
-        let basis_col = match basis_expr {
-            Some(CExpr::Credit(i, _)) if self.fast => match cx.attrs.get(*i as usize) {
-                Some(Some(Column::Decimal(v))) if v.len() >= range.end => Some(v.as_slice()),
-                _ => None,
-            },
-            _ => None,
-        };
+        // A basis that is one credit field read straight from its gathered column.
+        let basis_col = basis_expr
+            .filter(|_| self.fast)
+            .and_then(|b| fast::credit_column(b, cx.attrs, range.end));
         for pos in range {
             let (Some(&deal), Some(&date), Some(&share)) = (
                 lines.deal.get(pos),
@@ -1411,7 +1478,7 @@ impl<'a> Engine<'a> {
             // The line's context only when an expression needs it (the fast condition
             // reads the gathered columns by position).
             let lcx = || {
-                cx.with_line(LineCx {
+                cx.with_line(LineContext {
                     deal,
                     share,
                     pos: pos as u32,
@@ -1427,14 +1494,15 @@ impl<'a> Engine<'a> {
                     continue;
                 }
             }
-            let basis = match (basis_col.and_then(|v| v.get(pos)), basis_expr) {
-                (Some(&x), Some(CExpr::Credit(_, s))) => {
-                    credit_value(x, share, *s).map_err(at_deal(deal))?
-                }
+            let basis = match (
+                basis_col.and_then(|(v, s)| Some((*v.get(pos)?, s))),
+                basis_expr,
+            ) {
+                (Some((x, s)), _) => credit_value(x, share, s).map_err(at_deal(deal))?,
                 (_, Some(b)) => eval_dec(b, &lcx(), comp.source).map_err(at_deal(deal))?,
                 (_, None) => Decimal::ZERO,
             };
-            sc.elig.push(Elig {
+            sc.elig.push(EligibleLine {
                 pos: pos as u32,
                 deal,
                 share,
@@ -1453,7 +1521,7 @@ impl<'a> Engine<'a> {
         ci: u32,
         lines: &PayeeLines,
         range: Range<usize>,
-        cx: &Cx,
+        cx: &ExprContext,
         ver: &CVersion,
         sc: &mut Scratch,
         out: &mut PayeeOut,
@@ -1472,11 +1540,11 @@ impl<'a> Engine<'a> {
                 });
             }
         }
-        let cc = CompCtx {
+        let cc = ComponentContext {
             comp,
             ci,
             pass,
-            gates: span_from(g0, out.gates.len()),
+            gates: part_range(g0, out.gates.len()),
             rounding: ver.rounding,
         };
         match &comp.payout {
@@ -1494,7 +1562,13 @@ impl<'a> Engine<'a> {
                     };
                 if ok {
                     let raw = eval_dec(amount, cx, comp.source)?;
-                    self.finish(&cc, sc, out, cx, PricedLine::period(Meta::default(), raw))?;
+                    self.finish(
+                        &cc,
+                        sc,
+                        out,
+                        cx,
+                        PricedLine::period(PricingTrace::default(), raw),
+                    )?;
                 }
             }
             CPayout::Fixed { amount, unit } => {
@@ -1505,7 +1579,7 @@ impl<'a> Engine<'a> {
                         CUnit::PerUnit(u) => mul(a, eval_dec(u, lcx, comp.source)?, comp.source)?,
                         _ => a,
                     };
-                    Ok((Meta::default(), mul(per, e.share, comp.source)?))
+                    Ok((PricingTrace::default(), mul(per, e.share, comp.source)?))
                 })?;
             }
             CPayout::Commission { rate, .. } => {
@@ -1513,12 +1587,12 @@ impl<'a> Engine<'a> {
                 match rate {
                     CRate::Expr(re) => self.pay_each_line(&cc, cx, sc, out, |e, lcx, _| {
                         let rate = eval_dec(re, lcx, comp.source)?;
-                        let meta = Meta {
+                        let pricing = PricingTrace {
                             basis: Some(e.basis),
                             rate: Some(rate),
-                            ..Meta::default()
+                            ..PricingTrace::default()
                         };
-                        Ok((meta, mul(e.basis, rate, comp.source)?))
+                        Ok((pricing, mul(e.basis, rate, comp.source)?))
                     })?,
                     CRate::Table(t) => {
                         let mut keyvals = std::mem::take(&mut sc.keyvals);
@@ -1610,8 +1684,8 @@ impl<'a> Engine<'a> {
     fn table(
         &self,
         t: &CTable,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
         keyvals: &mut Vec<Value>,
@@ -1643,18 +1717,24 @@ impl<'a> Engine<'a> {
                 CPay::Rate(_) => (mul(e.basis, v, t.source)?, Some(v)),
                 CPay::Flat(_) => (mul(v, e.share, t.source)?, None),
             };
-            let meta = Meta {
+            let pricing = PricingTrace {
                 basis: Some(e.basis),
                 rate,
                 row: Some(row),
-                ..Meta::default()
+                ..PricingTrace::default()
             };
-            Ok((meta, raw))
+            Ok((pricing, raw))
         })
     }
 
     /// Fills `sc.bands` (bounds × denominator) and `sc.anchors`; resolves period-level pays.
-    fn prepare_bands(&self, t: &CTiers, d: Option<Decimal>, cx: &Cx, sc: &mut Scratch) -> R<()> {
+    fn prepare_bands(
+        &self,
+        t: &CTiers,
+        d: Option<Decimal>,
+        cx: &ExprContext,
+        sc: &mut Scratch,
+    ) -> R<()> {
         let src = t.source;
         let scale = |x: Decimal| -> R<Decimal> {
             match d {
@@ -1691,7 +1771,7 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn line_pays(&self, t: &CTiers, lcx: &Cx, bands: &mut [UBand]) -> R<()> {
+    fn line_pays(&self, t: &CTiers, lcx: &ExprContext, bands: &mut [UBand]) -> R<()> {
         if t.line_pay {
             for (b, cb) in bands.iter_mut().zip(&t.bands) {
                 b.rate = eval_dec(cb.pay.expr(), lcx, t.source)?;
@@ -1700,7 +1780,13 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn period_key(&self, t: &CTiers, d: Option<Decimal>, cx: &Cx, sc: &Scratch) -> R<Decimal> {
+    fn period_key(
+        &self,
+        t: &CTiers,
+        d: Option<Decimal>,
+        cx: &ExprContext,
+        sc: &Scratch,
+    ) -> R<Decimal> {
         let src = t.source;
         match &t.key {
             CKey::Amount => {
@@ -1736,8 +1822,8 @@ impl<'a> Engine<'a> {
     fn tiers(
         &self,
         t: &CTiers,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1804,8 +1890,8 @@ impl<'a> Engine<'a> {
     fn interpolated_per_deal(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1825,8 +1911,8 @@ impl<'a> Engine<'a> {
     fn interpolated_at_period_key(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1835,12 +1921,12 @@ impl<'a> Engine<'a> {
         let anchors = std::mem::take(&mut sc.anchors);
         let res = if t.anchors_are_money {
             interpolate(&anchors, key, t.source).and_then(|v| {
-                let meta = Meta {
+                let pricing = PricingTrace {
                     basis: Some(key),
                     curve: out.read_curve(self.trace, &anchors, key),
-                    ..Meta::default()
+                    ..PricingTrace::default()
                 };
-                self.finish(cc, sc, out, cx, PricedLine::period(meta, v))
+                self.finish(cc, sc, out, cx, PricedLine::period(pricing, v))
             })
         } else {
             self.pay_each_line(cc, cx, sc, out, |e, _, out| {
@@ -1858,8 +1944,8 @@ impl<'a> Engine<'a> {
     fn retroactive_at_period_end(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1875,23 +1961,23 @@ impl<'a> Engine<'a> {
                 Some(cb) if t.line_pay => eval_dec(cb.pay.expr(), cx, src)?,
                 _ => bands.get(b).map(|x| x.rate).unwrap_or_default(),
             };
-            let meta = Meta {
+            let pricing = PricingTrace {
                 basis: Some(key),
                 band: Some(b as u32),
-                ..Meta::default()
+                ..PricingTrace::default()
             };
-            return self.finish(cc, sc, out, cx, PricedLine::period(meta, amount));
+            return self.finish(cc, sc, out, cx, PricedLine::period(pricing, amount));
         }
         self.pay_each_line(cc, cx, sc, out, |e, lcx, _| {
             self.line_pays(t, lcx, bands)?;
             let rate = bands.get(b).map(|x| x.rate).unwrap_or_default();
-            let meta = Meta {
+            let pricing = PricingTrace {
                 basis: Some(e.basis),
                 rate: Some(rate),
                 band: Some(b as u32),
-                ..Meta::default()
+                ..PricingTrace::default()
             };
-            Ok((meta, mul(e.basis, rate, src)?))
+            Ok((pricing, mul(e.basis, rate, src)?))
         })
     }
 
@@ -1900,8 +1986,8 @@ impl<'a> Engine<'a> {
     fn retroactive_running(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1918,8 +2004,8 @@ impl<'a> Engine<'a> {
     fn retroactive_per_deal(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1939,10 +2025,10 @@ impl<'a> Engine<'a> {
         &self,
         t: &CTiers,
         bands: &mut [UBand],
-        e: &Elig,
-        lcx: &Cx,
+        e: &EligibleLine,
+        lcx: &ExprContext,
         x: Decimal,
-    ) -> R<(Meta, Decimal)> {
+    ) -> R<(PricingTrace, Decimal)> {
         let src = t.source;
         if t.integer_key {
             whole(x, src)?;
@@ -1956,13 +2042,13 @@ impl<'a> Engine<'a> {
         } else {
             (mul(e.basis, rate, src)?, Some(rate))
         };
-        let meta = Meta {
+        let pricing = PricingTrace {
             basis: Some(e.basis),
             rate: shown,
             band: Some(b as u32),
-            ..Meta::default()
+            ..PricingTrace::default()
         };
-        Ok((meta, raw))
+        Ok((pricing, raw))
     }
 
     /// Graduated at period end: the period's key is sliced once across the bands and paid as
@@ -1970,8 +2056,8 @@ impl<'a> Engine<'a> {
     fn graduated_at_period_end(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -1995,12 +2081,9 @@ impl<'a> Engine<'a> {
             src,
             self.trace.then_some(&mut out.slices),
         )?;
-        let meta = Meta::graduated(
-            key,
-            span_from(s0, out.slices.len()),
-            !t.integer_key && key >= Decimal::ZERO,
-        );
-        self.finish(cc, sc, out, cx, PricedLine::period(meta, amount))
+        let pricing =
+            PricingTrace::graduated(key, s0, &out.slices, !t.integer_key && key >= Decimal::ZERO);
+        self.finish(cc, sc, out, cx, PricedLine::period(pricing, amount))
     }
 
     /// Graduated running: each line pays the slices of its step of the period-to-date running
@@ -2008,8 +2091,8 @@ impl<'a> Engine<'a> {
     fn graduated_running(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -2017,10 +2100,7 @@ impl<'a> Engine<'a> {
         let (src, integer) = (t.source, t.integer_key);
         if self.fast && !integer && !t.line_pay {
             if let Some(ks) = table.key_scale {
-                if self
-                    .graduated_running_small(ks, cc, cx, sc, out, bands)
-                    .is_some()
-                {
+                if fast::graduated_running(self, ks, cc, cx, sc, out, bands).is_some() {
                     return Ok(());
                 }
             }
@@ -2040,12 +2120,13 @@ impl<'a> Engine<'a> {
                 src,
                 self.trace.then_some(&mut out.slices),
             )?;
-            let meta = Meta::graduated(
+            let pricing = PricingTrace::graduated(
                 e.basis,
-                span_from(s0, out.slices.len()),
+                s0,
+                &out.slices,
                 !integer && exact::le(start, running),
             );
-            Ok((meta, amount))
+            Ok((pricing, amount))
         })
     }
 
@@ -2053,8 +2134,8 @@ impl<'a> Engine<'a> {
     fn graduated_per_deal(
         &self,
         table: TierBands,
-        cc: &CompCtx,
-        cx: &Cx,
+        cc: &ComponentContext,
+        cx: &ExprContext,
         sc: &mut Scratch,
         out: &mut PayeeOut,
     ) -> R<()> {
@@ -2072,7 +2153,9 @@ impl<'a> Engine<'a> {
         let gather = self.trace && !cut;
         let mut small = std::mem::take(&mut sc.small_bands);
         let small_key = match key_scale {
-            Some(ks) if self.fast && !integer && !t.line_pay && small_bands(bands, &mut small) => {
+            Some(ks)
+                if self.fast && !integer && !t.line_pay && fast::small_bands(bands, &mut small) =>
+            {
                 Some(ks)
             }
             _ => None,
@@ -2082,7 +2165,7 @@ impl<'a> Engine<'a> {
             let s0 = out.slices.len();
             let amount = match small_key.and_then(|ks| {
                 let trace = gather.then_some(&mut out.slices);
-                graduated_small(bands, &small, ks, Small::ZERO, Small::of(e.basis)?, trace)
+                fast::graduated_small(bands, &small, ks, Small::ZERO, Small::of(e.basis)?, trace)
             }) {
                 Some((a, _)) => a.dec(),
                 None => graduated(
@@ -2095,141 +2178,91 @@ impl<'a> Engine<'a> {
                     gather.then_some(&mut out.slices),
                 )?,
             };
-            let mut meta = Meta::graduated(
+            let mut pricing = PricingTrace::graduated(
                 e.basis,
-                span_from(s0, out.slices.len()),
+                s0,
+                &out.slices,
                 !integer && exact::le(Decimal::ZERO, e.basis),
             );
-            meta.slices_cut = cut;
-            Ok((meta, amount))
+            pricing.slices_cut = cut;
+            Ok((pricing, amount))
         });
         sc.small_bands = small;
         res
     }
+}
 
-    /// The running graduated branch of [`Self::graduated_running`] and [`Self::finish`] in one pass
-    /// on [`Small`] decimals, for the common shape: decimal key with band keys, rates that are
-    /// not flat and do not read the deal, the component's gates passed, no line limits. It
-    /// produces exactly the lines, slices and multiplier steps of the general path, bit for
-    /// bit. `None` when a value leaves what [`Small`] holds or an expression fails: what it
-    /// pushed is taken back and the general path runs (and reports any error).
-    fn graduated_running_small(
-        &self,
-        ks: u32,
-        cc: &CompCtx,
-        cx: &Cx,
-        sc: &mut Scratch,
-        out: &mut PayeeOut,
-        bands: &[UBand],
-    ) -> Option<()> {
-        let comp = cc.comp;
-        if !cc.pass || !comp.line_limits.is_empty() {
-            return None;
-        }
-        let mut small = std::mem::take(&mut sc.small_bands);
-        let marks = (sc.work.len(), out.slices.len(), out.mults.len());
-        let done = small_bands(bands, &mut small)
-            .then(|| self.graduated_running_lines(ks, cc, cx, sc, out, bands, &small))
-            .flatten();
-        sc.small_bands = small;
-        if done.is_none() {
-            sc.work.truncate(marks.0);
-            out.slices.truncate(marks.1);
-            out.mults.truncate(marks.2);
-        }
-        done
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::RoundingMode;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn graduated_running_lines(
-        &self,
-        ks: u32,
-        cc: &CompCtx,
-        cx: &Cx,
-        sc: &mut Scratch,
-        out: &mut PayeeOut,
-        bands: &[UBand],
-        small: &[SmallBand],
-    ) -> Option<()> {
-        let comp = cc.comp;
-        let line_rounding = cc.rounding.stage == RoundingStage::Line;
-        let mut running = Small::ZERO;
-        for k in 0..sc.elig.len() {
-            let e = *sc.elig.get(k)?;
-            let s = running;
-            running = s.add(Small::of(e.basis)?)?;
-            let s0 = out.slices.len();
-            let (amount, ordered) = graduated_small(
-                bands,
-                small,
-                ks,
-                s,
-                running,
-                self.trace.then_some(&mut out.slices),
-            )?;
-            let meta = Meta::graduated(e.basis, span_from(s0, out.slices.len()), ordered);
-            // `finish`, for a passed gate and no line limits. The line's context only when an
-            // expression needs it.
-            let lcx = || line_cx(cx, &e);
-            let at = e.pos as usize;
-            let m0 = out.mults.len();
-            let mut v = amount;
-            for m in &comp.mults {
-                let applies = match &m.when {
-                    None => true,
-                    Some(w) => match m.when_pred.as_ref().and_then(|p| p.test(cx.attrs, at)) {
-                        Some(b) => b,
-                        None => eval_bool(w, &lcx(), m.source).ok()?,
-                    },
-                };
-                if applies {
-                    let f = match &m.factor {
-                        CExpr::Const(Value::Dec(f)) => *f,
-                        factor => eval_dec(factor, &lcx(), m.source).ok()?,
-                    };
-                    v = v.mul(Small::of(f)?)?;
-                    if self.trace {
-                        out.mults.push(MultiplierStep {
-                            factor: f,
-                            source: m.source,
-                        });
-                    }
-                }
-            }
-            let unrounded = v.dec();
-            let (rounded, rounding) = if line_rounding {
-                (cc.rounding.apply(unrounded)?, Some(cc.rounding))
-            } else {
-                (unrounded, None)
-            };
-            sc.work.push(WLine {
-                pos: e.pos,
-                comp: cc.ci,
-                line: RawLine {
-                    component: comp.gid,
-                    deal: Some(e.deal),
-                    kind: LineKind::Deal,
-                    share: e.share,
-                    amount: rounded,
-                    trace: RawTrace {
-                        meta,
-                        multipliers: span_from(m0, out.mults.len()),
-                        gates: cc.gates,
-                        unrounded,
-                        rounded,
-                        rounding,
-                        rounded_by_rule: true,
-                        // The slices' amounts added in order and the factors applied in turn,
-                        // each in `Small` (the library's exact results).
-                        unrounded_follows: true,
-                        team: Span::default(),
-                        true_up: Span::default(),
-                    },
-                },
-                head: NONE,
-                tail: NONE,
-            });
+    fn slice(lo: &str, hi: &str, rate: &str, amount: &str) -> Slice {
+        Slice {
+            band: 0,
+            lo: d(lo),
+            hi: d(hi),
+            rate: d(rate),
+            flat: false,
+            amount: d(amount),
         }
-        Some(())
+    }
+
+    /// Each trust check holds exactly when the reader's derivation gives the value bit for
+    /// bit: an equal value at another scale is a wrong claim.
+    #[test]
+    fn trust_checks_hold_only_for_what_the_reader_derives() {
+        let rule = Rounding {
+            mode: RoundingMode::HalfEven,
+            scale: 2,
+            stage: RoundingStage::Line,
+        };
+        let mut t = RawTrace::empty();
+        t.unrounded = d("10.125");
+        t.rounding = Some(rule);
+        t.rounded = d("10.12");
+        assert!(trust::rounded_by_rule(&t));
+        t.rounded = d("10.13");
+        assert!(!trust::rounded_by_rule(&t));
+        t.rounding = None;
+        assert!(!trust::rounded_by_rule(&t));
+        t.rounded = d("10.125");
+        assert!(trust::rounded_by_rule(&t));
+        t.rounded = d("10.1250");
+        assert!(!trust::rounded_by_rule(&t));
+
+        assert!(trust::slice_amounts_follow(&[
+            slice("0", "100", "0.05", "5.00"),
+            slice("100", "150", "0.07", "3.50"),
+        ]));
+        assert!(!trust::slice_amounts_follow(&[slice(
+            "0", "100", "0.05", "5"
+        )]));
+        assert!(!trust::slice_amounts_follow(&[slice(
+            "100", "0", "0.05", "5.00"
+        )]));
+
+        let mut out = PayeeOut::default();
+        out.slices.push(slice("0", "100", "0.05", "5.00"));
+        out.slices.push(slice("100", "150", "0.07", "3.50"));
+        out.mults.push(MultiplierStep {
+            factor: d("1.5"),
+            source: SourceRef::default(),
+        });
+        let mut t = RawTrace::empty();
+        t.pricing.slices = part_range(0, 2);
+        t.multipliers = part_range(0, 1);
+        // (5.00 + 3.50) × 1.5, at the scale the product has.
+        t.unrounded = d("12.750");
+        assert!(trust::unrounded_follows(&t, &out));
+        t.unrounded = d("12.75");
+        assert!(!trust::unrounded_follows(&t, &out));
+        // No slice: no claim.
+        t.pricing.slices = TracePartRange::default();
+        assert!(trust::unrounded_follows(&t, &out));
     }
 }

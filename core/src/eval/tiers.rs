@@ -15,7 +15,7 @@
 
 use super::compiled::{CKey, CTiers};
 use super::expr::{add, fault, mul, sub, CExpr, Value, R};
-use crate::exact::{key_at, le, lt, max, min, Small};
+use crate::exact::{key_at, le, lt, max, min};
 use crate::plan::SourceRef;
 use crate::plan::{TierMode, TierScope};
 use crate::results::Slice;
@@ -278,108 +278,6 @@ pub(crate) fn graduated(
     Ok(if neg { -total } else { total })
 }
 
-/// A band's bounds and rate as [`Small`] decimals, for [`graduated_small`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct SmallBand {
-    lo: Small,
-    /// [`Small::ZERO`] for an unbounded band.
-    hi: Small,
-    rate: Small,
-}
-
-/// Fills `out` with `bands` as [`Small`] decimals; false when some bound or rate does not fit,
-/// or a band pays a flat amount (then [`graduated`] does the slicing).
-pub(crate) fn small_bands(bands: &[UBand], out: &mut Vec<SmallBand>) -> bool {
-    out.clear();
-    for b in bands {
-        let (Some(lo), Some(rate)) = (Small::of(b.lo), Small::of(b.rate)) else {
-            return false;
-        };
-        let hi = match b.hi {
-            Some(h) => match Small::of(h) {
-                Some(h) => h,
-                None => return false,
-            },
-            None => Small::ZERO,
-        };
-        if b.flat {
-            return false;
-        }
-        out.push(SmallBand { lo, hi, rate });
-    }
-    true
-}
-
-/// [`graduated`] for a decimal (not integer) key whose bands have keys at `key_scale` and no
-/// flat amounts, on [`Small`] decimals: the same amount and the same slices, bit for bit.
-/// Also says whether `s ≤ e`. `None`, with nothing appended to `trace`, when a value leaves
-/// what [`Small`] holds exactly; the caller then runs [`graduated`].
-pub(crate) fn graduated_small(
-    bands: &[UBand],
-    small: &[SmallBand],
-    key_scale: u32,
-    s: Small,
-    e: Small,
-    mut trace: Option<&mut Vec<Slice>>,
-) -> Option<(Small, bool)> {
-    let mark = trace.as_ref().map(|t| t.len());
-    let run = |trace: &mut Option<&mut Vec<Slice>>| -> Option<(Small, bool)> {
-        let (sk, ek) = (s.key_at(key_scale)?, e.key_at(key_scale)?);
-        let ordered = sk <= ek;
-        let (a, b, ak, bk) = if ordered {
-            (s, e, sk, ek)
-        } else {
-            (e, s, ek, sk)
-        };
-        let n = bands.len();
-        let mut total = Small::ZERO;
-        // The keyed branch of `graduated`, with the same tie picks (the band's bound).
-        for (k, (band, sb)) in bands.iter().zip(small).enumerate() {
-            let lo_k = k != 0;
-            let bounded = k + 1 != n && band.hi.is_some();
-            if bounded && band.hi_key <= ak {
-                continue;
-            }
-            if lo_k && bk <= band.lo_key {
-                break;
-            }
-            let (ol, olk) = if lo_k && ak <= band.lo_key {
-                (sb.lo, band.lo_key)
-            } else {
-                (a, ak)
-            };
-            let (oh, ohk) = if bounded && band.hi_key <= bk {
-                (sb.hi, band.hi_key)
-            } else {
-                (b, bk)
-            };
-            if ohk <= olk {
-                continue;
-            }
-            let amount = sb.rate.mul(oh.sub(ol)?)?;
-            total = total.add(amount)?;
-            if let Some(t) = trace.as_deref_mut() {
-                t.push(Slice {
-                    band: k as u32,
-                    lo: ol.dec(),
-                    hi: oh.dec(),
-                    rate: band.rate,
-                    flat: false,
-                    amount: if ordered { amount } else { amount.neg() }.dec(),
-                });
-            }
-        }
-        Some((if ordered { total } else { total.neg() }, ordered))
-    };
-    let out = run(&mut trace);
-    if out.is_none() {
-        if let (Some(t), Some(m)) = (trace, mark) {
-            t.truncate(m);
-        }
-    }
-    out
-}
-
 /// Linear interpolation between anchors `(at, value)` sorted by `at`, clamped outside:
 /// [`between`] the [`anchors_around`] `x`.
 pub(crate) fn interpolate(
@@ -442,6 +340,8 @@ pub(crate) fn between(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::fast::{graduated_small, small_bands};
+    use crate::exact::Small;
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
