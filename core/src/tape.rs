@@ -53,7 +53,9 @@
 use crate::eval::tiers::{graduated, UBand};
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::plan::SourceRef;
-use crate::results::{GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace};
+use crate::results::types::{
+    GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace,
+};
 use rust_decimal::Decimal;
 
 // The header (LEB128): the parts a W1 line has in its low seven bits, the rare ones above.
