@@ -7,7 +7,7 @@ use super::expr::{
     add, credit_value, eval, eval_bool, eval_dec, fault, mul, sub, want_dec, CExpr, Cx, Fault,
     LineCx, PeriodCx, Value, R,
 };
-use super::index::{Hierarchy, LineIndex, PayeeLines, Reports, TeamWalk};
+use super::index::{Hierarchy, LinesByPayee, PayeeLines, Reports, TeamWalk};
 use super::tiers::{
     band_keys, band_of, graduated, graduated_small, interpolate, small_bands, whole, SmallBand,
     UBand,
@@ -48,7 +48,7 @@ pub(crate) struct Slot {
 pub(crate) struct Engine<'a> {
     pub data: &'a Dataset,
     pub plan: &'a CPlan,
-    pub lines: &'a LineIndex,
+    pub lines: &'a LinesByPayee,
     pub direct: &'a Reports,
     /// The hierarchy; a payee's team is walked from it when read ([`Hierarchy::team_into`]).
     pub team: &'a Hierarchy,
