@@ -12,7 +12,6 @@
 // Evaluation errors carry the plan span, payee, deal and period: large, and on the cold path.
 #![allow(clippy::result_large_err)]
 
-pub mod curve;
 pub mod dataset;
 pub mod eval;
 pub mod exact;
@@ -21,10 +20,20 @@ pub mod load;
 pub mod money;
 pub mod period;
 pub mod plan;
+pub mod render;
 pub mod replay;
-pub mod report;
 pub mod results;
 mod tape;
+
+/// Pay curves, at the path they had before rendering moved under [`render`].
+pub use render::curve;
+
+/// Explanations and statements, at the path they had before rendering moved under [`render`].
+pub mod report {
+    pub use crate::render::explain::{explain_line, explain_payee, rounding_stage_note};
+    pub use crate::render::markdown::statement_markdown;
+    pub use crate::render::numbers::{group_digits, percent};
+}
 
 pub use rust_decimal::Decimal;
 

@@ -53,7 +53,7 @@
 use crate::eval::tiers::{graduated, UBand};
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::plan::SourceRef;
-use crate::results::{
+use crate::results::types::{
     Accrued, Anchor, GateStep, Interpolation, LimitStep, MultiplierStep, Slice, TeamInput,
     TeamReport, Trace, TrueUp,
 };

@@ -8,7 +8,7 @@ use super::expr::{
     LineContext, PeriodContext, Value, R,
 };
 use super::fast;
-use super::index::{Hierarchy, LineIndex, PayeeLines, Reports, TeamWalk};
+use super::index::{Hierarchy, LinesByPayee, PayeeLines, Reports, TeamWalk};
 use super::tiers::{anchors_around, band_keys, band_of, graduated, interpolate, whole, UBand};
 use crate::dataset::Dataset;
 use crate::exact::{self, Small};
@@ -46,7 +46,7 @@ pub(crate) struct Slot {
 pub(crate) struct Engine<'a> {
     pub data: &'a Dataset,
     pub plan: &'a CPlan,
-    pub lines: &'a LineIndex,
+    pub lines: &'a LinesByPayee,
     pub direct: &'a Reports,
     /// The hierarchy; a payee's team is walked from it when read ([`Hierarchy::team_into`]).
     pub team: &'a Hierarchy,
