@@ -2,6 +2,7 @@
 //! period's lines stood are in the line's trace, and every line replays from its trace alone
 //! to its amount (`Results::replay_line`, `Results::verify_traces`).
 
+use commissio::core::report::explain_line;
 use commissio::core::results::{Accrued, LineKind, TrueUp};
 use commissio::core::Decimal;
 use commissio::{CompiledPlan, Inputs, Results};
@@ -68,6 +69,12 @@ fn a_true_up_line_traces_what_it_adjusts() {
         Ok("2400.00".into())
     );
     assert_eq!(r.verify_traces(), Ok(2));
+    assert_eq!(
+        explain_line(&r, &line),
+        "A · 2026-Q2 · core · year-to-date true-up: 2,400.00\n  \
+         year to date 9,600.00 − earlier periods 4,000.00 − this period's lines 3,200.00 = 2,400.00\n  \
+         paid 2,400.00\n"
+    );
 }
 
 const CAPPED: &str = r#"plan "Capped" {
@@ -121,6 +128,14 @@ fn a_period_cap_step_traces_where_the_period_stood() {
         ]
     );
     assert_eq!(r.verify_traces(), Ok(3));
+    let second = r.lines().nth(1).unwrap_or_else(|| panic!("no second line"));
+    assert!(
+        explain_line(&r, &second).contains(
+            "  cap total per period (plan) at 500.00: 250.00 → 200.00 (earlier lines 300.00, 300.00 of it paid)\n"
+        ),
+        "{}",
+        explain_line(&r, &second)
+    );
     assert_eq!(
         (0..3)
             .map(|i| r.replay_line(i).map(|v| v.to_string()))
@@ -189,4 +204,10 @@ fn an_interpolated_line_traces_the_anchors_it_was_read_between() {
         )
     );
     assert_eq!(r.verify_traces(), Ok(2));
+    assert_eq!(
+        explain_line(&r, &lines[0]),
+        "A · 2026-Q1 · core · deal D1: 34.00\n  basis 500.00\n  rate 6.8%\n  \
+         curve read at 800.00 between 500.00 => 2% and 1,000.00 => 10%\n  \
+         unrounded 34.000000 → rounded half_even to 2 places: 34.00\n  paid 34.00\n"
+    );
 }
