@@ -50,16 +50,29 @@ fn corpus() {
     std::fs::create_dir_all(&out).unwrap();
     let mut failures = Vec::new();
     for case in cases {
-        let (name, json, mut got, want) = on_small_stack(move || {
+        let (name, json, mut got, want, replay) = on_small_stack(move || {
             let result = evaluate(&case);
             let json = canonical_json(&case, &result);
+            // Every line's trace replays to its amount (`Results::verify_traces`).
+            let replay = match &result {
+                Ok(r) => match r.verify_traces() {
+                    Ok(n) if n == r.line_count() => None,
+                    Ok(n) => Some(format!("{n} of {} lines have a trace", r.line_count())),
+                    Err(m) => Some(m.to_string()),
+                },
+                Err(_) => None,
+            };
             (
                 case.name.clone(),
                 json,
                 outcome_of(&case, &result),
                 expected(&case),
+                replay,
             )
         });
+        if let Some(m) = replay {
+            failures.push(format!("{name}: trace replay: {m}"));
+        }
         std::fs::write(out.join(format!("{name}.json")), json).unwrap();
         // A data error case may leave out `field`; compare the keys it states.
         if let (Some(g), Some(w)) = (got.get_mut("data_error"), want.get("data_error")) {

@@ -10,7 +10,8 @@
 //! - a deal split across payees pays each payee what that payee's share alone computes, in
 //!   every tier mode and scope (§4.4, §8);
 //! - a deal split 100% conserves the deal amount in credit, and the commission under a flat rate;
-//! - results do not depend on input row order.
+//! - results do not depend on input row order;
+//! - every line's trace replays to its amount (`Results::verify_traces`), in every case run.
 //!
 //! The properties that count their cases also assert they are not vacuous (enough cases pay,
 //! hit the cap, split a deal). Cases per property: `PROPTEST_CASES` (default 256). The long
@@ -95,8 +96,22 @@ fn total(plan: &CompiledPlan, payees: &str, deals: &str, credits: Option<&str>) 
         Err(e) => panic!("{e}"),
     };
     match plan.evaluate(&inputs, "2026-Q1") {
-        Ok(r) => r.grand_total(),
+        Ok(r) => {
+            if let Err(m) = every_trace_replays(&r) {
+                panic!("{m}");
+            }
+            r.grand_total()
+        }
         Err(e) => panic!("{e}"),
+    }
+}
+
+/// Every line of `r` has a trace, and each replays to the line's amount.
+fn every_trace_replays(r: &commissio::Results) -> Result<(), String> {
+    match r.verify_traces() {
+        Ok(n) if n == r.line_count() => Ok(()),
+        Ok(n) => Err(format!("{n} of {} lines have a trace", r.line_count())),
+        Err(m) => Err(format!("a trace does not replay: {m}")),
     }
 }
 
@@ -159,6 +174,8 @@ proptest! {
         let b = Inputs::from_csv(PAYEES, &shuffled, None, None).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let ra = p.evaluate(&a, "2026-Q1").map_err(|e| TestCaseError::fail(e.to_string()))?;
         let rb = p.evaluate(&b, "2026-Q1").map_err(|e| TestCaseError::fail(e.to_string()))?;
+        every_trace_replays(&ra).map_err(TestCaseError::fail)?;
+        every_trace_replays(&rb).map_err(TestCaseError::fail)?;
         let ja = ra.to_json().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let jb = rb.to_json().map_err(|e| TestCaseError::fail(e.to_string()))?;
         // Deal rows differ between the two inputs, so compare what the lines say, not indices.
@@ -205,6 +222,7 @@ fn run(
     let r = plan
         .evaluate(&inputs, "2026-Q1")
         .map_err(|e| fail(e.to_string()))?;
+    every_trace_replays(&r).map_err(fail)?;
     let json: serde_json::Value = r
         .to_json()
         .map_err(|e| e.to_string())

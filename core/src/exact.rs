@@ -10,7 +10,7 @@
 //! to `rust_decimal`. A fast result is the same value with the same scale that the library
 //! returns, bit for bit: the tests below check that for random operands.
 
-use crate::money::RoundingMode;
+use crate::money::mode::RoundingMode;
 use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;

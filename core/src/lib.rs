@@ -13,7 +13,6 @@
 #![warn(missing_docs)]
 #![allow(clippy::result_large_err)]
 
-pub mod curve;
 pub mod dataset;
 pub mod eval;
 pub mod exact;
@@ -22,11 +21,23 @@ pub mod load;
 pub mod money;
 pub mod period;
 pub mod plan;
-pub mod report;
+pub mod render;
+pub mod replay;
 pub mod results;
 mod tape;
+
+/// Pay curves, at the path they had before rendering moved under [`render`].
+pub use render::curve;
+
+/// Explanations and statements, at the path they had before rendering moved under [`render`].
+pub mod report {
+    pub use crate::render::explain::{explain_line, explain_payee, rounding_stage_note};
+    pub use crate::render::markdown::statement_markdown;
+    pub use crate::render::numbers::{group_digits, percent};
+}
 
 pub use rust_decimal::Decimal;
 
 pub use eval::{evaluate, evaluate_with, EvalOptions};
+pub use replay::{ReplayError, ReplayMismatch};
 pub use results::{EvalError, Line, Results, Trace};

@@ -12,7 +12,7 @@
 //! bit for bit.
 
 use crate::exact::Small;
-use crate::results::{Line, LineKind, NO_TRACE, PLAN_COMPONENT};
+use crate::results::types::{Line, LineKind, NO_TRACE, PLAN_COMPONENT};
 use rust_decimal::Decimal;
 
 /// Largest component index a stored line can carry (the plan-level component aside).

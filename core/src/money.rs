@@ -3,71 +3,15 @@
 //! Every amount and rate is a [`Decimal`]. Nothing here rounds unless asked to, and every
 //! rounding names its mode and scale.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+pub(crate) mod mode;
+
+pub use mode::RoundingMode;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// How a value is rounded to a number of decimal places.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoundingMode {
-    /// Ties go to the even neighbour (banker's rounding).
-    HalfEven,
-    /// Ties go away from zero.
-    HalfUp,
-    /// Ties go towards zero.
-    HalfDown,
-    /// Towards zero (truncate).
-    Down,
-    /// Away from zero.
-    Up,
-    /// Towards negative infinity.
-    Floor,
-    /// Towards positive infinity.
-    Ceiling,
-}
-
+// Rounding with a mode is implemented here, beside the rest of money; the enum is in a module
+// of its own, which exact.rs imports without importing this one (no import cycle).
 impl RoundingMode {
-    /// Every mode, in the order the language reference lists them.
-    pub const ALL: [RoundingMode; 7] = [
-        RoundingMode::HalfEven,
-        RoundingMode::HalfUp,
-        RoundingMode::HalfDown,
-        RoundingMode::Down,
-        RoundingMode::Up,
-        RoundingMode::Floor,
-        RoundingMode::Ceiling,
-    ];
-
-    /// The keyword used in plan text (`half_even`, `half_up`, ...).
-    pub fn keyword(self) -> &'static str {
-        match self {
-            RoundingMode::HalfEven => "half_even",
-            RoundingMode::HalfUp => "half_up",
-            RoundingMode::HalfDown => "half_down",
-            RoundingMode::Down => "down",
-            RoundingMode::Up => "up",
-            RoundingMode::Floor => "floor",
-            RoundingMode::Ceiling => "ceiling",
-        }
-    }
-
-    /// Parses a plan keyword; `None` when it is not a rounding mode.
-    pub fn from_keyword(word: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.keyword() == word)
-    }
-
-    fn strategy(self) -> RoundingStrategy {
-        match self {
-            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
-            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-            RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
-            RoundingMode::Down => RoundingStrategy::ToZero,
-            RoundingMode::Up => RoundingStrategy::AwayFromZero,
-            RoundingMode::Floor => RoundingStrategy::ToNegativeInfinity,
-            RoundingMode::Ceiling => RoundingStrategy::ToPositiveInfinity,
-        }
-    }
-
     /// Rounds `value` to `scale` decimal places with this mode, shown with exactly `scale`
     /// places. `None` when the value cannot be shown at `scale` places: a value with fewer
     /// places is padded with zeros, and past 79,228,162,514,264,337,593,543,950,335 (the

@@ -13,239 +13,23 @@
 //! (bonuses, period tiers, true-up adjustments, floor top-ups, rounding) follow the deal lines
 //! of their payee-period, components in plan order, plan-level lines last.
 
+// The plain types live in a module of their own, which lines.rs and tape.rs import without
+// importing this one (which holds both): no import cycle.
+pub(crate) mod types;
+
 pub use crate::lines::Lines;
-use crate::money::{Rounding, RoundingMode, RoundingStage};
+pub(crate) use types::NO_TRACE;
+pub use types::{
+    Accrued, Anchor, ComponentInfo, ComponentTotal, GateStep, Interpolation, LimitInfo, LimitStep,
+    Line, LineKind, MultiplierStep, NamedTotal, Slice, TeamInput, TeamReport, Total, Trace, TrueUp,
+    PLAN_COMPONENT, PLAN_COMPONENT_NAME,
+};
+
 use crate::period::Period;
-use crate::plan::{LimitLevel, SourceRef};
+use crate::plan::SourceRef;
 use rust_decimal::Decimal;
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::fmt;
-
-/// Component index used for plan-level lines (plan floor top-ups, payout rounding).
-pub const PLAN_COMPONENT: u32 = u32::MAX;
-
-/// Name used for plan-level lines in views and JSON.
-pub const PLAN_COMPONENT_NAME: &str = "(plan)";
-
-/// What produced a line. Serialises as its [`LineKind::name`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LineKind {
-    /// One credit line of a deal paid by a component.
-    Deal,
-    /// A period-level payout of a component (bonus paid once, period-end tiers, money curve).
-    Period,
-    /// Year-to-date true-up adjustment of a `true_up` component.
-    TrueUp,
-    /// Top-up to a floor that was not reached.
-    FloorTopUp,
-    /// Difference made by rounding at component or payout stage.
-    Rounding,
-}
-
-impl LineKind {
-    /// Every kind, in the order of their codes.
-    pub const ALL: [LineKind; 5] = [
-        LineKind::Deal,
-        LineKind::Period,
-        LineKind::TrueUp,
-        LineKind::FloorTopUp,
-        LineKind::Rounding,
-    ];
-
-    /// The kind's name in every output (JSON, CSV, Python, JavaScript): `deal`, `period`,
-    /// `true_up`, `floor_top_up`, `rounding`.
-    pub fn name(self) -> &'static str {
-        match self {
-            LineKind::Deal => "deal",
-            LineKind::Period => "period",
-            LineKind::TrueUp => "true_up",
-            LineKind::FloorTopUp => "floor_top_up",
-            LineKind::Rounding => "rounding",
-        }
-    }
-}
-
-impl Serialize for LineKind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
-    }
-}
-
-/// One tier slice: the part of a line's key interval that fell into one band.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Slice {
-    /// Index of the band in the tier table.
-    pub band: u32,
-    /// Start of the overlap in basis units (units for integer keys).
-    pub lo: Decimal,
-    /// End of the overlap (exclusive), in basis units.
-    pub hi: Decimal,
-    /// The band's rate (or flat amount when `flat`).
-    pub rate: Decimal,
-    /// True when the band pays a flat amount.
-    pub flat: bool,
-    /// Amount of this slice (rate × (hi − lo), or the flat amount).
-    pub amount: Decimal,
-}
-
-/// A multiplier that applied to a line.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MultiplierStep {
-    /// The factor.
-    pub factor: Decimal,
-    /// Where the multiplier is written.
-    pub source: SourceRef,
-}
-
-/// A gate evaluated for a component and payee-period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GateStep {
-    /// Index of the gate in the component.
-    pub gate: u32,
-    /// True when the gate held.
-    pub pass: bool,
-    /// Where the gate is written.
-    pub source: SourceRef,
-}
-
-/// A team commission a line's component read (`team commission(...)`), for one payee-period.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamInput {
-    /// Where the team commission measure is written.
-    pub source: SourceRef,
-    /// Its value: the sum of the reports' amounts.
-    pub value: Decimal,
-    /// The reports that earned something in the counted components.
-    pub reports: Vec<TeamReport>,
-}
-
-/// One report's part of a [`TeamInput`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TeamReport {
-    /// Payee row of the report.
-    pub payee: u32,
-    /// What the counted components paid the report in the period.
-    pub amount: Decimal,
-}
-
-/// A cap or floor as declared in the plan (static facts shared by its steps).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LimitInfo {
-    /// Cap (true) or floor (false).
-    pub is_cap: bool,
-    /// Level it applies at.
-    pub level: LimitLevel,
-    /// Component it belongs to; [`PLAN_COMPONENT`] for plan-level limits.
-    pub component: u32,
-    /// Where it is written.
-    pub source: SourceRef,
-}
-
-/// One cap or floor applied to one line.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LimitStep {
-    /// Index into [`Results::limits`].
-    pub limit: u32,
-    /// The limit's value for this payee-period (or line).
-    pub value: Decimal,
-    /// The line amount before this step.
-    pub before: Decimal,
-    /// The line amount after this step.
-    pub after: Decimal,
-}
-
-/// Why a line pays what it pays: decoded from the results' trace store by
-/// [`Results::trace`] (lines keep only where their trace starts).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Trace {
-    /// The commission basis of the line (e.g. the credited amount), when there is one.
-    pub basis: Option<Decimal>,
-    /// The rate applied: a flat rate, the table row's rate, the retroactive tier's rate, or
-    /// the interpolated rate; `None` for graduated slices (see `slices`) and fixed amounts.
-    pub rate: Option<Decimal>,
-    /// Rate-table row chosen (index in the table; `u32::MAX` = the default).
-    pub row: Option<u32>,
-    /// Tier band chosen (retroactive tiers).
-    pub band: Option<u32>,
-    /// Graduated tier slices.
-    pub slices: Vec<Slice>,
-    /// Multipliers applied, in order.
-    pub multipliers: Vec<MultiplierStep>,
-    /// Gates of the component for this payee-period.
-    pub gates: Vec<GateStep>,
-    /// Value after multipliers, before rounding and limits.
-    pub unrounded: Decimal,
-    /// Value after rounding (equal to `unrounded` when this line is not rounded), before
-    /// limits; 0 when a gate failed.
-    pub rounded: Decimal,
-    /// The rounding rule applied to this line, when it was rounded.
-    pub rounding: Option<Rounding>,
-    /// Cap and floor steps, in order.
-    pub limits: Vec<LimitStep>,
-    /// Team commission the component read; empty for components that read none.
-    pub team: Vec<TeamInput>,
-}
-
-/// [`Line::trace_at`] of a line evaluated without tracing.
-pub(crate) const NO_TRACE: u64 = u64::MAX;
-
-/// One payout line (compact form; see [`Results::view`] for names).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Line {
-    /// Payee row (index into [`Results::payee_ids`]).
-    pub payee: u32,
-    /// Period (index into [`Results::periods`]).
-    pub period: u32,
-    /// Component (index into [`Results::components`]) or [`PLAN_COMPONENT`].
-    pub component: u32,
-    /// Deal row (index into the deal id table) for deal lines.
-    pub deal: Option<u32>,
-    /// What produced the line.
-    pub kind: LineKind,
-    /// Credit share of the payee in the deal (1 for period-level lines).
-    pub share: Decimal,
-    /// Final amount, after rounding, caps and floors.
-    pub amount: Decimal,
-    /// Where the line's trace record starts in [`Results`]' trace store ([`NO_TRACE`] when
-    /// evaluated without tracing). Read it with [`Results::trace`].
-    pub(crate) trace_at: u64,
-}
-
-/// Total of one payee-period.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Total {
-    /// Payee row.
-    pub payee: u32,
-    /// Period index.
-    pub period: u32,
-    /// Sum of the period's lines.
-    pub amount: Decimal,
-}
-
-/// Total of one component in one payee-period.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ComponentTotal {
-    /// Payee row.
-    pub payee: u32,
-    /// Period index.
-    pub period: u32,
-    /// Component index or [`PLAN_COMPONENT`].
-    pub component: u32,
-    /// Sum of the component's lines in the payee-period.
-    pub amount: Decimal,
-}
-
-/// A component's identity in results.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComponentInfo {
-    /// Component name.
-    pub name: String,
-    /// Index of the plan version it belongs to.
-    pub version: u32,
-    /// Index within the version.
-    pub index: u32,
-}
 
 /// Deal ids by deal row: the dataset's interned text, shared rather than copied (a deal id
 /// costs the results 4 bytes), and each deal's symbol in it.
@@ -314,6 +98,10 @@ pub struct Results {
     /// The static facts of every component (by component index) that its lines' trace
     /// records refer to instead of repeating them ([`crate::tape::Facts`]).
     pub(crate) facts: Vec<crate::tape::Facts>,
+    /// The rounding rule of the plan version of each plan-level limit (by limit index;
+    /// `None` for a component's limit): the scale a plan floor's top-up is shown at
+    /// ([`crate::replay`]).
+    pub(crate) plan_limit_rules: Vec<Option<crate::money::Rounding>>,
     /// Components of every plan version.
     pub components: Vec<ComponentInfo>,
     /// Reported periods, in order.
@@ -345,13 +133,14 @@ pub struct LineView<'a> {
     pub trace: TraceView<'a>,
 }
 
-/// A decoded trace with its names resolved; serialises as one JSON object.
+/// A decoded trace with its names resolved; serialises as one JSON object
+/// ([`crate::render`] writes it).
 #[derive(Debug, Clone)]
 pub struct TraceView<'a> {
-    results: &'a Results,
+    pub(crate) results: &'a Results,
     /// The trace.
     pub trace: Trace,
-    rule: &'a str,
+    pub(crate) rule: &'a str,
 }
 
 impl Results {
@@ -501,216 +290,9 @@ impl Results {
         self.totals.iter().fold(Decimal::ZERO, |a, t| a + t.amount)
     }
     /// The whole result as JSON (`{"lines":[...],"totals":[...],"component_totals":[...]}`),
-    /// with fields in a fixed order and amounts as strings.
+    /// with fields in a fixed order and amounts as strings (written by [`crate::render`]).
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string(self)
-    }
-}
-
-struct LinesSer<'a>(&'a Results);
-impl Serialize for LinesSer<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.lines.len()))?;
-        for line in self.0.lines() {
-            seq.serialize_element(&self.0.view(&line))?;
-        }
-        seq.end()
-    }
-}
-
-/// A total with its names resolved: of a payee-period ([`Results::named_totals`],
-/// `component` is `None`) or of one component in it ([`Results::named_component_totals`]).
-/// Serialises as in [`Results::to_json`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct NamedTotal<'a> {
-    /// Payee id.
-    pub payee: &'a str,
-    /// Period label (`2026-Q1`).
-    pub period: String,
-    /// Component name, for a component total.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub component: Option<&'a str>,
-    /// The sum of the lines.
-    pub amount: Decimal,
-}
-
-struct TotalsSer<'a>(&'a Results, bool);
-impl Serialize for TotalsSer<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        if self.1 {
-            s.collect_seq(r.named_component_totals())
-        } else {
-            s.collect_seq(r.named_totals())
-        }
-    }
-}
-
-impl Serialize for Results {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("lines", &LinesSer(self))?;
-        m.serialize_entry("totals", &TotalsSer(self, false))?;
-        m.serialize_entry("component_totals", &TotalsSer(self, true))?;
-        m.end()
-    }
-}
-
-#[derive(Serialize)]
-struct SliceView {
-    band: u32,
-    lo: Decimal,
-    hi: Decimal,
-    rate: Decimal,
-    flat: bool,
-    amount: Decimal,
-}
-
-#[derive(Serialize)]
-struct MultView {
-    factor: Decimal,
-    source: SourceRef,
-}
-
-#[derive(Serialize)]
-struct GateView {
-    gate: u32,
-    pass: bool,
-    source: SourceRef,
-}
-
-#[derive(Serialize)]
-struct RoundingView {
-    mode: RoundingMode,
-    scale: u32,
-    stage: RoundingStage,
-}
-
-#[derive(Serialize)]
-struct TeamReportView<'a> {
-    payee: &'a str,
-    amount: Decimal,
-}
-
-struct TeamView<'a>(&'a Results, &'a TeamInput);
-impl Serialize for TeamView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("value", &self.1.value)?;
-        m.serialize_entry(
-            "reports",
-            &ListSer(&self.1.reports, |x: &TeamReport| TeamReportView {
-                payee: r
-                    .payee_ids
-                    .get(x.payee as usize)
-                    .map(String::as_str)
-                    .unwrap_or(""),
-                amount: x.amount,
-            }),
-        )?;
-        m.serialize_entry("source", &self.1.source)?;
-        m.end()
-    }
-}
-
-#[derive(Serialize)]
-struct LimitView<'a> {
-    kind: &'static str,
-    level: LimitLevel,
-    component: &'a str,
-    value: Decimal,
-    before: Decimal,
-    after: Decimal,
-    source: SourceRef,
-}
-
-struct ListSer<'a, T, V, F: Fn(&'a T) -> V>(&'a [T], F);
-impl<'a, T, V: Serialize, F: Fn(&'a T) -> V> Serialize for ListSer<'a, T, V, F> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for x in self.0 {
-            seq.serialize_element(&(self.1)(x))?;
-        }
-        seq.end()
-    }
-}
-
-impl Serialize for TraceView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let t = &self.trace;
-        let r = self.results;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rule", self.rule)?;
-        m.serialize_entry("basis", &t.basis)?;
-        m.serialize_entry("rate", &t.rate)?;
-        m.serialize_entry(
-            "row",
-            &t.row
-                .map(|x| if x == u32::MAX { -1i64 } else { i64::from(x) }),
-        )?;
-        m.serialize_entry("band", &t.band)?;
-        m.serialize_entry(
-            "slices",
-            &ListSer(&t.slices, |x: &Slice| SliceView {
-                band: x.band,
-                lo: x.lo,
-                hi: x.hi,
-                rate: x.rate,
-                flat: x.flat,
-                amount: x.amount,
-            }),
-        )?;
-        m.serialize_entry(
-            "multipliers",
-            &ListSer(&t.multipliers, |x: &MultiplierStep| MultView {
-                factor: x.factor,
-                source: x.source,
-            }),
-        )?;
-        m.serialize_entry(
-            "gates",
-            &ListSer(&t.gates, |x: &GateStep| GateView {
-                gate: x.gate,
-                pass: x.pass,
-                source: x.source,
-            }),
-        )?;
-        m.serialize_entry("unrounded", &t.unrounded)?;
-        m.serialize_entry("rounded", &t.rounded)?;
-        m.serialize_entry(
-            "rounding",
-            &t.rounding.map(|x| RoundingView {
-                mode: x.mode,
-                scale: x.scale,
-                stage: x.stage,
-            }),
-        )?;
-        m.serialize_entry(
-            "limits",
-            &ListSer(&t.limits, |x: &LimitStep| {
-                let info = r.limits.get(x.limit as usize);
-                LimitView {
-                    kind: if info.map(|i| i.is_cap).unwrap_or(true) {
-                        "cap"
-                    } else {
-                        "floor"
-                    },
-                    level: info.map(|i| i.level).unwrap_or(LimitLevel::Line),
-                    component: info.map(|i| r.component_name(i.component)).unwrap_or(""),
-                    value: x.value,
-                    before: x.before,
-                    after: x.after,
-                    source: info.map(|i| i.source).unwrap_or_default(),
-                }
-            }),
-        )?;
-        // Only lines of components that read team commission have the key, so every other
-        // line serialises as before.
-        if !t.team.is_empty() {
-            m.serialize_entry("team", &ListSer(&t.team, |x: &TeamInput| TeamView(r, x)))?;
-        }
-        m.end()
     }
 }
 

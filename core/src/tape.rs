@@ -53,7 +53,10 @@
 use crate::eval::tiers::{graduated, UBand};
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::plan::SourceRef;
-use crate::results::{GateStep, LimitStep, MultiplierStep, Slice, TeamInput, TeamReport, Trace};
+use crate::results::types::{
+    Accrued, Anchor, GateStep, Interpolation, LimitStep, MultiplierStep, Slice, TeamInput,
+    TeamReport, Trace, TrueUp,
+};
 use rust_decimal::Decimal;
 
 // The header (LEB128): the parts a W1 line has in its low seven bits, the rare ones above.
@@ -75,6 +78,11 @@ const H_UNROUNDED: u32 = 1 << 17;
 /// The slices are not written: they are the ones [`graduated`] cuts from `[0, basis)` in the
 /// component's per-deal table ([`Facts::per_deal`]).
 const H_CUT: u32 = 1 << 18;
+/// A true-up line's inputs ([`TrueUp`]) are written, last.
+const H_TRUE_UP: u32 = 1 << 19;
+/// Where an interpolated table was read ([`Interpolation`]) is written, after a true-up's
+/// inputs.
+const H_CURVE: u32 = 1 << 20;
 
 // A tier slice's head: its band above these bits.
 const S_AMOUNT: u64 = 1;
@@ -92,6 +100,11 @@ const G_SOURCE: u64 = 1 << 1;
 // A cap or floor step's head: the limit's index above these bits.
 const L_BEFORE: u64 = 1;
 const L_AFTER: u64 = 1 << 1;
+/// Where a limit over a sequence stood ([`Accrued`]) is written: its total, and its paid
+/// amount when that is not the lesser of the total and the limit's value ([`L_PAID`]).
+const L_ACCRUED: u64 = 1 << 2;
+const L_PAID: u64 = 1 << 3;
+const L_LIMIT: u32 = 4;
 
 /// Static facts of one component that its lines' records refer to instead of repeating
 /// them (module docs). Built from the compiled plan; the same facts must be given to
@@ -125,12 +138,13 @@ impl Facts {
 /// The head byte of a decimal in its wide form (a length no short head has).
 const WIDE: u8 = 0x0f;
 
-/// Appends a record's parts to the store.
-struct Sink<'a> {
+/// Writes one trace record's bytes (decimals, LEB128 counts, sources, rules) onto the end
+/// of the trace store.
+struct RecordWriter<'a> {
     out: &'a mut Vec<u8>,
 }
 
-impl Sink<'_> {
+impl RecordWriter<'_> {
     #[inline]
     fn byte(&mut self, v: u8) {
         self.out.push(v);
@@ -154,7 +168,7 @@ impl Sink<'_> {
     /// A decimal exactly: a head byte (the mantissa's length in bytes in bits 0–3, the sign
     /// in bit 4, the scale in bits 5–7), then the mantissa's bytes, least significant first.
     /// Built as nine bytes on the stack, appended whole and cut to length: one capacity check
-    /// and no loop. A scale above 7 or a mantissa of 2^64 or more takes [`Sink::wide_dec`].
+    /// and no loop. A scale above 7 or a mantissa of 2^64 or more takes [`RecordWriter::wide_dec`].
     #[inline]
     fn dec(&mut self, d: Decimal) {
         let u = d.unpack();
@@ -172,7 +186,7 @@ impl Sink<'_> {
         self.out.truncate(at + 1 + len);
     }
 
-    /// A decimal [`Sink::dec`] cannot write in its short form: [`WIDE`], the scale and sign
+    /// A decimal [`RecordWriter::dec`] cannot write in its short form: [`WIDE`], the scale and sign
     /// byte (scale in bits 0–4, sign in bit 5), the mantissa's length in bytes, its bytes.
     #[cold]
     #[inline(never)]
@@ -333,6 +347,14 @@ fn derived_unrounded_slow(
     Some(v)
 }
 
+/// What a limit over a sequence has usually paid of the lines before one: a cap the lesser
+/// of their total and its value (exactly as the evaluator computes it), a floor their total
+/// (the lesser too, since a floor that tops up stands below its value).
+#[inline]
+fn paid_of(total: Decimal, value: Decimal) -> Decimal {
+    crate::exact::min(total, value)
+}
+
 /// What one line's trace is made of, as the evaluator holds it.
 pub(crate) struct TraceParts<'a> {
     /// The static facts of the line's component (`None` for a plan-level line); [`decode`]
@@ -367,6 +389,10 @@ pub(crate) struct TraceParts<'a> {
     pub team: &'a [RawTeam],
     /// The reports' parts of every team input ([`RawTeam::reports`] indexes it).
     pub team_reports: &'a [TeamReport],
+    /// A true-up line's inputs.
+    pub true_up: Option<TrueUp>,
+    /// Where an interpolated table was read.
+    pub interpolation: Option<Interpolation>,
 }
 
 /// A team commission input as the evaluator holds it: its reports are a range of a shared list.
@@ -386,8 +412,8 @@ fn bit(on: bool, flag: u32) -> u32 {
 
 /// Appends the record of one trace.
 pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
-    let mut sink = Sink { out };
-    let w = &mut sink;
+    let mut writer = RecordWriter { out };
+    let w = &mut writer;
     let facts = t.facts;
     let rounded_follows =
         t.rounded_by_rule || (t.rounding.is_none() && identical(t.rounded, t.unrounded));
@@ -415,7 +441,9 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         | bit(t.band.is_some(), H_BAND)
         | bit(!rounded_follows, H_ROUNDED)
         | bit(!unrounded_follows, H_UNROUNDED)
-        | bit(t.slices_cut, H_CUT);
+        | bit(t.slices_cut, H_CUT)
+        | bit(t.true_up.is_some(), H_TRUE_UP)
+        | bit(t.interpolation.is_some(), H_CURVE);
     let rule = match t.rounding {
         Some(r) if facts.is_some_and(|f| f.rounding == r) => {
             head |= H_RULE;
@@ -533,12 +561,21 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
     for l in t.limits {
         let before_follows = identical(l.before, running);
         let after_follows = identical(l.after, l.before);
-        let mut h = u64::from(l.limit) << 2;
+        let paid_follows = l
+            .accrued
+            .is_none_or(|a| identical(a.paid, paid_of(a.total, l.value)));
+        let mut h = u64::from(l.limit) << L_LIMIT;
         if !before_follows {
             h |= L_BEFORE;
         }
         if !after_follows {
             h |= L_AFTER;
+        }
+        if l.accrued.is_some() {
+            h |= L_ACCRUED;
+        }
+        if !paid_follows {
+            h |= L_PAID;
         }
         w.u64(h);
         w.dec(l.value);
@@ -547,6 +584,12 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         }
         if !after_follows {
             w.dec(l.after);
+        }
+        if let Some(a) = l.accrued {
+            w.dec(a.total);
+            if !paid_follows {
+                w.dec(a.paid);
+            }
         }
         running = l.after;
     }
@@ -561,15 +604,26 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
             w.dec(r.amount);
         }
     }
+    if let Some(u) = t.true_up {
+        w.dec(u.year_to_date);
+        w.dec(u.earlier);
+        w.dec(u.this_period);
+    }
+    if let Some(c) = t.interpolation {
+        for v in [c.key, c.lower.at, c.lower.value, c.upper.at, c.upper.value] {
+            w.dec(v);
+        }
+    }
 }
 
-/// Reads records written by [`encode`].
-struct Reader<'a> {
+/// Reads one trace record's bytes back, from a position in the trace store: the inverse of
+/// [`RecordWriter`].
+struct RecordReader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl Reader<'_> {
+impl RecordReader<'_> {
     fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
@@ -653,14 +707,14 @@ impl Reader<'_> {
 pub(crate) fn decode(bytes: &[u8], at: u64, facts: Option<&Facts>) -> Trace {
     let mut t = Trace::default();
     if let Ok(at) = usize::try_from(at) {
-        let mut r = Reader { bytes, at };
+        let mut r = RecordReader { bytes, at };
         // A record that stops short keeps what was read: see the module docs.
         let _ = read(&mut r, &mut t, facts);
     }
     t
 }
 
-fn read(r: &mut Reader, t: &mut Trace, facts: Option<&Facts>) -> Option<()> {
+fn read(r: &mut RecordReader, t: &mut Trace, facts: Option<&Facts>) -> Option<()> {
     let head = r.u32()?;
     let has = |bit: u32| head & bit != 0;
     let mut counts = [0usize; 5];
@@ -785,12 +839,24 @@ fn read(r: &mut Reader, t: &mut Trace, facts: Option<&Facts>) -> Option<()> {
         let value = r.dec()?;
         let before = if h & L_BEFORE != 0 { r.dec()? } else { running };
         let after = if h & L_AFTER != 0 { r.dec()? } else { before };
+        let accrued = if h & L_ACCRUED != 0 {
+            let total = r.dec()?;
+            let paid = if h & L_PAID != 0 {
+                r.dec()?
+            } else {
+                paid_of(total, value)
+            };
+            Some(Accrued { total, paid })
+        } else {
+            None
+        };
         running = after;
         t.limits.push(LimitStep {
-            limit: u32::try_from(h >> 2).ok()?,
+            limit: u32::try_from(h >> L_LIMIT).ok()?,
             value,
             before,
             after,
+            accrued,
         });
     }
     for _ in 0..nt {
@@ -808,6 +874,24 @@ fn read(r: &mut Reader, t: &mut Trace, facts: Option<&Facts>) -> Option<()> {
             value,
             reports,
         });
+    }
+    if has(H_TRUE_UP) {
+        t.true_up = Some(TrueUp {
+            year_to_date: r.dec()?,
+            earlier: r.dec()?,
+            this_period: r.dec()?,
+        });
+    }
+    if has(H_CURVE) {
+        let key = r.dec()?;
+        let mut anchor = || -> Option<Anchor> {
+            Some(Anchor {
+                at: r.dec()?,
+                value: r.dec()?,
+            })
+        };
+        let (lower, upper) = (anchor()?, anchor()?);
+        t.interpolation = Some(Interpolation { key, lower, upper });
     }
     Some(())
 }
@@ -847,9 +931,9 @@ mod tests {
             "7.9228162514264337593543950335",
         ] {
             let mut b = vec![0xAA];
-            Sink { out: &mut b }.dec(d(s));
+            RecordWriter { out: &mut b }.dec(d(s));
             assert!(b.len() <= 16, "{s}");
-            let mut r = Reader { bytes: &b, at: 1 };
+            let mut r = RecordReader { bytes: &b, at: 1 };
             let back = r.dec().unwrap_or_default();
             assert_eq!(back.serialize(), d(s).serialize(), "{s}");
             assert_eq!(r.at, b.len(), "{s}");
@@ -905,12 +989,18 @@ mod tests {
                 value: d("50.00"),
                 before: d("18.03"),
                 after: d("18.03"),
+                accrued: None,
             },
             LimitStep {
                 limit: 2,
                 value: d("10"),
                 before: d("99"),
                 after: d("10"),
+                // Paid the lesser of the total and the value: left out.
+                accrued: Some(Accrued {
+                    total: d("120.5"),
+                    paid: d("10"),
+                }),
             },
         ];
         let team_reports = [
@@ -947,6 +1037,8 @@ mod tests {
             limits: &limits,
             team: &team,
             team_reports: &team_reports,
+            true_up: None,
+            interpolation: None,
         };
         let t = round_trip(&parts);
         assert_eq!(t.basis, Some(d("100.50")));
@@ -992,6 +1084,8 @@ mod tests {
             limits: &[],
             team: &[],
             team_reports: &[],
+            true_up: None,
+            interpolation: None,
         };
         let t = round_trip(&parts);
         assert_eq!(t.rounded.to_string(), "0.00");
@@ -1024,6 +1118,8 @@ mod tests {
                 limits: &[],
                 team: &[],
                 team_reports: &[],
+                true_up: None,
+                interpolation: None,
             },
         );
         let cut = &bytes[..bytes.len() - 1];
@@ -1065,11 +1161,12 @@ mod tests {
         v.push(format!("rounding {:?}", t.rounding));
         for l in &t.limits {
             v.push(format!(
-                "limit {} {} {} {}",
+                "limit {} {} {} {} {:?}",
                 l.limit,
                 x(l.value),
                 x(l.before),
-                x(l.after)
+                x(l.after),
+                l.accrued.map(|a| (x(a.total), x(a.paid)))
             ));
         }
         for team in &t.team {
@@ -1077,6 +1174,24 @@ mod tests {
             for r in &team.reports {
                 v.push(format!("report {} {}", r.payee, x(r.amount)));
             }
+        }
+        if let Some(u) = t.true_up {
+            v.push(format!(
+                "true-up {} {} {}",
+                x(u.year_to_date),
+                x(u.earlier),
+                x(u.this_period)
+            ));
+        }
+        if let Some(c) = t.interpolation {
+            v.push(format!(
+                "interpolation {} {} {} {} {}",
+                x(c.key),
+                x(c.lower.at),
+                x(c.lower.value),
+                x(c.upper.at),
+                x(c.upper.value)
+            ));
         }
         v
     }
@@ -1108,6 +1223,8 @@ mod tests {
                         .to_vec(),
                 })
                 .collect(),
+            true_up: p.true_up,
+            interpolation: p.interpolation,
         }
     }
 
@@ -1152,6 +1269,10 @@ mod tests {
             value: d("51243.90"),
             before: d("1441.25"),
             after: d("1441.25"),
+            accrued: Some(Accrued {
+                total: d("2873.10"),
+                paid: d("2873.10"),
+            }),
         }];
         let parts = TraceParts {
             facts: Some(&f),
@@ -1172,12 +1293,14 @@ mod tests {
             limits: &limits,
             team: &[],
             team_reports: &[],
+            true_up: None,
+            interpolation: None,
         };
         let mut bytes = Vec::new();
         encode(&mut bytes, &parts);
         // Header; basis (a head and 3 bytes of mantissa); slice head, start (1 + 3);
-        // multiplier head; cap head, value (1 + 3).
-        assert_eq!(bytes.len(), 16, "{bytes:?}");
+        // multiplier head; cap head, value (1 + 3), the lines' total before it (1 + 3).
+        assert_eq!(bytes.len(), 20, "{bytes:?}");
         let t = decode(&bytes, 0, Some(&f));
         assert_eq!(exact(&t), exact(&expected(&parts)));
         // Without the facts it was written with, a record decodes to what it can, no panic.
@@ -1291,12 +1414,18 @@ mod tests {
                 value: d("-0"),
                 before: d("9.00"), // not the rounded value
                 after: d("9.0"),   // changed scale: written
+                // Not the lesser of the total and the value: written.
+                accrued: Some(Accrued {
+                    total: d("-0.00"),
+                    paid: d("5"),
+                }),
             },
             LimitStep {
                 limit: u32::MAX,
                 value: d("79228162514264337593543950335"),
                 before: d("9.0"),
                 after: d("9.0"),
+                accrued: None,
             },
         ];
         for rounding in other_rules.into_iter().map(Some).chain([None]) {
@@ -1320,6 +1449,8 @@ mod tests {
                     limits: &limits,
                     team: &[],
                     team_reports: &[],
+                    true_up: None,
+                    interpolation: None,
                 };
                 let t = round_trip(&parts);
                 assert_eq!(exact(&t), exact(&expected(&parts)), "{rounding:?}");
@@ -1421,6 +1552,8 @@ mod tests {
         limits: Vec<LimitStep>,
         team: Vec<RawTeam>,
         reports: Vec<TeamReport>,
+        true_up: Option<TrueUp>,
+        interpolation: Option<Interpolation>,
     }
 
     impl Case {
@@ -1517,15 +1650,26 @@ mod tests {
                     let before = if g.chance(60) { running } else { g.dec() };
                     let after = if g.chance(60) { before } else { g.dec() };
                     running = after;
+                    let value = g.dec();
+                    let accrued = g.chance(50).then(|| {
+                        let total = g.dec();
+                        let paid = if g.chance(60) {
+                            paid_of(total, value)
+                        } else {
+                            g.dec()
+                        };
+                        Accrued { total, paid }
+                    });
                     LimitStep {
                         limit: if g.chance(90) {
                             g.below(4) as u32
                         } else {
                             u32::MAX
                         },
-                        value: g.dec(),
+                        value,
                         before,
                         after,
+                        accrued,
                     }
                 })
                 .collect();
@@ -1563,6 +1707,22 @@ mod tests {
                 limits,
                 team,
                 reports,
+                true_up: g.chance(20).then(|| TrueUp {
+                    year_to_date: g.dec(),
+                    earlier: g.dec(),
+                    this_period: g.dec(),
+                }),
+                interpolation: g.chance(20).then(|| Interpolation {
+                    key: g.dec(),
+                    lower: Anchor {
+                        at: g.dec(),
+                        value: g.dec(),
+                    },
+                    upper: Anchor {
+                        at: g.dec(),
+                        value: g.dec(),
+                    },
+                }),
             }
         }
 
@@ -1586,6 +1746,8 @@ mod tests {
                 limits: &self.limits,
                 team: &self.team,
                 team_reports: &self.reports,
+                true_up: self.true_up,
+                interpolation: self.interpolation,
             }
         }
     }

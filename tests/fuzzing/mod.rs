@@ -474,6 +474,9 @@ fn check_case(case: &model::Case) -> Result<(), String> {
                 check_line_scale(&r, case.plan.scale)
                     .map_err(|e| format!("{e}\n{}", describe(&case, &text)))?;
             }
+            // Every line's trace replays to its amount.
+            r.verify_traces()
+                .map_err(|m| format!("a trace does not replay: {m}\n{}", describe(&case, &text)))?;
             Ok(())
         }
         (Err(e), want) => Err(format!(
@@ -522,6 +525,9 @@ pub fn check_decimal_edges(data: &[u8]) -> Result<(), String> {
             for d in &case.deals {
                 let _ = plan.explain(&r, &d.owner, Some(&d.id));
             }
+            // Extreme values included, every line's trace replays to its amount.
+            r.verify_traces()
+                .map_err(|m| format!("a trace does not replay: {m}\n{}", describe(&case, &text)))?;
             Ok(())
         }
         Err(Error::Data(errs)) if !errs.errors.is_empty() => Ok(()),

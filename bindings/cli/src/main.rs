@@ -589,35 +589,6 @@ fn evaluate(args: &DataArgs, progress: &Progress) -> Result<(CompiledPlan, Resul
     Ok((plan, results))
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// Writes the results as CSV, one row per line, straight to the output file.
-fn write_results_csv(out: &mut dyn Write, r: &Results) -> std::io::Result<()> {
-    out.write_all(b"payee,period,component,deal,kind,share,amount\n")?;
-    for l in r.lines() {
-        let v = r.view(&l);
-        let kind = v.kind.name();
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{}",
-            csv_field(v.payee),
-            csv_field(&v.period),
-            csv_field(v.component),
-            csv_field(v.deal.unwrap_or("")),
-            kind,
-            v.share,
-            v.amount
-        )?;
-    }
-    Ok(())
-}
-
 /// The results formats `--out` writes, by extension.
 #[derive(Clone, Copy)]
 enum OutFormat {
@@ -735,7 +706,7 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
         outputs
             .write(p, |w| match format {
                 OutFormat::Json => serde_json::to_writer(w, &results).map_err(Into::into),
-                OutFormat::Csv => write_results_csv(w, &results),
+                OutFormat::Csv => commissio::core::render::csv::write_results_csv(w, &results),
             })
             .map_err(fail)?;
     }

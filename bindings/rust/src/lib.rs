@@ -43,6 +43,7 @@ pub use commissio_dsl as dsl;
 
 pub use commissio_core::load::{Cell, DataError, DataErrors, Inputs, LoadOptions, Table, MAX_ROWS};
 pub use commissio_core::plan::Plan;
+pub use commissio_core::replay::{ReplayError, ReplayMismatch};
 pub use commissio_core::results::{EvalError, Results};
 pub use commissio_dsl::{Diagnostic, LineIndex, MAX_COMPONENTS, MAX_TIER_ROWS};
 

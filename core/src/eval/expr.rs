@@ -408,7 +408,7 @@ pub(crate) struct ExprContext<'a> {
     pub line: Option<LineContext>,
     pub measures: &'a [Value],
     /// Deal attribute columns gathered in line order: the evaluated payee's lines
-    /// ([`super::index::PayeeLines`]), or every line ([`super::index::LineIndex::all`]) for a
+    /// ([`super::index::PayeeLines`]), or every line ([`super::index::LinesByPayee::all`]) for a
     /// report's line in a `direct`/`team` aggregate. Reading them by line position is
     /// sequential instead of a random access per deal.
     pub attrs: &'a [Option<Column>],

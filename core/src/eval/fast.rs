@@ -504,6 +504,7 @@ fn graduated_running_lines(
             // `Small` (the library's exact results).
             unrounded_follows: true,
             team: TracePartRange::default(),
+            true_up: TracePartRange::default(),
         };
         debug_assert!(
             trust::rounded_by_rule(&trace),

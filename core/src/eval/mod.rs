@@ -121,7 +121,7 @@
 //! aggregate when its payee reports to the manager (directly, or at any depth) on the deal's
 //! credit date; team commission uses the hierarchy of the period's last day.
 
-mod compiled;
+pub(crate) mod compiled;
 mod expr;
 mod fast;
 mod index;
@@ -132,7 +132,7 @@ use crate::dataset::Dataset;
 use crate::period::{Date, Period};
 use crate::plan::{Plan, SourceRef};
 use crate::results::{EvalError, IdTable, Results};
-use index::LineIndex;
+use index::LinesByPayee;
 use run::{Engine, PayeeFail, PayeeOut, Slot, Workspace};
 use rust_decimal::Decimal;
 
@@ -358,7 +358,7 @@ pub fn evaluate_with(
         per = per.next();
     }
 
-    let mut lines: LineIndex = index::build_lines(data, |d: Date| {
+    let mut lines: LinesByPayee = index::build_lines(data, |d: Date| {
         plan.versions.iter().any(|v| v.effective.contains(d))
     });
     lines.used = compiled::deal_attrs_used(&compiled, data.deals.attrs.len());
@@ -467,6 +467,7 @@ pub fn evaluate_with(
         components: compiled.components.clone(),
         limits: compiled.limits.clone(),
         facts: compiled.facts.clone(),
+        plan_limit_rules: crate::replay::plan_limit_rules(&compiled),
         payee_ids: data
             .payees
             .id

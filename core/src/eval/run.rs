@@ -8,16 +8,16 @@ use super::expr::{
     LineContext, PeriodContext, Value, R,
 };
 use super::fast;
-use super::index::{Hierarchy, LineIndex, PayeeLines, Reports, TeamWalk};
-use super::tiers::{band_keys, band_of, graduated, interpolate, whole, UBand};
+use super::index::{Hierarchy, LinesByPayee, PayeeLines, Reports, TeamWalk};
+use super::tiers::{anchors_around, band_keys, band_of, graduated, interpolate, whole, UBand};
 use crate::dataset::Dataset;
 use crate::exact::{self, Small};
 use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
 use crate::results::{
-    ComponentTotal, GateStep, LimitStep, Line, LineKind, MultiplierStep, Slice, TeamReport, Total,
-    NO_TRACE, PLAN_COMPONENT,
+    Accrued, Anchor, ComponentTotal, GateStep, Interpolation, LimitStep, Line, LineKind,
+    MultiplierStep, Slice, TeamReport, Total, TrueUp, NO_TRACE, PLAN_COMPONENT,
 };
 use crate::tape::{self, RawTeam, TraceParts};
 use rust_decimal::Decimal;
@@ -46,7 +46,7 @@ pub(crate) struct Slot {
 pub(crate) struct Engine<'a> {
     pub data: &'a Dataset,
     pub plan: &'a CPlan,
-    pub lines: &'a LineIndex,
+    pub lines: &'a LinesByPayee,
     pub direct: &'a Reports,
     /// The hierarchy; a payee's team is walked from it when read ([`Hierarchy::team_into`]).
     pub team: &'a Hierarchy,
@@ -83,6 +83,10 @@ pub(crate) struct PayeeOut {
     pub gates: Vec<GateStep>,
     pub team: Vec<RawTeam>,
     pub team_reports: Vec<TeamReport>,
+    /// True-up lines' inputs ([`RawTrace::true_up`] indexes it).
+    pub true_ups: Vec<TrueUp>,
+    /// Where interpolated lines read their table ([`PricingTrace::curve`] indexes it).
+    pub curves: Vec<Interpolation>,
     /// One line's limit steps, gathered for encoding.
     steps: Vec<LimitStep>,
 }
@@ -119,6 +123,8 @@ pub(super) struct RawTrace {
     /// ([`TraceParts::unrounded_follows`]).
     pub(super) unrounded_follows: bool,
     pub(super) team: TracePartRange,
+    /// A true-up line's inputs, in [`PayeeOut::true_ups`].
+    pub(super) true_up: TracePartRange,
 }
 
 impl RawTrace {
@@ -133,6 +139,7 @@ impl RawTrace {
             rounded_by_rule: false,
             unrounded_follows: false,
             team: TracePartRange::default(),
+            true_up: TracePartRange::default(),
         }
     }
 }
@@ -254,6 +261,8 @@ pub(super) struct PricingTrace {
     /// The slices were not gathered: the trace cuts them again from the basis
     /// ([`TraceParts::slices_cut`]).
     pub(super) slices_cut: bool,
+    /// Where an interpolated table was read, in [`PayeeOut::curves`].
+    pub(super) curve: TracePartRange,
 }
 
 impl PricingTrace {
@@ -443,7 +452,12 @@ fn values_match(k: &Value, v: &Value) -> bool {
 
 /// An interpolated line's raw amount for anchor value `v`: money anchors pay `v`, rate
 /// anchors `v` times the line's basis.
-fn interpolated_line(t: &CTiers, e: &EligibleLine, v: Decimal) -> R<(PricingTrace, Decimal)> {
+fn interpolated_line(
+    t: &CTiers,
+    e: &EligibleLine,
+    v: Decimal,
+    curve: TracePartRange,
+) -> R<(PricingTrace, Decimal)> {
     let (raw, rate) = if t.anchors_are_money {
         (v, None)
     } else {
@@ -452,9 +466,35 @@ fn interpolated_line(t: &CTiers, e: &EligibleLine, v: Decimal) -> R<(PricingTrac
     let pricing = PricingTrace {
         basis: Some(e.basis),
         rate,
+        curve,
         ..PricingTrace::default()
     };
     Ok((pricing, raw))
+}
+
+impl PayeeOut {
+    /// Records where an interpolated table was read at `key` (when tracing): the span of
+    /// [`PayeeOut::curves`] the line's [`PricingTrace::curve`] takes.
+    fn read_curve(
+        &mut self,
+        trace: bool,
+        anchors: &[(Decimal, Decimal)],
+        key: Decimal,
+    ) -> TracePartRange {
+        match anchors_around(anchors, key).filter(|_| trace) {
+            Some([lower, upper]) => {
+                let at = self.curves.len();
+                let anchor = |(at, value)| Anchor { at, value };
+                self.curves.push(Interpolation {
+                    key,
+                    lower: anchor(lower),
+                    upper: anchor(upper),
+                });
+                part_range(at, at + 1)
+            }
+            None => TracePartRange::default(),
+        }
+    }
 }
 
 /// A tier table being paid: its compiled form, its bands in basis units (rates resolved for
@@ -545,6 +585,8 @@ impl<'a> Engine<'a> {
             out.gates.clear();
             out.team.clear();
             out.team_reports.clear();
+            out.true_ups.clear();
+            out.curves.clear();
             let fail = |fault| PayeeFail {
                 fault,
                 period: Some(slot.period),
@@ -838,6 +880,15 @@ impl<'a> Engine<'a> {
                 let mut tr = RawTrace::empty();
                 tr.unrounded = adj;
                 tr.rounded = adj;
+                if self.trace {
+                    let at = out.true_ups.len();
+                    out.true_ups.push(TrueUp {
+                        year_to_date: ytd_total,
+                        earlier,
+                        this_period: kept,
+                    });
+                    tr.true_up = part_range(at, at + 1);
+                }
                 self.push_period_line(sc, ci as u32, comp.gid, LineKind::TrueUp, adj, tr);
                 if let Some(h) = hist.get_mut(gid) {
                     *h = ytd_total;
@@ -988,6 +1039,10 @@ impl<'a> Engine<'a> {
                     continue;
                 };
                 let before = w.line.amount;
+                let accrued = Accrued {
+                    total: state.0,
+                    paid: state.1,
+                };
                 state.0 = add(state.0, before, src)?;
                 let capped = exact::min(state.0, value);
                 let after = keep_scale(sub(capped, state.1, src)?, before);
@@ -1001,6 +1056,7 @@ impl<'a> Engine<'a> {
                         value,
                         before,
                         after,
+                        accrued: Some(accrued),
                     },
                 );
             }
@@ -1020,6 +1076,10 @@ impl<'a> Engine<'a> {
             state.1 = add(state.1, total, src)?;
             if floor_now && state.1 < value {
                 let top = sub(value, state.1, src)?;
+                let accrued = Accrued {
+                    total: state.0,
+                    paid: state.1,
+                };
                 state.1 = value;
                 let mut tr = RawTrace::empty();
                 tr.unrounded = top;
@@ -1034,6 +1094,7 @@ impl<'a> Engine<'a> {
                         value,
                         before: Decimal::ZERO,
                         after: top,
+                        accrued: Some(accrued),
                     },
                 );
                 sc.order.push(i);
@@ -1132,6 +1193,8 @@ impl<'a> Engine<'a> {
                         limits,
                         team: t.team.of(&out.team),
                         team_reports: &out.team_reports,
+                        true_up: t.true_up.of(&out.true_ups).first().copied(),
+                        interpolation: t.pricing.curve.of(&out.curves).first().copied(),
                     },
                 );
             }
@@ -1289,6 +1352,7 @@ impl<'a> Engine<'a> {
             rounded_by_rule: cc.pass,
             unrounded_follows: false,
             team: TracePartRange::default(),
+            true_up: TracePartRange::default(),
         };
         debug_assert!(
             !trace.rounded_by_rule || trust::rounded_by_rule(&trace),
@@ -1330,6 +1394,7 @@ impl<'a> Engine<'a> {
                     value,
                     before: amount,
                     after,
+                    accrued: None,
                 },
             );
             amount = after;
@@ -1555,6 +1620,10 @@ impl<'a> Engine<'a> {
                         continue;
                     };
                     let before = w.line.amount;
+                    let accrued = Accrued {
+                        total: before_cum,
+                        paid: paid_cum,
+                    };
                     before_cum = add(before_cum, before, l.source)?;
                     let capped = exact::min(before_cum, value);
                     let after = keep_scale(sub(capped, paid_cum, l.source)?, before);
@@ -1568,6 +1637,7 @@ impl<'a> Engine<'a> {
                             value,
                             before,
                             after,
+                            accrued: Some(accrued),
                         },
                     );
                 }
@@ -1591,6 +1661,7 @@ impl<'a> Engine<'a> {
                             value,
                             before: total,
                             after: value,
+                            accrued: None,
                         },
                     );
                 }
@@ -1831,9 +1902,10 @@ impl<'a> Engine<'a> {
     ) -> R<()> {
         let t = table.t;
         let anchors = std::mem::take(&mut sc.anchors);
-        let res = self.pay_each_line(cc, cx, sc, out, |e, _, _| {
+        let res = self.pay_each_line(cc, cx, sc, out, |e, _, out| {
             let v = interpolate(&anchors, e.basis, t.source)?;
-            interpolated_line(t, e, v)
+            let curve = out.read_curve(self.trace, &anchors, e.basis);
+            interpolated_line(t, e, v, curve)
         });
         sc.anchors = anchors;
         res
@@ -1856,14 +1928,16 @@ impl<'a> Engine<'a> {
             interpolate(&anchors, key, t.source).and_then(|v| {
                 let pricing = PricingTrace {
                     basis: Some(key),
+                    curve: out.read_curve(self.trace, &anchors, key),
                     ..PricingTrace::default()
                 };
                 self.finish(cc, sc, out, cx, PricedLine::period(pricing, v))
             })
         } else {
-            self.pay_each_line(cc, cx, sc, out, |e, _, _| {
+            self.pay_each_line(cc, cx, sc, out, |e, _, out| {
                 let v = interpolate(&anchors, key, t.source)?;
-                interpolated_line(t, e, v)
+                let curve = out.read_curve(self.trace, &anchors, key);
+                interpolated_line(t, e, v, curve)
             })
         };
         sc.anchors = anchors;

@@ -278,39 +278,63 @@ pub(crate) fn graduated(
     Ok(if neg { -total } else { total })
 }
 
-/// Linear interpolation between anchors `(at, value)` sorted by `at`, clamped outside.
-/// The one division is exact when the quotient terminates within 28 significant digits.
+/// Linear interpolation between anchors `(at, value)` sorted by `at`, clamped outside:
+/// [`between`] the [`anchors_around`] `x`.
 pub(crate) fn interpolate(
     anchors: &[(Decimal, Decimal)],
     x: Decimal,
     src: SourceRef,
 ) -> R<Decimal> {
-    let (first, last) = match (anchors.first(), anchors.last()) {
-        (Some(f), Some(l)) => (*f, *l),
-        _ => return Err(fault("R0202", "interpolated table without anchors", src)),
-    };
+    match anchors_around(anchors, x) {
+        Some([lower, upper]) => between(lower, upper, x, src),
+        None => Err(fault("R0202", "interpolated table without anchors", src)),
+    }
+}
+
+/// The two anchors (sorted by `at`) that `x` is read between: the pair with
+/// `lower.at ≤ x < upper.at`, or the first (last) anchor twice at or below (above) the
+/// anchors. `None` without anchors.
+pub(crate) fn anchors_around(
+    anchors: &[(Decimal, Decimal)],
+    x: Decimal,
+) -> Option<[(Decimal, Decimal); 2]> {
+    let (first, last) = (*anchors.first()?, *anchors.last()?);
     if x <= first.0 {
-        return Ok(first.1);
+        return Some([first, first]);
     }
     if x >= last.0 {
-        return Ok(last.1);
+        return Some([last, last]);
     }
     for w in anchors.windows(2) {
-        if let [(a0, v0), (a1, v1)] = w {
-            if x >= *a0 && x < *a1 {
-                let span = sub(*a1, *a0, src)?;
-                if span.is_zero() {
-                    return Ok(*v1);
-                }
-                let num = mul(sub(*v1, *v0, src)?, sub(x, *a0, src)?, src)?;
-                // The one division of §11.2: exact when it terminates, else full precision.
-                let q = crate::exact::div(num, span)
-                    .ok_or_else(|| fault("R0102", "arithmetic overflow", src))?;
-                return add(*v0, q, src);
+        if let [lower, upper] = w {
+            if x >= lower.0 && x < upper.0 {
+                return Some([*lower, *upper]);
             }
         }
     }
-    Ok(last.1)
+    Some([last, last])
+}
+
+/// The value at `x` on the straight line from anchor `lower` to anchor `upper`; `upper`'s
+/// value when both are at the same point (one anchor twice, outside the table). The one
+/// division is exact when the quotient terminates within 28 significant digits.
+pub(crate) fn between(
+    lower: (Decimal, Decimal),
+    upper: (Decimal, Decimal),
+    x: Decimal,
+    src: SourceRef,
+) -> R<Decimal> {
+    let (a0, v0) = lower;
+    let (a1, v1) = upper;
+    let span = sub(a1, a0, src)?;
+    if span.is_zero() {
+        return Ok(v1);
+    }
+    let num = mul(sub(v1, v0, src)?, sub(x, a0, src)?, src)?;
+    // The one division of §11.2: exact when it terminates, else full precision.
+    let q =
+        crate::exact::div(num, span).ok_or_else(|| fault("R0102", "arithmetic overflow", src))?;
+    add(v0, q, src)
 }
 
 #[cfg(test)]

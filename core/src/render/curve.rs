@@ -6,6 +6,7 @@
 //! payee.quota`). The evaluation is the real one, so caps, gates, multipliers and rounding all
 //! show in the curve.
 
+use super::numbers::{group_digits, percent};
 use crate::dataset::{Column, Dataset, Deals, Payees, Quota};
 use crate::eval::evaluate;
 use crate::period::Period;
@@ -288,7 +289,7 @@ pub fn svg(points: &[CurvePoint], title: &str) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             left - Decimal::from(6),
             yy + Decimal::from(4),
-            crate::report::group_digits(v.round_dp(0))
+            group_digits(v.round_dp(0))
         );
     }
     let mut tick = (min_x * Decimal::from(2)).floor() / Decimal::from(2);
@@ -304,7 +305,7 @@ pub fn svg(points: &[CurvePoint], title: &str) -> String {
                 s,
                 "<text x=\"{xx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 h - bottom + Decimal::from(16),
-                crate::report::percent(tick)
+                percent(tick)
             );
         }
         tick += Decimal::new(5, 1);
@@ -330,8 +331,8 @@ pub fn svg(points: &[CurvePoint], title: &str) -> String {
             "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"#1f6feb\"><title>{}: {}</title></circle>",
             x(p.attainment),
             y(p.payout),
-            crate::report::percent(p.attainment),
-            crate::report::group_digits(p.payout)
+            percent(p.attainment),
+            group_digits(p.payout)
         );
     }
     s.push_str("</svg>\n");
