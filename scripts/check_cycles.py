@@ -28,8 +28,11 @@ are doc links. A path is resolved the way rustc resolves it, as far as a text re
   reads: a glob does not say which items it takes. Inside a file (`mod tests { use super::*;
   }`) that is no edge at all.
 
-What is not an edge: the `mod x;` declaration itself (a parent declares its children; that
-alone makes no cycle), and an item a file defines and uses itself. A parent that defines an
+What is not an edge: a method call (`x.run()`, `self.check()`): finding its file needs the
+type of `x`, which a text reading does not have. So one type's `impl` blocks spread over
+several files (load's `Builder`, the checker's `Checker`) make no cycle; the files still name
+the type's own file. Nor is the `mod x;` declaration itself (a parent declares its children; that
+alone makes no cycle), nor an item a file defines and uses itself. A parent that defines an
 item a child uses, and uses something of that child, does make a cycle: move the item into
 its own file (or into the child) to end it.
 

@@ -112,6 +112,8 @@ pub fn build_dataset_with(
 /// currency (decimals of money) and calendar (quota periods). Returns every problem found
 /// (up to [`MAX_ERRORS`], the rest counted) rather than the first. Tables longer than
 /// [`MAX_ROWS`] are refused before any row is read (`D0108`).
+///
+/// [`MAX_ERRORS`]: crate::load::MAX_ERRORS
 pub fn build_dataset(plan: &PlanVersion, inputs: &Inputs) -> Result<Dataset, DataErrors> {
     check_row_limit(inputs, MAX_ROWS)?;
     build(plan, Cow::Borrowed(inputs))

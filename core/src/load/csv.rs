@@ -27,6 +27,10 @@ fn csv_error(e: &csv::Error) -> DataError {
 /// Refused with `D0001`: empty text (a CSV table has at least its header row), and a quoted
 /// field that is never closed (it would swallow every row after it), reported at the row and
 /// line where the field began. A quote inside an unquoted field (`5" screen`) is kept as text.
+///
+/// [`Cell::Text`]: crate::load::Cell::Text
+/// [`Cell::Null`]: crate::load::Cell::Null
+/// [`build_dataset`]: crate::load::build_dataset
 pub fn read_csv(text: &str) -> Result<Table, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     read_csv_owned(text.to_string())

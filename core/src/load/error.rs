@@ -93,6 +93,8 @@ pub enum DataErrorCode {
     /// `D0211` a manager in the payees table while a managers table is given.
     ManagerInBothTables,
     /// `D0212` a payee has more than [`MAX_HIERARCHY_DEPTH`] managers above them.
+    ///
+    /// [`MAX_HIERARCHY_DEPTH`]: crate::load::MAX_HIERARCHY_DEPTH
     HierarchyTooDeep,
 }
 

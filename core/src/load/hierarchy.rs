@@ -24,7 +24,8 @@ pub const MAX_HIERARCHY_DEPTH: usize = 1_000;
 const NO_END: Date = Date(i32::MAX);
 
 impl Builder<'_> {
-    /// Reads and checks the manager assignments table, when given (module docs).
+    /// Reads and checks the manager assignments table, when given (the module docs of
+    /// [`crate::load`]).
     pub(super) fn managers(
         &mut self,
         table: Option<&Table>,

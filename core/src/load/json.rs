@@ -19,6 +19,8 @@ use std::fmt;
 /// become [`Cell::Integer`], others [`Cell::Decimal`]. Numbers with an exponent (`1e3`) or
 /// beyond [`Decimal`]'s 28 significant digits are rejected (`D0105`), as are nested arrays
 /// and objects and duplicate keys (`D0002`).
+///
+/// [`Decimal`]: rust_decimal::Decimal
 pub fn read_json(text: &str) -> Result<Table, DataError> {
     // A byte-order mark is skipped, as in CSV tables and plans.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

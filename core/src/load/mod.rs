@@ -87,6 +87,10 @@
 //! | `D0302` | two quotas for the same payee and period |
 //!
 //! Row numbers count data rows from 1 (the first row after a CSV header is row 1).
+//!
+//! [`Dataset`]: crate::dataset::Dataset
+//! [`RecordSchema::builtin_column`]: crate::plan::RecordSchema::builtin_column
+//! [`parse_period_range`]: crate::period::parse_period_range
 
 mod build;
 mod csv;

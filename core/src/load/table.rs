@@ -68,6 +68,9 @@ impl CellRef<'_> {
 /// A table holds its rows either as [`Cell`]s (what bindings build, [`Table::from_rows`]) or,
 /// when read by [`read_csv`], as the CSV text itself: rows are parsed again each time they are
 /// visited, so a million-row file costs its own size in memory rather than a string per cell.
+///
+/// [`build_dataset`]: crate::load::build_dataset
+/// [`read_csv`]: crate::load::read_csv
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub(super) columns: Vec<String>,

@@ -15,6 +15,8 @@ pub const MAX_TABLE_BYTES: u64 = 4 << 30;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {
     /// `.csv` (any letter case): see [`read_csv`].
+    ///
+    /// [`read_csv`]: crate::load::read_csv
     Csv,
     /// `.json` (any letter case): see [`read_json`].
     Json,

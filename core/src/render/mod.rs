@@ -1,7 +1,7 @@
 //! Renderings of results for people and files, each built only from the results and their
 //! traces, so they say exactly what the engine did:
 //!
-//! - [`json`]: the whole results as JSON ([`crate::results::Results::to_json`]);
+//! - `json`: the whole results as JSON ([`crate::results::Results::to_json`]);
 //! - [`csv`]: one row per line;
 //! - [`markdown`]: a payee's statement;
 //! - [`explain`]: the plain-text story of a payout, step by step;

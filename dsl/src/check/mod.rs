@@ -53,6 +53,8 @@
 //! |---|---|
 //! | E0008 | more than [`MAX_TIER_ROWS`] rows in one tier, interpolated or rate table |
 //! | E0009 | more than [`MAX_COMPONENTS`] components in one plan (version) |
+//!
+//! [`Diagnostic`]: crate::diagnostic::Diagnostic
 
 mod checker;
 mod components;
