@@ -265,6 +265,11 @@ export class Results {
    * keys, unlike `toJSON`.
    */
   canonicalJson(): string;
+  /**
+   * Recomputes every traced line's amount from its trace alone, digit for digit; the number of
+   * lines checked. Throws `CommissioError` (`X0003`) naming the first line that does not replay.
+   */
+  verifyTraces(): number;
   /** Plain data, traces included (what `JSON.stringify` writes). */
   toJSON(): ResultsData;
 }

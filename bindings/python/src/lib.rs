@@ -393,6 +393,19 @@ impl Results {
         guard(|| Ok(self.shared.plan.statement(&self.shared.results, payee)))
     }
 
+    /// Recomputes every traced line's amount from its trace alone and checks it against the
+    /// line, digit for digit; returns how many lines were checked. A mismatch (a bug in the
+    /// engine: the explanation would not match the pay) raises `InternalError` naming the line.
+    fn verify_traces(&self) -> PyResult<usize> {
+        guard(|| {
+            self.shared.results.verify_traces().map_err(|m| {
+                exceptions::InternalError::new_err(format!(
+                    "a trace does not replay to its line (this is a bug; please report it): {m}"
+                ))
+            })
+        })
+    }
+
     /// The whole result as JSON text (`lines` with traces, `totals`, `component_totals`;
     /// amounts as decimal strings): the engine's canonical JSON, the same text as Rust's
     /// `Results::to_json` and JavaScript's `results.canonicalJson()`.

@@ -67,6 +67,8 @@ def run(plan_text: str, spec: dict) -> tuple[dict, str]:
         for l in r.lines
     ]
     totals = [{"payee": t.payee, "period": t.period, "amount": plain(t.amount)} for t in r.totals]
+    # Every line's trace replays to its amount, digit for digit (InternalError otherwise).
+    assert r.verify_traces() == len(r.lines)
     return {"lines": sorted(lines, key=key), "totals": sorted(totals, key=key)}, r.to_json()
 
 

@@ -35,6 +35,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod args;
+mod error;
 pub mod schema;
 pub mod view;
 
@@ -48,32 +49,11 @@ pub use commissio_core::results::{EvalError, Results};
 pub use commissio_dsl::{Diagnostic, LineIndex, MAX_COMPONENTS, MAX_TIER_ROWS};
 
 pub use args::{parse_decimal_argument, ArgumentError, ArgumentKind};
+pub use error::Error;
 pub use schema::{ColumnSchema, ColumnType, FieldKind, InputSchema, TableSchema};
 pub use view::{DiagnosticView, ErrorView, RelatedView, SourceLines, SpanView};
 
 use commissio_core::period::{parse_period_range, Period, PeriodParseError};
-
-/// Anything that can stop a plan from paying: a plan error, bad data, a bad period, or an
-/// evaluation error. Each carries enough to name the place (plan line and column, table, row
-/// and field, or the plan span and record).
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum Error {
-    /// The plan text has errors; every diagnostic is here.
-    #[error("the plan has {} error(s); first: [{}] {}", .0.len(), .0.first().map(|d| d.code).unwrap_or(""), .0.first().map(|d| d.message.as_str()).unwrap_or(""))]
-    Plan(Vec<Diagnostic>),
-    /// The input data does not fit the plan's schema.
-    #[error("{0}")]
-    Data(DataErrors),
-    /// The period text could not be read.
-    #[error("{0}")]
-    Period(PeriodParseError),
-    /// Evaluation stopped (division by zero, overflow, out-of-range value).
-    #[error("{0}")]
-    Eval(EvalError),
-    /// An argument (a decimal, a period count) could not be read (`A0001`).
-    #[error("{0}")]
-    Argument(ArgumentError),
-}
 
 /// A plan file that could not be read as plan text (see [`read_plan_from`]).
 #[derive(Debug)]
@@ -120,37 +100,6 @@ pub fn read_plan_from(source: &mut dyn std::io::Read) -> Result<String, PlanRead
             start,
         },
     })
-}
-
-impl Error {
-    /// The stable code of the (first) error: `E0301`, `D0204`, `R0101`, or `P0001` for a period.
-    pub fn code(&self) -> String {
-        match self {
-            Error::Plan(d) => d.first().map(|d| d.code.to_string()).unwrap_or_default(),
-            Error::Data(e) => e
-                .errors
-                .first()
-                .map(|e| e.code.as_str().to_string())
-                .unwrap_or_default(),
-            Error::Period(_) => "P0001".to_string(),
-            Error::Eval(e) => e.code.clone(),
-            Error::Argument(_) => ArgumentError::CODE.to_string(),
-        }
-    }
-
-    /// The canonical JSON of the error, the counterpart of [`Results::to_json`]: its
-    /// [`ErrorView`], the same bytes from every binding (Python `CommissioError.canonical_json`,
-    /// JavaScript `CommissioError.canonicalJson`, the CLI's `--format json`) for the same plan
-    /// and data. `source` is the plan text (for the lines and columns of diagnostics).
-    pub fn to_json(&self, source: &str) -> String {
-        self.to_json_lines(&SourceLines::new(source))
-    }
-
-    /// [`Error::to_json`] with the plan text already indexed.
-    pub fn to_json_lines(&self, lines: &SourceLines) -> String {
-        // Plain data (strings, numbers, options): serialisation cannot fail.
-        serde_json::to_string(&self.view(lines)).unwrap_or_default()
-    }
 }
 
 /// A checked plan together with its source text (kept for error positions and formatting).

@@ -9,7 +9,7 @@
 //! indices), and 1-based lines with columns in UTF-8 bytes, UTF-16 code units and characters.
 
 use crate::args::ArgumentError;
-use crate::Error;
+use crate::error::Error;
 use commissio_core::load::DataError;
 use commissio_core::plan::SourceRef;
 use commissio_dsl::diagnostic::{Position, Severity};
@@ -348,5 +348,21 @@ impl Error {
                 summary: a.message.clone(),
             },
         }
+    }
+}
+
+impl Error {
+    /// The canonical JSON of the error, the counterpart of [`crate::Results::to_json`]: its
+    /// [`ErrorView`], the same bytes from every binding (Python `CommissioError.canonical_json`,
+    /// JavaScript `CommissioError.canonicalJson`, the CLI's `--format json`) for the same plan
+    /// and data. `source` is the plan text (for the lines and columns of diagnostics).
+    pub fn to_json(&self, source: &str) -> String {
+        self.to_json_lines(&SourceLines::new(source))
+    }
+
+    /// [`Error::to_json`] with the plan text already indexed.
+    pub fn to_json_lines(&self, lines: &SourceLines) -> String {
+        // Plain data (strings, numbers, options): serialisation cannot fail.
+        serde_json::to_string(&self.view(lines)).unwrap_or_default()
     }
 }

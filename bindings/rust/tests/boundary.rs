@@ -22,11 +22,13 @@ const PARTNER: &str = r#"plan "Partner" {
 fn columns(schema: &InputSchema, kind: TableKind) -> Vec<(String, &'static str, bool)> {
     schema
         .table(kind)
-        .unwrap()
-        .columns
-        .iter()
-        .map(|c| (c.name.clone(), c.describe(), c.required))
-        .collect()
+        .map(|t| {
+            t.columns
+                .iter()
+                .map(|c| (c.name.clone(), c.describe(), c.required))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn own(v: &[(&str, &'static str, bool)]) -> Vec<(String, &'static str, bool)> {

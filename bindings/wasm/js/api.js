@@ -424,6 +424,15 @@ function createApi(getGlue, resetGlue, init, initSync) {
       return call(() => handleOf(this).canonical_json());
     }
 
+    /**
+     * Recomputes every traced line's amount from its trace alone and checks it digit for
+     * digit; returns the number of lines checked. Throws a CommissioError (`X0003`) naming
+     * the first line whose trace does not replay (a bug in the engine).
+     */
+    verifyTraces() {
+      return call(() => handleOf(this).verify_traces());
+    }
+
     /** Releases the engine-side copy (used by `explain`, `statement` and unread traces). */
     free() {
       const st = resultState.get(this);

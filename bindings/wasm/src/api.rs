@@ -325,6 +325,19 @@ pub fn evaluate_with(
         .map_err(|e| error_text(&c.lines, &e))
 }
 
+/// Recomputes every traced line's amount from its trace alone ([`Results::verify_traces`]);
+/// the number of lines checked, or an internal error (`X0003`) naming the first mismatch.
+pub fn verify_traces(r: &Results) -> Result<usize, String> {
+    r.verify_traces().map_err(|m| {
+        json!({
+            "kind": "internal",
+            "code": "X0003",
+            "summary": format!("a trace does not replay to its line (this is a bug; please report it): {m}"),
+        })
+        .to_string()
+    })
+}
+
 /// The engine's canonical JSON of results (`Results::to_json`: lines with traces, totals,
 /// component totals), the same bytes as in Rust and Python.
 pub fn canonical_json(r: &Results) -> Result<String, String> {

@@ -87,6 +87,11 @@ impl WasmResults {
         api::traces_json(&self.inner).map_err(throw)
     }
 
+    /// Recomputes every traced line's amount from its trace alone; the number of lines checked.
+    pub fn verify_traces(&self) -> Result<usize, JsValue> {
+        api::verify_traces(&self.inner).map_err(throw)
+    }
+
     /// The engine's canonical JSON of the results (`Results::to_json`), byte for byte the same
     /// as from Rust and Python.
     pub fn canonical_json(&self) -> Result<String, JsValue> {
