@@ -107,7 +107,7 @@ export class CommissioError extends Error {
   /**
    * The engine's canonical JSON of the error (Rust `Error::to_json`, Python
    * `canonical_json`): the same text for the same plan and data in every binding. Null for
-   * argument (`A....`) and internal (`X....`) errors.
+   * internal errors (`X....`) and for argument errors found in JavaScript before the engine runs.
    */
   readonly canonicalJson: string | null;
 }
@@ -130,6 +130,8 @@ export class DataError extends CommissioError {
 export class PeriodError extends CommissioError {
   private constructor();
   readonly text: string;
+  /** Why the text was refused. */
+  readonly reason: string;
 }
 
 /** Evaluation stopped: division by zero, overflow, ... */
@@ -267,7 +269,7 @@ export class Results {
   canonicalJson(): string;
   /**
    * Recomputes every traced line's amount from its trace alone, digit for digit; the number of
-   * lines checked. Throws `CommissioError` (`X0003`) naming the first line that does not replay.
+   * lines checked. Throws `CommissioError` (`X0004`) naming the first line that does not replay.
    */
   verifyTraces(): number;
   /** Plain data, traces included (what `JSON.stringify` writes). */

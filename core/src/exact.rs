@@ -268,9 +268,6 @@ pub fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
     (!terminates).then_some(r)
 }
 
-/// `value` rounded to `scale` places in `mode`, then shown with exactly `scale` places; `None`
-/// when the fast path cannot tell (the caller then asks `rust_decimal`).
-#[inline]
 /// `value` written with its trailing zeros dropped, but never with fewer places than `scale`
 /// (`55.7500` → `55.75` and `27.870000` → `27.87` at scale 2, `1.80570` → `1.8057`, `3` →
 /// `3`): the same number, as a person reads a total. Only zeros are dropped; nothing is
@@ -287,6 +284,9 @@ pub fn trim_to_scale(value: Decimal, scale: u32) -> Decimal {
     trimmed
 }
 
+/// `value` rounded to `scale` places in `mode`, then shown with exactly `scale` places; `None`
+/// when the fast path cannot tell (the caller then asks `rust_decimal`).
+#[inline]
 pub(crate) fn round(value: Decimal, scale: u32, mode: RoundingMode) -> Option<Decimal> {
     let s = value.scale();
     let m = small(value)?;

@@ -2,17 +2,16 @@
 //!
 //! The checker returns every problem at once as [`Diagnostic`] values. [`LineIndex`] turns a
 //! byte span into line and column, both in UTF-8 bytes and in UTF-16 code units (what
-//! JavaScript editors count). [`Diagnostic::to_json`] and [`Diagnostic::render`] are the two
-//! outputs: one for tools, one for people at a terminal. A rendering quotes at most
+//! JavaScript editors count) and characters. [`Diagnostic::render`] is the output for people at
+//! a terminal; the one JSON shape for tools is the facade's `commissio::DiagnosticView`, built
+//! from these values, so no second shape exists here. A rendering quotes at most
 //! [`EXCERPT_CHARS`] characters of a source line (cut around the span, with `…`), so a huge
 //! one-line plan never makes a huge message.
 
 use crate::ast::Span;
-use serde::Serialize;
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Severity {
     /// The plan is refused.
     Error,
@@ -21,7 +20,7 @@ pub enum Severity {
 }
 
 /// A span with an optional note about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     /// Where.
     pub span: Span,
@@ -30,7 +29,7 @@ pub struct Label {
 }
 
 /// One problem found in a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Stable code, e.g. `E0301`. The list is in docs/language.md.
     pub code: &'static str,
@@ -221,7 +220,7 @@ impl LineIndex {
 }
 
 /// A position in the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     /// 1-based line.
     pub line: u32,

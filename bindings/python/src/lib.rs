@@ -399,9 +399,14 @@ impl Results {
     fn verify_traces(&self) -> PyResult<usize> {
         guard(|| {
             self.shared.results.verify_traces().map_err(|m| {
-                exceptions::InternalError::new_err(format!(
+                let err = exceptions::InternalError::new_err(format!(
                     "a trace does not replay to its line (this is a bug; please report it): {m}"
-                ))
+                ));
+                Python::attach(|py| {
+                    let _ = err.value(py).setattr("code", "X0004");
+                    let _ = err.value(py).setattr("canonical_json", py.None());
+                });
+                err
             })
         })
     }

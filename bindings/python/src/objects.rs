@@ -54,16 +54,6 @@ pub fn decimal_text(v: &Bound<'_, PyAny>) -> PyResult<String> {
 /// when `percent` is true). Floats are refused: they cannot carry money or rates exactly.
 pub fn decimal_arg(v: &Bound<'_, PyAny>, what: &str, percent: bool) -> PyResult<Decimal> {
     let py = v.py();
-    let bad = |text: &str| {
-        PyValueError::new_err(format!(
-            "{what}: {text:?} is not a plain decimal{}",
-            if percent {
-                " or a percentage such as \"50%\""
-            } else {
-                ""
-            }
-        ))
-    };
     if v.is_instance_of::<PyBool>() {
         return Err(PyTypeError::new_err(format!(
             "{what}: expected a decimal, got a bool"
@@ -79,22 +69,21 @@ pub fn decimal_arg(v: &Bound<'_, PyAny>, what: &str, percent: bool) -> PyResult<
     } else if v.is_instance(decimal_class(py)?)? {
         decimal_text(v)?
     } else if let Ok(s) = v.cast::<PyString>() {
-        s.to_cow()?.trim().to_string()
+        s.to_cow()?.into_owned()
     } else {
         return Err(PyTypeError::new_err(format!(
             "{what}: expected a decimal.Decimal, an int or a string, got {}",
             v.get_type().name()?
         )));
     };
-    let (num, pct) = match text.strip_suffix('%') {
-        Some(n) if percent => (n.trim(), true),
-        _ => (text.as_str(), false),
+    // The facade's one rule for decimal arguments (`%` for ratios only), as in every binding.
+    let kind = if percent {
+        commissio::ArgumentKind::Ratio
+    } else {
+        commissio::ArgumentKind::Amount
     };
-    let mut d = Decimal::from_str_exact(num).map_err(|_| bad(&text))?;
-    if pct {
-        d.set_scale(d.scale() + 2).map_err(|_| bad(&text))?;
-    }
-    Ok(d)
+    commissio::parse_decimal_argument(what, &text, kind)
+        .map_err(|e| PyValueError::new_err(e.message))
 }
 
 /// Python's `repr()` of a string: single quotes unless the text holds `'` and no `"`.

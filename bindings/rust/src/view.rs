@@ -2,8 +2,8 @@
 //! [`Error::view`](crate::Error::view) and serialised by
 //! [`Error::to_json`](crate::Error::to_json) (the canonical error JSON). Python builds its
 //! exception attributes and `Diagnostic` objects from it, JavaScript receives its JSON, and the
-//! CLI's `--format json` prints it; the one-line [`ErrorView::summary`] is each binding's
-//! exception message.
+//! CLI's `check --format json` lists each file's [`DiagnosticView`]s; the one-line
+//! [`ErrorView::summary`] is each binding's exception message.
 //!
 //! Every place in plan text is a [`SpanView`]: byte offsets, UTF-16 offsets (JavaScript string
 //! indices), and 1-based lines with columns in UTF-8 bytes, UTF-16 code units and characters.
@@ -354,7 +354,7 @@ impl Error {
 impl Error {
     /// The canonical JSON of the error, the counterpart of [`crate::Results::to_json`]: its
     /// [`ErrorView`], the same bytes from every binding (Python `CommissioError.canonical_json`,
-    /// JavaScript `CommissioError.canonicalJson`, the CLI's `--format json`) for the same plan
+    /// JavaScript `CommissioError.canonicalJson`) for the same plan
     /// and data. `source` is the plan text (for the lines and columns of diagnostics).
     pub fn to_json(&self, source: &str) -> String {
         self.to_json_lines(&SourceLines::new(source))

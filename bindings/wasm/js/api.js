@@ -24,7 +24,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
       /**
        * The engine's canonical JSON of the error (`commissio::Error::to_json` in Rust,
        * `canonical_json` in Python): the same text for the same plan and data everywhere;
-       * null for argument and internal errors.
+       * null for internal errors and for argument errors found here before the engine runs.
        */
       this.canonicalJson = null;
     }
@@ -51,10 +51,11 @@ function createApi(getGlue, resetGlue, init, initSync) {
 
   /** The period text could not be read with the plan's calendar (`P0001`). */
   class PeriodError extends CommissioError {
-    constructor(message, text) {
+    constructor(message, text, reason) {
       super('P0001', message);
       this.name = 'PeriodError';
       this.text = text;
+      this.reason = reason;
     }
   }
 
@@ -108,13 +109,13 @@ function createApi(getGlue, resetGlue, init, initSync) {
           err = new DataError(env.summary, env.errors, env.omitted);
           break;
         case 'period':
-          err = new PeriodError(env.summary, env.text);
+          err = new PeriodError(env.summary, env.text, env.reason);
           break;
         case 'eval':
           err = new EvalError(env);
           break;
         default:
-          return new CommissioError(env.code || 'A0001', env.summary || 'invalid argument');
+          err = new CommissioError(env.code || 'A0001', env.summary || 'invalid argument');
       }
       // The envelope is the canonical error JSON itself.
       err.canonicalJson = e;
@@ -426,7 +427,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
 
     /**
      * Recomputes every traced line's amount from its trace alone and checks it digit for
-     * digit; returns the number of lines checked. Throws a CommissioError (`X0003`) naming
+     * digit; returns the number of lines checked. Throws a CommissioError (`X0004`) naming
      * the first line whose trace does not replay (a bug in the engine).
      */
     verifyTraces() {

@@ -326,12 +326,12 @@ pub fn evaluate_with(
 }
 
 /// Recomputes every traced line's amount from its trace alone ([`Results::verify_traces`]);
-/// the number of lines checked, or an internal error (`X0003`) naming the first mismatch.
+/// the number of lines checked, or an internal error (`X0004`) naming the first mismatch.
 pub fn verify_traces(r: &Results) -> Result<usize, String> {
     r.verify_traces().map_err(|m| {
         json!({
             "kind": "internal",
-            "code": "X0003",
+            "code": "X0004",
             "summary": format!("a trace does not replay to its line (this is a bug; please report it): {m}"),
         })
         .to_string()

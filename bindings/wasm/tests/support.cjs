@@ -52,7 +52,7 @@ function runCase(api, c) {
       totals: sorted(r.totals.map((t) => ({ payee: t.payee, period: t.period, amount: t.amount }))),
     };
     const engineJson = r.canonicalJson();
-    // Every line's trace replays to its amount, digit for digit (throws X0003 otherwise).
+    // Every line's trace replays to its amount, digit for digit (throws X0004 otherwise).
     const replayed = r.verifyTraces();
     if (replayed !== r.lines.length) throw new Error(`${replayed} of ${r.lines.length} lines replayed`);
     r.free();

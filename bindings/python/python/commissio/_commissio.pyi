@@ -72,8 +72,8 @@ class EvalError(CommissioError):
     payee: Optional[str]
     deal: Optional[str]
     period: Optional[str]
-    start: int
-    end: int
+    start: Optional[int]
+    end: Optional[int]
     line: Optional[int]
     column: Optional[int]
 
