@@ -136,16 +136,10 @@ pub struct InputSchema {
 impl InputSchema {
     /// The schema `plan` reads.
     pub fn of(plan: &Plan) -> InputSchema {
-        let tables = [
-            TableKind::Payees,
-            TableKind::Deals,
-            TableKind::Credits,
-            TableKind::Quotas,
-            TableKind::Managers,
-        ]
-        .into_iter()
-        .map(|kind| table_schema(plan, kind))
-        .collect();
+        let tables = TableKind::ALL
+            .into_iter()
+            .map(|kind| table_schema(plan, kind))
+            .collect();
         InputSchema { tables }
     }
 

@@ -61,15 +61,7 @@ pub fn host_value_errors(problems: &str) -> String {
                 _ => DataErrorCode::WrongType,
             };
             let mut e = DataError::new(code, p.message);
-            e.table = [
-                TableKind::Payees,
-                TableKind::Deals,
-                TableKind::Credits,
-                TableKind::Quotas,
-                TableKind::Managers,
-            ]
-            .into_iter()
-            .find(|k| p.table.as_deref() == Some(k.name()));
+            e.table = p.table.as_deref().and_then(TableKind::from_name);
             e.row = p.row;
             e.id = p.id;
             e.field = p.field;
@@ -257,52 +249,6 @@ pub fn inputs(
     }
 }
 
-/// Gives an empty table (`[]` in JSON: no rows, so no columns either) the columns the plan
-/// reads, so that "no deals" is an empty table rather than a table missing every column.
-fn complete_empty_tables(c: &Compiled, inputs: &mut Inputs) {
-    fn columns(list: &mut Vec<String>, name: &str) {
-        if !list.iter().any(|c| c == name) {
-            list.push(name.to_string());
-        }
-    }
-    let fill = |t: &mut commissio::Table, cols: Vec<String>| {
-        if t.is_empty() && t.columns().is_empty() {
-            t.set_columns(cols);
-        }
-    };
-    let (mut payees, mut deals) = (Vec::new(), Vec::new());
-    for v in &c.plan.plan.versions {
-        for b in ["id", "manager", "start", "end"] {
-            columns(&mut payees, v.schema.payee.builtin_column(b));
-        }
-        for f in &v.schema.payee.fields {
-            columns(&mut payees, &f.column);
-        }
-        for b in ["id", "payee", "date"] {
-            columns(&mut deals, v.schema.deal.builtin_column(b));
-        }
-        for f in &v.schema.deal.fields {
-            columns(&mut deals, &f.column);
-        }
-    }
-    fill(&mut inputs.payees, payees);
-    fill(&mut inputs.deals, deals);
-    if let Some(t) = inputs.credits.as_mut() {
-        fill(t, ["deal", "payee", "share"].map(String::from).to_vec());
-    }
-    if let Some(t) = inputs.quotas.as_mut() {
-        fill(t, ["payee", "period", "amount"].map(String::from).to_vec());
-    }
-    if let Some(t) = inputs.managers.as_mut() {
-        fill(
-            t,
-            ["payee", "manager", "from", "to"]
-                .map(String::from)
-                .to_vec(),
-        );
-    }
-}
-
 /// Validates the inputs and evaluates the plan over a period or range.
 pub fn evaluate(c: &Compiled, inputs: Inputs, period: &str) -> Result<Results, String> {
     evaluate_with(c, inputs, period, None)
@@ -316,7 +262,7 @@ pub fn evaluate_with(
     period: &str,
     max_rows: Option<usize>,
 ) -> Result<Results, String> {
-    complete_empty_tables(c, &mut inputs);
+    c.plan.input_schema().complete_empty_tables(&mut inputs);
     let options = commissio::LoadOptions {
         max_rows: max_rows.unwrap_or(commissio::MAX_ROWS),
     };
@@ -473,7 +419,7 @@ pub fn pay_curve(
     let from = decimal_arg("from", from, ratio)?;
     let to = decimal_arg("to", to, ratio)?;
     let step = decimal_arg("step", step, ratio)?;
-    complete_empty_tables(c, &mut inputs);
+    c.plan.input_schema().complete_empty_tables(&mut inputs);
     let points = c
         .plan
         .pay_curve(&inputs, payee, period, from, to, step)

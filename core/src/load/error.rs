@@ -25,6 +25,20 @@ pub enum TableKind {
 }
 
 impl TableKind {
+    /// Every table, in the order payees, deals, credits, quotas, managers.
+    pub const ALL: [TableKind; 5] = [
+        TableKind::Payees,
+        TableKind::Deals,
+        TableKind::Credits,
+        TableKind::Quotas,
+        TableKind::Managers,
+    ];
+
+    /// The table named `name` (`"deals"`), if there is one.
+    pub fn from_name(name: &str) -> Option<TableKind> {
+        TableKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// The table's name as users write it.
     pub fn name(self) -> &'static str {
         match self {
