@@ -451,6 +451,7 @@ mod tests {
             rounded_by_rule: false,
             unrounded_follows: false,
             limits,
+            accrued_paid_follows: false,
             team: &[],
             team_reports: &[],
             true_up: None,
