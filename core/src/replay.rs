@@ -701,6 +701,43 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_accrued_paid_follows_flag_is_caught() {
+        // A cap over the plan of 100 had let through 90.00 of 120.00 (its value was 90 in an
+        // earlier period): a line of 60.00 gets 10.00. Said to follow, the record leaves 90.00
+        // out and the trace reads 100, the lesser of the total and the value: 0.00.
+        let f = facts();
+        let limits = [LimitStep {
+            limit: 1,
+            value: d("100"),
+            before: d("60.00"),
+            after: d("10.00"),
+            accrued: Some(Accrued {
+                total: d("120.00"),
+                paid: d("90.00"),
+            }),
+        }];
+        let mut p = parts(&f, &[], &[], &limits);
+        p.basis = Some(d("1000"));
+        p.rate = Some(d("0.06"));
+        p.unrounded = d("60.00");
+        p.rounded = d("60.00");
+        p.rounded_by_rule = true;
+        p.accrued_paid_follows = true;
+        let r = one_line("10.00", &p);
+        assert_eq!(
+            r.replay_line(0),
+            Err(ReplayError::Inconsistent {
+                what: "limit step 0 after".into(),
+                recorded: d("10.00"),
+                replayed: d("0.00"),
+            })
+        );
+        // Said honestly, the record keeps 90.00 and the line replays.
+        p.accrued_paid_follows = false;
+        assert_eq!(one_line("10.00", &p).verify_traces(), Ok(1));
+    }
+
+    #[test]
     fn a_value_is_shown_at_the_plan_scale_only_when_no_digit_is_lost() {
         let shown = |v: &str, scale| at_scale_if_exact(d(v), scale).map(|v| v.to_string());
         assert_eq!(shown("12.5000", 2), Some("12.50".into()));

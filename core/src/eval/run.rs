@@ -2320,5 +2320,27 @@ mod tests {
         // No slice: no claim.
         t.pricing.slices = TracePartRange::default();
         assert!(trust::unrounded_follows(&t, &out));
+
+        let accrued = |total: &str, paid: &str| Accrued {
+            total: d(total),
+            paid: d(paid),
+        };
+        assert!(trust::accrued_paid_follows(
+            accrued("70.00", "70.00"),
+            d("100")
+        ));
+        assert!(trust::accrued_paid_follows(
+            accrued("120.00", "100"),
+            d("100")
+        ));
+        // The cap's value at another scale, or another period's value: not what is derived.
+        assert!(!trust::accrued_paid_follows(
+            accrued("120.00", "100.00"),
+            d("100")
+        ));
+        assert!(!trust::accrued_paid_follows(
+            accrued("120.00", "90.00"),
+            d("100")
+        ));
     }
 }
