@@ -451,6 +451,7 @@ mod tests {
             rounded_by_rule: false,
             unrounded_follows: false,
             limits,
+            accrued_paid_follows: false,
             team: &[],
             team_reports: &[],
             true_up: None,
@@ -697,6 +698,43 @@ mod tests {
                 replayed: d("30.00"),
             })
         );
+    }
+
+    #[test]
+    fn a_wrong_accrued_paid_follows_flag_is_caught() {
+        // A cap over the plan of 100 had let through 90.00 of 120.00 (its value was 90 in an
+        // earlier period): a line of 60.00 gets 10.00. Said to follow, the record leaves 90.00
+        // out and the trace reads 100, the lesser of the total and the value: 0.00.
+        let f = facts();
+        let limits = [LimitStep {
+            limit: 1,
+            value: d("100"),
+            before: d("60.00"),
+            after: d("10.00"),
+            accrued: Some(Accrued {
+                total: d("120.00"),
+                paid: d("90.00"),
+            }),
+        }];
+        let mut p = parts(&f, &[], &[], &limits);
+        p.basis = Some(d("1000"));
+        p.rate = Some(d("0.06"));
+        p.unrounded = d("60.00");
+        p.rounded = d("60.00");
+        p.rounded_by_rule = true;
+        p.accrued_paid_follows = true;
+        let r = one_line("10.00", &p);
+        assert_eq!(
+            r.replay_line(0),
+            Err(ReplayError::Inconsistent {
+                what: "limit step 0 after".into(),
+                recorded: d("10.00"),
+                replayed: d("0.00"),
+            })
+        );
+        // Said honestly, the record keeps 90.00 and the line replays.
+        p.accrued_paid_follows = false;
+        assert_eq!(one_line("10.00", &p).verify_traces(), Ok(1));
     }
 
     #[test]

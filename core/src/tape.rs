@@ -351,7 +351,7 @@ fn derived_unrounded_slow(
 /// of their total and its value (exactly as the evaluator computes it), a floor their total
 /// (the lesser too, since a floor that tops up stands below its value).
 #[inline]
-fn paid_of(total: Decimal, value: Decimal) -> Decimal {
+pub(crate) fn paid_of(total: Decimal, value: Decimal) -> Decimal {
     crate::exact::min(total, value)
 }
 
@@ -386,6 +386,11 @@ pub(crate) struct TraceParts<'a> {
     /// Only with at least one slice.
     pub unrounded_follows: bool,
     pub limits: &'a [LimitStep],
+    /// The caller knows every limit step's accrued paid amount ([`Accrued::paid`]) is what
+    /// [`paid_of`] gives for its total and the limit's value (a cap's step after the first of
+    /// its sequence: the evaluator has just computed it so), so it need not be checked by
+    /// comparing again.
+    pub accrued_paid_follows: bool,
     pub team: &'a [RawTeam],
     /// The reports' parts of every team input ([`RawTeam::reports`] indexes it).
     pub team_reports: &'a [TeamReport],
@@ -561,9 +566,9 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
     for l in t.limits {
         let before_follows = identical(l.before, running);
         let after_follows = identical(l.after, l.before);
-        let paid_follows = l
-            .accrued
-            .is_none_or(|a| identical(a.paid, paid_of(a.total, l.value)));
+        let paid_follows = t.accrued_paid_follows
+            || l.accrued
+                .is_none_or(|a| identical(a.paid, paid_of(a.total, l.value)));
         let mut h = u64::from(l.limit) << L_LIMIT;
         if !before_follows {
             h |= L_BEFORE;
@@ -1035,6 +1040,7 @@ mod tests {
             rounded_by_rule: true,
             unrounded_follows: false,
             limits: &limits,
+            accrued_paid_follows: false,
             team: &team,
             team_reports: &team_reports,
             true_up: None,
@@ -1082,6 +1088,7 @@ mod tests {
             rounded_by_rule: false,
             unrounded_follows: false,
             limits: &[],
+            accrued_paid_follows: false,
             team: &[],
             team_reports: &[],
             true_up: None,
@@ -1116,6 +1123,7 @@ mod tests {
                 rounded_by_rule: false,
                 unrounded_follows: false,
                 limits: &[],
+                accrued_paid_follows: false,
                 team: &[],
                 team_reports: &[],
                 true_up: None,
@@ -1291,6 +1299,7 @@ mod tests {
             rounded_by_rule: true,
             unrounded_follows: false,
             limits: &limits,
+            accrued_paid_follows: false,
             team: &[],
             team_reports: &[],
             true_up: None,
@@ -1447,6 +1456,7 @@ mod tests {
                     rounded_by_rule: false,
                     unrounded_follows: false,
                     limits: &limits,
+                    accrued_paid_follows: false,
                     team: &[],
                     team_reports: &[],
                     true_up: None,
@@ -1550,6 +1560,7 @@ mod tests {
         rounding: Option<Rounding>,
         by_rule: bool,
         limits: Vec<LimitStep>,
+        paid_follows: bool,
         team: Vec<RawTeam>,
         reports: Vec<TeamReport>,
         true_up: Option<TrueUp>,
@@ -1672,7 +1683,13 @@ mod tests {
                         accrued,
                     }
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            // Claimed only when true, as the evaluator does.
+            let paid_follows = g.chance(50)
+                && limits.iter().all(|l| {
+                    l.accrued
+                        .is_none_or(|a| identical(a.paid, paid_of(a.total, l.value)))
+                });
             let mut reports = Vec::new();
             let team = (0..g.below(3))
                 .map(|_| {
@@ -1705,6 +1722,7 @@ mod tests {
                 rounding,
                 by_rule,
                 limits,
+                paid_follows,
                 team,
                 reports,
                 true_up: g.chance(20).then(|| TrueUp {
@@ -1744,6 +1762,7 @@ mod tests {
                 rounded_by_rule: self.by_rule,
                 unrounded_follows: false,
                 limits: &self.limits,
+                accrued_paid_follows: self.paid_follows,
                 team: &self.team,
                 team_reports: &self.reports,
                 true_up: self.true_up,

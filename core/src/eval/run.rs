@@ -174,6 +174,17 @@ pub(super) struct PendingLine {
     pub(super) last_step: u32,
 }
 
+/// One limit step of a line's chain through [`Scratch::steps`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ChainedStep {
+    pub(super) step: LimitStep,
+    /// The line's next step (NONE after its last).
+    pub(super) next: u32,
+    /// The step's accrued paid amount is what the trace reader derives from its total and
+    /// value ([`trust::accrued_paid_follows`]); true for a step without accrual.
+    pub(super) paid_follows: bool,
+}
+
 /// A credit line a line-level component pays (it passed the window and eligibility), with
 /// its basis.
 #[derive(Debug, Clone, Copy)]
@@ -234,7 +245,7 @@ pub(super) struct Scratch {
     pub(super) small_bands: Vec<fast::SmallBand>,
     pub(super) anchors: Vec<(Decimal, Decimal)>,
     pub(super) keyvals: Vec<Value>,
-    pub(super) steps: Vec<(LimitStep, u32)>,
+    pub(super) steps: Vec<ChainedStep>,
     pub(super) measures: Vec<Value>,
     pub(super) comp_sums: Vec<(Decimal, bool)>,
     /// A fast condition's answer per line in range ([`Pred::fill`]), and buffers it borrows.
@@ -396,8 +407,9 @@ fn at_scale_if_exact(mut v: Decimal, scale: u32) -> Option<Decimal> {
 /// every binding. Checked by `debug_assert`s where the evaluator sets each flag.
 pub(super) mod trust {
     use super::{PayeeOut, RawTrace};
-    use crate::results::Slice;
-    use crate::tape::{derived_unrounded, identical, slice_amount};
+    use crate::results::{Accrued, Slice};
+    use crate::tape::{derived_unrounded, identical, paid_of, slice_amount};
+    use rust_decimal::Decimal;
 
     /// `rounded_by_rule`: `rounded` is the rounding rule applied to `unrounded`, or
     /// `unrounded` itself without one.
@@ -421,6 +433,12 @@ pub(super) mod trust {
                 t.multipliers.of(&out.mults),
             )
             .is_some_and(|d| identical(d, t.unrounded))
+    }
+
+    /// `accrued_paid_follows`: a sequence's paid amount is the lesser of its total and the
+    /// limit's value, as the reader derives it.
+    pub(crate) fn accrued_paid_follows(a: Accrued, value: Decimal) -> bool {
+        identical(a.paid, paid_of(a.total, value))
     }
 
     /// `slice_amounts_follow`: each slice's amount is its rate × its width (its rate when
@@ -1033,6 +1051,10 @@ impl<'a> Engine<'a> {
     ) -> R<()> {
         let src = lim.source;
         if lim.is_cap {
+            // Each step after the first pays what this loop has just made `state.1`, the
+            // lesser of `state.0` and `value`: the reader derives it. The first step's comes
+            // from before (another period's value, for a cap over the plan): the encoder checks.
+            let mut paid_follows = false;
             for k in 0..sc.order.len() {
                 let Some(&i) = sc.order.get(k) else { continue };
                 let Some(w) = sc.work.get_mut(i as usize) else {
@@ -1048,7 +1070,7 @@ impl<'a> Engine<'a> {
                 let after = keep_scale(sub(capped, state.1, src)?, before);
                 state.1 = capped;
                 w.line.amount = after;
-                self.add_step(
+                self.add_sequence_step(
                     sc,
                     i,
                     LimitStep {
@@ -1058,7 +1080,9 @@ impl<'a> Engine<'a> {
                         after,
                         accrued: Some(accrued),
                     },
+                    paid_follows,
                 );
+                paid_follows = true;
             }
         } else {
             let mut total = Decimal::ZERO;
@@ -1155,19 +1179,24 @@ impl<'a> Engine<'a> {
                 // A line's limit steps are chained through `sc.steps`; the usual single step
                 // is read in place, longer chains are gathered.
                 let single = match sc.steps.get(w.first_step as usize) {
-                    Some((step, NONE)) => Some(step),
+                    Some(c) if c.next == NONE => Some(c),
                     _ => None,
                 };
+                let mut paid_follows = true;
                 if single.is_none() {
                     out.steps.clear();
                     let mut cur = w.first_step;
-                    while let Some((step, next)) = sc.steps.get(cur as usize) {
-                        out.steps.push(*step);
-                        cur = *next;
+                    while let Some(c) = sc.steps.get(cur as usize) {
+                        out.steps.push(c.step);
+                        paid_follows &= c.paid_follows;
+                        cur = c.next;
                     }
                 }
                 let limits = match single {
-                    Some(step) => std::slice::from_ref(step),
+                    Some(c) => {
+                        paid_follows = c.paid_follows;
+                        std::slice::from_ref(&c.step)
+                    }
                     None => out.steps.as_slice(),
                 };
                 line.trace_at = out.traces.len() as u64;
@@ -1191,6 +1220,7 @@ impl<'a> Engine<'a> {
                         rounded_by_rule: t.rounded_by_rule,
                         unrounded_follows: t.unrounded_follows,
                         limits,
+                        accrued_paid_follows: paid_follows,
                         team: t.team.of(&out.team),
                         team_reports: &out.team_reports,
                         true_up: t.true_up.of(&out.true_ups).first().copied(),
@@ -1250,11 +1280,28 @@ impl<'a> Engine<'a> {
     }
 
     fn add_step(&self, sc: &mut Scratch, widx: u32, step: LimitStep) {
+        self.add_sequence_step(sc, widx, step, step.accrued.is_none());
+    }
+
+    /// [`Engine::add_step`] for a step that may record where its sequence stood, with whether
+    /// its paid amount follows ([`ChainedStep::paid_follows`]; claimed only when true).
+    fn add_sequence_step(&self, sc: &mut Scratch, widx: u32, step: LimitStep, paid_follows: bool) {
         if !self.trace {
             return;
         }
+        debug_assert!(
+            !paid_follows
+                || step
+                    .accrued
+                    .is_none_or(|a| trust::accrued_paid_follows(a, step.value)),
+            "accrued_paid_follows claimed for {step:?}"
+        );
         let si = sc.steps.len() as u32;
-        sc.steps.push((step, NONE));
+        sc.steps.push(ChainedStep {
+            step,
+            next: NONE,
+            paid_follows,
+        });
         let Some(w) = sc.work.get_mut(widx as usize) else {
             return;
         };
@@ -1263,7 +1310,7 @@ impl<'a> Engine<'a> {
         } else {
             let last_step = w.last_step;
             if let Some(t) = sc.steps.get_mut(last_step as usize) {
-                t.1 = si;
+                t.next = si;
             }
         }
         w.last_step = si;
@@ -1615,6 +1662,8 @@ impl<'a> Engine<'a> {
             let value = eval_dec(&l.amount, cx, l.source)?;
             if l.is_cap {
                 let (mut before_cum, mut paid_cum) = (Decimal::ZERO, Decimal::ZERO);
+                // As in a cap over the plan's lines (`sequence_limit`).
+                let mut paid_follows = false;
                 for i in w0..sc.work.len() {
                     let Some(w) = sc.work.get_mut(i) else {
                         continue;
@@ -1629,7 +1678,7 @@ impl<'a> Engine<'a> {
                     let after = keep_scale(sub(capped, paid_cum, l.source)?, before);
                     paid_cum = capped;
                     w.line.amount = after;
-                    self.add_step(
+                    self.add_sequence_step(
                         sc,
                         i as u32,
                         LimitStep {
@@ -1639,7 +1688,9 @@ impl<'a> Engine<'a> {
                             after,
                             accrued: Some(accrued),
                         },
+                        paid_follows,
                     );
+                    paid_follows = true;
                 }
             } else if pass {
                 let mut total = Decimal::ZERO;
@@ -2269,5 +2320,27 @@ mod tests {
         // No slice: no claim.
         t.pricing.slices = TracePartRange::default();
         assert!(trust::unrounded_follows(&t, &out));
+
+        let accrued = |total: &str, paid: &str| Accrued {
+            total: d(total),
+            paid: d(paid),
+        };
+        assert!(trust::accrued_paid_follows(
+            accrued("70.00", "70.00"),
+            d("100")
+        ));
+        assert!(trust::accrued_paid_follows(
+            accrued("120.00", "100"),
+            d("100")
+        ));
+        // The cap's value at another scale, or another period's value: not what is derived.
+        assert!(!trust::accrued_paid_follows(
+            accrued("120.00", "100.00"),
+            d("100")
+        ));
+        assert!(!trust::accrued_paid_follows(
+            accrued("120.00", "90.00"),
+            d("100")
+        ));
     }
 }
