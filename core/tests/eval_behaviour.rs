@@ -386,10 +386,10 @@ fn rounding_stages() -> TestResult {
     let (lines, total) = run(RoundingStage::Component)?;
     assert_eq!(
         (lines.len(), lines[3].as_str(), total.as_str()),
-        (4, "0.005", "0.380")
+        (4, "0.005", "0.38")
     );
     let (lines, total) = run(RoundingStage::Payout)?;
-    assert_eq!((lines.len(), total.as_str()), (4, "0.380"));
+    assert_eq!((lines.len(), total.as_str()), (4, "0.38"));
     Ok(())
 }
 
