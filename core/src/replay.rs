@@ -1,7 +1,7 @@
 //! Trace replay: every line's amount recomputed from its decoded [`Trace`] alone.
 //!
 //! The trace store leaves out what follows from the rest and trusts the evaluator's word for
-//! it (`rounded_by_rule`, `unrounded_follows`, `slice_amounts_follow` in [`crate::tape`]). A
+//! it (`rounded_by_rule`, `unrounded_follows`, `slice_amounts_follow` in the trace store, `tape.rs`). A
 //! wrong word gives a wrong explanation that neither the lines nor the totals show. The replay
 //! reads a line's trace as a recipe and cooks it again with the engine's exact arithmetic
 //! ([`crate::exact`]): each slice as its rate × width (its amount when flat), the slices added
