@@ -296,8 +296,9 @@ impl Error {
                 let summary = match e.errors.first() {
                     Some(first) if listed == 1 => first.to_string(),
                     Some(first) => format!(
-                        "{first} (and {} more)",
-                        plural(listed - 1, "error", "errors")
+                        "{first} (and {} more {})",
+                        listed - 1,
+                        if listed == 2 { "error" } else { "errors" }
                     ),
                     None => "the input data does not fit the plan".to_string(),
                 };

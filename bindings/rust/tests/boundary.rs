@@ -206,3 +206,21 @@ fn an_evaluation_error_without_a_place_has_no_span() {
         r#"{"kind":"eval","code":"R0304","summary":"[R0304] unknown payee \"X\"","message":"unknown payee \"X\"","payee":null,"deal":null,"period":null,"span":null}"#
     );
 }
+
+#[test]
+fn a_data_summary_counts_the_errors_after_the_first() {
+    let plan = CompiledPlan::compile(PARTNER).unwrap();
+    let bad = |n: usize| {
+        let mut deals = String::from("order_no,partner_id,date,net_amount,margin\n");
+        for i in 0..n {
+            deals.push_str(&format!("O{i},P1,2026-02-01,x,50%\n"));
+        }
+        let inputs = Inputs::from_csv("partner_id,tier\nP1,gold\n", &deals, None, None).unwrap();
+        let e = plan.evaluate(&inputs, "2026-Q1").unwrap_err();
+        e.view(&plan.source_lines()).summary().to_string()
+    };
+    let first = "[D0102] deals row 1 (id \"O0\"), field \"net_amount\": expected money, got \"x\"";
+    assert_eq!(bad(1), first);
+    assert_eq!(bad(2), format!("{first} (and 1 more error)"));
+    assert_eq!(bad(3), format!("{first} (and 2 more errors)"));
+}
