@@ -2,6 +2,8 @@
 #![allow(clippy::result_large_err)]
 
 pub mod fuzzing;
+#[path = "program_support.rs"]
+pub mod programs;
 use commissio::{CompiledPlan, Error, Inputs, LineIndex, Results};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

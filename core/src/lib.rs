@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 #![allow(clippy::result_large_err)]
 
+mod assigned;
 pub mod dataset;
 pub mod eval;
 pub mod exact;
@@ -21,6 +22,7 @@ pub mod load;
 pub mod money;
 pub mod period;
 pub mod plan;
+pub mod program;
 pub mod render;
 pub mod replay;
 pub mod results;
@@ -39,5 +41,6 @@ pub mod report {
 pub use rust_decimal::Decimal;
 
 pub use eval::{evaluate, evaluate_with, EvalOptions};
+pub use program::{evaluate_program, ProgramResults, SplitRule};
 pub use replay::{ReplayError, ReplayMismatch};
 pub use results::{EvalError, Line, Results, Trace};

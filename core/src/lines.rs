@@ -76,6 +76,7 @@ fn kind_code(kind: LineKind) -> u32 {
         LineKind::TrueUp => 2,
         LineKind::FloorTopUp => 3,
         LineKind::Rounding => 4,
+        LineKind::Assignment => 5,
     }
 }
 
@@ -85,6 +86,7 @@ fn kind_of(code: u32) -> LineKind {
         2 => LineKind::TrueUp,
         3 => LineKind::FloorTopUp,
         4 => LineKind::Rounding,
+        5 => LineKind::Assignment,
         _ => LineKind::Deal,
     }
 }

@@ -340,6 +340,23 @@ impl Results {
                 check(|| "rounded".into(), t.rounded, t.unrounded)?;
                 t.unrounded
             }
+            LineKind::Assignment => {
+                let a = t
+                    .assignment
+                    .ok_or(ReplayError::Missing("assignment share".into()))?;
+                let fraction = exact::div(a.assigned_days, Decimal::from(a.of_days))
+                    .ok_or(ReplayError::Overflow("assignment share"))?;
+                check(|| "assignment share".into(), a.fraction, fraction)?;
+                let unrounded = exact::mul(a.full, fraction)
+                    .ok_or(ReplayError::Overflow("assignment share of the period"))?;
+                check(|| "unrounded".into(), t.unrounded, unrounded)?;
+                let rule = t
+                    .rounding
+                    .ok_or(ReplayError::Missing("assignment rounding".into()))?;
+                let rounded = round(rule, unrounded)?;
+                check(|| "rounded".into(), t.rounded, rounded)?;
+                sub(rounded, a.full, "assignment difference")?
+            }
         };
         for (k, step) in t.limits.iter().enumerate() {
             v = self.limit_step(k, step, line.kind, v)?;
@@ -456,6 +473,7 @@ mod tests {
             team_reports: &[],
             true_up: None,
             interpolation: None,
+            share: None,
         }
     }
 

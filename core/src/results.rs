@@ -20,9 +20,9 @@ pub(crate) mod types;
 pub use crate::lines::Lines;
 pub(crate) use types::NO_TRACE;
 pub use types::{
-    Accrued, Anchor, ComponentInfo, ComponentTotal, GateStep, Interpolation, LimitInfo, LimitStep,
-    Line, LineKind, MultiplierStep, NamedTotal, Slice, TeamInput, TeamReport, Total, Trace, TrueUp,
-    PLAN_COMPONENT, PLAN_COMPONENT_NAME,
+    Accrued, Anchor, AssignmentInfo, AssignmentShare, ComponentInfo, ComponentTotal, GateStep,
+    Interpolation, LimitInfo, LimitStep, Line, LineKind, MultiplierStep, NamedTotal, Slice,
+    TeamInput, TeamReport, Total, Trace, TrueUp, PLAN_COMPONENT, PLAN_COMPONENT_NAME,
 };
 
 use crate::period::Period;
@@ -110,6 +110,9 @@ pub struct Results {
     pub payee_ids: Vec<String>,
     /// Deal ids by deal row.
     pub deal_ids: IdTable,
+    /// In a program: the assignments of payees to this plan that assignment lines' traces
+    /// name ([`AssignmentShare::first`]); empty for a plan evaluated on its own.
+    pub assignments: Vec<AssignmentInfo>,
 }
 
 /// A line with its names resolved; serialises as one JSON object.

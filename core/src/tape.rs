@@ -54,8 +54,8 @@ use crate::eval::tiers::{graduated, UBand};
 use crate::money::{Rounding, RoundingMode, RoundingStage};
 use crate::plan::SourceRef;
 use crate::results::types::{
-    Accrued, Anchor, GateStep, Interpolation, LimitStep, MultiplierStep, Slice, TeamInput,
-    TeamReport, Trace, TrueUp,
+    Accrued, Anchor, AssignmentShare, GateStep, Interpolation, LimitStep, MultiplierStep, Slice,
+    TeamInput, TeamReport, Trace, TrueUp,
 };
 use rust_decimal::Decimal;
 
@@ -83,6 +83,9 @@ const H_TRUE_UP: u32 = 1 << 19;
 /// Where an interpolated table was read ([`Interpolation`]) is written, after a true-up's
 /// inputs.
 const H_CURVE: u32 = 1 << 20;
+/// An assignment line's share ([`AssignmentShare`]) is written, after where an interpolated
+/// table was read.
+const H_SHARE: u32 = 1 << 21;
 
 // A tier slice's head: its band above these bits.
 const S_AMOUNT: u64 = 1;
@@ -398,6 +401,8 @@ pub(crate) struct TraceParts<'a> {
     pub true_up: Option<TrueUp>,
     /// Where an interpolated table was read.
     pub interpolation: Option<Interpolation>,
+    /// An assignment line's share of the period.
+    pub share: Option<AssignmentShare>,
 }
 
 /// A team commission input as the evaluator holds it: its reports are a range of a shared list.
@@ -448,7 +453,8 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         | bit(!unrounded_follows, H_UNROUNDED)
         | bit(t.slices_cut, H_CUT)
         | bit(t.true_up.is_some(), H_TRUE_UP)
-        | bit(t.interpolation.is_some(), H_CURVE);
+        | bit(t.interpolation.is_some(), H_CURVE)
+        | bit(t.share.is_some(), H_SHARE);
     let rule = match t.rounding {
         Some(r) if facts.is_some_and(|f| f.rounding == r) => {
             head |= H_RULE;
@@ -618,6 +624,14 @@ pub(crate) fn encode(out: &mut Vec<u8>, t: &TraceParts) {
         for v in [c.key, c.lower.at, c.lower.value, c.upper.at, c.upper.value] {
             w.dec(v);
         }
+    }
+    if let Some(a) = t.share {
+        for v in [a.full, a.assigned_days, a.fraction] {
+            w.dec(v);
+        }
+        w.u32(a.of_days);
+        w.u32(a.first);
+        w.u32(a.count);
     }
 }
 
@@ -898,6 +912,16 @@ fn read(r: &mut RecordReader, t: &mut Trace, facts: Option<&Facts>) -> Option<()
         let (lower, upper) = (anchor()?, anchor()?);
         t.interpolation = Some(Interpolation { key, lower, upper });
     }
+    if has(H_SHARE) {
+        t.assignment = Some(AssignmentShare {
+            full: r.dec()?,
+            assigned_days: r.dec()?,
+            fraction: r.dec()?,
+            of_days: r.u32()?,
+            first: r.u32()?,
+            count: r.u32()?,
+        });
+    }
     Some(())
 }
 
@@ -1045,6 +1069,7 @@ mod tests {
             team_reports: &team_reports,
             true_up: None,
             interpolation: None,
+            share: None,
         };
         let t = round_trip(&parts);
         assert_eq!(t.basis, Some(d("100.50")));
@@ -1093,6 +1118,7 @@ mod tests {
             team_reports: &[],
             true_up: None,
             interpolation: None,
+            share: None,
         };
         let t = round_trip(&parts);
         assert_eq!(t.rounded.to_string(), "0.00");
@@ -1128,6 +1154,7 @@ mod tests {
                 team_reports: &[],
                 true_up: None,
                 interpolation: None,
+                share: None,
             },
         );
         let cut = &bytes[..bytes.len() - 1];
@@ -1201,6 +1228,17 @@ mod tests {
                 x(c.upper.value)
             ));
         }
+        if let Some(a) = t.assignment {
+            v.push(format!(
+                "assignment {} {} {} {} {} {}",
+                x(a.full),
+                x(a.assigned_days),
+                a.of_days,
+                x(a.fraction),
+                a.first,
+                a.count
+            ));
+        }
         v
     }
 
@@ -1233,6 +1271,7 @@ mod tests {
                 .collect(),
             true_up: p.true_up,
             interpolation: p.interpolation,
+            assignment: p.share,
         }
     }
 
@@ -1304,6 +1343,7 @@ mod tests {
             team_reports: &[],
             true_up: None,
             interpolation: None,
+            share: None,
         };
         let mut bytes = Vec::new();
         encode(&mut bytes, &parts);
@@ -1461,6 +1501,7 @@ mod tests {
                     team_reports: &[],
                     true_up: None,
                     interpolation: None,
+                    share: None,
                 };
                 let t = round_trip(&parts);
                 assert_eq!(exact(&t), exact(&expected(&parts)), "{rounding:?}");
@@ -1565,6 +1606,7 @@ mod tests {
         reports: Vec<TeamReport>,
         true_up: Option<TrueUp>,
         interpolation: Option<Interpolation>,
+        share: Option<AssignmentShare>,
     }
 
     impl Case {
@@ -1741,6 +1783,14 @@ mod tests {
                         value: g.dec(),
                     },
                 }),
+                share: g.chance(20).then(|| AssignmentShare {
+                    full: g.dec(),
+                    assigned_days: g.dec(),
+                    of_days: g.next() as u32,
+                    fraction: g.dec(),
+                    first: g.next() as u32,
+                    count: g.below(4) as u32,
+                }),
             }
         }
 
@@ -1767,6 +1817,7 @@ mod tests {
                 team_reports: &self.reports,
                 true_up: self.true_up,
                 interpolation: self.interpolation,
+                share: self.share,
             }
         }
     }

@@ -138,9 +138,39 @@ impl InputSchema {
     pub fn of(plan: &Plan) -> InputSchema {
         let tables = TableKind::ALL
             .into_iter()
+            .filter(|k| *k != TableKind::Assignments)
             .map(|kind| table_schema(plan, kind))
             .collect();
         InputSchema { tables }
+    }
+
+    /// The schema a program of `plans` reads: every table of every plan (the columns of
+    /// each, merged in plan order), then the `assignments` table (required).
+    pub fn of_program<'p>(plans: impl IntoIterator<Item = &'p Plan>) -> InputSchema {
+        let mut merged: Option<InputSchema> = None;
+        for plan in plans {
+            let next = InputSchema::of(plan);
+            merged = Some(match merged {
+                None => next,
+                Some(mut m) => {
+                    for (t, n) in m.tables.iter_mut().zip(next.tables) {
+                        for c in n.columns {
+                            if !t.columns.iter().any(|k| k.name == c.name) {
+                                t.columns.push(c);
+                            }
+                        }
+                    }
+                    m
+                }
+            });
+        }
+        let mut schema = merged.unwrap_or(InputSchema { tables: Vec::new() });
+        schema.tables.push(TableSchema {
+            table: TableKind::Assignments,
+            required: true,
+            columns: assignment_columns(),
+        });
+        schema
     }
 
     /// The schema of one table (every kind is listed).
@@ -176,6 +206,25 @@ impl InputSchema {
             }
         }
     }
+}
+
+/// The columns of a program's `assignments` table.
+fn assignment_columns() -> Vec<ColumnSchema> {
+    let date = ColumnType::Field(FieldKind::Date);
+    [
+        ("payee", ColumnType::Id, true),
+        ("plan", ColumnType::Field(FieldKind::Text), true),
+        ("from", date, true),
+        ("to", date, false),
+        ("weight", ColumnType::Share, false),
+    ]
+    .into_iter()
+    .map(|(name, ty, required)| ColumnSchema {
+        name: name.to_string(),
+        ty,
+        required,
+    })
+    .collect()
 }
 
 fn table_schema(plan: &Plan, kind: TableKind) -> TableSchema {
@@ -237,6 +286,7 @@ fn table_schema(plan: &Plan, kind: TableKind) -> TableSchema {
             add("from", date, true);
             add("to", date, false);
         }
+        TableKind::Assignments => columns = assignment_columns(),
     }
     TableSchema {
         table: kind,

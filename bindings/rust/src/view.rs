@@ -237,6 +237,17 @@ pub enum ErrorView<'a> {
 }
 
 impl ErrorView<'_> {
+    /// Leads the summary with `prefix` (a program names the plan an error arose in).
+    pub fn prefix_summary(&mut self, prefix: &str) {
+        match self {
+            ErrorView::Plan { summary, .. }
+            | ErrorView::Data { summary, .. }
+            | ErrorView::Period { summary, .. }
+            | ErrorView::Eval { summary, .. }
+            | ErrorView::Argument { summary, .. } => summary.insert_str(0, prefix),
+        }
+    }
+
     /// The stable code of the (first) error.
     pub fn code(&self) -> &str {
         match self {

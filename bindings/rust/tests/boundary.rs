@@ -176,7 +176,14 @@ fn totals_come_with_names_and_kinds_with_their_one_name() {
     let names: Vec<&str> = LineKind::ALL.iter().map(|k| k.name()).collect();
     assert_eq!(
         names,
-        ["deal", "period", "true_up", "floor_top_up", "rounding"]
+        [
+            "deal",
+            "period",
+            "true_up",
+            "floor_top_up",
+            "rounding",
+            "assignment"
+        ]
     );
     for k in LineKind::ALL {
         assert_eq!(

@@ -299,7 +299,7 @@ struct LineColumns<'a> {
     payees: &'a [String],
     periods: &'a [String],
     components: Vec<&'a str>,
-    kinds: [&'static str; 5],
+    kinds: [&'static str; LineKind::ALL.len()],
     /// Payee index per line.
     payee: Vec<u32>,
     /// Period index per line.

@@ -259,6 +259,35 @@ pub fn evaluate_with(
     last: Period,
     opts: &EvalOptions,
 ) -> Result<Results, EvalError> {
+    evaluate_assigned(plan, data, first, last, opts, None)
+}
+
+/// Each payee row's place in the documented payee order (`u32::MAX` for none; empty without
+/// data).
+pub(crate) fn payee_rank(data: Option<&Dataset>) -> Vec<u32> {
+    let Some(data) = data else {
+        return Vec::new();
+    };
+    let mut rank = vec![u32::MAX; data.payees.id.len()];
+    for (i, &p) in index::payee_order(data).iter().enumerate() {
+        if let Some(r) = rank.get_mut(p as usize) {
+            *r = i as u32;
+        }
+    }
+    rank
+}
+
+/// [`evaluate_with`] as one plan of a program: `assigned` says which payees the plan pays on
+/// which days ([`crate::program`]); `None` pays every payee on every day.
+#[allow(clippy::result_large_err)]
+pub(crate) fn evaluate_assigned(
+    plan: &Plan,
+    data: &Dataset,
+    first: Period,
+    last: Period,
+    opts: &EvalOptions,
+    assigned: Option<&crate::assigned::PlanWindows>,
+) -> Result<Results, EvalError> {
     let to_err = |f: Box<expr::Fault>| EvalError {
         code: f.code.to_string(),
         message: f.message,
@@ -418,6 +447,7 @@ pub fn evaluate_with(
             trace: false,
             fast: opts.fast_paths,
             seq_of: &seq_of,
+            assigned,
         };
         #[cfg(feature = "parallel")]
         let outs: Vec<Result<PayeeOut, PayeeFail>> = {
@@ -460,6 +490,7 @@ pub fn evaluate_with(
         trace: opts.trace,
         fast: opts.fast_paths,
         seq_of: &seq_of,
+        assigned,
     };
 
     let mut res = Results {
@@ -549,5 +580,8 @@ pub fn evaluate_with(
         res.traces.shrink_to_fit();
     }
     res.deal_ids = IdTable::new(data.texts.shared_text(), data.deals.id.clone());
+    if let Some(a) = assigned {
+        res.assignments = a.infos.clone();
+    }
     Ok(res)
 }

@@ -16,8 +16,8 @@ use crate::money::{Rounding, RoundingStage};
 use crate::period::{Date, Period};
 use crate::plan::{AggFunc, Population, SourceRef, TierMode, TierScope, Window};
 use crate::results::{
-    Accrued, Anchor, ComponentTotal, GateStep, Interpolation, LimitStep, Line, LineKind,
-    MultiplierStep, Slice, TeamReport, Total, TrueUp, NO_TRACE, PLAN_COMPONENT,
+    Accrued, Anchor, AssignmentShare, ComponentTotal, GateStep, Interpolation, LimitStep, Line,
+    LineKind, MultiplierStep, Slice, TeamReport, Total, TrueUp, NO_TRACE, PLAN_COMPONENT,
 };
 use crate::tape::{self, RawTeam, TraceParts};
 use rust_decimal::Decimal;
@@ -64,6 +64,8 @@ pub(crate) struct Engine<'a> {
     pub fast: bool,
     /// Absolute period number of the period containing a date.
     pub seq_of: &'a (dyn Fn(Date) -> i64 + Sync),
+    /// In a program: the days each payee is on this plan ([`crate::program`]).
+    pub assigned: Option<&'a crate::assigned::PlanWindows>,
 }
 
 /// Lines and trace records of one payee (trace offsets relative to its own `traces`).
@@ -87,6 +89,8 @@ pub(crate) struct PayeeOut {
     pub true_ups: Vec<TrueUp>,
     /// Where interpolated lines read their table ([`PricingTrace::curve`] indexes it).
     pub curves: Vec<Interpolation>,
+    /// Assignment lines' shares ([`RawTrace::share`] indexes it).
+    pub shares: Vec<AssignmentShare>,
     /// One line's limit steps, gathered for encoding.
     steps: Vec<LimitStep>,
 }
@@ -125,6 +129,8 @@ pub(super) struct RawTrace {
     pub(super) team: TracePartRange,
     /// A true-up line's inputs, in [`PayeeOut::true_ups`].
     pub(super) true_up: TracePartRange,
+    /// An assignment line's share, in [`PayeeOut::shares`].
+    pub(super) share: TracePartRange,
 }
 
 impl RawTrace {
@@ -140,6 +146,7 @@ impl RawTrace {
             unrounded_follows: false,
             team: TracePartRange::default(),
             true_up: TracePartRange::default(),
+            share: TracePartRange::default(),
         }
     }
 }
@@ -545,7 +552,20 @@ impl<'a> Engine<'a> {
     /// payee).
     pub fn run_payee(&self, p: u32, ws: &mut Workspace) -> Result<PayeeOut, PayeeFail> {
         let Workspace { lines, sc, parts } = ws;
+        let windows = self.assigned.map(|a| (a.split, a.of(p)));
+        if let Some((_, [])) = windows {
+            // Not on this plan of the program on any day.
+            let mut out = PayeeOut::default();
+            if self.phase1 {
+                out.counted = vec![Decimal::ZERO; self.slots.len() * self.n_counted];
+            }
+            return Ok(out);
+        }
         self.lines.gather(self.data, p, lines);
+        if let Some((crate::assigned::SplitRule::CreditDates, w)) = windows {
+            // The payee's own lines on this plan are those dated on their days on it.
+            lines.retain_dates(|d| crate::assigned::PlanWindows::covers(w, d));
+        }
         let lines = &*lines;
         let mut out = PayeeOut::default();
         parts.swap(&mut out);
@@ -597,7 +617,16 @@ impl<'a> Engine<'a> {
                     .for_each(|c| *c = (Decimal::ZERO, Decimal::ZERO));
                 cur_version = Some(vi);
             }
+            let share = match self.assigned {
+                None => None,
+                Some(a) => match a.share(p, slot.start, slot.end) {
+                    Some(s) => Some(s),
+                    // Not on this plan on any day of the period: not evaluated by it.
+                    None => continue,
+                },
+            };
             let marks = (out.lines.mark(), out.traces.len());
+            out.shares.clear();
             out.slices.clear();
             out.mults.clear();
             out.gates.clear();
@@ -618,8 +647,10 @@ impl<'a> Engine<'a> {
                 payee_start: pstart,
                 payee_end: pend,
             };
-            self.run_period(p, slot, ver, &pc, lines, sc, &mut out, &mut hist, &mut cum)
-                .map_err(fail)?;
+            self.run_period(
+                p, slot, ver, &pc, share, lines, sc, &mut out, &mut hist, &mut cum,
+            )
+            .map_err(fail)?;
             if slot.report.is_none() {
                 out.lines.truncate(marks.0);
                 out.traces.truncate(marks.1);
@@ -846,6 +877,7 @@ impl<'a> Engine<'a> {
         slot: &Slot,
         ver: &CVersion,
         pc: &PeriodContext,
+        share: Option<crate::assigned::PeriodShare>,
         lines: &PayeeLines,
         sc: &mut Scratch,
         out: &mut PayeeOut,
@@ -1032,10 +1064,57 @@ impl<'a> Engine<'a> {
                 })
             });
         }
+        if let Some(share) = share.filter(|s| s.fraction != Decimal::ONE) {
+            self.assignment_line(share, ver, sc, out)?;
+        }
         if let Some(ri) = slot.report {
             self.emit(p, ri, ver.comps.len(), ver.rounding.scale, sc, out)?;
         }
         sc.measures = measures;
+        Ok(())
+    }
+
+    /// A program's plan paying a share of the period ([`crate::program`]): the assignment
+    /// line that brings what the period's lines pay (`full`) to `rounding(full × fraction)`.
+    fn assignment_line(
+        &self,
+        share: crate::assigned::PeriodShare,
+        ver: &CVersion,
+        sc: &mut Scratch,
+        out: &mut PayeeOut,
+    ) -> R<()> {
+        let at = SourceRef::default();
+        let mut full = Decimal::ZERO;
+        for &i in &sc.order {
+            let amount = sc.work.get(i as usize).map(|w| w.line.amount);
+            full = add(full, amount.unwrap_or_default(), at)?;
+        }
+        if full.is_zero() {
+            return Ok(());
+        }
+        let unrounded =
+            exact::mul(full, share.fraction).ok_or_else(|| super::expr::overflow(at))?;
+        let rounded = round_by(ver.rounding, unrounded, at)?;
+        let diff = sub(rounded, full, at)?;
+        let mut tr = RawTrace::empty();
+        tr.unrounded = unrounded;
+        tr.rounded = rounded;
+        tr.rounding = Some(ver.rounding);
+        tr.rounded_by_rule = true;
+        if self.trace {
+            let i = out.shares.len();
+            out.shares.push(AssignmentShare {
+                full,
+                assigned_days: share.assigned_days,
+                of_days: share.of_days,
+                fraction: share.fraction,
+                first: share.first,
+                count: share.count,
+            });
+            tr.share = part_range(i, i + 1);
+        }
+        let i = self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::Assignment, diff, tr);
+        sc.order.push(i);
         Ok(())
     }
 
@@ -1225,6 +1304,7 @@ impl<'a> Engine<'a> {
                         team_reports: &out.team_reports,
                         true_up: t.true_up.of(&out.true_ups).first().copied(),
                         interpolation: t.pricing.curve.of(&out.curves).first().copied(),
+                        share: t.share.of(&out.shares).first().copied(),
                     },
                 );
             }
@@ -1400,6 +1480,7 @@ impl<'a> Engine<'a> {
             unrounded_follows: false,
             team: TracePartRange::default(),
             true_up: TracePartRange::default(),
+            share: TracePartRange::default(),
         };
         debug_assert!(
             !trace.rounded_by_rule || trust::rounded_by_rule(&trace),

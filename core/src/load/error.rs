@@ -22,16 +22,19 @@ pub enum TableKind {
     Quotas,
     /// `managers` (effective-dated manager assignments)
     Managers,
+    /// `assignments` (a program's plan assignments: which plan pays whom, when)
+    Assignments,
 }
 
 impl TableKind {
-    /// Every table, in the order payees, deals, credits, quotas, managers.
-    pub const ALL: [TableKind; 5] = [
+    /// Every table, in the order payees, deals, credits, quotas, managers, assignments.
+    pub const ALL: [TableKind; 6] = [
         TableKind::Payees,
         TableKind::Deals,
         TableKind::Credits,
         TableKind::Quotas,
         TableKind::Managers,
+        TableKind::Assignments,
     ];
 
     /// The table named `name` (`"deals"`), if there is one.
@@ -47,6 +50,7 @@ impl TableKind {
             TableKind::Credits => "credits",
             TableKind::Quotas => "quotas",
             TableKind::Managers => "managers",
+            TableKind::Assignments => "assignments",
         }
     }
 }
@@ -110,6 +114,14 @@ pub enum DataErrorCode {
     ///
     /// [`MAX_HIERARCHY_DEPTH`]: crate::load::MAX_HIERARCHY_DEPTH
     HierarchyTooDeep,
+    /// `D0401` an assignment names a plan that is not in the program.
+    UnknownPlan,
+    /// `D0402` an assignment's weight is outside `(0, 1]`.
+    WeightRange,
+    /// `D0403` two assignments of one payee overlap (without weights, or to the same plan).
+    OverlappingPlanAssignments,
+    /// `D0404` a payee's assignment weights add up to more than 1 on some day.
+    WeightSum,
 }
 
 impl DataErrorCode {
@@ -140,6 +152,10 @@ impl DataErrorCode {
             DataErrorCode::OverlappingAssignments => "D0210",
             DataErrorCode::ManagerInBothTables => "D0211",
             DataErrorCode::HierarchyTooDeep => "D0212",
+            DataErrorCode::UnknownPlan => "D0401",
+            DataErrorCode::WeightRange => "D0402",
+            DataErrorCode::OverlappingPlanAssignments => "D0403",
+            DataErrorCode::WeightSum => "D0404",
         }
     }
 }

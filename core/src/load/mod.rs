@@ -19,6 +19,7 @@
 //! | `credits` (optional) | `deal`, `payee`, `share` (required), `role` (optional) | — |
 //! | `quotas` (optional) | `payee`, `period`, `amount` (required) | — |
 //! | `managers` (optional) | `payee`, `manager`, `from` (required), `to` (optional column; empty = no end) | — |
+//! | `assignments` (programs) | `payee`, `plan`, `from` (required), `to`, `weight` (optional columns) | — ([`read_assignments`]) |
 //!
 //! A deal with credit rows is credited to exactly those payees (the owner is not added); their
 //! shares must sum to exactly 1 unless the plan is an overlay plan. A deal without credit rows
@@ -85,6 +86,10 @@
 //! | `D0212` | a payee has more than [`MAX_HIERARCHY_DEPTH`] managers above them (direct and indirect; with a managers table, on some day), reported once, at the lowest such row |
 //! | `D0301` | a quota period cannot be read or does not name exactly one plan period |
 //! | `D0302` | two quotas for the same payee and period |
+//! | `D0401` | an assignment names a plan that is not in the program |
+//! | `D0402` | an assignment's weight is not in `(0, 1]` |
+//! | `D0403` | two assignments of one payee overlap without weights, or to the same plan |
+//! | `D0404` | a payee's assignment weights add up to more than 1 on some day |
 //!
 //! Row numbers count data rows from 1 (the first row after a CSV header is row 1).
 //!
@@ -92,6 +97,7 @@
 //! [`RecordSchema::builtin_column`]: crate::plan::RecordSchema::builtin_column
 //! [`parse_period_range`]: crate::period::parse_period_range
 
+mod assignments;
 mod build;
 mod csv;
 mod error;
@@ -106,6 +112,7 @@ mod text;
 mod values;
 
 pub use self::csv::{read_csv, read_csv_owned};
+pub use assignments::{read_assignments, PlanAssignment};
 pub use build::{
     build_dataset, build_dataset_owned, build_dataset_owned_with, build_dataset_with, LoadOptions,
     MAX_ROWS,

@@ -27,6 +27,7 @@ pub fn explain_line(r: &Results, line: &Line) -> String {
         (LineKind::TrueUp, _) => "year-to-date true-up".to_string(),
         (LineKind::FloorTopUp, _) => "top-up to the floor".to_string(),
         (LineKind::Rounding, _) => "rounding difference".to_string(),
+        (LineKind::Assignment, _) => "share of the period on this plan".to_string(),
         (_, None) => "period line".to_string(),
     };
     let _ = writeln!(
@@ -130,6 +131,40 @@ pub fn explain_line(r: &Results, line: &Line) -> String {
                 shown(c.upper.value)
             );
         }
+    }
+    if let Some(a) = t.assignment {
+        let rows: Vec<String> = r
+            .assignments
+            .get(a.first as usize..(a.first as usize).saturating_add(a.count as usize))
+            .unwrap_or(&[])
+            .iter()
+            .map(|x| {
+                let to =
+                    x.to.map(|d| d.to_string())
+                        .unwrap_or_else(|| "no end".into());
+                let weight = x
+                    .weight
+                    .map(|w| format!(" at {}", percent(w)))
+                    .unwrap_or_default();
+                format!("row {} ({} to {to}{weight})", x.row, x.from)
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  on this plan {} of {} days by assignments {}: share {}",
+            a.assigned_days.normalize(),
+            a.of_days,
+            rows.join(", "),
+            a.fraction.normalize()
+        );
+        let _ = writeln!(
+            out,
+            "  the period's lines {} × {} = {}, less the lines = {}",
+            group_digits(a.full),
+            a.fraction.normalize(),
+            group_digits(t.unrounded),
+            group_digits(line.amount)
+        );
     }
     if let Some(u) = t.true_up {
         let _ = writeln!(

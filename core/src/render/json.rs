@@ -36,12 +36,33 @@ impl Serialize for TotalsSer<'_> {
 
 impl Serialize for Results {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("lines", &LinesSer(self))?;
-        m.serialize_entry("totals", &TotalsSer(self, false))?;
-        m.serialize_entry("component_totals", &TotalsSer(self, true))?;
+        PlanResultsSer(None, self).serialize(s)
+    }
+}
+
+/// A plan's results, led by the plan's name (`"plan"`) in a program's JSON.
+pub(crate) struct PlanResultsSer<'a>(pub(crate) Option<&'a str>, pub(crate) &'a Results);
+impl Serialize for PlanResultsSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let PlanResultsSer(name, r) = *self;
+        let mut m = s.serialize_map(Some(3 + usize::from(name.is_some())))?;
+        if let Some(name) = name {
+            m.serialize_entry("plan", name)?;
+        }
+        m.serialize_entry("lines", &LinesSer(r))?;
+        m.serialize_entry("totals", &TotalsSer(r, false))?;
+        m.serialize_entry("component_totals", &TotalsSer(r, true))?;
         m.end()
     }
+}
+
+#[derive(Serialize)]
+struct ShareView<'a> {
+    full: Decimal,
+    assigned_days: Decimal,
+    of_days: u32,
+    fraction: Decimal,
+    assignments: &'a [crate::results::AssignmentInfo],
 }
 
 #[derive(Serialize)]
@@ -197,6 +218,24 @@ impl Serialize for TraceView<'_> {
         // line serialises as before.
         if !t.team.is_empty() {
             m.serialize_entry("team", &ListSer(&t.team, |x: &TeamInput| TeamView(r, x)))?;
+        }
+        // Only a program's assignment lines have the key.
+        if let Some(a) = t.assignment {
+            let first = a.first as usize;
+            let named = r
+                .assignments
+                .get(first..first.saturating_add(a.count as usize))
+                .unwrap_or(&[]);
+            m.serialize_entry(
+                "assignment",
+                &ShareView {
+                    full: a.full,
+                    assigned_days: a.assigned_days,
+                    of_days: a.of_days,
+                    fraction: a.fraction,
+                    assignments: named,
+                },
+            )?;
         }
         m.end()
     }

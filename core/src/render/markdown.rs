@@ -51,6 +51,7 @@ pub fn statement_markdown(
                 LineKind::TrueUp => "(true-up)".to_string(),
                 LineKind::FloorTopUp => "(floor top-up)".to_string(),
                 LineKind::Rounding => "(rounding)".to_string(),
+                LineKind::Assignment => "(assignment)".to_string(),
             };
             let t = &v.trace.trace;
             let basis = t.basis.map(group_digits).unwrap_or_default();

@@ -11,6 +11,6 @@
 pub mod csv;
 pub mod curve;
 pub mod explain;
-mod json;
+pub(crate) mod json;
 pub mod markdown;
 pub mod numbers;

@@ -28,20 +28,24 @@ pub enum LineKind {
     FloorTopUp,
     /// Difference made by rounding at component or payout stage.
     Rounding,
+    /// What a program's plan does not pay of a payee's period because the payee was on the
+    /// plan for part of it ([`AssignmentShare`]).
+    Assignment,
 }
 
 impl LineKind {
     /// Every kind, in declaration order (the order of their codes).
-    pub const ALL: [LineKind; 5] = [
+    pub const ALL: [LineKind; 6] = [
         LineKind::Deal,
         LineKind::Period,
         LineKind::TrueUp,
         LineKind::FloorTopUp,
         LineKind::Rounding,
+        LineKind::Assignment,
     ];
 
     /// The kind's name in every output (JSON, CSV, Python, JavaScript): `deal`, `period`,
-    /// `true_up`, `floor_top_up`, `rounding`.
+    /// `true_up`, `floor_top_up`, `rounding`, `assignment`.
     pub fn name(self) -> &'static str {
         match self {
             LineKind::Deal => "deal",
@@ -49,6 +53,7 @@ impl LineKind {
             LineKind::TrueUp => "true_up",
             LineKind::FloorTopUp => "floor_top_up",
             LineKind::Rounding => "rounding",
+            LineKind::Assignment => "assignment",
         }
     }
 }
@@ -211,6 +216,43 @@ pub struct Trace {
     /// Where an interpolated table was read (interpolated lines only): the rate (`rate`) or
     /// the amount (the value before multipliers) is the value there.
     pub interpolation: Option<Interpolation>,
+    /// The share of the period a program's plan pays (assignment lines only).
+    pub assignment: Option<AssignmentShare>,
+}
+
+/// The share of a payee's period that a plan of a program pays, when the payee was on the
+/// plan for part of the period or for a weight below 1: the plan pays
+/// `rounding(full × fraction)`, and its assignment line is that less `full`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AssignmentShare {
+    /// What the plan's other lines pay the payee in the period (its pay for the whole period).
+    pub full: Decimal,
+    /// The days the payee was on the plan in the period, each counted at its assignment's
+    /// weight.
+    pub assigned_days: Decimal,
+    /// The days the share is taken of: the period's days when the program splits by days,
+    /// the (unweighted) assigned days when it splits by credit dates.
+    pub of_days: u32,
+    /// `assigned_days / of_days` (an inexact quotient keeps the full precision, §11.2).
+    pub fraction: Decimal,
+    /// The first of the assignments in force in the period (an index into
+    /// [`Results::assignments`](crate::results::Results::assignments)).
+    pub first: u32,
+    /// How many assignments were in force in the period.
+    pub count: u32,
+}
+
+/// One assignment of a payee to a program's plan, as its lines' traces name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssignmentInfo {
+    /// 1-based data row in the `assignments` table.
+    pub row: u64,
+    /// First day.
+    pub from: crate::period::Date,
+    /// Last day, included; `None` = no end.
+    pub to: Option<crate::period::Date>,
+    /// The weight; `None` = the whole payee.
+    pub weight: Option<Decimal>,
 }
 
 /// The inputs of a true-up line: a `true_up` component pays, in each period, what it pays

@@ -50,6 +50,33 @@ pub(crate) struct PayeeLines {
 }
 
 impl PayeeLines {
+    /// Keeps only the lines whose date `keep` accepts (in order), every column alike.
+    pub fn retain_dates(&mut self, keep: impl Fn(Date) -> bool) {
+        let mask: Vec<bool> = self.date.iter().map(|&d| keep(d)).collect();
+        if mask.iter().all(|&k| k) {
+            return;
+        }
+        fn retain<T>(v: &mut Vec<T>, mask: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                let k = mask.get(i).copied().unwrap_or(false);
+                i += 1;
+                k
+            });
+        }
+        retain(&mut self.deal, &mask);
+        retain(&mut self.date, &mask);
+        retain(&mut self.share, &mask);
+        for c in self.attrs.iter_mut().flatten() {
+            match c {
+                Column::Decimal(v) => retain(v, &mask),
+                Column::Bool(v) => retain(v, &mask),
+                Column::Text(v) => retain(v, &mask),
+                Column::Date(v) => retain(v, &mask),
+            }
+        }
+    }
+
     /// Positions of the lines dated in `[from, to]`.
     pub fn dated(&self, from: Date, to: Date) -> std::ops::Range<usize> {
         self.dated_in(0..self.date.len(), from, to)
