@@ -36,6 +36,7 @@
 
 pub mod args;
 mod error;
+pub mod host;
 pub mod schema;
 pub mod view;
 
