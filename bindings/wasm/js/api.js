@@ -171,8 +171,8 @@ function createApi(getGlue, resetGlue, init, initSync) {
   // other number (a fraction, beyond 2^53 - 1, NaN, ±Infinity) is refused with D0102 where the
   // plan reads it. The rule and its message are the facade's: a safe integer is written into
   // the table's JSON, which carries it exactly, and every other number is handed to the engine
-  // beside the JSON as [table, row, column, String(x)] (its shortest round-trip text, which
-  // reads back as the same binary float), for the facade to decide.
+  // beside the JSON, its place [table, row, column] and its value (a Float64Array: the binary
+  // float itself), for the facade to decide.
 
   // A lone UTF-16 surrogate has no UTF-8 form (TextEncoder would silently write U+FFFD).
   const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -226,9 +226,10 @@ function createApi(getGlue, resetGlue, init, initSync) {
         omitted += 1;
       }
     };
-    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined, managers: undefined, numbers: undefined };
-    // Numbers JSON does not carry exactly: [table, row (0-based), column, String(x)].
+    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined, managers: undefined, numberPlaces: undefined, numberValues: undefined };
+    // Numbers JSON does not carry exactly: [table, row (0-based), column], and the values.
     const numbers = [];
+    const values = [];
     for (const table of TABLES) {
       const rows = inputs[table];
       const optional = table !== 'payees' && table !== 'deals';
@@ -265,7 +266,8 @@ function createApi(getGlue, resetGlue, init, initSync) {
             if (typeof v === 'bigint') {
               r[key] = v.toString();
             } else if (typeof v === 'number' && !Number.isSafeInteger(v)) {
-              numbers.push([table, i, key, String(v)]);
+              numbers.push([table, i, key]);
+              values.push(v);
               r[key] = null;
             } else {
               r[key] = v;
@@ -282,7 +284,10 @@ function createApi(getGlue, resetGlue, init, initSync) {
       // The engine makes the error (its summary and canonical JSON), as for any data error.
       throw translate(call((g) => g.host_value_errors(JSON.stringify({ errors, omitted }))));
     }
-    if (numbers.length > 0) out.numbers = JSON.stringify(numbers);
+    if (numbers.length > 0) {
+      out.numberPlaces = JSON.stringify(numbers);
+      out.numberValues = Float64Array.from(values);
+    }
     return out;
   }
 
@@ -520,7 +525,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
       requireString('period', period);
       const maxRows = maxRowsOption(options);
       const t = encodeInputs(inputs);
-      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, t.managers, t.numbers, period, maxRows));
+      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, t.managers, t.numberPlaces, t.numberValues, period, maxRows));
       let data;
       try {
         data = JSON.parse(call(() => handle.json()));
@@ -562,7 +567,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
       const step = decimalArg('step', o.step === undefined ? '0.05' : o.step);
       const t = encodeInputs(inputs);
       return JSON.parse(
-        call(() => this.#live().pay_curve(t.payees, t.deals, t.credits, t.quotas, t.managers, t.numbers, payee, period, from, to, step)),
+        call(() => this.#live().pay_curve(t.payees, t.deals, t.credits, t.quotas, t.managers, t.numberPlaces, t.numberValues, payee, period, from, to, step)),
       );
     }
 

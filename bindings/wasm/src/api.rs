@@ -219,15 +219,26 @@ fn read_table(kind: TableKind, text: &str) -> Result<commissio::Table, DataError
 }
 
 /// Sets the cells of the JS numbers that JSON does not carry exactly, by the facade's rule
-/// for host numbers ([`commissio::host::number_cell`]). `numbers` is a JSON array of
-/// `[table, row, column, text]`: the table's name, the 0-based row, the column (the row's
-/// key, `null` in the table's JSON) and the number's `String(x)` (its shortest round-trip
-/// text, or `NaN`, `Infinity`, `-Infinity`), which reads back as the same binary float.
-pub fn set_host_numbers(inputs: &mut Inputs, numbers: &str) -> Result<(), String> {
-    let entries: Vec<(String, usize, String, String)> = serde_json::from_str(numbers)
-        .map_err(|e| argument_error(format!("host numbers: {e}")))?;
+/// for host numbers ([`commissio::host::number_cell`]). `places` is a JSON array of
+/// `[table, row, column]` (the table's name, the 0-based row and the column, the row's key,
+/// `null` in the table's JSON) and `values` the numbers themselves, in the same order (a
+/// `Float64Array`: the binary floats exactly as JavaScript held them).
+pub fn set_host_numbers(inputs: &mut Inputs, places: &str, values: &[f64]) -> Result<(), String> {
+    let places: Vec<(String, usize, String)> =
+        serde_json::from_str(places).map_err(|e| argument_error(format!("host numbers: {e}")))?;
+    if places.len() != values.len() {
+        return Err(argument_error(format!(
+            "host numbers: {} places for {} values",
+            places.len(),
+            values.len()
+        )));
+    }
     for kind in TableKind::ALL {
-        let mine: Vec<_> = entries.iter().filter(|e| e.0 == kind.name()).collect();
+        let mine: Vec<_> = places
+            .iter()
+            .zip(values)
+            .filter(|(p, _)| p.0 == kind.name())
+            .collect();
         if mine.is_empty() {
             continue;
         }
@@ -242,10 +253,7 @@ pub fn set_host_numbers(inputs: &mut Inputs, numbers: &str) -> Result<(), String
             return Err(argument_error(format!("host numbers: no {kind} table")));
         };
         let mut rows = table.to_rows();
-        for (_, row, column, text) in mine {
-            let x: f64 = text
-                .parse()
-                .map_err(|_| argument_error(format!("host numbers: {text:?} is not a number")))?;
+        for ((_, row, column), &x) in mine {
             let col = table.columns().iter().position(|c| c == column);
             match (col, rows.get_mut(*row)) {
                 (Some(c), Some(cells)) if c < cells.len() => {
@@ -680,19 +688,32 @@ mod tests {
         let c = compile(PLAN).unwrap();
         let deals = r#"[{"id":"D1","payee":"A","date":"2026-02-01","amount":null},{"id":"D2","payee":"A","date":"2026-02-01","amount":1000}]"#;
         let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
-        set_host_numbers(&mut i, r#"[["deals",0,"amount","0.1"]]"#).unwrap();
+        set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[0.1]).unwrap();
         let e = parse(&evaluate(&c, i, "2026-Q1").err().unwrap());
         let x = &e["errors"][0];
         assert_eq!(
             [&x["code"], &x["table"], &x["row"], &x["id"], &x["field"]],
-            [&json!("D0102"), &json!("deals"), &json!(1), &json!("D1"), &json!("amount")]
+            [
+                &json!("D0102"),
+                &json!("deals"),
+                &json!(1),
+                &json!("D1"),
+                &json!("amount")
+            ]
         );
         assert_eq!(x["message"], json!(commissio::host::refusal(0.1)));
-        for (text, shown) in [("NaN", "NaN"), ("-Infinity", "-Infinity"), ("1e+21", "1e21")] {
+        for (x, shown) in [
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (1e21, "1e+21"),
+        ] {
             let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
-            set_host_numbers(&mut i, &format!(r#"[["deals",0,"amount","{text}"]]"#)).unwrap();
+            set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[x]).unwrap();
             let e = parse(&evaluate(&c, i, "2026-Q1").err().unwrap());
-            let m = e["errors"][0]["message"].as_str().unwrap_or_default().to_string();
+            let m = e["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             assert!(
                 m.starts_with(&format!("binary floating-point number {shown} refused")),
                 "{m}"
@@ -700,12 +721,28 @@ mod tests {
         }
         // A whole number handed over in the side list is that number.
         let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
-        set_host_numbers(&mut i, r#"[["deals",0,"amount","20"]]"#).unwrap();
-        assert_eq!(evaluate(&c, i, "2026-Q1").unwrap().grand_total().to_string(), "51.00");
+        set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[20.0]).unwrap();
+        assert_eq!(
+            evaluate(&c, i, "2026-Q1")
+                .unwrap()
+                .grand_total()
+                .to_string(),
+            "51.00"
+        );
         // A bad side list is an argument error, never a panic.
         let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
-        for bad in ["{", r#"[["deals",5,"amount","1"]]"#, r#"[["deals",0,"nope","1"]]"#, r#"[["quotas",0,"amount","1"]]"#, r#"[["deals",0,"amount","x"]]"#] {
-            assert_eq!(parse(&set_host_numbers(&mut i, bad).err().unwrap())["code"], "A0001", "{bad}");
+        for bad in [
+            "{",
+            r#"[["deals",5,"amount"]]"#,
+            r#"[["deals",0,"nope"]]"#,
+            r#"[["quotas",0,"amount"]]"#,
+            r#"[["deals",0,"amount"],["deals",1,"amount"]]"#,
+        ] {
+            assert_eq!(
+                parse(&set_host_numbers(&mut i, bad, &[1.0]).err().unwrap())["code"],
+                "A0001",
+                "{bad}"
+            );
         }
         assert_eq!(number_argument("step", 2.0), Ok("2".to_string()));
         assert_eq!(

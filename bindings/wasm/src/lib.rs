@@ -19,15 +19,19 @@ fn throw(envelope: String) -> JsValue {
     JsValue::from_str(&envelope)
 }
 
+/// The JS numbers of a call's rows that JSON does not carry exactly: where they are (JSON)
+/// and their values (see [`api::set_host_numbers`]).
+type HostNumbers = (Option<String>, Option<Vec<f64>>);
+
 /// The input tables of a call (UTF-8 JSON bytes), read into [`commissio::Inputs`], and the
-/// JS numbers JSON does not carry exactly (see [`api::set_host_numbers`]).
+/// JS numbers JSON does not carry exactly.
 fn inputs_of(
     payees: &[u8],
     deals: &[u8],
     credits: Option<Vec<u8>>,
     quotas: Option<Vec<u8>>,
     managers: Option<Vec<u8>>,
-    numbers: Option<String>,
+    numbers: HostNumbers,
 ) -> Result<commissio::Inputs, JsValue> {
     let t = api::Utf8Tables::new(
         payees,
@@ -39,8 +43,8 @@ fn inputs_of(
     .map_err(throw)?;
     let mut inputs =
         api::inputs(t.payees, t.deals, t.credits, t.quotas, t.managers).map_err(throw)?;
-    if let Some(numbers) = numbers {
-        api::set_host_numbers(&mut inputs, &numbers).map_err(throw)?;
+    if let (Some(places), Some(values)) = numbers {
+        api::set_host_numbers(&mut inputs, &places, &values).map_err(throw)?;
     }
     Ok(inputs)
 }
@@ -135,8 +139,8 @@ impl WasmPlan {
     /// Evaluates the plan over `period` with input tables given as UTF-8 JSON text (bytes:
     /// `TextEncoder` output crosses into wasm memory in one copy, where a string would be
     /// copied character by character) and the JS numbers JSON does not carry exactly
-    /// (`numbers`, see [`api::set_host_numbers`]). `max_rows` lowers the row limit per table
-    /// (`D0108`).
+    /// (`number_places`, `number_values`: see [`api::set_host_numbers`]). `max_rows` lowers
+    /// the row limit per table (`D0108`).
     // Positional because this is the raw wasm-bindgen boundary; js/api.js exposes it as
     // `evaluate(inputs, period, options)`.
     #[allow(clippy::too_many_arguments)]
@@ -147,10 +151,12 @@ impl WasmPlan {
         credits: Option<Vec<u8>>,
         quotas: Option<Vec<u8>>,
         managers: Option<Vec<u8>>,
-        numbers: Option<String>,
+        number_places: Option<String>,
+        number_values: Option<Vec<f64>>,
         period: &str,
         max_rows: Option<u32>,
     ) -> Result<WasmResults, JsValue> {
+        let numbers = (number_places, number_values);
         let inputs = inputs_of(payees, deals, credits, quotas, managers, numbers)?;
         api::evaluate_with(&self.inner, inputs, period, max_rows.map(|n| n as usize))
             .map(|inner| WasmResults { inner })
@@ -189,13 +195,15 @@ impl WasmPlan {
         credits: Option<Vec<u8>>,
         quotas: Option<Vec<u8>>,
         managers: Option<Vec<u8>>,
-        numbers: Option<String>,
+        number_places: Option<String>,
+        number_values: Option<Vec<f64>>,
         payee: &str,
         period: &str,
         from: &str,
         to: &str,
         step: &str,
     ) -> Result<String, JsValue> {
+        let numbers = (number_places, number_values);
         let inputs = inputs_of(payees, deals, credits, quotas, managers, numbers)?;
         api::pay_curve(&self.inner, inputs, payee, period, from, to, step).map_err(throw)
     }
