@@ -612,3 +612,37 @@ proptest! {
         prop_assert!(bad.is_empty(), "{}", bad.join("\n"));
     }
 }
+
+// ---- host-number markers -------------------------------------------------------------------
+
+/// A host-number marker (tests/corpus/README.md) gives the facade's cell, and a text the hosts
+/// would read differently (Python `float("2.0")` is refused, JavaScript `Number("2.0")` is the
+/// safe integer 2) is refused by the runner, so no case can pass in one runner only.
+#[test]
+fn host_number_markers_are_the_facade_rule_and_portable() {
+    use commissio::host::{number_cell, MAX_SAFE_INTEGER};
+    use commissio::Cell;
+    use commissio_conformance::number_marker_cell;
+    assert_eq!(number_marker_cell("12345"), Ok(Cell::Integer(12345)));
+    assert_eq!(number_marker_cell("-7"), Ok(Cell::Integer(-7)));
+    assert_eq!(
+        number_marker_cell("9007199254740991"),
+        Ok(Cell::Integer(MAX_SAFE_INTEGER))
+    );
+    assert_eq!(number_marker_cell("0.1"), Ok(number_cell(0.1)));
+    assert!(matches!(number_marker_cell("-2.5"), Ok(Cell::Refused(_))));
+    for text in [
+        "2.0",
+        "1e3",
+        "9007199254740992",
+        "-9007199254740992",
+        "+1",
+        ".5",
+        "1.",
+        "NaN",
+        "Infinity",
+        "",
+    ] {
+        assert!(number_marker_cell(text).is_err(), "{text:?}");
+    }
+}

@@ -45,7 +45,93 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn table(spec: &Value, key: &str) -> Option<String> {
-    spec.get(key).map(|v| v.to_string())
+    spec.get(key).map(|v| without_numbers(v).to_string())
+}
+
+/// The text of a host-number marker (`{"$number": "0.1"}`, tests/corpus/README.md), if `v` is
+/// one.
+pub fn number_marker(v: &Value) -> Option<&str> {
+    match v {
+        Value::Object(o) if o.len() == 1 => o.get("$number").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// A table's rows with every host-number marker replaced by `null` (its cell is set after
+/// reading, [`host_numbers`]).
+fn without_numbers(rows: &Value) -> Value {
+    let mut rows = rows.clone();
+    if let Value::Array(items) = &mut rows {
+        for row in items.iter_mut().filter_map(Value::as_object_mut) {
+            for v in row.values_mut() {
+                if number_marker(v).is_some() {
+                    *v = Value::Null;
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// The cell a host-number marker's text gives: the text read as the binary float a host would
+/// hold (Python `float(text)`, JavaScript `Number(text)`), then the facade's rule for host
+/// numbers ([`commissio::host::number_cell`]): a safe integer is that whole number (a Python
+/// `int` in that runner), anything else is refused with the facade's message. Texts that the
+/// hosts would not agree on are refused here, so a case cannot pass in one runner only: the
+/// text is `-?digits` within ±(2^53 − 1), or `-?digits.digits` with a fraction that is not zero.
+pub fn number_marker_cell(text: &str) -> Result<commissio::Cell, String> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let portable = digits(whole)
+        && if unsigned.contains('.') {
+            digits(fraction) && fraction.bytes().any(|b| b != b'0')
+        } else {
+            text.parse::<i64>()
+                .is_ok_and(|i| i.abs() <= commissio::host::MAX_SAFE_INTEGER)
+        };
+    let x: f64 = text.parse().map_err(|e| format!("{text:?}: {e}"))?;
+    if !portable {
+        return Err(format!(
+            "{text:?} is not a portable host number (a safe integer, or a decimal with a fraction)"
+        ));
+    }
+    Ok(commissio::host::number_cell(x))
+}
+
+/// Sets the cells of the host-number markers of a case's tables (read with `null` there).
+fn host_numbers(spec: &Value, inputs: &mut Inputs) -> Result<(), String> {
+    for kind in commissio::core::load::TableKind::ALL {
+        let Some(Value::Array(rows)) = spec.get(kind.name()) else {
+            continue;
+        };
+        let table = match kind {
+            commissio::core::load::TableKind::Payees => Some(&mut inputs.payees),
+            commissio::core::load::TableKind::Deals => Some(&mut inputs.deals),
+            commissio::core::load::TableKind::Credits => inputs.credits.as_mut(),
+            commissio::core::load::TableKind::Quotas => inputs.quotas.as_mut(),
+            commissio::core::load::TableKind::Managers => inputs.managers.as_mut(),
+        };
+        let Some(table) = table else { continue };
+        let mut cells = None;
+        for (r, row) in rows.iter().enumerate() {
+            for (key, v) in row.as_object().into_iter().flatten() {
+                let Some(text) = number_marker(v) else {
+                    continue;
+                };
+                let cells = cells.get_or_insert_with(|| table.to_rows());
+                let c = table.columns().iter().position(|c| c == key);
+                match (c, cells.get_mut(r)) {
+                    (Some(c), Some(row)) if c < row.len() => row[c] = number_marker_cell(text)?,
+                    _ => return Err(format!("{kind} row {}: no cell {key:?}", r + 1)),
+                }
+            }
+        }
+        if let Some(cells) = cells {
+            *table = commissio::Table::from_rows(table.columns().to_vec(), cells);
+        }
+    }
+    Ok(())
 }
 
 /// What a case produced, in the shape of its `expect` block.
@@ -103,7 +189,8 @@ pub fn determinism_dir(suite: &str) -> PathBuf {
     root.join(suite)
 }
 
-/// Parses the plan, reads the tables (JSON arrays of objects, like the other bindings) and
+/// Parses the plan, reads the tables (JSON arrays of objects, like the other bindings; a
+/// host-number marker becomes the cell the facade's rule gives, [`number_marker_cell`]) and
 /// evaluates the case's period.
 pub fn evaluate(case: &Case) -> Result<Results, Error> {
     let plan = CompiledPlan::compile(&case.plan)?;
@@ -116,6 +203,12 @@ pub fn evaluate(case: &Case) -> Result<Results, Error> {
     if let Some(managers) = table(&case.spec, "managers") {
         inputs = inputs.with_managers_json(&managers).map_err(Error::Data)?;
     }
+    // A bad marker fails the case (an argument error is no case's outcome).
+    host_numbers(&case.spec, &mut inputs).map_err(|m| {
+        Error::Argument(commissio::ArgumentError::new(format!(
+            "a host-number marker: {m}"
+        )))
+    })?;
     let period = case
         .spec
         .get("period")

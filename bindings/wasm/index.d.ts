@@ -5,12 +5,12 @@
 export type Decimal = string;
 
 /**
- * A value in an input row. Strings are read as the column's declared type; booleans as
- * bools; `null`/`undefined` are empty. A `bigint` is an exact whole number. A `number` is read
- * from its shortest round-trip text (`String(x)`), then checked like text: `1005.5` is
- * `"1005.5"`, while `0.1 + 0.2` (`0.30000000000000004`) is refused in a money column (D0103).
- * Refused: NaN and ±Infinity (D0102), integers beyond ±(2^53 − 1) and numbers printed with
- * an exponent (D0105). Prefer decimal strings for money.
+ * A value in an input row. Strings are read as the column's declared type (decimals are
+ * exact as text: `"1005.50"`); booleans as bools; `null`/`undefined` are empty. A `bigint` is
+ * an exact whole number. A `number` is a binary float, so by the rule every binding shares it
+ * is accepted only as a safe integer (`Number.isSafeInteger`: `1000`, `-7`), which is that
+ * whole number; any other number (`0.1`, `1005.5`, beyond ±(2^53 − 1), NaN, ±Infinity) is
+ * refused with D0102 where the plan reads it. Pass decimals as strings.
  */
 export type CellInput = string | number | bigint | boolean | null | undefined;
 
@@ -325,7 +325,7 @@ export interface CurvePoint {
   readonly payout: Decimal;
 }
 
-/** Pay-curve range: decimal strings (or numbers under the `CellInput` rule); 1 = 100%. */
+/** Pay-curve range: decimal strings (or whole numbers: a number follows the `CellInput` rule, anything but a safe integer is refused with A0001); 1 = 100%. */
 export interface CurveOptions {
   /** Default `"0"`. */
   readonly from?: Decimal | number;

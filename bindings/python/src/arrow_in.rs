@@ -5,7 +5,7 @@
 //! calling back into Python per row. Only the columns the plan reads are converted (see
 //! [`crate::input`] for the type rules; float columns are refused).
 
-use crate::problems::{float_advice, issue, Issues};
+use crate::problems::{float_column_refusal, issue, Issues};
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
@@ -237,11 +237,9 @@ fn reader<'a>(array: &'a dyn Array, column: &str) -> Result<Reader<'a>, String> 
                 }
             }))
         }
-        DataType::Float16 | DataType::Float32 | DataType::Float64 => Err(format!(
-            "column {column:?} holds binary floating-point numbers ({}), refused: {}",
-            array.data_type(),
-            float_advice(column)
-        )),
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => Err(
+            float_column_refusal(column, &array.data_type().to_string()),
+        ),
         DataType::Timestamp(unit, None) => {
             // A timestamp without a time zone at midnight is a date (pandas keeps dates as
             // datetime64); one with a time of day is passed on as text, which the engine

@@ -24,12 +24,16 @@
 //! | `decimal.Decimal` | decimal32/64/128/256 | an exact decimal |
 //! | `datetime.date` | date32, date64 | the date |
 //! | `datetime.datetime` at midnight, no time zone | timestamp without time zone, at midnight | the date |
-//! | `float` | float16/32/64 | **refused** (`DataError` `D0102`) |
+//! | `float`, numpy floats | float16/32/64 | **refused** (`DataError` `D0102`) |
 //!
-//! Binary floats are never trusted for money or rates: `0.1` is not one tenth. A float value
-//! or column that the plan reads is refused with a `DataError` that names the table, the
-//! column (and the row for dict input) and says how to convert: cast the column to a decimal
-//! type, or pass the values as strings (`str(x)` gives a float's shortest decimal text).
+//! Binary floats are never trusted for money or rates: `0.1` is not one tenth. The rule is
+//! the facade's, the same in every binding ([`commissio::host`]): a `float` is refused even
+//! when whole (`2.0`), since Python has `int` for whole numbers. A float value the plan reads
+//! becomes a refused cell ([`commissio::host::float_cell`]) that the engine reports with its
+//! table, row, id and field and the facade's message (the same words as for a fractional
+//! JavaScript number); a float column of Arrow data is refused as a column, and the message
+//! says how to convert: cast the column to a decimal type, or pass the values as strings
+//! (`str(x)` gives a float's shortest decimal text).
 //! A datetime or timestamp with a time of day is refused (with its row), and so is a column of
 //! zoned timestamps: which date a zoned instant falls on depends on the zone.
 
@@ -78,10 +82,9 @@ fn cell_of(v: &Bound<'_, PyAny>) -> PyResult<Result<Cell, String>> {
         }));
     }
     if v.is_instance_of::<PyFloat>() {
-        let text = v.repr()?.to_string();
-        return Ok(Err(format!(
-            "float {text} refused: binary floating point cannot hold money or rates exactly; pass decimal.Decimal(\"{text}\") or the string \"{text}\""
-        )));
+        // The facade's one rule for host numbers: a float is refused, whole or not; the
+        // loader reports it where the plan reads it (D0102 with table, row, id and field).
+        return Ok(Ok(commissio::host::float_cell(v.extract::<f64>()?)));
     }
     if v.is_instance(crate::objects::decimal_class(py)?)? {
         let text = crate::objects::decimal_text(v)?;
@@ -135,10 +138,9 @@ fn cell_of(v: &Bound<'_, PyAny>) -> PyResult<Result<Cell, String>> {
             return Ok(Ok(Cell::Bool(v.is_truthy()?)));
         }
         if name.starts_with("float") {
-            let text = v.str()?.to_string();
-            return Ok(Err(format!(
-                "numpy {name} {text} refused: binary floating point cannot hold money or rates exactly; pass the string \"{text}\" or a decimal.Decimal"
-            )));
+            // numpy.float64 is a float subclass (caught above); float16/float32 convert to
+            // the same double exactly.
+            return Ok(Ok(commissio::host::float_cell(v.extract::<f64>()?)));
         }
         if let Ok(i) = v.extract::<i64>() {
             return Ok(Ok(Cell::Integer(i)));

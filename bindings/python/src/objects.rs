@@ -60,8 +60,10 @@ pub fn decimal_arg(v: &Bound<'_, PyAny>, what: &str, percent: bool) -> PyResult<
         )));
     }
     if v.is_instance_of::<PyFloat>() {
+        // The facade's rule for host numbers, in its words.
         return Err(PyTypeError::new_err(format!(
-            "{what}: floats are not accepted (binary floating point cannot hold decimals exactly); pass a string such as \"0.1\" or a decimal.Decimal"
+            "{what}: {}",
+            commissio::host::refusal(v.extract::<f64>()?)
         )));
     }
     let text = if v.is_instance_of::<PyInt>() {

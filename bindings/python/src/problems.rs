@@ -1,10 +1,10 @@
-//! Data problems the binding finds while converting Python values (a float, an unsupported
-//! type), in the engine's error shape and capped like the engine's list.
+//! Data problems the binding finds while converting Python values (a float column, an
+//! unsupported type), in the engine's error shape and capped like the engine's list.
 
 use commissio::core::load::{DataErrorCode, TableKind, MAX_ERRORS};
 use commissio::DataError;
 
-/// A binding-level data problem (a float, an unsupported type) in the engine's error shape.
+/// A binding-level data problem (a float column, an unsupported type) in the engine's error shape.
 pub fn issue(
     kind: TableKind,
     row: Option<u64>,
@@ -23,14 +23,14 @@ pub fn issue(
     }
 }
 
-/// How to turn a float column into exact decimals, for error messages.
-pub fn float_advice(column: &str) -> String {
+/// Why a float column is refused (the facade's words) and how to turn it into exact decimals.
+pub fn float_column_refusal(column: &str, type_name: &str) -> String {
     format!(
-        "binary floating point cannot hold money or rates exactly (0.1 is not one tenth), so Commissio never reads it; \
-         convert the column to decimals first: polars `df.with_columns(pl.col(\"{column}\").cast(pl.Decimal(38, 2)))`, \
+        "{}; convert the column to decimals first: polars `df.with_columns(pl.col(\"{column}\").cast(pl.Decimal(38, 2)))`, \
          pyarrow `table.set_column(i, \"{column}\", pc.cast(table[\"{column}\"], pa.decimal128(38, 2)))`, \
          pandas `df[\"{column}\"] = df[\"{column}\"].astype(str)` (each value's shortest decimal text), \
-         or pass strings or decimal.Decimal values"
+         or pass strings or decimal.Decimal values",
+        commissio::host::float_column_refusal(column, type_name)
     )
 }
 

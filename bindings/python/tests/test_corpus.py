@@ -35,6 +35,22 @@ def key(v: Any) -> str:
     return json.dumps(v, sort_keys=True)
 
 
+def host_value(v: Any) -> Any:
+    """A cell of a case row as Python hands it over: a host-number marker `{"$number": text}`
+    (tests/corpus/README.md) is Python's own number, `int(text)` for a whole number and
+    `float(text)` otherwise (the Rust runner checks that every marker is portable)."""
+    if isinstance(v, dict) and set(v) == {"$number"}:
+        text = v["$number"]
+        return float(text) if "." in text else int(text)
+    return v
+
+
+def host_rows(rows: Any) -> Any:
+    if not isinstance(rows, list):
+        return rows
+    return [{k: host_value(v) for k, v in row.items()} if isinstance(row, dict) else row for row in rows]
+
+
 def run(plan_text: str, spec: dict) -> tuple[dict, str]:
     """The case's outcome in the shape of its `expect` block, and the engine's canonical JSON
     of the results or of the error."""
@@ -45,11 +61,11 @@ def run(plan_text: str, spec: dict) -> tuple[dict, str]:
         return {"plan_error": {"code": d.code, "line": d.line, "column": d.column}}, e.canonical_json
     try:
         r = plan.evaluate(
-            payees=spec.get("payees", []),
-            deals=spec.get("deals", []),
-            credits=spec.get("credits"),
-            quotas=spec.get("quotas"),
-            managers=spec.get("managers"),
+            payees=host_rows(spec.get("payees", [])),
+            deals=host_rows(spec.get("deals", [])),
+            credits=host_rows(spec.get("credits")),
+            quotas=host_rows(spec.get("quotas")),
+            managers=host_rows(spec.get("managers")),
             period=spec.get("period", ""),
         )
     except commissio.DataError as e:

@@ -36,6 +36,7 @@
 
 pub mod args;
 mod error;
+pub mod host;
 mod plan;
 pub mod program;
 pub mod schema;

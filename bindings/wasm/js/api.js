@@ -4,9 +4,10 @@
 // appending the matching export line, so it must hold no import or export statement: it only
 // defines `createApi`, which receives the wasm-bindgen glue and returns the API object.
 //
-// Money crosses as decimal strings both ways. The rule for a JS number in an input row (the
-// only place, with the pay-curve bounds, where a number is accepted) is in README.md and in
-// `cellProblem` below; a number is never returned for money.
+// Money crosses as decimal strings both ways. The rule for a JS number in an input row or a
+// pay-curve bound is the facade's rule for host numbers (README.md, `commissio::host` in
+// Rust): a safe integer is that whole number, any other number is refused; a number is never
+// returned for money.
 
 function createApi(getGlue, resetGlue, init, initSync) {
   'use strict';
@@ -165,29 +166,13 @@ function createApi(getGlue, resetGlue, init, initSync) {
     return proto === Object.prototype || proto === null;
   }
 
-  // The text of a JS number, or why it is refused. A number is read from its shortest
-  // round-trip decimal text (what `String(x)` and `JSON.stringify` print): 1005.5 is
-  // "1005.5", 0.1 is "0.1". That text is then checked like any other value of its column,
-  // so 0.1 + 0.2 (printed 0.30000000000000004) is refused in a money column rather than
-  // rounded. Refused outright: NaN and ±Infinity (D0102); integers beyond ±(2^53 − 1), which
-  // a number cannot hold exactly, and numbers printed with an exponent (|x| ≥ 1e21 or
-  // |x| < 1e-6) (D0105). Pass such values as strings, or whole numbers as bigints.
-  function numberProblem(x) {
-    if (!Number.isFinite(x)) {
-      return ['D0102', `${String(x)} is not a number value; pass decimals as strings such as "1250.00"`];
-    }
-    if (Number.isInteger(x) && !Number.isSafeInteger(x)) {
-      return [
-        'D0105',
-        `the JS number ${String(x)} is beyond 2^53 - 1 and cannot be exact; pass it as a string or a bigint`,
-      ];
-    }
-    const text = String(x);
-    if (text.includes('e')) {
-      return ['D0105', `the JS number ${text} prints with an exponent; pass it as a decimal string`];
-    }
-    return null;
-  }
+  // A JS number in a row follows the facade's one rule for host numbers (README.md, "Numbers,
+  // bigints and money"; `commissio::host` in Rust): a safe integer is that whole number, any
+  // other number (a fraction, beyond 2^53 - 1, NaN, ±Infinity) is refused with D0102 where the
+  // plan reads it. The rule and its message are the facade's: a safe integer is written into
+  // the table's JSON, which carries it exactly, and every other number is handed to the engine
+  // beside the JSON, its place [table, row, column] and its value (a Float64Array: the binary
+  // float itself), for the facade to decide.
 
   // A lone UTF-16 surrogate has no UTF-8 form (TextEncoder would silently write U+FFFD).
   const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -203,9 +188,8 @@ function createApi(getGlue, resetGlue, init, initSync) {
       case 'boolean':
       case 'undefined':
       case 'bigint':
-        return null;
       case 'number':
-        return numberProblem(v);
+        return null;
       case 'object':
         if (v === null) return null;
         if (v instanceof Date) {
@@ -242,7 +226,10 @@ function createApi(getGlue, resetGlue, init, initSync) {
         omitted += 1;
       }
     };
-    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined, managers: undefined };
+    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined, managers: undefined, numberPlaces: undefined, numberValues: undefined };
+    // Numbers JSON does not carry exactly: [table, row (0-based), column], and the values.
+    const numbers = [];
+    const values = [];
     for (const table of TABLES) {
       const rows = inputs[table];
       const optional = table !== 'payees' && table !== 'deals';
@@ -264,19 +251,27 @@ function createApi(getGlue, resetGlue, init, initSync) {
           continue;
         }
         const id = typeof row.id === 'string' ? row.id : null;
-        let bigints = false;
+        let rewrite = false;
         for (const key of Object.keys(row)) {
           const v = row[key];
-          if (typeof v === 'bigint') bigints = true;
+          if (typeof v === 'bigint' || (typeof v === 'number' && !Number.isSafeInteger(v))) rewrite = true;
           const p = cellProblem(v);
           if (p !== null) push(p[0], table, i + 1, id, key, p[1]);
         }
-        if (bigints) {
+        if (rewrite) {
           if (copy === null) copy = rows.slice(0, i);
           const r = {};
           for (const key of Object.keys(row)) {
             const v = row[key];
-            r[key] = typeof v === 'bigint' ? v.toString() : v;
+            if (typeof v === 'bigint') {
+              r[key] = v.toString();
+            } else if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+              numbers.push([table, i, key]);
+              values.push(v);
+              r[key] = null;
+            } else {
+              r[key] = v;
+            }
           }
           copy.push(r);
         } else if (copy !== null) {
@@ -288,6 +283,10 @@ function createApi(getGlue, resetGlue, init, initSync) {
     if (errors.length > 0 || omitted > 0) {
       // The engine makes the error (its summary and canonical JSON), as for any data error.
       throw translate(call((g) => g.host_value_errors(JSON.stringify({ errors, omitted }))));
+    }
+    if (numbers.length > 0) {
+      out.numberPlaces = JSON.stringify(numbers);
+      out.numberValues = Float64Array.from(values);
     }
     return out;
   }
@@ -308,14 +307,11 @@ function createApi(getGlue, resetGlue, init, initSync) {
     return Math.min(n, 4294967295);
   }
 
-  // A decimal argument (pay-curve bounds): a decimal string, or a number under the row rule.
+  // A decimal argument (pay-curve bounds): a decimal string, or a number under the facade's
+  // rule for host numbers (a safe integer; anything else is an A0001 in the facade's words).
   function decimalArg(name, v) {
     if (typeof v === 'string') return v;
-    if (typeof v === 'number') {
-      const p = numberProblem(v);
-      if (p !== null) throw new CommissioError('A0001', `${name}: ${p[1]}`);
-      return String(v);
-    }
+    if (typeof v === 'number') return call((g) => g.number_argument(name, v));
     throw new TypeError(`${name}: expected a decimal string such as "1.5", got ${describeType(v)}`);
   }
 
@@ -529,7 +525,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
       requireString('period', period);
       const maxRows = maxRowsOption(options);
       const t = encodeInputs(inputs);
-      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, t.managers, period, maxRows));
+      const handle = call(() => this.#live().evaluate(t.payees, t.deals, t.credits, t.quotas, t.managers, t.numberPlaces, t.numberValues, period, maxRows));
       let data;
       try {
         data = JSON.parse(call(() => handle.json()));
@@ -571,7 +567,7 @@ function createApi(getGlue, resetGlue, init, initSync) {
       const step = decimalArg('step', o.step === undefined ? '0.05' : o.step);
       const t = encodeInputs(inputs);
       return JSON.parse(
-        call(() => this.#live().pay_curve(t.payees, t.deals, t.credits, t.quotas, t.managers, payee, period, from, to, step)),
+        call(() => this.#live().pay_curve(t.payees, t.deals, t.credits, t.quotas, t.managers, t.numberPlaces, t.numberValues, payee, period, from, to, step)),
       );
     }
 

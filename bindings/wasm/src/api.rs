@@ -29,7 +29,8 @@ fn argument_error(message: impl Into<String>) -> String {
 }
 
 /// The data-error envelope for problems JavaScript found in row values before they could be
-/// sent as JSON (a `NaN`, a `Date`, a nested object, a lone surrogate, an unsafe integer):
+/// sent as JSON (a `Date`, a nested object, a lone surrogate; numbers are the facade's, see
+/// [`set_host_numbers`]):
 /// `problems` is `{"errors": [{code, table, row, id, field, message}], "omitted": n}`. The
 /// errors and their summary are then the engine's, as for any other data error.
 pub fn host_value_errors(problems: &str) -> String {
@@ -57,7 +58,6 @@ pub fn host_value_errors(problems: &str) -> String {
         .map(|p| {
             let code = match p.code.as_str() {
                 "D0002" => DataErrorCode::Shape,
-                "D0105" => DataErrorCode::OutOfRange,
                 _ => DataErrorCode::WrongType,
             };
             let mut e = DataError::new(code, p.message);
@@ -216,6 +216,76 @@ impl<'a> Utf8Tables<'a> {
 
 fn read_table(kind: TableKind, text: &str) -> Result<commissio::Table, DataError> {
     read_json(text).map_err(|e| e.in_table(kind))
+}
+
+/// Sets the cells of the JS numbers that JSON does not carry exactly, by the facade's rule
+/// for host numbers ([`commissio::host::number_cell`]). `places` is a JSON array of
+/// `[table, row, column]` (the table's name, the 0-based row and the column, the row's key,
+/// `null` in the table's JSON) and `values` the numbers themselves, in the same order (a
+/// `Float64Array`: the binary floats exactly as JavaScript held them).
+pub fn set_host_numbers(inputs: &mut Inputs, places: &str, values: &[f64]) -> Result<(), String> {
+    let places: Vec<(String, usize, String)> =
+        serde_json::from_str(places).map_err(|e| argument_error(format!("host numbers: {e}")))?;
+    if places.len() != values.len() {
+        return Err(argument_error(format!(
+            "host numbers: {} places for {} values",
+            places.len(),
+            values.len()
+        )));
+    }
+    for kind in TableKind::ALL {
+        let mine: Vec<_> = places
+            .iter()
+            .zip(values)
+            .filter(|(p, _)| p.0 == kind.name())
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let table = match kind {
+            TableKind::Payees => Some(&mut inputs.payees),
+            TableKind::Deals => Some(&mut inputs.deals),
+            TableKind::Credits => inputs.credits.as_mut(),
+            TableKind::Quotas => inputs.quotas.as_mut(),
+            TableKind::Managers => inputs.managers.as_mut(),
+        };
+        let Some(table) = table else {
+            return Err(argument_error(format!("host numbers: no {kind} table")));
+        };
+        let mut rows = table.to_rows();
+        for ((_, row, column), &x) in mine {
+            let col = table.columns().iter().position(|c| c == column);
+            match (col, rows.get_mut(*row)) {
+                (Some(c), Some(cells)) if c < cells.len() => {
+                    if let Some(cell) = cells.get_mut(c) {
+                        *cell = commissio::host::number_cell(x);
+                    }
+                }
+                _ => {
+                    return Err(argument_error(format!(
+                        "host numbers: {kind} row {} has no column {column:?}",
+                        row + 1
+                    )))
+                }
+            }
+        }
+        *table = commissio::Table::from_rows(table.columns().to_vec(), rows);
+    }
+    Ok(())
+}
+
+/// A JS number given as a decimal argument (a pay-curve bound), by the facade's rule for host
+/// numbers: a safe integer is its whole number's text; anything else is an argument error
+/// (`A0001`) naming the argument, in the facade's words.
+pub fn number_argument(name: &str, x: f64) -> Result<String, String> {
+    match commissio::host::number_cell(x) {
+        commissio::Cell::Integer(i) => Ok(i.to_string()),
+        commissio::Cell::Refused(why) => Err(argument_error(format!("{name}: {why}"))),
+        _ => Err(argument_error(format!(
+            "{name}: {}",
+            commissio::host::refusal(x)
+        ))),
+    }
 }
 
 /// Reads the input tables from JSON text (arrays of flat objects); every table's syntax
@@ -610,6 +680,74 @@ mod tests {
                 "code": "A0001",
                 "summary": "from: \"1e3\" is not a decimal such as 1.25 or a percentage such as 125%"
             }))
+        );
+    }
+
+    #[test]
+    fn js_numbers_follow_the_facade_rule() {
+        let c = compile(PLAN).unwrap();
+        let deals = r#"[{"id":"D1","payee":"A","date":"2026-02-01","amount":null},{"id":"D2","payee":"A","date":"2026-02-01","amount":1000}]"#;
+        let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
+        set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[0.1]).unwrap();
+        let e = parse(&evaluate(&c, i, "2026-Q1").err().unwrap());
+        let x = &e["errors"][0];
+        assert_eq!(
+            [&x["code"], &x["table"], &x["row"], &x["id"], &x["field"]],
+            [
+                &json!("D0102"),
+                &json!("deals"),
+                &json!(1),
+                &json!("D1"),
+                &json!("amount")
+            ]
+        );
+        assert_eq!(x["message"], json!(commissio::host::refusal(0.1)));
+        for (x, shown) in [
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (1e21, "1e+21"),
+        ] {
+            let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
+            set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[x]).unwrap();
+            let e = parse(&evaluate(&c, i, "2026-Q1").err().unwrap());
+            let m = e["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                m.starts_with(&format!("binary floating-point number {shown} refused")),
+                "{m}"
+            );
+        }
+        // A whole number handed over in the side list is that number.
+        let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
+        set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[20.0]).unwrap();
+        assert_eq!(
+            evaluate(&c, i, "2026-Q1")
+                .unwrap()
+                .grand_total()
+                .to_string(),
+            "51.00"
+        );
+        // A bad side list is an argument error, never a panic.
+        let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
+        for bad in [
+            "{",
+            r#"[["deals",5,"amount"]]"#,
+            r#"[["deals",0,"nope"]]"#,
+            r#"[["quotas",0,"amount"]]"#,
+            r#"[["deals",0,"amount"],["deals",1,"amount"]]"#,
+        ] {
+            assert_eq!(
+                parse(&set_host_numbers(&mut i, bad, &[1.0]).err().unwrap())["code"],
+                "A0001",
+                "{bad}"
+            );
+        }
+        assert_eq!(number_argument("step", 2.0), Ok("2".to_string()));
+        assert_eq!(
+            parse(&number_argument("step", 0.05).err().unwrap())["summary"],
+            json!(format!("step: {}", commissio::host::refusal(0.05)))
         );
     }
 

@@ -19,13 +19,19 @@ fn throw(envelope: String) -> JsValue {
     JsValue::from_str(&envelope)
 }
 
-/// The input tables of a call (UTF-8 JSON bytes), read into [`commissio::Inputs`].
+/// The JS numbers of a call's rows that JSON does not carry exactly: where they are (JSON)
+/// and their values (see [`api::set_host_numbers`]).
+type HostNumbers = (Option<String>, Option<Vec<f64>>);
+
+/// The input tables of a call (UTF-8 JSON bytes), read into [`commissio::Inputs`], and the
+/// JS numbers JSON does not carry exactly.
 fn inputs_of(
     payees: &[u8],
     deals: &[u8],
     credits: Option<Vec<u8>>,
     quotas: Option<Vec<u8>>,
     managers: Option<Vec<u8>>,
+    numbers: HostNumbers,
 ) -> Result<commissio::Inputs, JsValue> {
     let t = api::Utf8Tables::new(
         payees,
@@ -35,7 +41,19 @@ fn inputs_of(
         managers.as_deref(),
     )
     .map_err(throw)?;
-    api::inputs(t.payees, t.deals, t.credits, t.quotas, t.managers).map_err(throw)
+    let mut inputs =
+        api::inputs(t.payees, t.deals, t.credits, t.quotas, t.managers).map_err(throw)?;
+    if let (Some(places), Some(values)) = numbers {
+        api::set_host_numbers(&mut inputs, &places, &values).map_err(throw)?;
+    }
+    Ok(inputs)
+}
+
+/// A JS number given as a decimal argument, by the facade's rule for host numbers (see
+/// [`api::number_argument`]): the whole number's text, or throws an argument error envelope.
+#[wasm_bindgen]
+pub fn number_argument(name: &str, x: f64) -> Result<String, JsValue> {
+    api::number_argument(name, x).map_err(throw)
 }
 
 /// The crate version (the npm package has the same).
@@ -120,7 +138,9 @@ impl WasmPlan {
 
     /// Evaluates the plan over `period` with input tables given as UTF-8 JSON text (bytes:
     /// `TextEncoder` output crosses into wasm memory in one copy, where a string would be
-    /// copied character by character). `max_rows` lowers the row limit per table (`D0108`).
+    /// copied character by character) and the JS numbers JSON does not carry exactly
+    /// (`number_places`, `number_values`: see [`api::set_host_numbers`]). `max_rows` lowers
+    /// the row limit per table (`D0108`).
     // Positional because this is the raw wasm-bindgen boundary; js/api.js exposes it as
     // `evaluate(inputs, period, options)`.
     #[allow(clippy::too_many_arguments)]
@@ -131,10 +151,13 @@ impl WasmPlan {
         credits: Option<Vec<u8>>,
         quotas: Option<Vec<u8>>,
         managers: Option<Vec<u8>>,
+        number_places: Option<String>,
+        number_values: Option<Vec<f64>>,
         period: &str,
         max_rows: Option<u32>,
     ) -> Result<WasmResults, JsValue> {
-        let inputs = inputs_of(payees, deals, credits, quotas, managers)?;
+        let numbers = (number_places, number_values);
+        let inputs = inputs_of(payees, deals, credits, quotas, managers, numbers)?;
         api::evaluate_with(&self.inner, inputs, period, max_rows.map(|n| n as usize))
             .map(|inner| WasmResults { inner })
             .map_err(throw)
@@ -172,13 +195,16 @@ impl WasmPlan {
         credits: Option<Vec<u8>>,
         quotas: Option<Vec<u8>>,
         managers: Option<Vec<u8>>,
+        number_places: Option<String>,
+        number_values: Option<Vec<f64>>,
         payee: &str,
         period: &str,
         from: &str,
         to: &str,
         step: &str,
     ) -> Result<String, JsValue> {
-        let inputs = inputs_of(payees, deals, credits, quotas, managers)?;
+        let numbers = (number_places, number_values);
+        let inputs = inputs_of(payees, deals, credits, quotas, managers, numbers)?;
         api::pay_curve(&self.inner, inputs, payee, period, from, to, step).map_err(throw)
     }
 }

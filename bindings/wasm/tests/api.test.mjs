@@ -187,44 +187,58 @@ test('credits split a deal', () => {
   );
 });
 
-test('JS numbers in rows: read from their shortest round-trip text', () => {
+test('JS numbers in rows: a safe integer is that whole number', () => {
   const plan = Plan.parse(FLAT);
   const run = (amount) =>
     plan.evaluate({ payees: [{ id: 'A' }], deals: [{ id: 'D1', payee: 'A', date: '2026-02-01', amount }] }, '2026-Q1');
-  // 1000.3 prints as "1000.3": exactly 1000.30, so the same 50.02 as the string.
-  assert.equal(run(1000.3).grandTotal, '50.02');
   assert.equal(run(1000).grandTotal, '50.00');
   assert.equal(run(-0).grandTotal, '0.00');
-  // 9007199254740.99 x 5% = 450359962737.0495 → 450359962737.05.
-  assert.equal(run(9007199254740.99).grandTotal, '450359962737.05');
-  // A bigint is an exact whole number.
+  // 2^53 - 1 x 5% = 450359962737049.55.
+  assert.equal(run(Number.MAX_SAFE_INTEGER).grandTotal, '450359962737049.55');
+  // A bigint is an exact whole number; a decimal string is exact.
   assert.equal(run(123456789012345678901234n).grandTotal, '6172839450617283945061.70');
+  assert.equal(run('1000.30').grandTotal, '50.02');
   // Ids may be numbers too (their text).
   const r = plan.evaluate({ payees: [{ id: 7 }], deals: [{ id: 1, payee: 7, date: '2026-02-01', amount: '10' }] }, '2026-Q1');
   assert.deepEqual([r.lines[0].payee, r.lines[0].deal, r.lines[0].amount], ['7', '1', '0.50']);
+  // A refused number in a column the plan does not read is never looked at.
+  const extra = plan.evaluate({ payees: [{ id: 'A' }], deals: [{ id: 'D1', payee: 'A', date: '2026-02-01', amount: '10', probability: 0.5 }] }, '2026-Q1');
+  assert.equal(extra.grandTotal, '0.50');
 });
 
-test('JS numbers in rows: the refused ones name row and field', () => {
+// The facade's message for a refused binary float, the same words in every binding.
+const floatRefused = (text, example) =>
+  `binary floating-point number ${text} refused: binary floating point cannot hold most decimals exactly ` +
+  `(0.1 is not one tenth), so it is never read as money, a rate or an id; pass the decimal as a string such as "${example}"`;
+
+test('JS numbers in rows: any other number is refused with the facade\'s words, naming row and field', () => {
   const plan = Plan.parse(FLAT);
-  const bad = (amount) => {
+  const bad = (amount, id = 'D1') => {
     try {
-      plan.evaluate({ payees: [{ id: 'A' }], deals: [{ id: 'D1', payee: 'A', date: '2026-02-01', amount }] }, '2026-Q1');
+      plan.evaluate({ payees: [{ id: 'A' }], deals: [{ id: 'D0', payee: 'A', date: '2026-02-01', amount: '1' }, { id, payee: 'A', date: '2026-02-01', amount }] }, '2026-Q1');
     } catch (e) {
       assert.ok(e instanceof DataError, String(e));
+      assert.equal(e.errors.length, 1);
       const d = e.errors[0];
-      assert.deepEqual([d.table, d.row, d.field], ['deals', 1, 'amount']);
-      return d.code;
+      // The engine places the error, so the id is the record's id whatever its JS type.
+      assert.deepEqual([d.code, d.table, d.row, d.id, d.field, d.expected], ['D0102', 'deals', 2, String(id), 'amount', 'money']);
+      assert.equal(e.message, `[D0102] deals row 2 (id "${String(id)}"), field "amount": ${d.message}`);
+      assert.equal(JSON.parse(e.canonicalJson).errors[0].message, d.message);
+      return d.message;
     }
     assert.fail(`accepted ${String(amount)}`);
   };
-  // 0.1 + 0.2 prints as 0.30000000000000004: more decimals than USD has, refused, never rounded.
-  assert.equal(bad(0.1 + 0.2), 'D0103');
-  assert.equal(bad(NaN), 'D0102');
-  assert.equal(bad(Infinity), 'D0102');
-  assert.equal(bad(-Infinity), 'D0102');
-  assert.equal(bad(2 ** 53), 'D0105');
-  assert.equal(bad(1e21), 'D0105');
-  assert.equal(bad(1e-7), 'D0105');
+  assert.equal(bad(0.1), floatRefused('0.1', '0.1'));
+  assert.equal(bad(1000.3), floatRefused('1000.3', '1000.3'));
+  assert.equal(bad(0.1 + 0.2), floatRefused('0.30000000000000004', '0.30000000000000004'));
+  assert.equal(bad(NaN), floatRefused('NaN', '1250.00'));
+  assert.equal(bad(Infinity), floatRefused('Infinity', '1250.00'));
+  assert.equal(bad(-Infinity), floatRefused('-Infinity', '1250.00'));
+  assert.equal(bad(2 ** 53), floatRefused('9007199254740992.0', '9007199254740992.0'));
+  assert.equal(bad(1e21), floatRefused('1e+21', '1250.00'));
+  assert.equal(bad(1e-7), floatRefused('1e-7', '1250.00'));
+  // A refused number in a row with a bigint is found too (the row is rewritten for both).
+  assert.equal(bad(0.5, 12n), floatRefused('0.5', '0.5'));
 });
 
 test('explain and statement', () => {
@@ -260,10 +274,16 @@ test('pay curve and its SVG', () => {
   assert.equal(at('0.2').payout, '0.00');
   assert.equal(Number(at('2.0').payout), 12000);
   for (const p of points) for (const k of ['attainment', 'credited', 'payout']) assert.equal(typeof p[k], 'string');
-  // Defaults: 0 to 2 by 0.05; numbers accepted for the bounds under the row rule.
+  // Defaults: 0 to 2 by 0.05; numbers for the bounds under the rule for host numbers: a safe
+  // integer is that whole number, any other number is an A0001 in the facade's words.
   assert.equal(plan.payCurve(inputs, 'rep', '2026-Q1').length, 41);
-  assert.equal(plan.payCurve(inputs, 'rep', '2026-Q1', { from: 0.5, to: 1.5, step: 0.25 }).length, 5);
-  assert.throws(() => plan.payCurve(inputs, 'rep', '2026-Q1', { step: NaN }), CommissioError);
+  assert.equal(plan.payCurve(inputs, 'rep', '2026-Q1', { from: 0, to: 2, step: '0.25' }).length, 9);
+  for (const [step, text, example] of [[0.25, '0.25', '0.25'], [NaN, 'NaN', '1250.00']]) {
+    assert.throws(
+      () => plan.payCurve(inputs, 'rep', '2026-Q1', { step }),
+      (e) => e instanceof CommissioError && e.code === 'A0001' && e.message === `step: ${floatRefused(text, example)}` && JSON.parse(e.canonicalJson).code === 'A0001',
+    );
+  }
   assert.throws(() => plan.payCurve(inputs, 'rep', '2026-Q1', { step: '1e-1' }), (e) => e.code === 'A0001');
   assert.throws(() => plan.payCurve(inputs, 'rep', '2026-Q1', { step: '0' }), (e) => e instanceof EvalError && e.code === 'R0301');
   assert.throws(() => plan.payCurve(inputs, 'rep', '2026', {}), PeriodError);

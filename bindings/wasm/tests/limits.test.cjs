@@ -143,13 +143,15 @@ test('D0108: maxRows at and one beyond, with the canonical JSON of the error', (
   plan.free();
 });
 
-test('JS-side data errors carry the canonical JSON shape too', () => {
+test('refused JS numbers carry the canonical JSON shape too', () => {
   const plan = Plan.parse(FLAT);
   assert.throws(
     () => plan.evaluate({ payees, deals: [{ id: 'D1', payee: 'A', date: '2026-02-01', amount: Number.NaN }] }, '2026-Q1'),
     (e) => {
       assert.ok(e instanceof DataError);
-      const summary = '[D0102] deals row 1 (id "D1"), field "amount": NaN is not a number value; pass decimals as strings such as "1250.00"';
+      const summary =
+        '[D0102] deals row 1 (id "D1"), field "amount": binary floating-point number NaN refused: binary floating point cannot hold ' +
+        'most decimals exactly (0.1 is not one tenth), so it is never read as money, a rate or an id; pass the decimal as a string such as "1250.00"';
       assert.equal(e.message, summary);
       assert.deepEqual(JSON.parse(e.canonicalJson), { kind: 'data', code: 'D0102', summary, errors: e.errors, omitted: 0 });
       return true;

@@ -34,6 +34,20 @@ function canonical(v) {
 
 const sorted = (items) => items.slice().sort((a, b) => (canonical(a) < canonical(b) ? -1 : canonical(a) > canonical(b) ? 1 : 0));
 
+// A case row as JavaScript hands it over: a host-number marker `{"$number": text}`
+// (tests/corpus/README.md) is JavaScript's own number, `Number(text)` (the Rust runner checks
+// that every marker is portable).
+const isMarker = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof v.$number === 'string';
+function hostRows(rows) {
+  if (!Array.isArray(rows)) return rows;
+  return rows.map((row) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) return row;
+    const out = {};
+    for (const k of Object.keys(row)) out[k] = isMarker(row[k]) ? Number(row[k].$number) : row[k];
+    return out;
+  });
+}
+
 /**
  * What a case produced: `outcome` in the shape of its `expect` block (like tests/support.rs),
  * and `canonical`, the engine's canonical JSON of the results or of the error.
@@ -42,10 +56,10 @@ function runCase(api, c) {
   let plan = null;
   try {
     plan = api.Plan.parse(c.plan);
-    const inputs = { payees: c.spec.payees, deals: c.spec.deals };
-    if ('credits' in c.spec) inputs.credits = c.spec.credits;
-    if ('quotas' in c.spec) inputs.quotas = c.spec.quotas;
-    if ('managers' in c.spec) inputs.managers = c.spec.managers;
+    const inputs = { payees: hostRows(c.spec.payees), deals: hostRows(c.spec.deals) };
+    if ('credits' in c.spec) inputs.credits = hostRows(c.spec.credits);
+    if ('quotas' in c.spec) inputs.quotas = hostRows(c.spec.quotas);
+    if ('managers' in c.spec) inputs.managers = hostRows(c.spec.managers);
     const r = plan.evaluate(inputs, c.spec.period);
     const outcome = {
       lines: sorted(r.lines.map((l) => ({ payee: l.payee, period: l.period, component: l.component, deal: l.deal, amount: l.amount }))),

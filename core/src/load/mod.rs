@@ -58,6 +58,10 @@
 //! Decimals hold at most 28 significant digits; anything larger is an error, never a rounded
 //! value.
 //!
+//! A [`Cell::Refused`] (a host value a binding would not convert, such as a binary float) is
+//! an error of every type: `D0102` at its table, row, id and field, with the binding's reason
+//! as the message. A refused value in a column the plan does not read is never looked at.
+//!
 //! # Error codes
 //!
 //! | code | meaning |

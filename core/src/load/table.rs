@@ -18,6 +18,10 @@ pub enum Cell {
     Integer(i64),
     /// A boolean.
     Bool(bool),
+    /// A value the binding refused to convert, with the reason in words (a binary float, by
+    /// the rule of the `commissio` crate's `host` module). The loader reports it wherever the
+    /// plan reads it: `D0102` at its table, row, id and field, with this reason as the message.
+    Refused(String),
 }
 
 /// A borrowed view of one cell, as the loader reads it (from a [`Cell`] or straight from CSV
@@ -34,6 +38,8 @@ pub enum CellRef<'a> {
     Integer(i64),
     /// A boolean.
     Bool(bool),
+    /// A refused value and the reason.
+    Refused(&'a str),
 }
 
 impl Cell {
@@ -45,6 +51,7 @@ impl Cell {
             Cell::Decimal(d) => CellRef::Decimal(*d),
             Cell::Integer(i) => CellRef::Integer(*i),
             Cell::Bool(b) => CellRef::Bool(*b),
+            Cell::Refused(why) => CellRef::Refused(why),
         }
     }
 }
@@ -58,6 +65,7 @@ impl CellRef<'_> {
             CellRef::Decimal(d) => Cell::Decimal(d),
             CellRef::Integer(i) => Cell::Integer(i),
             CellRef::Bool(b) => Cell::Bool(b),
+            CellRef::Refused(why) => Cell::Refused(why.to_string()),
         }
     }
 }

@@ -78,12 +78,14 @@ pub(super) fn missing(expected: &str) -> Bad {
     )
 }
 
+/// `D0102`: the cell is not a value of the expected type. A refused host value
+/// ([`CellRef::Refused`]) is this error whatever the type, with the binding's reason.
 fn wrong(expected: &str, cell: CellRef<'_>) -> Bad {
-    Bad::new(
-        DataErrorCode::WrongType,
-        expected,
-        format!("expected {expected}, got {}", show(cell)),
-    )
+    let message = match cell {
+        CellRef::Refused(why) => why.to_string(),
+        _ => format!("expected {expected}, got {}", show(cell)),
+    };
+    Bad::new(DataErrorCode::WrongType, expected, message)
 }
 
 fn out_of_range(expected: &str, cell: CellRef<'_>) -> Bad {
@@ -107,7 +109,7 @@ fn decimal_of(cell: CellRef<'_>, expected: &str) -> Result<Decimal, Bad> {
             NumErr::Range => out_of_range(expected, cell),
         }),
         CellRef::Null | CellRef::Text(_) => Err(missing(expected)),
-        CellRef::Bool(_) => Err(wrong(expected, cell)),
+        CellRef::Bool(_) | CellRef::Refused(_) => Err(wrong(expected, cell)),
     }
 }
 
@@ -317,5 +319,6 @@ pub(super) fn show(cell: CellRef<'_>) -> String {
         CellRef::Decimal(d) => d.to_string(),
         CellRef::Integer(i) => i.to_string(),
         CellRef::Bool(b) => b.to_string(),
+        CellRef::Refused(why) => format!("a refused value ({why})"),
     }
 }
