@@ -111,6 +111,8 @@ fn host_numbers(spec: &Value, inputs: &mut Inputs) -> Result<(), String> {
             commissio::core::load::TableKind::Credits => inputs.credits.as_mut(),
             commissio::core::load::TableKind::Quotas => inputs.quotas.as_mut(),
             commissio::core::load::TableKind::Managers => inputs.managers.as_mut(),
+            // A program's table, not an input of one plan (tests/programs).
+            commissio::core::load::TableKind::Assignments => None,
         };
         let Some(table) = table else { continue };
         let mut cells = None;

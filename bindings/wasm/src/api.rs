@@ -248,6 +248,8 @@ pub fn set_host_numbers(inputs: &mut Inputs, places: &str, values: &[f64]) -> Re
             TableKind::Credits => inputs.credits.as_mut(),
             TableKind::Quotas => inputs.quotas.as_mut(),
             TableKind::Managers => inputs.managers.as_mut(),
+            // A program's table: not among one plan's inputs.
+            TableKind::Assignments => None,
         };
         let Some(table) = table else {
             return Err(argument_error(format!("host numbers: no {kind} table")));
