@@ -18,8 +18,9 @@ use commissio::core::load::{
 use commissio::core::report::group_digits;
 use commissio::core::Decimal;
 use commissio::{
-    parse_decimal_argument, ArgumentError, ArgumentKind, CompiledPlan, DiagnosticView, Error,
-    Inputs, LineIndex, PlanReadError, Results, SourceLines,
+    parse_decimal_argument, ArgumentError, ArgumentKind, CompiledPlan, CompiledProgram,
+    DiagnosticView, Error, Inputs, LineIndex, PlanReadError, ProgramResults, Results, SourceLines,
+    SplitRule,
 };
 use output::{check_paths, check_writable, Outputs, Place};
 use std::io::{IsTerminal, Write};
@@ -51,8 +52,19 @@ enum DiagFormat {
 
 #[derive(clap::Args)]
 struct DataArgs {
-    /// The plan file (.comp).
-    plan: PathBuf,
+    /// The plan file (.comp); several plans with --assignments make a program.
+    #[arg(required = true, value_name = "PLAN")]
+    plans: Vec<PathBuf>,
+    /// A program's assignments (.csv or .json: payee, plan, from, to, weight): which plan pays
+    /// whom on which days. Required with more than one plan.
+    #[arg(long)]
+    assignments: Option<PathBuf>,
+    /// How a program's plans share a payee who is on several in one period: `days` (each plan
+    /// pays its whole-period amount times the days on it over the period's days) or
+    /// `credit_dates` (each plan pays the credit lines dated on the payee's days on it).
+    /// Required with --assignments.
+    #[arg(long, value_name = "RULE")]
+    split: Option<String>,
     /// Payees table (.csv or .json).
     #[arg(long)]
     payees: PathBuf,
@@ -569,24 +581,131 @@ fn report(
     Reported
 }
 
-fn evaluate(args: &DataArgs, progress: &Progress) -> Result<(CompiledPlan, Results), Reported> {
-    let plan = load_plan(&args.plan)?;
+/// What `run` and `explain` evaluated: one plan, or a program of plans.
+enum Evaluated {
+    Plan(CompiledPlan, Results),
+    Program(CompiledProgram, ProgramResults),
+}
+
+impl Evaluated {
+    /// Payee ids in the order of the results (each once).
+    fn payees(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut add = |id: &str| {
+            if seen.insert(id.to_string()) {
+                out.push(id.to_string());
+            }
+        };
+        match self {
+            Evaluated::Plan(_, r) => r.lines().for_each(|l| add(r.payee_id(&l))),
+            Evaluated::Program(_, r) => r.totals.iter().for_each(|t| add(&t.payee)),
+        }
+        out
+    }
+    fn statement(&self, payee: &str) -> Option<String> {
+        match self {
+            Evaluated::Plan(p, r) => p.statement(r, payee),
+            Evaluated::Program(p, r) => p.statement(r, payee),
+        }
+    }
+    fn explain(&self, payee: &str, deal: Option<&str>) -> Option<String> {
+        match self {
+            Evaluated::Plan(p, r) => p.explain(r, payee, deal),
+            Evaluated::Program(p, r) => p.explain(r, payee, deal),
+        }
+    }
+    fn line_count(&self) -> usize {
+        match self {
+            Evaluated::Plan(_, r) => r.line_count(),
+            Evaluated::Program(_, r) => r.plans.iter().map(|p| p.results.line_count()).sum(),
+        }
+    }
+}
+
+fn evaluate(args: &DataArgs, progress: &Progress) -> Result<Evaluated, Reported> {
+    if args.plans.len() > 1 || args.assignments.is_some() {
+        return evaluate_program(args, progress);
+    }
+    let Some(plan_path) = args.plans.first() else {
+        return Err(fail("no plan file given"));
+    };
+    if args.split.is_some() {
+        return Err(fail("--split is for programs: give --assignments too"));
+    }
+    let plan = load_plan(plan_path)?;
     let (inputs, files) = load_inputs(args)?;
     progress.set("validating");
     let (first, last) = plan
         .periods(&args.period)
-        .map_err(|e| report(&plan, &args.plan, &files, e))?;
+        .map_err(|e| report(&plan, plan_path, &files, e))?;
     let options = commissio::LoadOptions {
         max_rows: args.max_rows.unwrap_or(commissio::MAX_ROWS),
     };
     // By value: each table's text is freed as soon as it has been read.
     let data = plan
         .dataset_owned(inputs, options)
-        .map_err(|e| report(&plan, &args.plan, &files, e))?;
+        .map_err(|e| report(&plan, plan_path, &files, e))?;
     progress.set("evaluating");
     let results = commissio::core::evaluate(&plan.plan, &data, first, last)
-        .map_err(|e| report(&plan, &args.plan, &files, Error::Eval(e)))?;
-    Ok((plan, results))
+        .map_err(|e| report(&plan, plan_path, &files, Error::Eval(e)))?;
+    Ok(Evaluated::Plan(plan, results))
+}
+
+/// Several plans (or one with --assignments): a program.
+fn evaluate_program(args: &DataArgs, progress: &Progress) -> Result<Evaluated, Reported> {
+    let Some(assignments_path) = &args.assignments else {
+        return Err(fail(
+            "several plans make a program: give --assignments (payee, plan, from, to, weight) and --split",
+        ));
+    };
+    let split = match args.split.as_deref() {
+        None => {
+            return Err(fail(
+                "a program needs --split days or --split credit_dates (how a payee on several plans in one period is paid by each)",
+            ))
+        }
+        Some(name) => SplitRule::from_name(name).ok_or_else(|| {
+            fail(format!(
+                "unknown --split {name:?}; use days or credit_dates"
+            ))
+        })?,
+    };
+    let mut plans = Vec::with_capacity(args.plans.len());
+    for path in &args.plans {
+        plans.push(load_plan(path)?);
+    }
+    let (inputs, mut files) = load_inputs(args)?;
+    files.push((TableKind::Assignments, assignments_path.clone()));
+    let assignments = read_table(assignments_path, TableKind::Assignments)?;
+    let (Some(head), Some(head_path)) = (plans.first().cloned(), args.plans.first()) else {
+        return Err(fail("no plan file given"));
+    };
+    let program =
+        CompiledProgram::new(plans, split).map_err(|e| report(&head, head_path, &files, e))?;
+    progress.set("evaluating");
+    let options = commissio::LoadOptions {
+        max_rows: args.max_rows.unwrap_or(commissio::MAX_ROWS),
+    };
+    let results = program
+        .evaluate_with(&inputs, &assignments, &args.period, options)
+        .map_err(|e| {
+            // The error's spans are in the plan it arose in.
+            let at = e
+                .plan
+                .as_deref()
+                .and_then(|name| program.names().iter().position(|n| *n == name))
+                .unwrap_or(0);
+            let (plan, path) = match (program.plans.get(at), args.plans.get(at)) {
+                (Some(p), Some(path)) => (p, path.as_path()),
+                _ => (&head, head_path.as_path()),
+            };
+            if let Some(name) = &e.plan {
+                eprintln!("in plan {name:?} ({}):", path.display());
+            }
+            report(plan, path, &files, e.error)
+        })?;
+    Ok(Evaluated::Program(program, results))
 }
 
 /// The results formats `--out` writes, by extension.
@@ -614,12 +733,18 @@ fn out_format(p: &Path) -> Result<OutFormat, Reported> {
 
 /// The input files of a `run` or `explain`.
 fn data_inputs(args: &DataArgs) -> Vec<&Path> {
-    let mut v = vec![args.plan.as_path(), &args.payees, &args.deals];
+    let mut v: Vec<&Path> = args.plans.iter().map(PathBuf::as_path).collect();
+    v.extend([args.payees.as_path(), &args.deals]);
     v.extend(
-        [&args.credits, &args.quotas, &args.managers]
-            .into_iter()
-            .flatten()
-            .map(PathBuf::as_path),
+        [
+            &args.credits,
+            &args.quotas,
+            &args.managers,
+            &args.assignments,
+        ]
+        .into_iter()
+        .flatten()
+        .map(PathBuf::as_path),
     );
     v
 }
@@ -644,16 +769,9 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
         output::remove_on_signal().map_err(fail)?;
     }
     let progress = Progress::start();
-    let (plan, results) = evaluate(args, &progress)?;
+    let evaluated = evaluate(args, &progress)?;
     progress.set("writing");
-    let mut payees: Vec<&str> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for l in results.lines() {
-        let id = results.payee_id(&l);
-        if seen.insert(id) {
-            payees.push(id);
-        }
-    }
+    let payees = evaluated.payees();
     // File names from payee ids: unsafe characters become `_`, and a name already taken gets a
     // numbered suffix, so two payees never share a statement file.
     let mut taken = std::collections::HashSet::new();
@@ -661,7 +779,7 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
         None => Vec::new(),
         Some(_) => payees
             .iter()
-            .filter_map(|p| plan.statement(&results, p).map(|s| (p, s)))
+            .filter_map(|p| evaluated.statement(p).map(|s| (p, s)))
             .map(|(p, doc)| {
                 let safe: String = p
                     .chars()
@@ -704,9 +822,19 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
     let mut outputs = Outputs::default();
     if let (Some(p), Some(format)) = (out, format) {
         outputs
-            .write(p, |w| match format {
-                OutFormat::Json => serde_json::to_writer(w, &results).map_err(Into::into),
-                OutFormat::Csv => commissio::core::render::csv::write_results_csv(w, &results),
+            .write(p, |w| match (format, &evaluated) {
+                (OutFormat::Json, Evaluated::Plan(_, r)) => {
+                    serde_json::to_writer(w, r).map_err(Into::into)
+                }
+                (OutFormat::Json, Evaluated::Program(_, r)) => {
+                    serde_json::to_writer(w, r).map_err(Into::into)
+                }
+                (OutFormat::Csv, Evaluated::Plan(_, r)) => {
+                    commissio::core::render::csv::write_results_csv(w, r)
+                }
+                (OutFormat::Csv, Evaluated::Program(_, r)) => {
+                    commissio::core::render::csv::write_program_csv(w, r)
+                }
             })
             .map_err(fail)?;
     }
@@ -722,7 +850,7 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
     if let Some(p) = out {
         eprintln!(
             "wrote {} to {}",
-            count(results.line_count(), "line", "lines"),
+            count(evaluated.line_count(), "line", "lines"),
             p.display()
         );
     }
@@ -743,7 +871,19 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
         None => {}
     }
     if statements.is_none() || out.is_some() {
-        print_totals(&results);
+        match &evaluated {
+            Evaluated::Plan(_, r) => print_totals(
+                r.named_totals()
+                    .map(|t| (t.payee.to_string(), t.period, t.amount)),
+                r.grand_total(),
+            ),
+            Evaluated::Program(_, r) => print_totals(
+                r.totals
+                    .iter()
+                    .map(|t| (t.payee.clone(), t.period.clone(), t.amount)),
+                r.grand_total(),
+            ),
+        }
     }
     Ok(())
 }
@@ -753,15 +893,15 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn print_totals(r: &Results) {
+/// The totals table: one row per (payee, period, amount), then the grand total.
+fn print_totals(totals: impl Iterator<Item = (String, String, Decimal)>, grand: Decimal) {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{:<12} {:<10} {:>16}", "payee", "period", "amount");
-    for t in r.named_totals() {
-        let (payee, period) = (t.payee, t.period);
+    for (payee, period, amount) in totals {
         let _ = writeln!(
             stdout,
             "{payee:<12} {period:<10} {:>16}",
-            group_digits(t.amount)
+            group_digits(amount)
         );
     }
     let _ = writeln!(
@@ -769,15 +909,15 @@ fn print_totals(r: &Results) {
         "{:<12} {:<10} {:>16}",
         "total",
         "",
-        group_digits(r.grand_total())
+        group_digits(grand)
     );
 }
 
 fn explain(args: &DataArgs, payee: &str, deal: Option<&str>) -> Result<(), Reported> {
     let progress = Progress::start();
-    let (plan, results) = evaluate(args, &progress)?;
+    let evaluated = evaluate(args, &progress)?;
     drop(progress);
-    match plan.explain(&results, payee, deal) {
+    match evaluated.explain(payee, deal) {
         Some(text) => {
             print!("{text}");
             Ok(())

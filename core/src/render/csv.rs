@@ -1,6 +1,8 @@
 //! Results as CSV: a header, then one row per line (payee, period, component, deal, kind,
-//! share, amount), without traces (JSON carries those).
+//! share, amount; a program's lines lead with their plan), without traces (JSON carries
+//! those).
 
+use crate::program::ProgramResults;
 use crate::results::Results;
 use std::io::Write;
 
@@ -17,9 +19,26 @@ fn csv_field(s: &str) -> String {
 /// Writes the results as CSV, one row per line, straight to `out`.
 pub fn write_results_csv(out: &mut dyn Write, r: &Results) -> std::io::Result<()> {
     out.write_all(b"payee,period,component,deal,kind,share,amount\n")?;
+    write_rows(out, None, r)
+}
+
+/// Writes a program's results as CSV: the columns of [`write_results_csv`] led by `plan`, the
+/// plans in program order.
+pub fn write_program_csv(out: &mut dyn Write, r: &ProgramResults) -> std::io::Result<()> {
+    out.write_all(b"plan,payee,period,component,deal,kind,share,amount\n")?;
+    for p in &r.plans {
+        write_rows(out, Some(&p.name), &p.results)?;
+    }
+    Ok(())
+}
+
+fn write_rows(out: &mut dyn Write, plan: Option<&str>, r: &Results) -> std::io::Result<()> {
     for l in r.lines() {
         let v = r.view(&l);
         let kind = v.kind.name();
+        if let Some(plan) = plan {
+            write!(out, "{},", csv_field(plan))?;
+        }
         writeln!(
             out,
             "{},{},{},{},{},{},{}",
