@@ -582,6 +582,8 @@ fn report(
 }
 
 /// What `run` and `explain` evaluated: one plan, or a program of plans.
+// One value per command run: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Evaluated {
     Plan(CompiledPlan, Results),
     Program(CompiledProgram, ProgramResults),

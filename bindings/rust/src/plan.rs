@@ -99,7 +99,7 @@ impl CompiledPlan {
             .map_err(Error::Period)
     }
 
-    /// Validates input tables against the plan's schema (at most [`MAX_ROWS`] rows per table).
+    /// Validates input tables against the plan's schema (at most [`MAX_ROWS`](crate::MAX_ROWS) rows per table).
     pub fn dataset(&self, inputs: &Inputs) -> Result<commissio_core::dataset::Dataset, Error> {
         self.dataset_with(inputs, LoadOptions::default())
     }
