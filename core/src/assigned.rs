@@ -139,7 +139,13 @@ impl PlanWindows {
         let mut days: i64 = 0;
         let mut first: Option<u32> = None;
         let mut count = 0u32;
-        for w in windows {
+        // Disjoint and in date order: the ones overlapping the period are found by bisection,
+        // so a payee with many assignments costs each period only those in it.
+        let from = windows.partition_point(|w| w.to < start);
+        for w in windows.get(from..).unwrap_or(&[]) {
+            if w.from > end {
+                break;
+            }
             let a = w.from.max(start);
             let b = w.to.min(end);
             if a > b {
@@ -157,6 +163,7 @@ impl PlanWindows {
             SplitRule::CreditDates => days,
         };
         let of_days = u32::try_from(of_days).ok()?;
+        // Cannot fail: at most a period's days (each weighted at most 1) over at least one day.
         let fraction = crate::exact::div(weighted, Decimal::from(of_days))?;
         Some(PeriodShare {
             assigned_days: weighted,

@@ -200,7 +200,7 @@ fn overlaps(rows: &[PlanAssignment], data: &Dataset, errors: &mut ErrorList) {
             .map(|a| (a.payee, a.from, a.row))
             .unwrap_or_default()
     });
-    let mut found: Vec<(u64, Bad)> = Vec::new();
+    let mut found: Vec<(u64, u32, Bad)> = Vec::new();
     let mut k = 0;
     while k < order.len() {
         let payee = order.get(k).and_then(|&i| rows.get(i)).map(|a| a.payee);
@@ -220,12 +220,12 @@ fn overlaps(rows: &[PlanAssignment], data: &Dataset, errors: &mut ErrorList) {
         );
         k = end.max(k + 1);
     }
-    found.sort_by_key(|(row, _)| *row);
-    for (row, bad) in found {
-        let id = rows
-            .iter()
-            .find(|a| a.row == row)
-            .and_then(|a| data.payees.id.get(a.payee as usize))
+    found.sort_by_key(|(row, _, _)| *row);
+    for (row, payee, bad) in found {
+        let id = data
+            .payees
+            .id
+            .get(payee as usize)
             .map(|&s| data.texts.resolve(s));
         let at = At {
             kind: TableKind::Assignments,
@@ -243,7 +243,10 @@ fn overlaps(rows: &[PlanAssignment], data: &Dataset, errors: &mut ErrorList) {
 
 /// One payee's assignments, in order of their first day: the ones in force are kept by last
 /// day (a min-heap), with how many lack a weight, their weights' sum, and the plans they name.
-fn sweep<'a>(assignments: impl Iterator<Item = &'a PlanAssignment>, found: &mut Vec<(u64, Bad)>) {
+fn sweep<'a>(
+    assignments: impl Iterator<Item = &'a PlanAssignment>,
+    found: &mut Vec<(u64, u32, Bad)>,
+) {
     let mut active: BinaryHeap<std::cmp::Reverse<(Date, usize)>> = BinaryHeap::new();
     let mut held: Vec<&PlanAssignment> = Vec::new();
     let mut unweighted = 0usize;
@@ -268,11 +271,12 @@ fn sweep<'a>(assignments: impl Iterator<Item = &'a PlanAssignment>, found: &mut 
         let same_plan = plans.get(&a.plan).copied().unwrap_or(0) > 0;
         let in_force = active.len();
         if in_force > 0 && (same_plan || unweighted > 0 || a.weight.is_none()) {
+            // One assignment it overlaps: the one in force that ends first (read in O(1), so
+            // a table of many overlaps is still checked in n log n).
             let first = active
-                .iter()
-                .filter_map(|r| held.get(r.0 .1))
+                .peek()
+                .and_then(|r| held.get(r.0 .1))
                 .map(|b| b.row)
-                .min()
                 .unwrap_or(0);
             let why = if same_plan {
                 "both to the same plan"
@@ -281,6 +285,7 @@ fn sweep<'a>(assignments: impl Iterator<Item = &'a PlanAssignment>, found: &mut 
             };
             found.push((
                 a.row,
+                a.payee,
                 Bad {
                     code: DataErrorCode::OverlappingPlanAssignments,
                     expected: None,
@@ -297,6 +302,7 @@ fn sweep<'a>(assignments: impl Iterator<Item = &'a PlanAssignment>, found: &mut 
             if total > Decimal::ONE {
                 found.push((
                     a.row,
+                    a.payee,
                     Bad {
                         code: DataErrorCode::WeightSum,
                         expected: None,
