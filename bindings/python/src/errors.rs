@@ -18,7 +18,7 @@
 
 use crate::exceptions::{DataError, EvalError, PeriodError, PlanError};
 use crate::objects::{DataIssue, Diagnostic};
-use commissio::{DataErrors, Error, ErrorView, SourceLines};
+use commissio::{CompiledProgram, DataErrors, Error, ErrorView, ProgramError, SourceLines};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -59,11 +59,43 @@ pub fn data_error(py: Python<'_>, errs: &DataErrors) -> PyErr {
 /// one-line summary (for a plan, followed by every diagnostic rendered with its source line;
 /// for data, by every error), its attributes the view's fields.
 pub fn to_py(py: Python<'_>, err: Error, source: &str, file: &str) -> PyErr {
+    to_py_as(py, err, source, file, None)
+}
+
+/// Converts a program's error into the exception a plan's evaluation error of the same kind
+/// raises, with the same attributes: its message led by the facade's
+/// `ProgramError::summary` (`plan "AE": ...` when it arose in one plan), its `canonical_json`
+/// the facade's `ProgramError::to_json`, and its spans positions in that plan's text.
+pub fn program_error(py: Python<'_>, err: ProgramError, program: &CompiledProgram) -> PyErr {
+    let source = err
+        .plan
+        .as_deref()
+        .and_then(|name| program.plan(name))
+        .map(|p| p.source.clone())
+        .unwrap_or_default();
+    let shown = (err.summary(program), err.to_json(program));
+    to_py_as(py, err.error, &source, "", Some(shown))
+}
+
+/// [`to_py`], with the summary and canonical JSON given (`shown`) instead of the view's own.
+fn to_py_as(
+    py: Python<'_>,
+    err: Error,
+    source: &str,
+    file: &str,
+    shown: Option<(String, String)>,
+) -> PyErr {
     let lines = SourceLines::new(source);
     let view = err.view(&lines);
-    let canonical = obj(py, serde_json::to_string(&view).unwrap_or_default());
+    let (mut message, canonical) = match shown {
+        Some((summary, json)) => (summary, json),
+        None => (
+            view.summary().to_string(),
+            serde_json::to_string(&view).unwrap_or_default(),
+        ),
+    };
+    let canonical = obj(py, canonical);
     let code = obj(py, view.code());
-    let mut message = view.summary().to_string();
     match (&err, view) {
         (Error::Plan(diags), ErrorView::Plan { .. }) => {
             message.push_str("\n\n");
@@ -156,9 +188,9 @@ pub fn to_py(py: Python<'_>, err: Error, source: &str, file: &str) -> PyErr {
                 ("column", obj(py, span.map(|s| s.column))),
             ],
         ),
-        (_, view) => with_attrs(
+        (_, _) => with_attrs(
             py,
-            PyValueError::new_err(view.summary().to_string()),
+            PyValueError::new_err(message),
             &[("code", code), ("canonical_json", canonical)],
         ),
     }

@@ -399,8 +399,43 @@ pub fn inputs(
     quotas: Option<&Bound<'_, PyAny>>,
     managers: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Result<Inputs, DataErrors>> {
-    let mut issues = Issues::default();
     let schema = InputSchema::of(plan);
+    Ok(tables(&schema, payees, deals, credits, quotas, managers, None)?.map(|(i, _)| i))
+}
+
+/// The input tables of a program's evaluation (the tables of `schema`,
+/// `CompiledProgram::input_schema`) and its `assignments` table, each converted as
+/// [`inputs`] converts a plan's; data problems of every table are returned together.
+pub fn program_inputs(
+    schema: &InputSchema,
+    payees: &Bound<'_, PyAny>,
+    deals: &Bound<'_, PyAny>,
+    credits: Option<&Bound<'_, PyAny>>,
+    quotas: Option<&Bound<'_, PyAny>>,
+    managers: Option<&Bound<'_, PyAny>>,
+    assignments: &Bound<'_, PyAny>,
+) -> PyResult<Result<(Inputs, Table), DataErrors>> {
+    tables(
+        schema,
+        payees,
+        deals,
+        credits,
+        quotas,
+        managers,
+        Some(assignments),
+    )
+}
+
+fn tables(
+    schema: &InputSchema,
+    payees: &Bound<'_, PyAny>,
+    deals: &Bound<'_, PyAny>,
+    credits: Option<&Bound<'_, PyAny>>,
+    quotas: Option<&Bound<'_, PyAny>>,
+    managers: Option<&Bound<'_, PyAny>>,
+    assignments: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Result<(Inputs, Table), DataErrors>> {
+    let mut issues = Issues::default();
     let mut one = |obj: &Bound<'_, PyAny>, kind: TableKind| match schema.table(kind) {
         Some(t) => table(obj, kind, t, &mut issues),
         None => Ok(Table::default()),
@@ -419,14 +454,21 @@ pub fn inputs(
         Some(m) if !m.is_none() => Some(one(m, TableKind::Managers)?),
         _ => None,
     };
+    let assignments = match assignments {
+        Some(a) => one(a, TableKind::Assignments)?,
+        None => Table::default(),
+    };
     if issues.errors.is_empty() {
-        Ok(Ok(Inputs {
-            payees,
-            deals,
-            credits,
-            quotas,
-            managers,
-        }))
+        Ok(Ok((
+            Inputs {
+                payees,
+                deals,
+                credits,
+                quotas,
+                managers,
+            },
+            assignments,
+        )))
     } else {
         Ok(Err(DataErrors {
             errors: issues.errors,

@@ -6,14 +6,14 @@
 
 use commissio::core::results::Results;
 use commissio::core::Decimal;
-use commissio::{CompiledPlan, DiagnosticView, RelatedView, SourceLines, SpanView};
+use commissio::{CompiledPlan, DiagnosticView, ProgramResults, RelatedView, SourceLines, SpanView};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use pyo3::IntoPyObjectExt;
 use serde_json::Value;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 // ---------------------------------------------------------------------------------------------
 // Decimals
@@ -421,8 +421,55 @@ impl DataIssue {
 pub struct Evaluated {
     /// The plan.
     pub plan: Arc<CompiledPlan>,
-    /// Its results.
-    pub results: Results,
+    /// Where its results are.
+    source: ResultsSource,
+}
+
+/// A plan's results: its own evaluation's, or one plan's part of a program's (shared with the
+/// program's results, not copied).
+// One per `Results` object, behind its `Arc`: boxing the large variant would only add an
+// indirection to every read.
+#[allow(clippy::large_enum_variant)]
+enum ResultsSource {
+    Own(Results),
+    Program(Arc<ProgramResults>, usize),
+}
+
+impl Evaluated {
+    /// The results of one plan's evaluation.
+    pub fn own(plan: Arc<CompiledPlan>, results: Results) -> Evaluated {
+        Evaluated {
+            plan,
+            source: ResultsSource::Own(results),
+        }
+    }
+
+    /// The results of the `index`-th plan of a program's results.
+    pub fn of_program(
+        plan: Arc<CompiledPlan>,
+        program: Arc<ProgramResults>,
+        index: usize,
+    ) -> Evaluated {
+        Evaluated {
+            plan,
+            source: ResultsSource::Program(program, index),
+        }
+    }
+
+    /// The results.
+    pub fn results(&self) -> &Results {
+        static EMPTY: OnceLock<Results> = OnceLock::new();
+        match &self.source {
+            ResultsSource::Own(r) => r,
+            // The index is one of the program's plans by construction; an empty result
+            // otherwise rather than a panic.
+            ResultsSource::Program(p, i) => p
+                .plans
+                .get(*i)
+                .map(|p| &p.results)
+                .unwrap_or_else(|| EMPTY.get_or_init(Results::default)),
+        }
+    }
 }
 
 /// Keys of a trace whose string values are decimals.
@@ -440,7 +487,11 @@ const DECIMAL_KEYS: &[&str] = &[
     "after",
 ];
 
-fn json_to_py<'py>(py: Python<'py>, v: &Value, key: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_to_py<'py>(
+    py: Python<'py>,
+    v: &Value,
+    key: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => b.into_bound_py_any(py)?,
@@ -480,7 +531,7 @@ pub struct Line {
 impl Line {
     fn line(&self) -> PyResult<commissio::core::Line> {
         self.shared
-            .results
+            .results()
             .line(self.index)
             .ok_or_else(|| PyIndexError::new_err("line index out of range"))
     }
@@ -491,19 +542,19 @@ impl Line {
     /// Payee id.
     #[getter]
     fn payee(&self) -> PyResult<String> {
-        Ok(self.shared.results.payee_id(&self.line()?).to_string())
+        Ok(self.shared.results().payee_id(&self.line()?).to_string())
     }
     /// Period label, e.g. `2026-Q1`.
     #[getter]
     fn period(&self) -> PyResult<String> {
-        Ok(self.shared.results.period_label(&self.line()?))
+        Ok(self.shared.results().period_label(&self.line()?))
     }
     /// Component name (`(plan)` for plan-level lines).
     #[getter]
     fn component(&self) -> PyResult<String> {
         Ok(self
             .shared
-            .results
+            .results()
             .component_name(self.line()?.component)
             .to_string())
     }
@@ -512,7 +563,7 @@ impl Line {
     fn deal(&self) -> PyResult<Option<String>> {
         Ok(self
             .shared
-            .results
+            .results()
             .deal_id(&self.line()?)
             .map(str::to_string))
     }
@@ -536,7 +587,7 @@ impl Line {
     #[getter]
     fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::exceptions::guard(|| {
-            let view = self.shared.results.view(&self.line()?);
+            let view = self.shared.results().view(&self.line()?);
             let v = serde_json::to_value(&view.trace)
                 .map_err(|e| PyValueError::new_err(e.to_string()))?;
             json_to_py(py, &v, None)
@@ -560,14 +611,14 @@ impl Line {
     fn explain(&self) -> PyResult<String> {
         crate::exceptions::guard(|| {
             Ok(commissio::core::report::explain_line(
-                &self.shared.results,
+                self.shared.results(),
                 &self.line()?,
             ))
         })
     }
     fn __repr__(&self) -> PyResult<String> {
         let l = self.line()?;
-        let r = &self.shared.results;
+        let r = self.shared.results();
         Ok(format!(
             "Line(payee={}, period={}, component={}, deal={}, kind={}, amount=Decimal('{}'))",
             repr(r.payee_id(&l)),

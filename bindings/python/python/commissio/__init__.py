@@ -11,6 +11,9 @@ cent with explicit rounding, and explains every line::
     print(results.explain("ae01"))
     results.to_polars()       # or to_pandas() / to_arrow()
 
+Several plans evaluated together (a payee promoted mid-period, a split territory) are a
+``Program``: ``commissio.Program([sdr, ae], split="days").evaluate(..., assignments=rows)``.
+
 Money is always ``decimal.Decimal``; binary floats are refused as input for money and rates
 (see the README: "Floats are never trusted").
 """
@@ -30,6 +33,8 @@ from ._commissio import (
     PeriodError,
     Plan,
     PlanError,
+    Program,
+    ProgramResults,
     Results,
     Total,
     __version__,
@@ -53,6 +58,8 @@ __all__ = [
     "PeriodError",
     "Plan",
     "PlanError",
+    "Program",
+    "ProgramResults",
     "Results",
     "Total",
     "__version__",

@@ -20,6 +20,8 @@ __all__ = [
     "PeriodError",
     "Plan",
     "PlanError",
+    "Program",
+    "ProgramResults",
     "Results",
     "Total",
     "__version__",
@@ -37,6 +39,8 @@ _TableInput = Any
 #: percentage makes sense). Floats are refused.
 _DecimalLike = Union[decimal.Decimal, int, str]
 _TableName = Literal["lines", "totals", "component_totals"]
+#: A program's split rule.
+_SplitName = Literal["days", "credit_dates"]
 
 class CommissioError(Exception):
     """Base class of every error Commissio raises."""
@@ -306,6 +310,7 @@ class Plan:
     def currency(self) -> str: ...
     @property
     def components(self) -> list[str]: ...
+    def input_schema(self) -> list[dict[str, Any]]: ...
     def format(self) -> str: ...
     def evaluate(
         self,
@@ -332,6 +337,48 @@ class Plan:
         quotas: Optional[_TableInput] = None,
         managers: Optional[_TableInput] = None,
     ) -> list[CurvePoint]: ...
+
+@final
+class ProgramResults:
+    """The results of a program: each plan's ``Results`` and the program's totals."""
+
+    @property
+    def plans(self) -> dict[str, Results]: ...
+    def plan(self, name: str) -> Optional[Results]: ...
+    @property
+    def totals(self) -> list[Total]: ...
+    def total(self, payee: str, period: str) -> Optional[decimal.Decimal]: ...
+    @property
+    def grand_total(self) -> decimal.Decimal: ...
+    def to_json(self) -> str: ...
+    def verify_traces(self) -> int: ...
+
+@final
+class Program:
+    """Several plans evaluated together over one set of tables and an assignments table."""
+
+    def __new__(cls, plans: list[Plan], *, split: _SplitName) -> Program: ...
+    @property
+    def names(self) -> list[str]: ...
+    @property
+    def plans(self) -> list[Plan]: ...
+    @property
+    def split(self) -> _SplitName: ...
+    def input_schema(self) -> list[dict[str, Any]]: ...
+    def evaluate(
+        self,
+        *,
+        payees: _TableInput,
+        deals: _TableInput,
+        assignments: _TableInput,
+        period: str,
+        credits: Optional[_TableInput] = None,
+        quotas: Optional[_TableInput] = None,
+        managers: Optional[_TableInput] = None,
+        max_rows: Optional[int] = None,
+    ) -> ProgramResults: ...
+    def explain(self, results: ProgramResults, payee: str, deal: Optional[str] = None) -> Optional[str]: ...
+    def statement(self, results: ProgramResults, payee: str) -> Optional[str]: ...
 
 def check(text: str) -> list[Diagnostic]: ...
 def format(text: str) -> str: ...
