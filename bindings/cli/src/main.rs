@@ -119,6 +119,10 @@ enum Command {
         /// Write one Markdown statement per payee into this folder (`-` prints them).
         #[arg(long)]
         statements: Option<PathBuf>,
+        /// Recompute every line's amount from its trace alone before writing anything, and
+        /// refuse the run (X0004) if one differs.
+        #[arg(long)]
+        verify_traces: bool,
     },
     /// Explain a payee's payouts (or one deal's) in plain text, from the traces.
     Explain {
@@ -187,7 +191,8 @@ fn main() -> ExitCode {
             data,
             out,
             statements,
-        } => run(&data, out.as_deref(), statements.as_deref()),
+            verify_traces,
+        } => run(&data, out.as_deref(), statements.as_deref(), verify_traces),
         Command::Explain { data, payee, deal } => explain(&data, &payee, deal.as_deref()),
         Command::Curve {
             plan,
@@ -617,6 +622,29 @@ impl Evaluated {
             Evaluated::Program(p, r) => p.explain(r, payee, deal),
         }
     }
+    /// Replays every line from its trace ([`Results::verify_traces`]); the number verified, or
+    /// the first line that differs, reported.
+    fn verify_traces(&self) -> Result<usize, Reported> {
+        let plans: Vec<(Option<&str>, &Results)> = match self {
+            Evaluated::Plan(_, r) => vec![(None, r)],
+            Evaluated::Program(_, r) => r
+                .plans
+                .iter()
+                .map(|p| (Some(p.name.as_str()), &p.results))
+                .collect(),
+        };
+        let mut verified = 0;
+        for (name, r) in plans {
+            verified += r.verify_traces().map_err(|m| {
+                let plan = name.map(|n| format!("plan {n:?}: ")).unwrap_or_default();
+                fail(format!(
+                    "[X0004] {plan}trace replay: {m}; nothing was written"
+                ))
+            })?;
+        }
+        Ok(verified)
+    }
+
     fn line_count(&self) -> usize {
         match self {
             Evaluated::Plan(_, r) => r.line_count(),
@@ -751,7 +779,12 @@ fn data_inputs(args: &DataArgs) -> Vec<&Path> {
     v
 }
 
-fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result<(), Reported> {
+fn run(
+    args: &DataArgs,
+    out: Option<&Path>,
+    statements: Option<&Path>,
+    verify_traces: bool,
+) -> Result<(), Reported> {
     let folder = statements.filter(|d| *d != Path::new("-"));
     // Everything that can be refused about the outputs is refused before anything is read.
     let format = out.map(out_format).transpose()?;
@@ -772,6 +805,14 @@ fn run(args: &DataArgs, out: Option<&Path>, statements: Option<&Path>) -> Result
     }
     let progress = Progress::start();
     let evaluated = evaluate(args, &progress)?;
+    if verify_traces {
+        progress.set("verifying");
+        let verified = evaluated.verify_traces()?;
+        eprintln!(
+            "verified {} from their traces",
+            count(verified, "line", "lines")
+        );
+    }
     progress.set("writing");
     let payees = evaluated.payees();
     // File names from payee ids: unsafe characters become `_`, and a name already taken gets a

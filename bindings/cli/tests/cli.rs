@@ -1615,3 +1615,11 @@ fn one_line_and_one_statement_are_counted_in_the_singular() {
         "payee,period,component,deal,kind,share,amount\nA,2026-Q1,base,D1,deal,1,50.00\n"
     );
 }
+
+#[test]
+fn run_verify_traces_replays_every_line() {
+    // D1, D2 (core and the Platform pay), D3 for A and for B: five lines.
+    let out = run(&tiny("run", &["--period", "2026-Q1", "--verify-traces"]));
+    assert_eq!(out.ok(), TOTALS_Q1);
+    assert_eq!(out.stderr, "verified 5 lines from their traces\n");
+}

@@ -207,3 +207,21 @@ fn an_assignment_to_an_unknown_plan_names_the_file_row_and_column() {
         "error[D0401]: assignments_unknown_plan.csv, row 2 (id \"R1\"), column \"plan\": unknown plan \"Account Executive\" (the program's plans are \"SDR\", \"AE\")\nnothing was evaluated: fix the data and run again\n"
     );
 }
+
+#[test]
+fn verify_traces_replays_every_line_of_every_plan() {
+    let out = run(&program(
+        "run",
+        Some("days"),
+        "assignments.csv",
+        &["--verify-traces"],
+    ));
+    out.code(0);
+    assert_eq!(out.stderr, "verified 6 lines from their traces\n");
+    assert!(
+        out.stdout
+            .ends_with("total                             240.00\n"),
+        "{}",
+        out.stdout
+    );
+}
