@@ -78,7 +78,7 @@ impl PlanWindows {
         split: SplitRule,
     ) -> PlanWindows {
         let mut mine: Vec<&PlanAssignment> = rows.iter().filter(|a| a.plan == plan).collect();
-        mine.sort_by_key(|a| (a.payee, a.from));
+        mine.sort_unstable_by_key(|a| (a.payee, a.from, a.row));
         let mut starts = vec![0u32; payees + 1];
         for a in &mine {
             if let Some(s) = starts.get_mut(a.payee as usize + 1) {

@@ -233,7 +233,7 @@ fn program_totals(plans: &[PlanResults], rank: &[u32]) -> Result<Vec<ProgramTota
         return Ok(Vec::new());
     };
     let r = &head.results;
-    keys.sort_by_key(|&(payee, period)| {
+    keys.sort_unstable_by_key(|&(payee, period)| {
         (
             rank.get(payee as usize).copied().unwrap_or(u32::MAX),
             period,

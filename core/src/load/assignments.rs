@@ -18,7 +18,7 @@ use super::build::split;
 use super::error::{At, Bad, DataErrorCode, DataErrors, ErrorList, TableKind};
 use super::schema::TableColumns;
 use super::table::Table;
-use super::values::{date_of, id_of, is_empty, share_of, type_name, ID};
+use super::values::{date_range, id_of, is_empty, share_of, type_name, ID};
 use crate::dataset::Dataset;
 use crate::period::Date;
 use crate::plan::FieldType;
@@ -126,25 +126,12 @@ pub fn read_assignments(
                 },
             }
         }
-        let mut from = None;
-        if from_c.is_some() {
-            match date_of(row.get(from_c), date_ty) {
-                Ok(d) => from = Some(d),
-                Err(bad) => errors.push(at.err("from", bad)),
-            }
-        }
-        let to_cell = row.get(to_c);
-        let to = if is_empty(to_cell) {
-            Some(None)
-        } else {
-            match date_of(to_cell, date_ty) {
-                Ok(d) => Some(Some(d)),
-                Err(bad) => {
-                    errors.push(at.err("to", bad));
-                    None
-                }
-            }
-        };
+        let dates = date_range(
+            from_c.map(|c| row.get(Some(c))),
+            row.get(to_c),
+            &at,
+            &mut errors,
+        );
         let weight_cell = row.get(weight_c);
         let weight = if is_empty(weight_cell) {
             Some(None)
@@ -162,21 +149,8 @@ pub fn read_assignments(
                 }
             }
         };
-        if let (Some(f), Some(Some(t))) = (from, to) {
-            if f > t {
-                errors.push(at.err(
-                    "to",
-                    Bad {
-                        code: DataErrorCode::StartAfterEnd,
-                        expected: None,
-                        message: format!("to {t} is before from {f}"),
-                    },
-                ));
-                continue;
-            }
-        }
-        if let (Some(payee), Some(plan), Some(from), Some(to), Some(weight)) =
-            (payee, plan, from, to, weight)
+        if let (Some(payee), Some(plan), Some((from, to)), Some(weight)) =
+            (payee, plan, dates, weight)
         {
             rows.push(PlanAssignment {
                 payee,
@@ -195,7 +169,7 @@ pub fn read_assignments(
 /// `D0403` and `D0404` (module docs): each payee's assignments swept in date order.
 fn overlaps(rows: &[PlanAssignment], data: &Dataset, errors: &mut ErrorList) {
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by_key(|&i| {
+    order.sort_unstable_by_key(|&i| {
         rows.get(i)
             .map(|a| (a.payee, a.from, a.row))
             .unwrap_or_default()
@@ -220,7 +194,7 @@ fn overlaps(rows: &[PlanAssignment], data: &Dataset, errors: &mut ErrorList) {
         );
         k = end.max(k + 1);
     }
-    found.sort_by_key(|(row, _, _)| *row);
+    found.sort_unstable_by_key(|(row, _, _)| *row);
     for (row, payee, bad) in found {
         let id = data
             .payees

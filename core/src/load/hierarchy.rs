@@ -8,7 +8,7 @@ use super::build::{lookup, split, Builder};
 use super::error::{At, DataErrorCode, TableKind};
 use super::schema::TableColumns;
 use super::table::Table;
-use super::values::{date_of, id_of, is_empty, type_name, ID};
+use super::values::{date_range, id_of, is_empty, type_name, ID};
 use crate::dataset::{Assignment, Payees};
 use crate::period::Date;
 use crate::plan::FieldType;
@@ -74,39 +74,13 @@ impl Builder<'_> {
                     },
                 }
             }
-            let mut from = None;
-            if from_c.is_some() {
-                match date_of(row.get(from_c), date_ty) {
-                    Ok(d) => from = Some(d),
-                    Err(bad) => self.errors.push(at.err("from", bad)),
-                }
-            }
-            let to_cell = row.get(to_c);
-            let to = if is_empty(to_cell) {
-                Some(None)
-            } else {
-                match date_of(to_cell, date_ty) {
-                    Ok(d) => Some(Some(d)),
-                    Err(bad) => {
-                        self.errors.push(at.err("to", bad));
-                        None
-                    }
-                }
-            };
-            if let (Some(f), Some(Some(t))) = (from, to) {
-                if f > t {
-                    self.errors.push(at.err(
-                        "to",
-                        Bad {
-                            code: DataErrorCode::StartAfterEnd,
-                            expected: None,
-                            message: format!("to {t} is before from {f}"),
-                        },
-                    ));
-                    continue;
-                }
-            }
-            if let (Some(payee), Some(manager), Some(from), Some(to)) = (payee, manager, from, to) {
+            let dates = date_range(
+                from_c.map(|c| row.get(Some(c))),
+                row.get(to_c),
+                &at,
+                &mut self.errors,
+            );
+            if let (Some(payee), Some(manager), Some((from, to))) = (payee, manager, dates) {
                 rows.push((
                     Assignment {
                         payee,

@@ -2,7 +2,7 @@
 //! id, share; the table of what each accepts is in the module docs of [`crate::load`]), and the
 //! columns the values go into.
 
-use super::error::{Bad, DataErrorCode};
+use super::error::{At, Bad, DataErrorCode, ErrorList};
 use super::table::CellRef;
 use crate::dataset::{Column, Interner, Sym};
 use crate::period::Date;
@@ -321,4 +321,48 @@ pub(super) fn show(cell: CellRef<'_>) -> String {
         CellRef::Bool(b) => b.to_string(),
         CellRef::Refused(why) => format!("a refused value ({why})"),
     }
+}
+
+/// The `from` (required; `None` when its column is missing, already reported) and `to` (empty
+/// = no end) cells of a dated row (`managers`, `assignments`): `None` when either cannot be
+/// read or `from` is after `to` (`D0209`), every problem pushed at `at`.
+pub(super) fn date_range(
+    from: Option<CellRef<'_>>,
+    to: CellRef<'_>,
+    at: &At<'_>,
+    errors: &mut ErrorList,
+) -> Option<(Date, Option<Date>)> {
+    let date_ty = type_name(FieldType::Date);
+    let from = from.and_then(|cell| match date_of(cell, date_ty) {
+        Ok(d) => Some(d),
+        Err(bad) => {
+            errors.push(at.err("from", bad));
+            None
+        }
+    });
+    let to = if is_empty(to) {
+        Some(None)
+    } else {
+        match date_of(to, date_ty) {
+            Ok(d) => Some(Some(d)),
+            Err(bad) => {
+                errors.push(at.err("to", bad));
+                None
+            }
+        }
+    };
+    if let (Some(f), Some(Some(t))) = (from, to) {
+        if f > t {
+            errors.push(at.err(
+                "to",
+                Bad {
+                    code: DataErrorCode::StartAfterEnd,
+                    expected: None,
+                    message: format!("to {t} is before from {f}"),
+                },
+            ));
+            return None;
+        }
+    }
+    Some((from?, to?))
 }
