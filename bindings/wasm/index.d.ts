@@ -81,7 +81,7 @@ export interface Diagnostic extends Span {
   readonly related: readonly RelatedSpan[];
 }
 
-export type TableName = 'payees' | 'deals' | 'credits' | 'quotas' | 'managers';
+export type TableName = 'payees' | 'deals' | 'credits' | 'quotas' | 'managers' | 'assignments';
 
 /** One problem in the input rows. */
 export interface DataErrorItem {
@@ -110,6 +110,14 @@ export class CommissioError extends Error {
    * internal errors (`X....`) and for argument errors found in JavaScript before the engine runs.
    */
   readonly canonicalJson: string | null;
+  /**
+   * For an error of a program (`Program.parse`, `Program.evaluate`): the index, in program
+   * order, of the plan it arose in. Null when it arose in no one plan (the assignments, the
+   * program as a whole) and for errors outside a program.
+   */
+  readonly planIndex: number | null;
+  /** The name of that plan; null as `planIndex` is, and for a plan that did not compile. */
+  readonly plan: string | null;
 }
 
 /** The plan text was refused; every diagnostic is listed. */
@@ -146,7 +154,7 @@ export class EvalError extends CommissioError {
   readonly source: Span | null;
 }
 
-export type LineKind = 'deal' | 'period' | 'true_up' | 'floor_top_up' | 'rounding';
+export type LineKind = 'deal' | 'period' | 'true_up' | 'floor_top_up' | 'rounding' | 'assignment';
 export type RoundingMode = 'half_even' | 'half_up' | 'half_down' | 'down' | 'up' | 'floor' | 'ceiling';
 export type RoundingStage = 'line' | 'component' | 'payout';
 export type LimitLevel = 'line' | 'period' | 'total_period' | 'total_plan';
@@ -203,6 +211,32 @@ export interface TeamInput {
   readonly source: SourceRef;
 }
 
+/** One row of a program's `assignments` table, as an assignment line's trace names it. */
+export interface AssignmentInfo {
+  /** 1-based row in the `assignments` table. */
+  readonly row: number;
+  /** First day, `YYYY-MM-DD`. */
+  readonly from: string;
+  /** Last day (included); null = no end. */
+  readonly to: string | null;
+  /** Null = the whole payee. */
+  readonly weight: Decimal | null;
+}
+
+/** The share of a period a program's plan pays a payee who is on it for part of the period. */
+export interface AssignmentShare {
+  /** What the plan's other lines pay the payee in the period (its pay for the whole period). */
+  readonly full: Decimal;
+  /** The days on the plan in the period, each at its assignment's weight. */
+  readonly assigned_days: Decimal;
+  /** The days the share is taken of (the period's days under `days`, the assigned days under `credit_dates`). */
+  readonly of_days: number;
+  /** `assigned_days / of_days`. */
+  readonly fraction: Decimal;
+  /** The assignments in force in the period. */
+  readonly assignments: readonly AssignmentInfo[];
+}
+
 /** Why a line pays what it pays. */
 export interface Trace {
   /** The component (rule) that produced the line. */
@@ -222,6 +256,8 @@ export interface Trace {
   readonly limits: readonly LimitStep[];
   /** Present only on lines of components that read team commission. */
   readonly team?: readonly TeamInput[];
+  /** Present only on a program's `assignment` lines. */
+  readonly assignment?: AssignmentShare;
 }
 
 export interface Line {
@@ -383,6 +419,99 @@ export function curveSvg(points: readonly CurvePoint[], title?: string): string;
 /** The engine version. */
 export function version(): string;
 
+/** How a program pays a payee who is on several of its plans in one period. */
+export type SplitRule = 'days' | 'credit_dates';
+
+/** Options of `Program.parse`: the split rule is required. */
+export interface ProgramOptions {
+  /**
+   * `"days"`: each plan pays its whole-period amount times the payee's days on it over the
+   * period's days; `"credit_dates"`: each plan sees only the credit lines dated on the payee's
+   * days on it. Any other text is a `CommissioError` `A0001`.
+   */
+  readonly split: SplitRule;
+}
+
+/** The input tables of a program's evaluation: a plan's tables and the `assignments` table. */
+export interface ProgramInputs extends Inputs {
+  /**
+   * Which plan pays which payee on which days: `payee`, `plan` (a plan's name as written in
+   * `plan "…"`), `from`, optional `to` (dates, both included; empty = no end), optional
+   * `weight` (a share in (0, 1], `"0.3"` or `"30%"`; empty = the whole payee).
+   */
+  readonly assignments: readonly Row[];
+}
+
+/** One plan's results within a program. */
+export interface PlanResults {
+  /** The plan's name. */
+  readonly name: string;
+  /** Its results, an ordinary `Results` (lines with traces, totals, `verifyTraces`, ...). */
+  readonly results: Results;
+}
+
+/** What a program's evaluation produced. */
+export class ProgramResults {
+  private constructor();
+  /** Each plan's results, in program order. */
+  readonly plans: readonly PlanResults[];
+  /** One total per payee and period that some plan paid: the plans' totals added exactly. */
+  readonly totals: readonly Total[];
+  /** Sum of every total. */
+  readonly grandTotal: Decimal;
+  /** The program's total of a payee and period, or null when no plan paid them. */
+  total(payee: string, period: string): Decimal | null;
+  /** The results of the plan named `name`, or null. */
+  plan(name: string): Results | null;
+  /**
+   * The engine's canonical JSON of the program's results (Rust `ProgramResults::to_json`):
+   * `{"plans": [{"plan", "lines", "totals", "component_totals"}], "totals": [...]}`.
+   */
+  canonicalJson(): string;
+  /** `verifyTraces()` of every plan's results: the number of lines checked. */
+  verifyTraces(): number;
+  /** Releases the engine-side copy, every plan's results with it (optional; GC does it too). */
+  free(): void;
+  /** Plain data, traces included. */
+  toJSON(): ProgramResultsData;
+}
+
+/** The data of `ProgramResults`, as `JSON.stringify` writes it. */
+export interface ProgramResultsData {
+  readonly plans: readonly { readonly name: string; readonly results: ResultsData }[];
+  readonly totals: readonly Total[];
+  readonly grandTotal: Decimal;
+}
+
+/** Several plans evaluated together over one set of tables and an `assignments` table. */
+export class Program {
+  private constructor();
+  /**
+   * Parses and checks each plan text and makes the program. Throws `PlanError` for a plan
+   * that does not compile (its `planIndex` says which), `EvalError` `R0003` when the plans
+   * share a name or differ in period, fiscal year start or currency, `CommissioError`
+   * `A0001` for an unknown split rule.
+   */
+  static parse(texts: readonly string[], options: ProgramOptions): Program;
+  /** The plan texts, in program order. */
+  readonly sources: readonly string[];
+  readonly split: SplitRule;
+  /** The plans' names, in program order (the names the `assignments` table uses). */
+  readonly names: readonly string[];
+  /**
+   * Validates the tables for every plan and the assignments, and evaluates over a period or
+   * range. Throws `DataError`, `PeriodError` or `EvalError` as `Plan.evaluate` does, the
+   * message led by the plan the error arose in (`plan "AE": …`; `plan`, `planIndex`).
+   */
+  evaluate(inputs: ProgramInputs, period: string, options?: EvaluateOptions): ProgramResults;
+  /** Plain-text explanation of a payee's payouts under every plan (or one deal's); null when none. */
+  explain(results: ProgramResults, payee: string, deal?: string | null): string | null;
+  /** A payee's statement in Markdown: one section per plan, then the program's totals; null when none. */
+  statement(results: ProgramResults, payee: string): string | null;
+  /** Releases the engine-side program now (optional; GC does it too). */
+  free(): void;
+}
+
 /** What `init` and `initSync` can load the engine from in a browser. */
 export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
 
@@ -399,6 +528,8 @@ declare const api: {
   readonly initSync: typeof initSync;
   readonly Plan: typeof Plan;
   readonly Results: typeof Results;
+  readonly Program: typeof Program;
+  readonly ProgramResults: typeof ProgramResults;
   readonly check: typeof check;
   readonly format: typeof format;
   readonly curveSvg: typeof curveSvg;

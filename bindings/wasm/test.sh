@@ -60,6 +60,7 @@ cp -R "$HERE/tests" "$WORK/project/tests"
 say "node --test (Node $(node --version), Chromium: $CHROMIUM)"
 cd "$WORK/project"
 COMMISSIO_CORPUS="$ROOT/tests/corpus" \
+COMMISSIO_PROGRAMS="$ROOT/tests/programs" \
 COMMISSIO_WEB="$ROOT/examples/web" \
 COMMISSIO_ROOT="$ROOT" \
 COMMISSIO_ARTIFACTS="$ARTIFACTS" \

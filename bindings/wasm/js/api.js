@@ -28,6 +28,13 @@ function createApi(getGlue, resetGlue, init, initSync) {
        * null for internal errors and for argument errors found here before the engine runs.
        */
       this.canonicalJson = null;
+      /**
+       * For an error of a program (`Program.parse`, `program.evaluate`): the index, in program
+       * order, of the plan it arose in, and that plan's name (null when the plan did not
+       * compile); both null when it arose in no one plan, or outside a program.
+       */
+      this.planIndex = null;
+      this.plan = null;
     }
   }
 
@@ -202,19 +209,23 @@ function createApi(getGlue, resetGlue, init, initSync) {
   }
 
   const TABLES = ['payees', 'deals', 'credits', 'quotas', 'managers'];
+  // A program's tables: a plan's, and the required `assignments`.
+  const PROGRAM_TABLES = [...TABLES, 'assignments'];
+  const REQUIRED = ['payees', 'deals', 'assignments'];
   // Tables cross as UTF-8 JSON bytes: one copy into wasm memory.
   const utf8 = new TextEncoder();
   const EMPTY = utf8.encode('[]');
   const MAX_ERRORS = 100;
 
   // UTF-8 JSON of every table, or a DataError naming each bad table, row and field.
-  function encodeInputs(inputs) {
+  function encodeInputs(inputs, tables = TABLES) {
     if (!isPlainObject(inputs)) {
-      throw new TypeError(`inputs: expected an object {payees, deals, credits?, quotas?, managers?}, got ${describeType(inputs)}`);
+      const shape = tables.map((t) => (REQUIRED.includes(t) ? t : `${t}?`)).join(', ');
+      throw new TypeError(`inputs: expected an object {${shape}}, got ${describeType(inputs)}`);
     }
     for (const key of Object.keys(inputs)) {
-      if (!TABLES.includes(key)) {
-        throw new TypeError(`inputs: unknown table ${JSON.stringify(key)} (expected payees, deals, credits, quotas, managers)`);
+      if (!tables.includes(key)) {
+        throw new TypeError(`inputs: unknown table ${JSON.stringify(key)} (expected ${tables.join(', ')})`);
       }
     }
     const errors = [];
@@ -226,13 +237,13 @@ function createApi(getGlue, resetGlue, init, initSync) {
         omitted += 1;
       }
     };
-    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined, managers: undefined, numberPlaces: undefined, numberValues: undefined };
+    const out = { payees: EMPTY, deals: EMPTY, credits: undefined, quotas: undefined, managers: undefined, assignments: EMPTY, numberPlaces: undefined, numberValues: undefined };
     // Numbers JSON does not carry exactly: [table, row (0-based), column], and the values.
     const numbers = [];
     const values = [];
-    for (const table of TABLES) {
+    for (const table of tables) {
       const rows = inputs[table];
-      const optional = table !== 'payees' && table !== 'deals';
+      const optional = !REQUIRED.includes(table);
       if (rows === undefined || rows === null) {
         if (!optional) {
           push('D0002', table, null, null, null, `the ${table} table is required (an array of row objects)`);
@@ -584,6 +595,260 @@ function createApi(getGlue, resetGlue, init, initSync) {
   }
 
   // ---------------------------------------------------------------------------------------
+  // Programs
+  // ---------------------------------------------------------------------------------------
+
+  // Makes the engine-side program: the split rule (an unknown name is the engine's A0001),
+  // then each plan (a PlanError says which by `planIndex`), then the program (R0003 when the
+  // plans differ in grain, fiscal year or currency, or share a name).
+  function buildProgram(sources, split) {
+    const handle = call((g) => g.WasmProgram.new(split));
+    const at = generation;
+    try {
+      sources.forEach((text, i) => {
+        try {
+          call(() => handle.add_plan(text));
+        } catch (e) {
+          if (e instanceof PlanError) e.planIndex = i;
+          throw e;
+        }
+      });
+      call(() => handle.finish());
+    } catch (e) {
+      if (at === generation) handle.free();
+      throw e;
+    }
+    return handle;
+  }
+
+  // The split rule of `Program.parse`'s options: required, a string (the engine checks the name).
+  function splitOption(options) {
+    if (!isPlainObject(options)) {
+      throw new TypeError(`options: expected an object {split: "days" | "credit_dates"}, got ${describeType(options)}`);
+    }
+    for (const key of Object.keys(options)) {
+      if (key !== 'split') throw new TypeError(`options: unknown option ${JSON.stringify(key)} (expected split)`);
+    }
+    if (typeof options.split !== 'string') {
+      throw new TypeError(`options.split: required, "days" or "credit_dates"; got ${describeType(options.split)}`);
+    }
+    return options.split;
+  }
+
+  // ProgramResults → { handle, generation }: the engine-side results, kept for `explain`,
+  // `statement` and the canonical JSON.
+  const programState = new WeakMap();
+
+  function programHandleOf(results) {
+    const h = results instanceof ProgramResults ? programState.get(results) : undefined;
+    if (h === undefined) {
+      throw new TypeError('results: expected the live ProgramResults of Program.evaluate (not freed, not a copy)');
+    }
+    if (h.generation !== generation) {
+      throw new CommissioError('X0003', 'these results were made before the engine restarted; evaluate again');
+    }
+    return h.handle;
+  }
+
+  /**
+   * What a program's evaluation produced: each plan's `Results` (`plans`, in program order)
+   * and the program's totals per payee and period (the plans' totals added exactly).
+   */
+  class ProgramResults {
+    constructor(token, handle) {
+      if (token !== TOKEN) throw new TypeError('ProgramResults are made by Program.evaluate');
+      const plans = [];
+      try {
+        const data = JSON.parse(call(() => handle.json()));
+        const n = call(() => handle.plan_count());
+        for (let i = 0; i < n; i++) {
+          const name = call(() => handle.plan_name(i));
+          const h = call(() => handle.plan(i));
+          let results;
+          try {
+            results = new Results(TOKEN, JSON.parse(call(() => h.json())), h);
+          } catch (e) {
+            h.free();
+            throw e;
+          }
+          plans.push(Object.freeze({ name, results }));
+        }
+        this.plans = plans;
+        this.totals = data.totals;
+        this.grandTotal = data.grandTotal;
+      } catch (e) {
+        for (const p of plans) p.results.free();
+        handle.free();
+        throw e;
+      }
+      programState.set(this, { handle, generation });
+    }
+
+    /** The program's total of a payee and period (`"2026-04"`), or null when no plan paid them. */
+    total(payee, period) {
+      for (const t of this.totals) {
+        if (t.payee === payee && t.period === period) return t.amount;
+      }
+      return null;
+    }
+
+    /** The results of the plan named `name`, or null. */
+    plan(name) {
+      const p = this.plans.find((x) => x.name === name);
+      return p === undefined ? null : p.results;
+    }
+
+    /**
+     * The engine's canonical JSON of the program's results (`ProgramResults::to_json` in
+     * Rust): `{"plans": [{"plan", "lines", "totals", "component_totals"}], "totals": [...]}`,
+     * byte for byte the same text as the other bindings give.
+     */
+    canonicalJson() {
+      return call(() => programHandleOf(this).canonical_json());
+    }
+
+    /**
+     * Recomputes every traced line of every plan from its trace alone (`Results.verifyTraces`
+     * of each plan); returns the number of lines checked. Throws a CommissioError (`X0004`)
+     * naming the first line that does not replay.
+     */
+    verifyTraces() {
+      let n = 0;
+      for (const p of this.plans) n += p.results.verifyTraces();
+      return n;
+    }
+
+    /** Releases the engine-side copy (every plan's results with it). */
+    free() {
+      const st = programState.get(this);
+      for (const p of this.plans) p.results.free();
+      if (st !== undefined) {
+        programState.delete(this);
+        if (st.generation === generation) st.handle.free();
+      }
+    }
+
+    toJSON() {
+      return {
+        plans: this.plans.map((p) => ({ name: p.name, results: p.results.toJSON() })),
+        totals: this.totals,
+        grandTotal: this.grandTotal,
+      };
+    }
+  }
+
+  /**
+   * Several plans evaluated together over one set of tables and an `assignments` table that
+   * says which plan pays which payee on which days. Make one with
+   * `Program.parse([planText, ...], { split })`.
+   */
+  class Program {
+    #sources;
+    #split;
+    #handle;
+    #generation;
+    #names = null;
+
+    constructor(token, sources, split, handle) {
+      if (token !== TOKEN) throw new TypeError('use Program.parse(texts, { split }) to make a Program');
+      this.#sources = sources;
+      this.#split = split;
+      this.#handle = handle;
+      this.#generation = generation;
+    }
+
+    /**
+     * Parses and checks each plan text and makes the program. `options.split` is required:
+     * `"days"` or `"credit_dates"`. Throws a PlanError (with `planIndex`) for a plan that does
+     * not compile, an EvalError `R0003` when the plans do not make one program.
+     */
+    static parse(texts, options) {
+      if (!Array.isArray(texts)) throw new TypeError(`texts: expected an array of plan texts, got ${describeType(texts)}`);
+      const sources = texts.map((t, i) => requireString(`texts[${i}]`, t));
+      const split = splitOption(options);
+      return new Program(TOKEN, Object.freeze(sources), split, buildProgram(sources, split));
+    }
+
+    #live() {
+      if (this.#handle === null) throw new TypeError('this Program was freed');
+      if (this.#generation !== generation) {
+        this.#handle = buildProgram(this.#sources, this.#split);
+        this.#generation = generation;
+      }
+      return this.#handle;
+    }
+
+    /** The plan texts, in program order. */
+    get sources() {
+      return this.#sources;
+    }
+
+    /** The split rule: `"days"` or `"credit_dates"`. */
+    get split() {
+      return this.#split;
+    }
+
+    /** The plans' names, in program order (the names the `assignments` table uses). */
+    get names() {
+      if (this.#names === null) this.#names = Object.freeze(JSON.parse(call(() => this.#live().names())));
+      return this.#names;
+    }
+
+    /**
+     * Validates the tables (`payees`, `deals`, `assignments`, optional `credits`, `quotas`,
+     * `managers`) for every plan and evaluates the program over a period or range. Errors are
+     * those of `Plan.evaluate`, their message led by the plan they arose in (`plan "AE": `),
+     * with `plan` and `planIndex` set.
+     */
+    evaluate(inputs, period, options) {
+      requireString('period', period);
+      const maxRows = maxRowsOption(options);
+      const t = encodeInputs(inputs, PROGRAM_TABLES);
+      const live = this.#live();
+      let handle;
+      try {
+        handle = call(() => live.evaluate(t.payees, t.deals, t.credits, t.quotas, t.managers, t.assignments, t.numberPlaces, t.numberValues, period, maxRows));
+      } catch (e) {
+        if (e instanceof CommissioError && this.#generation === generation) {
+          const plan = live.failed_plan();
+          if (plan !== undefined) {
+            e.plan = plan;
+            e.planIndex = this.names.indexOf(plan);
+          }
+        }
+        throw e;
+      }
+      return new ProgramResults(TOKEN, handle);
+    }
+
+    /**
+     * The plain-text story of a payee's payouts under every plan that paid them (or of one
+     * deal's lines), each plan's part led by its name; null when none.
+     */
+    explain(results, payee, deal) {
+      requireString('payee', payee);
+      if (deal !== undefined && deal !== null) requireString('deal', deal);
+      const h = programHandleOf(results);
+      const out = call(() => this.#live().explain(h, payee, deal === null ? undefined : deal));
+      return out === undefined ? null : out;
+    }
+
+    /** A payee's statement in Markdown (one section per plan, then the program's totals); null when none. */
+    statement(results, payee) {
+      requireString('payee', payee);
+      const h = programHandleOf(results);
+      const out = call(() => this.#live().statement(h, payee));
+      return out === undefined ? null : out;
+    }
+
+    /** Releases the engine-side program now rather than at garbage collection (optional). */
+    free() {
+      if (this.#handle !== null && this.#generation === generation) this.#handle.free();
+      this.#handle = null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Functions
   // ---------------------------------------------------------------------------------------
 
@@ -622,6 +887,8 @@ function createApi(getGlue, resetGlue, init, initSync) {
     initSync,
     Plan,
     Results,
+    Program,
+    ProgramResults,
     check,
     format,
     curveSvg,

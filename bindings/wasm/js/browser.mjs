@@ -31,6 +31,8 @@ const api = createApi(
 export const {
   Plan,
   Results,
+  Program,
+  ProgramResults,
   check,
   format,
   curveSvg,

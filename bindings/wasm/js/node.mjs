@@ -7,6 +7,8 @@ export const {
   initSync,
   Plan,
   Results,
+  Program,
+  ProgramResults,
   check,
   format,
   curveSvg,

@@ -11,7 +11,10 @@ use commissio::core::load::{
 };
 use commissio::core::results::{LineKind, NamedTotal};
 use commissio::core::Decimal;
-use commissio::{CompiledPlan, Diagnostic, DiagnosticView, Error, Inputs, Results, SourceLines};
+use commissio::{
+    CompiledPlan, CompiledProgram, Diagnostic, DiagnosticView, Error, Inputs, ProgramResults,
+    Results, SourceLines, SplitRule,
+};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -179,6 +182,8 @@ pub struct Utf8Tables<'a> {
     pub quotas: Option<&'a str>,
     /// `managers` JSON (manager assignments with effective dates), if given.
     pub managers: Option<&'a str>,
+    /// A program's `assignments` JSON (`None` for one plan).
+    pub assignments: Option<&'a str>,
 }
 
 impl<'a> Utf8Tables<'a> {
@@ -190,6 +195,7 @@ impl<'a> Utf8Tables<'a> {
         credits: Option<&'a [u8]>,
         quotas: Option<&'a [u8]>,
         managers: Option<&'a [u8]>,
+        assignments: Option<&'a [u8]>,
     ) -> Result<Self, String> {
         let mut errors = Vec::new();
         let mut text = |kind: TableKind, b: &'a [u8]| match table_text(b) {
@@ -205,6 +211,7 @@ impl<'a> Utf8Tables<'a> {
             credits: credits.map(|b| text(TableKind::Credits, b)),
             quotas: quotas.map(|b| text(TableKind::Quotas, b)),
             managers: managers.map(|b| text(TableKind::Managers, b)),
+            assignments: assignments.map(|b| text(TableKind::Assignments, b)),
         };
         if errors.is_empty() {
             Ok(t)
@@ -222,8 +229,14 @@ fn read_table(kind: TableKind, text: &str) -> Result<commissio::Table, DataError
 /// for host numbers ([`commissio::host::number_cell`]). `places` is a JSON array of
 /// `[table, row, column]` (the table's name, the 0-based row and the column, the row's key,
 /// `null` in the table's JSON) and `values` the numbers themselves, in the same order (a
-/// `Float64Array`: the binary floats exactly as JavaScript held them).
-pub fn set_host_numbers(inputs: &mut Inputs, places: &str, values: &[f64]) -> Result<(), String> {
+/// `Float64Array`: the binary floats exactly as JavaScript held them). `assignments` is a
+/// program's `assignments` table (`None` for one plan's evaluation).
+pub fn set_host_numbers(
+    inputs: &mut Inputs,
+    mut assignments: Option<&mut commissio::Table>,
+    places: &str,
+    values: &[f64],
+) -> Result<(), String> {
     let places: Vec<(String, usize, String)> =
         serde_json::from_str(places).map_err(|e| argument_error(format!("host numbers: {e}")))?;
     if places.len() != values.len() {
@@ -248,8 +261,7 @@ pub fn set_host_numbers(inputs: &mut Inputs, places: &str, values: &[f64]) -> Re
             TableKind::Credits => inputs.credits.as_mut(),
             TableKind::Quotas => inputs.quotas.as_mut(),
             TableKind::Managers => inputs.managers.as_mut(),
-            // A program's table: not among one plan's inputs.
-            TableKind::Assignments => None,
+            TableKind::Assignments => assignments.as_deref_mut(),
         };
         let Some(table) = table else {
             return Err(argument_error(format!("host numbers: no {kind} table")));
@@ -299,6 +311,20 @@ pub fn inputs(
     quotas: Option<&str>,
     managers: Option<&str>,
 ) -> Result<Inputs, String> {
+    tables(&Utf8Tables {
+        payees,
+        deals,
+        credits,
+        quotas,
+        managers,
+        assignments: None,
+    })
+    .map(|(inputs, _)| inputs)
+}
+
+/// Reads the input tables and a program's `assignments` table (when given) from JSON text;
+/// every table's syntax errors are reported together.
+pub fn tables(t: &Utf8Tables<'_>) -> Result<(Inputs, Option<commissio::Table>), String> {
     let mut errors = Vec::new();
     let mut one = |kind, text: &str| match read_table(kind, text) {
         Ok(t) => t,
@@ -308,14 +334,15 @@ pub fn inputs(
         }
     };
     let inputs = Inputs {
-        payees: one(TableKind::Payees, payees),
-        deals: one(TableKind::Deals, deals),
-        credits: credits.map(|t| one(TableKind::Credits, t)),
-        quotas: quotas.map(|t| one(TableKind::Quotas, t)),
-        managers: managers.map(|t| one(TableKind::Managers, t)),
+        payees: one(TableKind::Payees, t.payees),
+        deals: one(TableKind::Deals, t.deals),
+        credits: t.credits.map(|t| one(TableKind::Credits, t)),
+        quotas: t.quotas.map(|t| one(TableKind::Quotas, t)),
+        managers: t.managers.map(|t| one(TableKind::Managers, t)),
     };
+    let assignments = t.assignments.map(|t| one(TableKind::Assignments, t));
     if errors.is_empty() {
-        Ok(inputs)
+        Ok((inputs, assignments))
     } else {
         Err(data_error(&DataErrors { errors, omitted: 0 }))
     }
@@ -545,6 +572,121 @@ pub fn statement(c: &Compiled, r: &Results, payee: &str) -> Option<String> {
     c.plan.statement(r, payee)
 }
 
+/// The internal error of a handle used out of order (a bug in `js/api.js`).
+pub const OUT_OF_ORDER: &str = r#"{"kind":"internal","code":"X0002","summary":"internal error: a handle was used out of order"}"#;
+
+/// A program being made: the split rule, then its plans one by one (so that a plan that does
+/// not compile is known by its place), then [`ProgramBuilder::finish`].
+pub struct ProgramBuilder {
+    split: SplitRule,
+    plans: Vec<CompiledPlan>,
+}
+
+impl ProgramBuilder {
+    /// A program split by the rule named `split` (`days`, `credit_dates`); any other name is
+    /// an argument error (`A0001`).
+    pub fn new(split: &str) -> Result<ProgramBuilder, String> {
+        match SplitRule::from_name(split) {
+            Some(split) => Ok(ProgramBuilder {
+                split,
+                plans: Vec::new(),
+            }),
+            None => Err(argument_error(format!(
+                "split: unknown split rule {split:?} (expected {})",
+                SplitRule::ALL
+                    .map(|r| format!("{:?}", r.name()))
+                    .join(" or ")
+            ))),
+        }
+    }
+
+    /// Compiles the next plan; its error is the plan error of [`compile`], the same bytes.
+    pub fn add_plan(&mut self, source: &str) -> Result<(), String> {
+        self.plans.push(compile(source)?.plan);
+        Ok(())
+    }
+
+    /// The program of the plans added ([`CompiledProgram::new`]: `R0003` when they share a
+    /// name, a period grain and fiscal year start or a currency).
+    pub fn finish(self) -> Result<CompiledProgram, String> {
+        CompiledProgram::new(self.plans, self.split)
+            .map_err(|e| error_text(&SourceLines::new(""), &e))
+    }
+}
+
+/// A program evaluation that failed: the plan the error arose in (`None`: the program, its
+/// tables or its assignments) and the error's canonical JSON
+/// ([`commissio::ProgramError::to_json`]; its summary is led by the plan's name).
+#[derive(Debug)]
+pub struct ProgramFailure {
+    /// The plan's name.
+    pub plan: Option<String>,
+    /// The canonical error JSON.
+    pub json: String,
+}
+
+impl From<String> for ProgramFailure {
+    fn from(json: String) -> Self {
+        ProgramFailure { plan: None, json }
+    }
+}
+
+/// Validates the inputs and the assignments and evaluates the program over a period or range
+/// ([`CompiledProgram::evaluate_with`]). Tables given as `[]` (no rows, no columns) get the
+/// columns of the program's input schema, the assignments table too: no rows, not a table
+/// missing its columns.
+pub fn evaluate_program(
+    program: &CompiledProgram,
+    mut inputs: Inputs,
+    mut assignments: commissio::Table,
+    period: &str,
+    max_rows: Option<usize>,
+) -> Result<ProgramResults, ProgramFailure> {
+    let schema = program.input_schema();
+    schema.complete_empty_tables(&mut inputs);
+    if assignments.is_empty() && assignments.columns().is_empty() {
+        assignments.set_columns(schema.column_names(TableKind::Assignments));
+    }
+    let options = commissio::LoadOptions {
+        max_rows: max_rows.unwrap_or(commissio::MAX_ROWS),
+    };
+    program
+        .evaluate_with(&inputs, &assignments, period, options)
+        .map_err(|e| ProgramFailure {
+            json: e.to_json(program),
+            plan: e.plan,
+        })
+}
+
+/// The plans' names, in program order (JSON array).
+pub fn program_names(p: &CompiledProgram) -> String {
+    to_text(&p.names())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgramTotals<'a> {
+    totals: &'a [commissio::ProgramTotal],
+    grand_total: Decimal,
+}
+
+/// The program's totals (`totals`: `{payee, period, amount}`, `grandTotal`) as JSON; each
+/// plan's results are read like one plan's ([`results_json`]).
+pub fn program_totals_json(r: &ProgramResults) -> Result<String, String> {
+    serde_json::to_string(&ProgramTotals {
+        totals: &r.totals,
+        grand_total: r.grand_total(),
+    })
+    .map_err(|e| argument_error(format!("could not serialise the results: {e}")))
+}
+
+/// The engine's canonical JSON of a program's results ([`ProgramResults::to_json`]), the
+/// same bytes as in Rust and Python.
+pub fn program_canonical_json(r: &ProgramResults) -> Result<String, String> {
+    r.to_json()
+        .map_err(|e| argument_error(format!("could not serialise the results: {e}")))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -659,13 +801,13 @@ mod tests {
 
     #[test]
     fn tables_must_be_utf8() {
-        let e = Utf8Tables::new(b"[]", b"[\xff]", None, None, None)
+        let e = Utf8Tables::new(b"[]", b"[\xff]", None, None, None, None)
             .err()
             .unwrap();
         let v = parse(&e);
         assert_eq!(v["errors"][0]["code"], "D0001");
         assert_eq!(v["errors"][0]["table"], "deals");
-        assert!(Utf8Tables::new(b"[]", b"[]", Some(b"[]"), None, None).is_ok());
+        assert!(Utf8Tables::new(b"[]", b"[]", Some(b"[]"), None, None, Some(b"[]")).is_ok());
     }
 
     #[test]
@@ -690,7 +832,7 @@ mod tests {
         let c = compile(PLAN).unwrap();
         let deals = r#"[{"id":"D1","payee":"A","date":"2026-02-01","amount":null},{"id":"D2","payee":"A","date":"2026-02-01","amount":1000}]"#;
         let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
-        set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[0.1]).unwrap();
+        set_host_numbers(&mut i, None, r#"[["deals",0,"amount"]]"#, &[0.1]).unwrap();
         let e = parse(&evaluate(&c, i, "2026-Q1").err().unwrap());
         let x = &e["errors"][0];
         assert_eq!(
@@ -710,7 +852,7 @@ mod tests {
             (1e21, "1e+21"),
         ] {
             let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
-            set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[x]).unwrap();
+            set_host_numbers(&mut i, None, r#"[["deals",0,"amount"]]"#, &[x]).unwrap();
             let e = parse(&evaluate(&c, i, "2026-Q1").err().unwrap());
             let m = e["errors"][0]["message"]
                 .as_str()
@@ -723,7 +865,7 @@ mod tests {
         }
         // A whole number handed over in the side list is that number.
         let mut i = inputs(r#"[{"id":"A"}]"#, deals, None, None, None).unwrap();
-        set_host_numbers(&mut i, r#"[["deals",0,"amount"]]"#, &[20.0]).unwrap();
+        set_host_numbers(&mut i, None, r#"[["deals",0,"amount"]]"#, &[20.0]).unwrap();
         assert_eq!(
             evaluate(&c, i, "2026-Q1")
                 .unwrap()
@@ -741,7 +883,7 @@ mod tests {
             r#"[["deals",0,"amount"],["deals",1,"amount"]]"#,
         ] {
             assert_eq!(
-                parse(&set_host_numbers(&mut i, bad, &[1.0]).err().unwrap())["code"],
+                parse(&set_host_numbers(&mut i, None, bad, &[1.0]).err().unwrap())["code"],
                 "A0001",
                 "{bad}"
             );
@@ -751,6 +893,106 @@ mod tests {
             parse(&number_argument("step", 0.05).err().unwrap())["summary"],
             json!(format!("step: {}", commissio::host::refusal(0.05)))
         );
+    }
+
+    fn monthly(name: &str, rate: &str) -> String {
+        format!("plan \"{name}\" {{\n  currency USD\n  period month\n  effective 2026-01-01 to 2026-12-31\n  rounding half_even 2 per line\n  input deal {{ amount: money }}\n  component base {{ commission on credit.amount  rate {rate} }}\n}}\n")
+    }
+
+    fn program(split: &str, plans: &[String]) -> Result<CompiledProgram, String> {
+        let mut b = ProgramBuilder::new(split)?;
+        for p in plans {
+            b.add_plan(p)?;
+        }
+        b.finish()
+    }
+
+    const DEALS: &str = r#"[{"id":"D1","payee":"R1","date":"2026-04-05","amount":"1000.00"},{"id":"D2","payee":"R1","date":"2026-04-20","amount":"3000.00"}]"#;
+
+    fn program_tables(assignments: &str) -> (Inputs, commissio::Table) {
+        let (i, a) = tables(&Utf8Tables {
+            payees: r#"[{"id":"R1"}]"#,
+            deals: DEALS,
+            credits: None,
+            quotas: None,
+            managers: None,
+            assignments: Some(assignments),
+        })
+        .unwrap();
+        (i, a.unwrap())
+    }
+
+    #[test]
+    fn programs_evaluate_and_name_their_plans() {
+        let p = program("days", &[monthly("SDR", "2%"), monthly("AE", "10%")]).unwrap();
+        assert_eq!(parse(&program_names(&p)), json!(["SDR", "AE"]));
+        // tests/programs/001: 80.00 x 15/30 + 400.00 x 15/30.
+        let (i, a) = program_tables(
+            r#"[{"payee":"R1","plan":"SDR","from":"2026-01-01","to":"2026-04-15"},{"payee":"R1","plan":"AE","from":"2026-04-16"}]"#,
+        );
+        let r = evaluate_program(&p, i, a, "2026-04", None).unwrap();
+        let v = parse(&program_totals_json(&r).unwrap());
+        assert_eq!(
+            v,
+            json!({"totals":[{"payee":"R1","period":"2026-04","amount":"240.00"}],"grandTotal":"240.00"})
+        );
+        assert_eq!(program_canonical_json(&r), Ok(r.to_json().unwrap()));
+        // A plan's error is led by its name and knows the plan.
+        let (i, a) = program_tables("[]");
+        let ae = monthly("AE", "10%").replace("amount: money", "amount: money, new_logo: bool");
+        let p = program("days", &[monthly("SDR", "2%"), ae]).unwrap();
+        let e = evaluate_program(&p, i, a, "2026-04", None).err().unwrap();
+        assert_eq!(e.plan.as_deref(), Some("AE"));
+        let v = parse(&e.json);
+        assert_eq!(v["code"], "D0101");
+        assert!(v["summary"].as_str().unwrap().starts_with("plan \"AE\": "));
+    }
+
+    #[test]
+    fn empty_assignments_pay_nobody_and_numbers_reach_them() {
+        let p = program("credit_dates", &[monthly("SDR", "2%")]).unwrap();
+        let (i, a) = program_tables("[]");
+        let r = evaluate_program(&p, i, a, "2026-04", None).unwrap();
+        assert!(r.totals.is_empty());
+        let (mut i, mut a) =
+            program_tables(r#"[{"payee":"R1","plan":"SDR","from":"2026-01-01","weight":null}]"#);
+        set_host_numbers(
+            &mut i,
+            Some(&mut a),
+            r#"[["assignments",0,"weight"]]"#,
+            &[0.5],
+        )
+        .unwrap();
+        let e = evaluate_program(&p, i, a, "2026-04", None).err().unwrap();
+        let x = &parse(&e.json)["errors"][0];
+        assert_eq!(
+            [&x["code"], &x["table"], &x["row"], &x["field"]],
+            [
+                &json!("D0102"),
+                &json!("assignments"),
+                &json!(1),
+                &json!("weight")
+            ]
+        );
+        assert_eq!(e.plan, None);
+    }
+
+    #[test]
+    fn program_split_and_plan_errors() {
+        let e = parse(&ProgramBuilder::new("weeks").err().unwrap());
+        assert_eq!(
+            e,
+            json!({"kind":"argument","code":"A0001","summary":"split: unknown split rule \"weeks\" (expected \"days\" or \"credit_dates\")"})
+        );
+        let bad = "plan \"x\" {\n  currency usd\n}\n";
+        let mut b = ProgramBuilder::new("days").unwrap();
+        assert_eq!(b.add_plan(bad).err(), compile(bad).err());
+        let e = parse(
+            &program("days", &[monthly("A", "1%"), monthly("A", "2%")])
+                .err()
+                .unwrap(),
+        );
+        assert_eq!(e["code"], "R0003");
     }
 
     #[test]

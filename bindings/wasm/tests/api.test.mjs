@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import commissio, {
   Plan,
   Results,
+  Program,
+  ProgramResults,
   check,
   format,
   curveSvg,
@@ -448,4 +450,254 @@ test('managers: a dated hierarchy, and team commission in the trace', () => {
     (e) => e instanceof DataError && e.errors[0].code === 'D0207' && e.errors[0].table === 'managers' && e.errors[0].field === 'manager',
   );
   r.free();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Programs
+// ---------------------------------------------------------------------------------------------
+
+// The README's example ("Programs"), as written there: tests/programs/001.
+const monthly = (name, rate) => `plan "${name}" {
+  currency USD
+  period month
+  effective 2026-01-01 to 2026-12-31
+  rounding half_even 2 per line
+  input deal { amount: money }
+  component base { commission on credit.amount  rate ${rate} }
+}`;
+const PROMOTION = {
+  payees: [{ id: 'R1' }],
+  deals: [
+    { id: 'D1', payee: 'R1', date: '2026-04-05', amount: '1000.00' },
+    { id: 'D2', payee: 'R1', date: '2026-04-20', amount: '3000.00' },
+  ],
+  // R1 moves from the SDR plan to the AE plan on 16 April.
+  assignments: [
+    { payee: 'R1', plan: 'SDR', from: '2026-01-01', to: '2026-04-15' },
+    { payee: 'R1', plan: 'AE', from: '2026-04-16' },
+  ],
+};
+
+test('programs: the README example (tests/programs/001), exact amounts', () => {
+  const program = Program.parse([monthly('SDR', '2%'), monthly('AE', '10%')], { split: 'days' });
+  assert.deepEqual(program.names, ['SDR', 'AE']);
+  assert.equal(program.split, 'days');
+  const results = program.evaluate(PROMOTION, '2026-04');
+  assert.ok(results instanceof ProgramResults);
+  // April has 30 days; R1 is on each plan 15 of them. SDR: 2% of 1,000.00 + 3,000.00 = 80.00,
+  // x 15/30 = 40.00; AE: 10% = 400.00, x 15/30 = 200.00. Total 240.00.
+  assert.equal(results.total('R1', '2026-04'), '240.00');
+  assert.equal(results.total('R1', '2026-05'), null);
+  assert.deepEqual(results.totals, [{ payee: 'R1', period: '2026-04', amount: '240.00' }]);
+  assert.equal(results.grandTotal, '240.00');
+  assert.deepEqual(results.plans.map((p) => [p.name, p.results.total('R1', '2026-04')]), [['SDR', '40.00'], ['AE', '200.00']]);
+  // Each plan's results are ordinary Results: lines, traces, canonical JSON, replay.
+  const sdr = results.plan('SDR');
+  assert.ok(sdr instanceof Results);
+  assert.equal(results.plan('nope'), null);
+  assert.deepEqual(
+    sdr.lines.map((l) => [l.component, l.deal, l.kind, l.amount]),
+    [['base', 'D1', 'deal', '20.00'], ['base', 'D2', 'deal', '60.00'], ['(plan)', null, 'assignment', '-40.00']],
+  );
+  const a = sdr.lines[2].trace.assignment;
+  assert.deepEqual([a.full, Number(a.assigned_days), a.of_days, Number(a.fraction)], ['80.00', 15, 30, 0.5]);
+  assert.deepEqual(a.assignments, [{ row: 1, from: '2026-01-01', to: '2026-04-15', weight: null }]);
+  assert.equal(sdr.lines[0].trace.assignment, undefined);
+  assert.equal(JSON.parse(sdr.canonicalJson()).totals[0].amount, '40.00');
+  assert.equal(sdr.verifyTraces(), 3);
+  assert.equal(results.verifyTraces(), 6);
+  // The canonical JSON: each plan as Results.canonicalJson writes it, led by its name, then
+  // the program's totals.
+  const canon = JSON.parse(results.canonicalJson());
+  assert.deepEqual(Object.keys(canon), ['plans', 'totals']);
+  assert.deepEqual(canon.plans.map((p) => p.plan), ['SDR', 'AE']);
+  assert.deepEqual(canon.plans[1].lines, JSON.parse(results.plan('AE').canonicalJson()).lines);
+  assert.deepEqual(canon.totals, [{ payee: 'R1', period: '2026-04', amount: '240.00' }]);
+  // A plan's own explain works on its part of the program's results.
+  assert.match(Plan.parse(monthly('SDR', '2%')).explain(sdr, 'R1'), /share of the period on this plan/);
+  // JSON.stringify: plain data.
+  const data = JSON.parse(JSON.stringify(results));
+  assert.deepEqual(data.plans.map((p) => [p.name, p.results.grandTotal]), [['SDR', '40.00'], ['AE', '200.00']]);
+  results.free();
+  assert.throws(() => results.canonicalJson(), TypeError);
+  assert.throws(() => sdr.canonicalJson(), TypeError);
+  results.free(); // twice is fine
+  program.free();
+  assert.throws(() => program.evaluate(PROMOTION, '2026-04'), TypeError);
+});
+
+test('programs: explain and statement mention the assignment line', () => {
+  const program = Program.parse([monthly('SDR', '2%'), monthly('AE', '10%')], { split: 'days' });
+  const r = program.evaluate(PROMOTION, '2026-04');
+  const text = program.explain(r, 'R1');
+  assert.match(text, /^plan "SDR"$/m);
+  assert.match(text, /^plan "AE"$/m);
+  // 15 of April's 30 days, share 15/30 = 0.5: 80.00 x 0.5 = 40.00, less the 80.00 of lines.
+  assert.match(text, /on this plan 15 of 30 days by assignments row 1 \(2026-01-01 to 2026-04-15\): share 0\.5/);
+  assert.match(text, /on this plan 15 of 30 days by assignments row 2 \(2026-04-16 to no end\): share 0\.5/);
+  assert.match(text, /less the lines = -40\.00/);
+  assert.match(text, /less the lines = -200\.00/);
+  assert.ok(text.indexOf('plan "SDR"') < text.indexOf('plan "AE"'));
+  const deal = program.explain(r, 'R1', 'D2');
+  assert.match(deal, /deal D2/);
+  assert.doesNotMatch(deal, /deal D1/);
+  assert.equal(program.explain(r, 'nobody'), null);
+  const md = program.statement(r, 'R1');
+  assert.match(md, /\(assignment\)/);
+  assert.match(md, /^## Program total, R1$/m);
+  assert.match(md, /^\| 2026-04 \| 240\.00 \|$/m);
+  assert.equal(program.statement(r, 'nobody'), null);
+  assert.throws(() => program.explain(r.plans[0].results, 'R1'), TypeError);
+});
+
+test('programs: the split rule is required and must be known', () => {
+  const texts = [monthly('SDR', '2%')];
+  for (const options of [undefined, {}, { split: null }, { split: 1 }]) {
+    assert.throws(() => Program.parse(texts, options), TypeError, JSON.stringify(options));
+  }
+  assert.throws(() => Program.parse(texts, { split: 'days', weight: 1 }), TypeError);
+  assert.throws(() => Program.parse(monthly('SDR', '2%'), { split: 'days' }), TypeError);
+  assert.throws(
+    () => Program.parse(texts, { split: 'weeks' }),
+    (e) => {
+      assert.ok(e instanceof CommissioError && !(e instanceof PlanError));
+      assert.equal(e.code, 'A0001');
+      assert.equal(e.message, 'split: unknown split rule "weeks" (expected "days" or "credit_dates")');
+      assert.deepEqual(JSON.parse(e.canonicalJson), { kind: 'argument', code: 'A0001', summary: e.message });
+      return true;
+    },
+  );
+  assert.equal(Program.parse(texts, { split: 'credit_dates' }).split, 'credit_dates');
+});
+
+test('programs: a plan that does not compile is the plan error of Plan.parse, with its index', () => {
+  const bad = 'plan "x" {\n  currency usd\n}\n';
+  let single;
+  try {
+    Plan.parse(bad);
+  } catch (e) {
+    single = e;
+  }
+  assert.ok(single instanceof PlanError);
+  assert.equal(single.planIndex, null);
+  assert.throws(
+    () => Program.parse([monthly('SDR', '2%'), bad], { split: 'days' }),
+    (e) => {
+      assert.ok(e instanceof PlanError);
+      assert.equal(e.planIndex, 1);
+      assert.equal(e.plan, null);
+      assert.equal(e.message, single.message);
+      assert.equal(e.canonicalJson, single.canonicalJson);
+      assert.deepEqual(e.diagnostics, single.diagnostics);
+      return true;
+    },
+  );
+  // Two plans of one name: R0003 for the program, no plan named.
+  assert.throws(
+    () => Program.parse([monthly('SDR', '2%'), monthly('SDR', '3%')], { split: 'days' }),
+    (e) => e instanceof EvalError && e.code === 'R0003' && e.planIndex === null && JSON.parse(e.canonicalJson).code === 'R0003',
+  );
+});
+
+test('programs: errors name the plan they arose in', () => {
+  const ae = monthly('AE', '10%').replace('input deal { amount: money }', 'input deal { amount: money, new_logo: bool }');
+  const program = Program.parse([monthly('SDR', '2%'), ae], { split: 'days' });
+  // tests/programs/020: the AE plan reads a column the deals lack.
+  assert.throws(
+    () => program.evaluate(PROMOTION, '2026-04'),
+    (e) => {
+      assert.ok(e instanceof DataError);
+      assert.deepEqual([e.code, e.errors[0].table, e.errors[0].field], ['D0101', 'deals', 'new_logo']);
+      assert.equal(e.plan, 'AE');
+      assert.equal(e.planIndex, 1);
+      assert.ok(e.message.startsWith('plan "AE": '), e.message);
+      // The message is the plan's own error, led by its name.
+      assert.throws(() => Plan.parse(ae).evaluate({ payees: PROMOTION.payees, deals: PROMOTION.deals }, '2026-04'), (single) => {
+        assert.equal(e.message, `plan "AE": ${single.message}`);
+        return true;
+      });
+      assert.equal(JSON.parse(e.canonicalJson).summary, e.message);
+      return true;
+    },
+  );
+  // The assignments table's own errors name no plan (tests/programs/010: an unknown plan).
+  const wrong = { ...PROMOTION, assignments: [PROMOTION.assignments[0], { payee: 'R1', plan: 'VP', from: '2026-04-16' }] };
+  const two = Program.parse([monthly('SDR', '2%'), monthly('AE', '10%')], { split: 'days' });
+  assert.throws(
+    () => two.evaluate(wrong, '2026-04'),
+    (e) => {
+      assert.ok(e instanceof DataError);
+      const d = e.errors[0];
+      assert.deepEqual([d.code, d.table, d.row, d.field], ['D0401', 'assignments', 2, 'plan']);
+      assert.equal(e.plan, null);
+      assert.equal(e.planIndex, null);
+      assert.ok(!e.message.startsWith('plan '), e.message);
+      assert.equal(JSON.parse(e.canonicalJson).summary, e.message);
+      return true;
+    },
+  );
+  // The assignments table is required; its rows are checked like any other table's.
+  assert.throws(() => two.evaluate({ payees: PROMOTION.payees, deals: PROMOTION.deals }, '2026-04'), (e) => e instanceof DataError && e.errors[0].table === 'assignments');
+  assert.throws(() => two.evaluate({ ...PROMOTION, bonuses: [] }, '2026-04'), TypeError);
+  assert.throws(() => two.evaluate(PROMOTION, '2026-13'), PeriodError);
+  // No assignments: nobody is on a plan, nothing is paid.
+  const none = two.evaluate({ ...PROMOTION, assignments: [] }, '2026-04');
+  assert.deepEqual(none.totals, []);
+  assert.deepEqual(none.plans.map((p) => p.results.lines.length), [0, 0]);
+});
+
+test('programs: an evaluation error carries the span in its plan\'s text', () => {
+  const ratio = `plan "Ratio" {
+  currency USD
+  period month
+  effective 2026-01-01 to 2026-12-31
+  rounding half_even 2 per line
+  input deal { amount: money }
+  input payee { quota: money }
+  measure attainment = sum(credit.amount) / payee.quota
+  component base { commission on credit.amount  rate 5%  gate attainment >= 50% }
+}`;
+  const program = Program.parse([monthly('SDR', '2%'), ratio], { split: 'days' });
+  const inputs = {
+    payees: [{ id: 'R1', quota: '0.00' }],
+    deals: PROMOTION.deals,
+    assignments: [{ payee: 'R1', plan: 'Ratio', from: '2026-01-01' }],
+  };
+  assert.throws(
+    () => program.evaluate(inputs, '2026-04'),
+    (e) => {
+      assert.ok(e instanceof EvalError, String(e));
+      assert.equal(e.code, 'R0101');
+      assert.deepEqual([e.plan, e.planIndex, e.payee], ['Ratio', 1, 'R1']);
+      assert.ok(e.message.startsWith('plan "Ratio": '), e.message);
+      assert.match(program.sources[e.planIndex].slice(e.source.startUtf16, e.source.endUtf16), /\//);
+      return true;
+    },
+  );
+});
+
+test('programs: JS numbers in the assignments follow the rule for host numbers', () => {
+  const program = Program.parse([monthly('SDR', '2%'), monthly('AE', '10%')], { split: 'days' });
+  const split = (weight) => ({
+    ...PROMOTION,
+    assignments: [
+      { payee: 'R1', plan: 'SDR', from: '2026-01-01', weight },
+      { payee: 'R1', plan: 'AE', from: '2026-01-01', weight: '0.5' },
+    ],
+  });
+  // A safe integer is that whole number: weight 1 plus 0.5 is more than the whole payee.
+  assert.throws(() => program.evaluate(split(1), '2026-04'), (e) => e instanceof DataError && e.errors[0].code === 'D0404');
+  // Any other number is refused where the program reads it, in the facade's words.
+  assert.throws(
+    () => program.evaluate(split(0.5), '2026-04'),
+    (e) => {
+      assert.ok(e instanceof DataError);
+      const d = e.errors[0];
+      assert.deepEqual([d.code, d.table, d.row, d.field], ['D0102', 'assignments', 1, 'weight']);
+      assert.equal(d.message, floatRefused('0.5', '0.5'));
+      return true;
+    },
+  );
+  // 50% each of April: SDR 80.00 x 0.5 = 40.00, AE 400.00 x 0.5 = 200.00.
+  assert.equal(program.evaluate(split('50%'), '2026-04').total('R1', '2026-04'), '240.00');
 });

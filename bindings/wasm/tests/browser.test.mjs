@@ -138,3 +138,46 @@ test('the preview page computes, explains and draws as the user types', async (t
   t.diagnostic(`screenshot: ${shot}`);
   assert.deepEqual(problems, []);
 });
+
+// One program case (tests/programs/001) through the browser entry point in Chromium: the same
+// total and the same canonical JSON as in Node.
+test('a program in Chromium: tests/programs/001 as in Node', async (t) => {
+  const support = require('./support.cjs');
+  const node = require('commissio');
+  const c = support.programCases().find((x) => x.name.startsWith('001-'));
+  assert.ok(c, 'tests/programs/001 is missing');
+  const inNode = support.runProgramCase(node, c);
+  const server = await serve({ root: webDir, packageDir });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  const page = await browser.newPage();
+  await page.goto(`${server.url}node_modules/commissio/package.json`);
+  const got = await page.evaluate(async (spec) => {
+    const m = await import('/node_modules/commissio/dist/browser.mjs');
+    await m.init();
+    const program = m.Program.parse(spec.texts, { split: spec.split });
+    const r = program.evaluate({ payees: spec.payees, deals: spec.deals, assignments: spec.assignments }, spec.period);
+    return {
+      names: program.names,
+      total: r.total('R1', spec.period),
+      lines: r.verifyTraces(),
+      kinds: r.plans.map((p) => p.results.lines.map((l) => l.kind).join(',')),
+      explain: program.explain(r, 'R1'),
+      canonical: r.canonicalJson(),
+    };
+  }, { texts: c.plans.map((p) => p.text), split: c.spec.split, payees: c.spec.payees, deals: c.spec.deals, assignments: c.spec.assignments, period: c.spec.period });
+  assert.deepEqual(got.names, ['SDR', 'AE']);
+  // SDR 80.00 x 15/30 + AE 400.00 x 15/30 (tests/programs/001).
+  assert.equal(got.total, '240.00');
+  assert.equal(got.lines, 6);
+  assert.deepEqual(got.kinds, ['deal,deal,assignment', 'deal,deal,assignment']);
+  assert.match(got.explain, /on this plan 15 of 30 days/);
+  assert.equal(got.canonical, inNode.canonical);
+});

@@ -48,12 +48,15 @@ test('the package holds only what users need', () => {
 });
 
 // 371 KB until the exactness checks of issue 16 (num-bigint for wide operands, exact sums and
-// roundings) and the shared table readers added about 37 KB (408 KB on 2026-12-04).
-test('the wasm module is under 430 KB gzipped', (t) => {
+// roundings) and the shared table readers added about 37 KB (408 KB on 2026-12-04). Programs
+// (issue 18: the assignments table's checks, the program evaluation and its canonical JSON,
+// the binding's Program) added 32,382 bytes: 437,754 → 470,136 bytes gzipped (level 9) on
+// 2026-12-05, so the limit went from 430 to 465 KB (the cost rounded up to the next 5 KB).
+test('the wasm module is under 465 KB gzipped', (t) => {
   const wasm = readFileSync(join(pkgDir, 'dist/commissio_wasm_bg.wasm'));
   const gz = gzipSync(wasm, { level: 9 }).length;
   t.diagnostic(`commissio_wasm_bg.wasm: ${wasm.length} bytes, ${gz} bytes gzipped (level 9)`);
-  assert.ok(gz < 430 * 1024, `${gz} bytes gzipped`);
+  assert.ok(gz < 465 * 1024, `${gz} bytes gzipped`);
 });
 
 test('the public types contain no `any`', () => {
@@ -68,7 +71,8 @@ test('the public types contain no `any`', () => {
 
 const ESM_PROGRAM = `
 import commissio, { Plan, Results, check, format, curveSvg, init, PlanError, DataError, EvalError,
-  type Decimal, type Diagnostic, type Line, type CurvePoint, type Inputs } from 'commissio';
+  Program, ProgramResults, type Decimal, type Diagnostic, type Line, type CurvePoint, type Inputs,
+  type ProgramInputs, type SplitRule } from 'commissio';
 await init();
 const plan: Plan = Plan.parse('plan "x" {}');
 const inputs: Inputs = { payees: [{ id: 'A', quota: 100n }], deals: [{ id: 'D', amount: '1.00', won: true, n: 2 }] };
@@ -89,7 +93,22 @@ try { Plan.parse('x'); } catch (e) {
   if (e instanceof DataError) { console.log(e.errors[0].row, e.errors[0].field, e.omitted); }
   if (e instanceof EvalError) { console.log(e.source?.line, e.payee); }
 }
-console.log(amount, rate, total, why, svg, col, text, data, commissio.version());
+const split: SplitRule = 'credit_dates';
+const program: Program = Program.parse(['plan "x" {}', 'plan "y" {}'], { split });
+const names: readonly string[] = program.names;
+const pin: ProgramInputs = { ...inputs, assignments: [{ payee: 'A', plan: 'x', from: '2026-01-01', weight: '0.5' }] };
+const pr: ProgramResults = program.evaluate(pin, '2026-Q1', { maxRows: 10 });
+const planResults: Results = pr.plans[0].results;
+const programTotal: Decimal | null = pr.total('A', '2026-Q1');
+const share: Decimal | undefined = planResults.lines[0].trace.assignment?.fraction;
+const story: string | null = program.explain(pr, 'A');
+const md: string | null = program.statement(pr, 'A');
+const n: number = pr.verifyTraces();
+const canon: string = pr.canonicalJson();
+try { program.evaluate(pin, '2026'); } catch (e) {
+  if (e instanceof DataError) { const at: number | null = e.planIndex; const p: string | null = e.plan; console.log(at, p); }
+}
+console.log(amount, rate, total, why, svg, col, text, data, commissio.version(), names, programTotal, share, story, md, n, canon);
 `;
 
 const CJS_PROGRAM = `
@@ -104,6 +123,10 @@ export {};
 
 // Misuses that strict types must refuse (each must fail to compile on its own).
 const MISUSES = [
+  `import { Program } from 'commissio'; Program.parse(['plan "x" {}']);`,
+  `import { Program } from 'commissio'; Program.parse(['plan "x" {}'], { split: 'weeks' });`,
+  `import { Program } from 'commissio'; Program.parse(['plan "x" {}'], { split: 'days' }).evaluate({ payees: [], deals: [] }, '2026');`,
+  `import { Program } from 'commissio'; const s: string = Program.parse([], { split: 'days' }).evaluate({ payees: [], deals: [], assignments: [] }, '2026').total('A', '2026') ;`,
   `import { Plan } from 'commissio'; Plan.parse('').evaluate({ payees: [], deals: [] }, 2026);`,
   `import { Plan } from 'commissio'; const n: number = Plan.parse('').evaluate({ payees: [], deals: [] }, '2026').grandTotal;`,
   `import { Plan } from 'commissio'; Plan.parse('').evaluate({ payees: [{ id: { nested: 1 } }], deals: [] }, '2026');`,

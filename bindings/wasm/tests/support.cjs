@@ -99,7 +99,7 @@ function run(api, c) {
 /**
  * Where a suite writes the canonical JSON of every case for the determinism check of
  * scripts/test.sh: `$COMMISSIO_DETERMINISM_DIR/<suite>`, else `target/determinism/<suite>`
- * in the repository. Emptied first.
+ * in the repository (`programs/js` and `programs/js-cjs` for the program corpus). Emptied first.
  */
 function determinismDir(suite) {
   const root =
@@ -140,4 +140,118 @@ function corpusTests(api, test, assert, label) {
   }
 }
 
-module.exports = { cases, run, runCase, expected, canonical, corpusTests, corpusDir, determinismDir };
+// ---------------------------------------------------------------------------------------------
+// Programs (tests/programs: several plans, an assignments table; like tests/program_support.rs)
+// ---------------------------------------------------------------------------------------------
+
+const programsDir = process.env.COMMISSIO_PROGRAMS || path.join(path.dirname(corpusDir), 'programs');
+
+/** Every program case, sorted by folder name: its plan texts in program order and case.json. */
+function programCases() {
+  return fs
+    .readdirSync(programsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const spec = JSON.parse(fs.readFileSync(path.join(programsDir, name, 'case.json'), 'utf8'));
+      const plans = spec.plans.map((file) => ({ file, text: fs.readFileSync(path.join(programsDir, name, file), 'utf8') }));
+      return { name, plans, spec };
+    });
+}
+
+function errorOutcome(api, e) {
+  if (e instanceof api.PlanError) {
+    const d = e.diagnostics[0];
+    return { plan_error: { code: d.code, line: d.line, column: d.column } };
+  }
+  if (e instanceof api.DataError) {
+    const d = e.errors[0];
+    const o = { code: d.code, table: d.table, row: d.row };
+    if (d.field !== null) o.field = d.field;
+    return { data_error: o };
+  }
+  if (e instanceof api.PeriodError) return { period_error: e.message };
+  if (e instanceof api.EvalError) return { eval_error: { code: e.code } };
+  return null;
+}
+
+/**
+ * What a program case produced: `outcome` in the shape of its `expect` block (lines with their
+ * plan and kind, the program's totals, or the error) and `canonical`, the engine's canonical
+ * JSON of the program's results or of the error.
+ */
+function runProgramCase(api, c) {
+  let program = null;
+  try {
+    program = api.Program.parse(c.plans.map((p) => p.text), { split: c.spec.split });
+    const inputs = {
+      payees: hostRows(c.spec.payees || []),
+      deals: hostRows(c.spec.deals || []),
+      assignments: hostRows(c.spec.assignments),
+    };
+    for (const t of ['credits', 'quotas', 'managers']) if (t in c.spec) inputs[t] = hostRows(c.spec[t]);
+    const r = program.evaluate(inputs, c.spec.period);
+    const lines = [];
+    for (const p of r.plans) {
+      for (const l of p.results.lines) {
+        lines.push({ plan: p.name, payee: l.payee, period: l.period, component: l.component, deal: l.deal, kind: l.kind, amount: l.amount });
+      }
+      // Every line's trace replays to its amount, digit for digit (throws X0004 otherwise).
+      const replayed = p.results.verifyTraces();
+      if (replayed !== p.results.lines.length) throw new Error(`plan ${p.name}: ${replayed} of ${p.results.lines.length} lines replayed`);
+    }
+    const total = r.verifyTraces();
+    if (total !== lines.length) throw new Error(`${total} of ${lines.length} lines replayed`);
+    const outcome = {
+      lines: sorted(lines),
+      totals: sorted(r.totals.map((t) => ({ payee: t.payee, period: t.period, amount: t.amount }))),
+    };
+    const engineJson = r.canonicalJson();
+    r.free();
+    program.free();
+    return { outcome, canonical: engineJson };
+  } catch (e) {
+    if (program !== null) program.free();
+    const outcome = errorOutcome(api, e);
+    if (outcome === null) throw e;
+    return { outcome, canonical: e.canonicalJson };
+  }
+}
+
+/**
+ * Registers one test per program case; each writes the case's canonical JSON to
+ * `determinismDir('programs/js')` (ES module) or `determinismDir('programs/js-cjs')`.
+ */
+function programTests(api, test, assert, label) {
+  const all = programCases();
+  const out = determinismDir(label === 'esm' ? 'programs/js' : `programs/js-${label}`);
+  test(`${label}: the program corpus is all there`, () => {
+    assert.ok(all.length >= 20, `expected the program corpus, found ${all.length} cases in ${programsDir}`);
+  });
+  for (const c of all) {
+    test(`${label}: program ${c.name}`, () => {
+      const { outcome: got, canonical: engineJson } = runProgramCase(api, c);
+      assert.equal(typeof engineJson, 'string', 'the engine gave no canonical JSON');
+      fs.writeFileSync(path.join(out, `${c.name}.json`), engineJson);
+      const want = expected(c);
+      if (want.data_error && got.data_error && !('field' in want.data_error)) delete got.data_error.field;
+      assert.deepStrictEqual(JSON.parse(canonical(got)), JSON.parse(canonical(want)));
+    });
+  }
+}
+
+module.exports = {
+  cases,
+  run,
+  runCase,
+  expected,
+  canonical,
+  corpusTests,
+  corpusDir,
+  determinismDir,
+  programCases,
+  runProgramCase,
+  programTests,
+  programsDir,
+};
