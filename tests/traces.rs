@@ -211,3 +211,48 @@ fn an_interpolated_line_traces_the_anchors_it_was_read_between() {
          unrounded 34.000000 → rounded half_even to 2 places: 34.00\n  paid 34.00\n"
     );
 }
+
+/// The JSON trace of the line at `index` of `r` (`Results::to_json`).
+fn json_trace(r: &Results, index: usize) -> serde_json::Value {
+    let v: serde_json::Value =
+        serde_json::from_str(&r.to_json().unwrap_or_else(|e| panic!("{e}"))).unwrap();
+    v["lines"][index]["trace"].clone()
+}
+
+#[test]
+fn the_json_trace_carries_true_ups_accruals_and_interpolations() {
+    // The three tests above, as every binding's JSON shows them; a line without such a part
+    // has no such key.
+    let r = run(
+        TRUE_UP,
+        "id,payee,date,amount\nD1,A,2026-02-15,80000.00\nD2,A,2026-05-15,40000.00\n",
+        "2026-Q2",
+    );
+    assert_eq!(
+        json_trace(&r, 1)["true_up"],
+        serde_json::json!({ "year_to_date": "9600.00", "earlier": "4000.00", "this_period": "3200.00" })
+    );
+    assert!(json_trace(&r, 0).get("true_up").is_none());
+    let r = run(
+        CAPPED,
+        "id,payee,date,amount\nD1,A,2026-01-05,3000.00\nD2,A,2026-01-06,2500.00\nD3,A,2026-01-07,1000.00\n",
+        "2026-Q1",
+    );
+    assert_eq!(
+        json_trace(&r, 2)["limits"][0]["accrued"],
+        serde_json::json!({ "total": "550.00", "paid": "500.0000" })
+    );
+    let r = run(
+        CURVE,
+        "id,payee,date,amount\nD1,A,2026-01-05,500.00\nD2,A,2026-01-06,300.00\n",
+        "2026-Q1",
+    );
+    assert_eq!(
+        json_trace(&r, 0)["interpolation"],
+        serde_json::json!({
+            "key": "800.00", "lower": { "at": "500.0000", "value": "0.02" },
+            "upper": { "at": "1000.00", "value": "0.10" }
+        })
+    );
+    assert!(json_trace(&r, 0).get("true_up").is_none());
+}

@@ -194,6 +194,8 @@ export interface LimitStep {
   readonly before: Decimal;
   readonly after: Decimal;
   readonly source: SourceRef;
+  /** Where a cap or floor over a sequence stood before this line (total accrued, paid so far); present only on steps that record it. */
+  readonly accrued?: { readonly total: Decimal; readonly paid: Decimal };
 }
 
 /** One report's part of a team commission. */
@@ -258,6 +260,14 @@ export interface Trace {
   readonly team?: readonly TeamInput[];
   /** Present only on a program's `assignment` lines. */
   readonly assignment?: AssignmentShare;
+  /** Present only on `true_up` lines: `(year_to_date − earlier) − this_period` is the line. */
+  readonly true_up?: { readonly year_to_date: Decimal; readonly earlier: Decimal; readonly this_period: Decimal };
+  /** Present only on lines priced by an interpolated table: where it was read. */
+  readonly interpolation?: {
+    readonly key: Decimal;
+    readonly lower: { readonly at: Decimal; readonly value: Decimal };
+    readonly upper: { readonly at: Decimal; readonly value: Decimal };
+  };
 }
 
 export interface Line {

@@ -485,6 +485,21 @@ const DECIMAL_KEYS: &[&str] = &[
     "value",
     "before",
     "after",
+    // a limit step's accrual
+    "total",
+    "paid",
+    // a true-up's inputs
+    "year_to_date",
+    "earlier",
+    "this_period",
+    // an interpolated table read
+    "key",
+    "at",
+    // a program's assignment share
+    "full",
+    "assigned_days",
+    "fraction",
+    "weight",
 ];
 
 pub(crate) fn json_to_py<'py>(

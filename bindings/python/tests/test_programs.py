@@ -176,6 +176,19 @@ def test_promotion_split_by_days(promotion):
     assert [l["kind"] for l in doc["plans"][0]["lines"]] == ["deal", "deal", "assignment"]
 
 
+def test_the_assignment_lines_trace_holds_decimals(promotion):
+    r = promotion.evaluate(payees=PAYEES, deals=DEALS, assignments=ASSIGNMENTS, period="2026-04")
+    line = r.plans["AE"].lines[2]
+    assert line.trace["assignment"] == {
+        "full": Decimal("400.00"),
+        "assigned_days": Decimal("15"),
+        "of_days": 30,
+        "fraction": Decimal("0.50"),
+        "assignments": [{"row": 2, "from": "2026-04-16", "to": None, "weight": None}],
+    }
+    assert line.trace["rounded"] == Decimal("200.00")
+
+
 def test_program_results_json_equals_the_corpus_case(promotion):
     """The same program given as the corpus case 001 (rows from case.json, plans from its
     files) gives the same canonical JSON as built here from Python values."""

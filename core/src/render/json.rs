@@ -132,6 +132,35 @@ struct LimitView<'a> {
     before: Decimal,
     after: Decimal,
     source: SourceRef,
+    /// Where a limit over a sequence stood before the line (steps that record it only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accrued: Option<AccruedView>,
+}
+
+#[derive(Serialize)]
+struct AccruedView {
+    total: Decimal,
+    paid: Decimal,
+}
+
+#[derive(Serialize)]
+struct TrueUpView {
+    year_to_date: Decimal,
+    earlier: Decimal,
+    this_period: Decimal,
+}
+
+#[derive(Serialize)]
+struct AnchorView {
+    at: Decimal,
+    value: Decimal,
+}
+
+#[derive(Serialize)]
+struct InterpolationView {
+    key: Decimal,
+    lower: AnchorView,
+    upper: AnchorView,
 }
 
 struct ListSer<'a, T, V, F: Fn(&'a T) -> V>(&'a [T], F);
@@ -211,6 +240,10 @@ impl Serialize for TraceView<'_> {
                     before: x.before,
                     after: x.after,
                     source: info.map(|i| i.source).unwrap_or_default(),
+                    accrued: x.accrued.map(|a| AccruedView {
+                        total: a.total,
+                        paid: a.paid,
+                    }),
                 }
             }),
         )?;
@@ -219,7 +252,34 @@ impl Serialize for TraceView<'_> {
         if !t.team.is_empty() {
             m.serialize_entry("team", &ListSer(&t.team, |x: &TeamInput| TeamView(r, x)))?;
         }
-        // Only a program's assignment lines have the key.
+        // Only true-up lines, interpolated lines and a program's assignment lines have these
+        // keys, so every other line serialises as before.
+        if let Some(u) = t.true_up {
+            m.serialize_entry(
+                "true_up",
+                &TrueUpView {
+                    year_to_date: u.year_to_date,
+                    earlier: u.earlier,
+                    this_period: u.this_period,
+                },
+            )?;
+        }
+        if let Some(c) = t.interpolation {
+            m.serialize_entry(
+                "interpolation",
+                &InterpolationView {
+                    key: c.key,
+                    lower: AnchorView {
+                        at: c.lower.at,
+                        value: c.lower.value,
+                    },
+                    upper: AnchorView {
+                        at: c.upper.at,
+                        value: c.upper.value,
+                    },
+                },
+            )?;
+        }
         if let Some(a) = t.assignment {
             let first = a.first as usize;
             let named = r
