@@ -66,3 +66,71 @@ fn program_corpus() {
         failures.join("\n")
     );
 }
+
+/// A program of one plan that assigns every payee for all time pays exactly what the plan pays
+/// alone, under either split rule: over every case of the conformance corpus that evaluates,
+/// the plan's JSON (lines, traces, totals) is byte for byte the same, and the program's totals
+/// are the plan's.
+#[test]
+fn a_program_of_one_plan_assigning_everyone_is_the_plan() {
+    use commissio::core::load::Table;
+    use commissio::{Cell, CompiledProgram, SplitRule};
+    use commissio_conformance::{cases, evaluate};
+    let mut compared = 0;
+    for case in cases() {
+        // Cases with host-number markers build their tables through the runner's marker
+        // rule (tests/support.rs); the others are read here as plain JSON.
+        if case.spec.to_string().contains("$number") {
+            continue;
+        }
+        let Ok(alone) = evaluate(&case) else { continue };
+        let plan = commissio::CompiledPlan::compile(&case.plan).unwrap();
+        let name = plan.name().to_string();
+        let mut assignments = Table::new(["payee", "plan", "from"]);
+        for id in &alone.payee_ids {
+            assignments.push_row(vec![
+                Cell::Text(id.clone()),
+                Cell::Text(name.clone()),
+                Cell::Text("0001-01-01".into()),
+            ]);
+        }
+        for split in SplitRule::ALL {
+            let program = CompiledProgram::new(vec![plan.clone()], split).unwrap();
+            let spec = &case.spec;
+            let t = |k: &str| spec.get(k).map(|v| v.to_string());
+            let mut inputs = commissio::Inputs::from_json(
+                &t("payees").unwrap_or_else(|| "[]".into()),
+                &t("deals").unwrap_or_else(|| "[]".into()),
+                t("credits").as_deref(),
+                t("quotas").as_deref(),
+            )
+            .unwrap();
+            if let Some(m) = t("managers") {
+                inputs = inputs.with_managers_json(&m).unwrap();
+            }
+            let period = spec["period"].as_str().unwrap_or("");
+            let r = program
+                .evaluate(&inputs, &assignments, period)
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            assert_eq!(
+                r.plans[0].results.to_json().unwrap(),
+                alone.to_json().unwrap(),
+                "{} under {}",
+                case.name,
+                split.name()
+            );
+            let totals: Vec<(String, String, String)> = r
+                .totals
+                .iter()
+                .map(|t| (t.payee.clone(), t.period.clone(), t.amount.to_string()))
+                .collect();
+            let want: Vec<(String, String, String)> = alone
+                .named_totals()
+                .map(|t| (t.payee.to_string(), t.period, t.amount.to_string()))
+                .collect();
+            assert_eq!(totals, want, "{} under {}", case.name, split.name());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 100, "only {compared} comparisons");
+}
