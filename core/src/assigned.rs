@@ -133,6 +133,7 @@ impl PlanWindows {
 
     /// Payee `p`'s share of the period `[start, end]`; `None` when they are on the plan on no
     /// day of it.
+    #[inline(never)]
     pub(crate) fn share(&self, p: u32, start: Date, end: Date) -> Option<PeriodShare> {
         let windows = self.of(p);
         let mut weighted = Decimal::ZERO;

@@ -401,8 +401,9 @@ pub(crate) struct TraceParts<'a> {
     pub true_up: Option<TrueUp>,
     /// Where an interpolated table was read.
     pub interpolation: Option<Interpolation>,
-    /// An assignment line's share of the period.
-    pub share: Option<AssignmentShare>,
+    /// An assignment line's share of the period (by reference: most lines have none, and
+    /// the parts are built for every line).
+    pub share: Option<&'a AssignmentShare>,
 }
 
 /// A team commission input as the evaluator holds it: its reports are a range of a shared list.
@@ -1271,7 +1272,7 @@ mod tests {
                 .collect(),
             true_up: p.true_up,
             interpolation: p.interpolation,
-            assignment: p.share,
+            assignment: p.share.copied(),
         }
     }
 
@@ -1817,7 +1818,7 @@ mod tests {
                 team_reports: &self.reports,
                 true_up: self.true_up,
                 interpolation: self.interpolation,
-                share: self.share,
+                share: self.share.as_ref(),
             }
         }
     }

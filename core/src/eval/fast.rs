@@ -505,7 +505,6 @@ fn graduated_running_lines(
             unrounded_follows: true,
             team: TracePartRange::default(),
             true_up: TracePartRange::default(),
-            share: TracePartRange::default(),
         };
         debug_assert!(
             trust::rounded_by_rule(&trace),

@@ -89,8 +89,10 @@ pub(crate) struct PayeeOut {
     pub true_ups: Vec<TrueUp>,
     /// Where interpolated lines read their table ([`PricingTrace::curve`] indexes it).
     pub curves: Vec<Interpolation>,
-    /// Assignment lines' shares ([`RawTrace::share`] indexes it).
-    pub shares: Vec<AssignmentShare>,
+    /// The period's assignment share, when its assignment line was made (at most one per
+    /// payee-period: a line of kind [`LineKind::Assignment`] reads it, so no line carries an
+    /// index to it).
+    pub share: Option<AssignmentShare>,
     /// One line's limit steps, gathered for encoding.
     steps: Vec<LimitStep>,
 }
@@ -129,8 +131,6 @@ pub(super) struct RawTrace {
     pub(super) team: TracePartRange,
     /// A true-up line's inputs, in [`PayeeOut::true_ups`].
     pub(super) true_up: TracePartRange,
-    /// An assignment line's share, in [`PayeeOut::shares`].
-    pub(super) share: TracePartRange,
 }
 
 impl RawTrace {
@@ -146,7 +146,6 @@ impl RawTrace {
             unrounded_follows: false,
             team: TracePartRange::default(),
             true_up: TracePartRange::default(),
-            share: TracePartRange::default(),
         }
     }
 }
@@ -626,7 +625,7 @@ impl<'a> Engine<'a> {
                 },
             };
             let marks = (out.lines.mark(), out.traces.len());
-            out.shares.clear();
+            out.share = None;
             out.slices.clear();
             out.mults.clear();
             out.gates.clear();
@@ -1076,6 +1075,8 @@ impl<'a> Engine<'a> {
 
     /// A program's plan paying a share of the period ([`crate::program`]): the assignment
     /// line that brings what the period's lines pay (`full`) to `rounding(full × fraction)`.
+    #[cold]
+    #[inline(never)]
     fn assignment_line(
         &self,
         share: crate::assigned::PeriodShare,
@@ -1102,8 +1103,7 @@ impl<'a> Engine<'a> {
         tr.rounding = Some(ver.rounding);
         tr.rounded_by_rule = true;
         if self.trace {
-            let i = out.shares.len();
-            out.shares.push(AssignmentShare {
+            out.share = Some(AssignmentShare {
                 full,
                 assigned_days: share.assigned_days,
                 of_days: share.of_days,
@@ -1111,7 +1111,6 @@ impl<'a> Engine<'a> {
                 first: share.first,
                 count: share.count,
             });
-            tr.share = part_range(i, i + 1);
         }
         let i = self.push_period_line(sc, NONE, PLAN_COMPONENT, LineKind::Assignment, diff, tr);
         sc.order.push(i);
@@ -1304,7 +1303,11 @@ impl<'a> Engine<'a> {
                         team_reports: &out.team_reports,
                         true_up: t.true_up.of(&out.true_ups).first().copied(),
                         interpolation: t.pricing.curve.of(&out.curves).first().copied(),
-                        share: t.share.of(&out.shares).first().copied(),
+                        share: if raw.kind == LineKind::Assignment {
+                            out.share.as_ref()
+                        } else {
+                            None
+                        },
                     },
                 );
             }
@@ -1480,7 +1483,6 @@ impl<'a> Engine<'a> {
             unrounded_follows: false,
             team: TracePartRange::default(),
             true_up: TracePartRange::default(),
-            share: TracePartRange::default(),
         };
         debug_assert!(
             !trace.rounded_by_rule || trust::rounded_by_rule(&trace),

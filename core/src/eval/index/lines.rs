@@ -51,6 +51,9 @@ pub(crate) struct PayeeLines {
 
 impl PayeeLines {
     /// Keeps only the lines whose date `keep` accepts (in order), every column alike.
+    // Programs only: kept out of line so the evaluator's per-payee loop stays as small as
+    // before.
+    #[inline(never)]
     pub fn retain_dates(&mut self, keep: impl Fn(Date) -> bool) {
         let mask: Vec<bool> = self.date.iter().map(|&d| keep(d)).collect();
         if mask.iter().all(|&k| k) {
