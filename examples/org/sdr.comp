@@ -16,6 +16,6 @@ plan "Sales Development" {
   }
 
   component quarter_bonus {
-    pay 500 once when sourced >= 100_000
+    pay 500 once when sourced >= 100000
   }
 }
