@@ -72,8 +72,8 @@ pub struct ProgramTotal {
 pub struct ProgramResults {
     /// Each plan's results, in program order.
     pub plans: Vec<PlanResults>,
-    /// One total per payee and period that some plan paid a line, in the order of the plans'
-    /// totals (payee, then period).
+    /// One total per payee and period that some plan paid a line, in payee order (the
+    /// documented id order), then period.
     pub totals: Vec<ProgramTotal>,
 }
 
@@ -161,7 +161,8 @@ fn head_data<'a>(plans: &[ProgramPlan<'a>]) -> Option<&'a Dataset> {
 }
 
 /// Whether plans `(name, plan)` make one program: at least one, distinct names, one period
-/// grain and fiscal year start, one currency; `R0003` naming the plans otherwise.
+/// grain and fiscal year start, one currency, one payee id column; `R0003` naming the plans
+/// otherwise.
 #[allow(clippy::result_large_err)]
 pub fn check_plans(plans: &[(&str, &Plan)]) -> Result<(), EvalError> {
     let Some(head) = plans.first() else {
@@ -173,6 +174,7 @@ pub fn check_plans(plans: &[(&str, &Plan)]) -> Result<(), EvalError> {
                 v.calendar.grain,
                 v.calendar.fiscal_year_start_month,
                 v.currency.code.clone(),
+                v.schema.payee.builtin_column("id").to_string(),
             )
         })
     };
@@ -196,6 +198,13 @@ pub fn check_plans(plans: &[(&str, &Plan)]) -> Result<(), EvalError> {
                 return Err(program_error(format!(
                     "plans {:?} ({}) and {:?} ({}) have different currencies; a program's plans share one currency",
                     head.0, a.2, p.0, b.2
+                )));
+            }
+            // The plans share the payees table and name payees by their ids: one id column.
+            if a.3 != b.3 {
+                return Err(program_error(format!(
+                    "plans {:?} and {:?} read payee ids from different columns ({:?} and {:?}); a program's plans read one payees table the same way",
+                    head.0, p.0, a.3, b.3
                 )));
             }
         }
