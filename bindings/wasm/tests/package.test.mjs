@@ -52,11 +52,14 @@ test('the package holds only what users need', () => {
 // (issue 18: the assignments table's checks, the program evaluation and its canonical JSON,
 // the binding's Program) added 32,382 bytes: 437,754 → 470,136 bytes gzipped (level 9) on
 // 2026-12-05, so the limit went from 430 to 465 KB (the cost rounded up to the next 5 KB).
-test('the wasm module is under 465 KB gzipped', (t) => {
+// The same day the trace JSON's true-up, interpolation and accrual parts (issue 17) and the
+// program checks that followed brought it to 477,855 bytes: the limit is 475 KB. The next
+// feature should win bytes back first (the wasm build's unused core code, serde views).
+test('the wasm module is under 475 KB gzipped', (t) => {
   const wasm = readFileSync(join(pkgDir, 'dist/commissio_wasm_bg.wasm'));
   const gz = gzipSync(wasm, { level: 9 }).length;
   t.diagnostic(`commissio_wasm_bg.wasm: ${wasm.length} bytes, ${gz} bytes gzipped (level 9)`);
-  assert.ok(gz < 465 * 1024, `${gz} bytes gzipped`);
+  assert.ok(gz < 475 * 1024, `${gz} bytes gzipped`);
 });
 
 test('the public types contain no `any`', () => {
