@@ -6,7 +6,6 @@ use commissio::{
     SplitRule,
 };
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
 
 /// One program case folder.
 pub struct ProgramCase {
@@ -20,22 +19,9 @@ pub struct ProgramCase {
 
 /// Every case under `tests/programs`, sorted by name.
 pub fn program_cases() -> Vec<ProgramCase> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
-    dirs.into_iter()
-        .map(|d| {
-            let name = d
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+    crate::case_dirs("programs")
+        .into_iter()
+        .map(|(name, d)| {
             let text = std::fs::read_to_string(d.join("case.json")).unwrap_or_default();
             let spec: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             let plans = spec

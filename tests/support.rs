@@ -18,9 +18,9 @@ pub struct Case {
     pub spec: Value,
 }
 
-/// Every case under `tests/corpus`, sorted by name.
-pub fn cases() -> Vec<Case> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+/// Every case folder under `tests/<folder>`, sorted by name: (folder name, path).
+pub fn case_dirs(folder: &str) -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
         .map(|rd| {
             rd.flatten()
@@ -36,6 +36,16 @@ pub fn cases() -> Vec<Case> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            (name, d)
+        })
+        .collect()
+}
+
+/// Every case under `tests/corpus`, sorted by name.
+pub fn cases() -> Vec<Case> {
+    case_dirs("corpus")
+        .into_iter()
+        .map(|(name, d)| {
             let plan = std::fs::read_to_string(d.join("plan.comp")).unwrap_or_default();
             let text = std::fs::read_to_string(d.join("case.json")).unwrap_or_default();
             let spec = serde_json::from_str(&text).unwrap_or(Value::Null);
