@@ -256,3 +256,37 @@ fn the_json_trace_carries_true_ups_accruals_and_interpolations() {
     );
     assert!(json_trace(&r, 0).get("true_up").is_none());
 }
+
+#[test]
+fn totals_whose_sum_overflows_are_refused_not_panicked_on() {
+    // Two payees paid 50,000,000,000,000,000,000,000,000,000 each: every total is a decimal,
+    // their sum is not. The evaluation is refused (R0102), so `grand_total` never overflows.
+    let plan = CompiledPlan::compile(
+        r#"plan "Big" {
+  currency USD
+  period quarter
+  effective 2026-01-01 to 2026-12-31
+  rounding half_even 0 per line
+  input deal { amount: money }
+  component big { pay 50000000000000000000000000000 once }
+}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let inputs = Inputs::from_csv(
+        "id\nA\nB\n",
+        "id,payee,date,amount\nD1,A,2026-01-05,1\nD2,B,2026-01-05,1\n",
+        None,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    match plan.evaluate(&inputs, "2026-Q1") {
+        Err(commissio::Error::Eval(e)) => assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            (
+                "R0102",
+                "arithmetic overflow: the payees' totals add up to more than a decimal holds"
+            )
+        ),
+        other => panic!("expected R0102, got {:?}", other.map(|r| r.line_count())),
+    }
+}

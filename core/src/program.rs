@@ -95,8 +95,9 @@ impl ProgramResults {
     }
 
     /// The sum of every total.
+    /// (An evaluation refuses totals whose sum a decimal cannot hold, `R0102`.)
     pub fn grand_total(&self) -> Decimal {
-        self.totals.iter().map(|t| t.amount).sum()
+        self.totals.iter().fold(Decimal::ZERO, |a, t| a + t.amount)
     }
 
     /// Canonical JSON: `{"plans":[{"plan":name,"lines":…,"totals":…,"component_totals":…}],
@@ -153,6 +154,22 @@ pub fn evaluate_program(
     }
     let rank = crate::eval::payee_rank(head_data(plans));
     out.totals = program_totals(&out.plans, &rank).map_err(|e| (None, e))?;
+    // The grand total (`ProgramResults::grand_total`) must be a decimal too.
+    if out
+        .totals
+        .iter()
+        .try_fold(Decimal::ZERO, |a, t| a.checked_add(t.amount))
+        .is_none()
+    {
+        return Err((
+            None,
+            EvalError::new(
+                "R0102",
+                "arithmetic overflow: the payees' totals add up to more than a decimal holds",
+                Default::default(),
+            ),
+        ));
+    }
     Ok(out)
 }
 

@@ -289,6 +289,8 @@ impl Results {
             .unwrap_or_default()
     }
     /// Sum of every line.
+    /// (An evaluation refuses totals whose sum a decimal cannot hold, `R0102`, so the sum of
+    /// results it produced never overflows.)
     pub fn grand_total(&self) -> Decimal {
         self.totals.iter().fold(Decimal::ZERO, |a, t| a + t.amount)
     }

@@ -583,5 +583,17 @@ pub(crate) fn evaluate_assigned(
     if let Some(a) = assigned {
         res.assignments = a.infos.clone();
     }
+    // The grand total (`Results::grand_total`) of what was produced must be a decimal too.
+    if res
+        .totals
+        .iter()
+        .try_fold(Decimal::ZERO, |a, t| a.checked_add(t.amount))
+        .is_none()
+    {
+        return Err(err0(
+            "R0102",
+            "arithmetic overflow: the payees' totals add up to more than a decimal holds",
+        ));
+    }
     Ok(res)
 }
